@@ -1,0 +1,63 @@
+# CPEG Manager. Two commands set everything up on a fresh machine:
+#   make run   - virtualenv, packages, front-end assets, SQLite database,
+#                demo data, then serves on http://127.0.0.1:$(PORT)
+#   make test  - the same set-up, then every test (browser tests included)
+# DATABASE_URL switches the database (e.g. to PostgreSQL) for both.
+
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+# pyenv reads .python-version (3.12.1); PYENV_VERSION makes sure of it.
+PYTHON ?= $(shell PYENV_VERSION=3.12.1 pyenv which python3 2>/dev/null || command -v python3.12 || echo python3)
+ASSETS := static/govuk/app.css static/govuk/govuk-frontend.min.js
+PYTEST_ARGS ?=
+
+.PHONY: run test setup assets migrate demo lint format bench clean
+
+run: setup
+	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=true $(PY) manage.py load_demo_data
+	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup
+	$(PY) manage.py check --fail-level WARNING
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed $(ASSETS)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -c 'import sys; assert sys.version_info >= (3, 12), "Python 3.12+ is needed: pyenv install 3.12.1"'
+	$(PIP) install -q --disable-pip-version-check -r requirements-dev.txt 2>&1 | grep -v 'is ignored' || true
+	$(PY) -c 'import django, playwright, weasyprint' 
+	touch $@
+
+ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(ASSETS) &: ui/node_modules/.package-lock.json ui/scss/app.scss
+	mkdir -p static/govuk
+	cd ui && npx sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps scss/app.scss ../static/govuk/app.css
+	rm -rf static/govuk/assets
+	cp -r ui/node_modules/govuk-frontend/dist/govuk/assets static/govuk/assets
+	cp ui/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js ui/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js.map static/govuk/
+	touch $(ASSETS)
+
+assets: $(ASSETS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: setup
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) ui/node_modules static/govuk staticfiles db.sqlite3

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("cpeg.core.urls")),
+    path("accounts/", include("cpeg.accounts.urls")),
+    path("groups/", include("cpeg.groups.urls")),
+    path("directory/", include("cpeg.public.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,200 @@
+"""Who may see and do what: every access decision in CPEG Manager.
+
+The rules, in the authority's terms:
+
+- Authority officers and managers see and change every group's records.
+  Managers alone approve, set up years and rounds, and use the admin.
+- A group's administrator and executive members see and change their own
+  group's records, never another group's.
+- A link member reads the groups of the boroughs they are linked to.
+- The public sees only published groups' public pages.
+
+Two halves, as the house style asks: predicates registered with ``rules``
+as Django permissions (so views, templates and the admin call
+``user.has_perm("groups.change_engagementgroup", group)``), and scopers
+that narrow a queryset to what a user may see. Views never test roles
+themselves; services check the same permissions again.
+"""
+
+from __future__ import annotations
+
+import rules
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from cpeg.accounts.roles import GROUP_ROLES, Role
+
+_CACHE_ATTR = "_cpeg_roles"
+
+
+def _assignments(user) -> tuple[set[str], set[int], set[int]]:
+    """(roles, group ids, borough ids) for a user, cached on the user object."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set(), set(), set()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        roles, groups, boroughs = set(), set(), set()
+        for role, group_id, borough_id in user.role_assignments.values_list("role", "group_id", "borough_id"):
+            roles.add(role)
+            if group_id:
+                groups.add(group_id)
+            if borough_id:
+                boroughs.add(borough_id)
+        cached = (roles, groups, boroughs)
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_cached_roles(user) -> None:
+    """Drop the cached roles after a role assignment changes."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def roles_of(user) -> set[str]:
+    return _assignments(user)[0]
+
+
+def group_ids_of(user) -> set[int]:
+    """The groups whose records the user works on as administrator or executive."""
+    return _assignments(user)[1]
+
+
+def borough_ids_of(user) -> set[int]:
+    """The boroughs a link member is linked to."""
+    return _assignments(user)[2]
+
+
+# --- Predicates -----------------------------------------------------------
+
+
+@rules.predicate
+def is_officer(user) -> bool:
+    """An authority officer or manager."""
+    return bool(roles_of(user) & {Role.OFFICER, Role.MANAGER})
+
+
+@rules.predicate
+def is_manager(user) -> bool:
+    return Role.MANAGER in roles_of(user)
+
+
+@rules.predicate
+def is_link_member(user) -> bool:
+    return Role.LINK_MEMBER in roles_of(user)
+
+
+@rules.predicate
+def is_group_person(user) -> bool:
+    return bool(roles_of(user) & GROUP_ROLES)
+
+
+def _group_id(obj):
+    """The id of the group that owns ``obj`` (a group, or a record with .group_id)."""
+    if obj is None:
+        return None
+    from cpeg.groups.models import EngagementGroup
+
+    if isinstance(obj, EngagementGroup):
+        return obj.pk
+    return getattr(obj, "group_id", None)
+
+
+def _borough_id(obj):
+    from cpeg.groups.models import Borough, EngagementGroup
+
+    if obj is None:
+        return None
+    if isinstance(obj, Borough):
+        return obj.pk
+    if isinstance(obj, EngagementGroup):
+        return obj.borough_id
+    group = getattr(obj, "group", None)
+    if group is not None:
+        return group.borough_id
+    return getattr(obj, "borough_id", None)
+
+
+@rules.predicate
+def is_own_group(user, obj) -> bool:
+    """The record belongs to a group the user administers or sits on."""
+    gid = _group_id(obj)
+    return gid is not None and gid in group_ids_of(user)
+
+
+@rules.predicate
+def is_own_group_admin(user, obj) -> bool:
+    gid = _group_id(obj)
+    if gid is None or gid not in group_ids_of(user):
+        return False
+    return user.role_assignments.filter(role=Role.GROUP_ADMIN, group_id=gid).exists()
+
+
+@rules.predicate
+def is_linked_borough(user, obj) -> bool:
+    """The record is in (or is) a borough the link member is linked to."""
+    bid = _borough_id(obj)
+    return bid is not None and bid in borough_ids_of(user)
+
+
+can_read_group_records = is_officer | is_own_group | is_linked_borough
+can_change_group_records = is_officer | is_own_group
+
+# Pages that are not about one object.
+rules.add_perm("core.view_officer_pages", is_officer)
+rules.add_perm("core.view_group_list", is_officer | is_link_member)
+rules.add_perm("core.use_admin", is_manager)
+
+# Boroughs and their partner contacts.
+rules.add_perm("groups.view_borough", is_officer | is_linked_borough | is_own_group)
+rules.add_perm("groups.change_borough", is_officer)
+
+# Groups.
+rules.add_perm("groups.add_engagementgroup", is_officer)
+rules.add_perm("groups.view_engagementgroup", can_read_group_records)
+rules.add_perm("groups.change_engagementgroup", can_change_group_records)
+rules.add_perm("groups.change_status_engagementgroup", is_officer)
+rules.add_perm("groups.view_history_engagementgroup", can_read_group_records)
+
+# People (the authority's register of people and the roles they hold).
+rules.add_perm("groups.view_person", is_officer)
+rules.add_perm("groups.change_person", is_officer)
+
+
+# --- Scopers ---------------------------------------------------------------
+
+
+def scope_groups(user, queryset: QuerySet) -> QuerySet:
+    """Narrow a queryset of EngagementGroup to those the user may read."""
+    if is_officer(user):
+        return queryset
+    q = Q(pk__in=group_ids_of(user)) | Q(borough_id__in=borough_ids_of(user))
+    return queryset.filter(q)
+
+
+def scope_group_records(user, queryset: QuerySet, group_field: str = "group") -> QuerySet:
+    """Narrow a queryset of group-owned records to those the user may read."""
+    if is_officer(user):
+        return queryset
+    q = Q(**{f"{group_field}_id__in": group_ids_of(user)}) | Q(
+        **{f"{group_field}__borough_id__in": borough_ids_of(user)}
+    )
+    return queryset.filter(q)
+
+
+def get_for_user_or_404(user, queryset: QuerySet, perm: str, **lookup):
+    """Fetch one object the user may act on; 404 for missing and not-yours alike."""
+    try:
+        obj = queryset.get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc
+    if not user.has_perm(perm, obj):
+        raise Http404
+    return obj
+
+
+def require_perm(user, perm: str, obj=None) -> None:
+    """Raise PermissionDenied unless the user holds ``perm`` (on ``obj``)."""
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(f"You do not have permission to do this ({perm}).")

@@ -1,0 +1,42 @@
+"""Demo accounts (password "demo"): link member and one administrator per group."""
+
+from django.contrib.auth import get_user_model
+
+from cpeg.accounts.roles import Role
+from cpeg.core.demo import DEMO_PASSWORD, DemoContext
+from cpeg.groups.choices import ExecutiveRole
+from cpeg.groups.models import Borough
+
+
+def load_accounts(ctx: DemoContext) -> None:
+    User = get_user_model()  # noqa: N806
+    link = User.objects.create_user(
+        username="link-member",
+        password=DEMO_PASSWORD,
+        first_name="Lina",
+        last_name="Member",
+        email="link-member@authority.example",
+    )
+    for borough in Borough.objects.filter(slug__in=["camden", "islington"]):
+        link.role_assignments.create(role=Role.LINK_MEMBER, borough=borough)
+    for slug, group in ctx.groups.items():
+        admin = User.objects.create_user(
+            username=f"{slug}-admin",
+            password=DEMO_PASSWORD,
+            first_name=group.borough.name,
+            last_name="Administrator",
+            email=f"admin@{slug}-cpeg.example.org",
+        )
+        admin.role_assignments.create(role=Role.GROUP_ADMIN, group=group)
+        ctx.admins[slug] = admin
+    # One executive account, for the chair's view of the Camden group.
+    chair = ctx.groups["camden"].executive.get(role=ExecutiveRole.CHAIR)
+    chair_user = User.objects.create_user(
+        username="camden-chair",
+        password=DEMO_PASSWORD,
+        first_name=chair.person.full_name.split()[0],
+        last_name=chair.person.full_name.split()[-1],
+        person=chair.person,
+    )
+    chair_user.role_assignments.create(role=Role.GROUP_EXECUTIVE, group=ctx.groups["camden"])
+    ctx.log.append(f"{User.objects.count()} demo accounts, password '{DEMO_PASSWORD}'")

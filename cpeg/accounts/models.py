@@ -1,0 +1,64 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from cpeg.accounts.roles import AUTHORITY_ROLES, BOROUGH_ROLES, GROUP_ROLES, Role
+
+
+class User(AbstractUser):
+    """A person who signs in: authority staff, group people or link members."""
+
+    person = models.ForeignKey(
+        "groups.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="user_accounts",
+        help_text="The person record this account belongs to, if any.",
+    )
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+
+class RoleAssignment(models.Model):
+    """A role a user holds: authority-wide, for one group, or for one borough."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    group = models.ForeignKey(
+        "groups.EngagementGroup",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+    )
+    borough = models.ForeignKey(
+        "groups.Borough",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="role_scope_matches_role",
+                condition=(
+                    Q(role__in=[r.value for r in AUTHORITY_ROLES], group__isnull=True, borough__isnull=True)
+                    | Q(role__in=[r.value for r in GROUP_ROLES], group__isnull=False, borough__isnull=True)
+                    | Q(role__in=[r.value for r in BOROUGH_ROLES], group__isnull=True, borough__isnull=False)
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        scope = self.group or self.borough or "authority"
+        return f"{self.user} - {self.get_role_display()} ({scope})"

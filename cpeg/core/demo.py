@@ -1,0 +1,103 @@
+"""The demo data set for ``make run``: built through the real services.
+
+Each app contributes a step (a function taking a ``DemoContext``); the
+``load_demo_data`` command runs them in ``DEMO_STEPS`` order inside one
+transaction. Demo accounts exist only here, never in migrations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+
+DEMO_PASSWORD = "demo"
+
+
+@dataclass
+class DemoContext:
+    today: dt.date
+    rng: random.Random
+    officer: object = None
+    manager: object = None
+    groups: dict = field(default_factory=dict)  # borough slug -> EngagementGroup
+    admins: dict = field(default_factory=dict)  # borough slug -> User
+    log: list = field(default_factory=list)
+
+
+FIRST_NAMES = [
+    "Amara",
+    "Ben",
+    "Chloe",
+    "Darius",
+    "Eleanor",
+    "Farid",
+    "Grace",
+    "Hamza",
+    "Imogen",
+    "Jamal",
+    "Kiran",
+    "Leah",
+    "Marcus",
+    "Nadia",
+    "Oliver",
+    "Priya",
+    "Quentin",
+    "Rosa",
+    "Samir",
+    "Tessa",
+    "Uchenna",
+    "Victor",
+    "Winston",
+    "Yasmin",
+    "Zainab",
+    "Aled",
+    "Bridget",
+    "Callum",
+    "Delroy",
+    "Esme",
+]
+SURNAMES = [
+    "Adeyemi",
+    "Brennan",
+    "Chowdhury",
+    "Da Silva",
+    "Evans",
+    "Fitzgerald",
+    "Gupta",
+    "Harrison",
+    "Ibrahim",
+    "Johnson",
+    "Kowalski",
+    "Lewis",
+    "Mensah",
+    "Nguyen",
+    "O'Connor",
+    "Patel",
+    "Quinn",
+    "Rahman",
+    "Smith",
+    "Thompson",
+    "Usman",
+    "Varga",
+    "Williams",
+    "Xu",
+    "Yilmaz",
+    "Zaman",
+    "Okafor",
+    "Murphy",
+    "Begum",
+    "Clarke",
+]
+
+
+def person_name(rng: random.Random) -> str:
+    return f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
+
+
+def demo_steps():
+    """Every app's demo step, in dependency order."""
+    from cpeg.accounts.demo import load_accounts
+    from cpeg.groups.demo import load_groups
+
+    return [load_groups, load_accounts]

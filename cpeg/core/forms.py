@@ -1,0 +1,50 @@
+"""Form pieces shared by every app: GOV.UK rendering and edit versions."""
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+
+class GovukFormMixin:
+    """Render with crispy-forms-gds: error summary on top, no <form> tag.
+
+    Templates supply the <form> element, CSRF token and buttons, so every
+    page lays out its actions the same way (see ``components/form.html``).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.NumberInput):
+                # GOV.UK advise against type=number: a text input with a
+                # numeric keyboard instead.
+                field.widget = forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"})
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Show a service's ValidationError on the fields it names."""
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                target = name if name in self.fields else None
+                if name == NON_FIELD_ERRORS:
+                    target = None
+                for e in errors:
+                    self.add_error(target, e)
+        else:
+            self.add_error(None, error)
+
+
+class VersionedFormMixin(forms.Form):
+    """Carries the version of the record the person loaded."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+def gds_date_field(label, *, required=True, help_text=""):
+    field = DateInputField(label=label, required=required, help_text=help_text or "For example, 27 3 2025")
+    field.require_all_fields = False
+    return field

@@ -1,0 +1,31 @@
+import datetime as dt
+import random
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from cpeg.core.demo import DemoContext, demo_steps
+
+
+class Command(BaseCommand):
+    help = "Load the demo data set (skipped if the demo accounts already exist)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2009)
+        parser.add_argument("--today", help="Pretend today is this date (YYYY-MM-DD).")
+
+    def handle(self, *args, seed, today, **options):
+        if get_user_model().objects.filter(username="officer").exists():
+            self.stdout.write("Demo data already loaded; delete db.sqlite3 (or the database) to reload.")
+            return
+        ctx = DemoContext(
+            today=dt.date.fromisoformat(today) if today else dt.date.today(),
+            rng=random.Random(seed),
+        )
+        with transaction.atomic():
+            for step in demo_steps():
+                step(ctx)
+        for line in ctx.log:
+            self.stdout.write(f"  {line}")
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
