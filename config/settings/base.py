@@ -40,6 +40,10 @@ INSTALLED_APPS = [
     "cpeg.core",
     "cpeg.accounts",
     "cpeg.groups",
+    "cpeg.agreements",
+    "cpeg.activities",
+    "cpeg.monitoring",
+    "cpeg.funding",
     "cpeg.public",
 ]
 
@@ -129,7 +133,24 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Email goes to the console unless EMAIL_BACKEND names another backend
+# (e.g. django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST etc.).
+MAILERS = {
+    "default": {
+        "BACKEND": env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"),
+        "OPTIONS": {
+            key: value
+            for key, value in {
+                "host": env("EMAIL_HOST", default=None),
+                "port": env.int("EMAIL_PORT", default=None),
+                "username": env("EMAIL_HOST_USER", default=None),
+                "password": env("EMAIL_HOST_PASSWORD", default=None),
+                "use_tls": env.bool("EMAIL_USE_TLS", default=None),
+            }.items()
+            if value is not None
+        },
+    }
+}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="cpeg-manager@localhost")
 
 # Security. Defaults are safe for production; `make run` (DEBUG) relaxes the

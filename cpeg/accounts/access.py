@@ -117,6 +117,16 @@ def _borough_id(obj):
 
 
 @rules.predicate
+def is_own_borough(user, obj) -> bool:
+    """The borough (or record in it) is where one of the user's groups is."""
+    from cpeg.groups.models import EngagementGroup
+
+    bid = _borough_id(obj)
+    ids = group_ids_of(user)
+    return bool(bid and ids) and EngagementGroup.objects.filter(pk__in=ids, borough_id=bid).exists()
+
+
+@rules.predicate
 def is_own_group(user, obj) -> bool:
     """The record belongs to a group the user administers or sits on."""
     gid = _group_id(obj)
@@ -129,6 +139,15 @@ def is_own_group_admin(user, obj) -> bool:
     if gid is None or gid not in group_ids_of(user):
         return False
     return user.role_assignments.filter(role=Role.GROUP_ADMIN, group_id=gid).exists()
+
+
+@rules.predicate
+def is_own_group_executive(user, obj) -> bool:
+    """The user sits on the executive of the group that owns the record."""
+    gid = _group_id(obj)
+    if gid is None or gid not in group_ids_of(user):
+        return False
+    return user.role_assignments.filter(role=Role.GROUP_EXECUTIVE, group_id=gid).exists()
 
 
 @rules.predicate
@@ -147,7 +166,7 @@ rules.add_perm("core.view_group_list", is_officer | is_link_member)
 rules.add_perm("core.use_admin", is_manager)
 
 # Boroughs and their partner contacts.
-rules.add_perm("groups.view_borough", is_officer | is_linked_borough | is_own_group)
+rules.add_perm("groups.view_borough", is_officer | is_linked_borough | is_own_borough)
 rules.add_perm("groups.change_borough", is_officer)
 
 # Groups.
@@ -160,6 +179,41 @@ rules.add_perm("groups.view_history_engagementgroup", can_read_group_records)
 # People (the authority's register of people and the roles they hold).
 rules.add_perm("groups.view_person", is_officer)
 rules.add_perm("groups.change_person", is_officer)
+
+
+# Service level agreements (issue: SLAs and quarterly monitoring).
+rules.add_perm("agreements.view_slatemplate", is_officer | is_link_member | is_group_person)
+rules.add_perm("agreements.change_slatemplate", is_officer)
+rules.add_perm("agreements.view_groupsla", can_read_group_records)
+rules.add_perm("agreements.change_groupsla", is_officer)
+# The chair or an authorised executive member signs for the group.
+rules.add_perm("agreements.sign_groupsla", is_own_group_executive)
+rules.add_perm("agreements.countersign_groupsla", is_officer)
+
+# The activity record.
+rules.add_perm("activities.view_activity", can_read_group_records)
+rules.add_perm("activities.change_activity", can_change_group_records)
+
+# Quarterly monitoring returns.
+rules.add_perm("monitoring.view_quarterlyreturn", can_read_group_records)
+rules.add_perm("monitoring.change_quarterlyreturn", is_own_group)
+rules.add_perm("monitoring.submit_quarterlyreturn", is_own_group)
+rules.add_perm("monitoring.review_quarterlyreturn", is_officer)
+rules.add_perm("monitoring.view_dashboard", is_officer | is_link_member)
+rules.add_perm("monitoring.change_settings", is_manager)
+
+# Funding rounds, applications, assessment, allocation, payments.
+rules.add_perm("funding.view_fundinground", is_officer | is_link_member | is_group_person)
+rules.add_perm("funding.manage_fundinground", is_manager)
+rules.add_perm("funding.view_fundingapplication", can_read_group_records)
+rules.add_perm("funding.change_fundingapplication", is_own_group)
+rules.add_perm("funding.submit_fundingapplication", is_own_group)
+rules.add_perm("funding.assess_fundingapplication", is_officer)
+rules.add_perm("funding.moderate_fundingapplication", is_officer)
+rules.add_perm("funding.decide_allocation", is_manager)
+rules.add_perm("funding.manage_payments", is_officer)
+rules.add_perm("funding.view_cost_analysis", is_officer | is_link_member)
+rules.add_perm("funding.import_history", is_manager)
 
 
 # --- Scopers ---------------------------------------------------------------

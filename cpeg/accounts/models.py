@@ -52,9 +52,9 @@ class RoleAssignment(models.Model):
             models.CheckConstraint(
                 name="role_scope_matches_role",
                 condition=(
-                    Q(role__in=[r.value for r in AUTHORITY_ROLES], group__isnull=True, borough__isnull=True)
-                    | Q(role__in=[r.value for r in GROUP_ROLES], group__isnull=False, borough__isnull=True)
-                    | Q(role__in=[r.value for r in BOROUGH_ROLES], group__isnull=True, borough__isnull=False)
+                    Q(role__in=sorted(r.value for r in AUTHORITY_ROLES), group__isnull=True, borough__isnull=True)
+                    | Q(role__in=sorted(r.value for r in GROUP_ROLES), group__isnull=False, borough__isnull=True)
+                    | Q(role__in=sorted(r.value for r in BOROUGH_ROLES), group__isnull=True, borough__isnull=False)
                 ),
             ),
         ]

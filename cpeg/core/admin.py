@@ -5,6 +5,7 @@ changes are audited like any other.
 """
 
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from simple_history.admin import SimpleHistoryAdmin
 
 from cpeg.core.models import AuditEvent
@@ -17,6 +18,8 @@ def _is_manager(request) -> bool:
 admin.site.site_header = "CPEG Manager back office"
 admin.site.site_title = "CPEG Manager back office"
 admin.site.has_permission = _is_manager
+# Access comes from role assignments, not Django's permission groups.
+admin.site.unregister(Group)
 
 
 class ManagerAdmin(SimpleHistoryAdmin):
@@ -60,3 +63,16 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def open_third_party_admins_to_managers() -> None:
+    """Admins registered by libraries (django-axes' lockouts, for instance)
+    check Django model permissions, which CPEG Manager does not grant; open
+    them to managers in the same way as ours. Called once from
+    ``CoreConfig.ready``, after admin autodiscovery."""
+    for model_admin in admin.site._registry.values():
+        if isinstance(model_admin, ManagerAdmin | AuditEventAdmin):
+            continue
+        model_admin.has_module_permission = _is_manager
+        for name in ("has_view_permission", "has_change_permission", "has_delete_permission"):
+            setattr(model_admin, name, lambda request, obj=None: _is_manager(request))

@@ -89,6 +89,7 @@ def load_groups(ctx: DemoContext) -> None:
                 "postal_address": f"c/o {borough.name} Civic Centre\nLondon",
                 "staffing_model": staffing,
                 "administrator_hours_per_week": Decimal(HOURS[staffing]),
+                "established_on": dt.date(2001, 4, 1),
                 "constitution_adopted_on": dt.date(2003 + index % 6, 1 + index % 12, 10),
             },
         )

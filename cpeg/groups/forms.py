@@ -108,6 +108,7 @@ class GroupForm(GovukFormMixin, forms.Form):
             "max_decimal_places": "Administrator's hours per week can have one decimal place at most",
         },
     )
+    established_on = gds_date_field("Date the group was set up", required=False)
     constitution_adopted_on = gds_date_field("Date the constitution was adopted", required=False)
     constitution_document = DocumentField(label="Constitution (PDF, DOCX, ODT or DOC)", required=False)
 

@@ -55,6 +55,12 @@ class EngagementGroup(BaseModel):
         default=True,
         help_text="Published groups appear on the public directory.",
     )
+    established_on = models.DateField(
+        "Date the group was set up",
+        null=True,
+        blank=True,
+        help_text="Activities cannot be recorded before the financial year this falls in.",
+    )
     description = models.TextField("About the group", max_length=2000, blank=True)
     how_to_join = models.TextField("How to join", max_length=2000, blank=True)
 
@@ -82,7 +88,7 @@ class EngagementGroup(BaseModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["borough"],
-                condition=Q(status__in=[s.value for s in CURRENT_GROUP_STATUSES]),
+                condition=Q(status__in=sorted(s.value for s in CURRENT_GROUP_STATUSES)),
                 name="one_current_group_per_borough",
                 violation_error_message="This borough already has a group that is not disbanded.",
             ),

@@ -31,6 +31,7 @@ from cpeg.groups.models import (
 
 GROUP_EDITABLE_FIELDS = (
     "name",
+    "established_on",
     "description",
     "how_to_join",
     "constitution_adopted_on",

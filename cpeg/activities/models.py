@@ -1,0 +1,81 @@
+"""The activity record: what each group does, as it happens."""
+
+from django.db import models
+from django.db.models import Q
+
+from cpeg.activities.choices import ActivityType, DocumentType
+from cpeg.core.models import BaseModel
+
+
+class Activity(BaseModel):
+    """A public meeting, event, newsletter, report, survey, training or other
+    activity of a group, with its attendance and the SLA outputs it evidences.
+
+    Counted in the group's quarterly returns by ``held_on``.
+    """
+
+    group = models.ForeignKey("groups.EngagementGroup", on_delete=models.PROTECT, related_name="activities")
+    activity_type = models.CharField("Type of activity", max_length=32, choices=ActivityType.choices)
+    title = models.CharField(max_length=200)
+    held_on = models.DateField("Date")
+    starts_at = models.TimeField("Start time", null=True, blank=True)
+    venue = models.ForeignKey(
+        "groups.Venue", on_delete=models.SET_NULL, null=True, blank=True, related_name="activities"
+    )
+    venue_text = models.CharField("Other venue", max_length=200, blank=True)
+    public_attendance = models.PositiveIntegerField("Members of the public attending", null=True, blank=True)
+    borough_commander_present = models.BooleanField("Borough commander or deputy present", default=False)
+    local_authority_present = models.BooleanField("Local authority present", default=False)
+    other_partners_present = models.CharField("Other CDRP partners present", max_length=300, blank=True)
+    topics = models.TextField(max_length=2000, blank=True)
+    notes = models.TextField(max_length=4000, blank=True)
+    is_public = models.BooleanField(
+        "Show on the public page", default=True, help_text="Upcoming public meetings appear on the group's public page."
+    )
+    import_key = models.CharField(
+        max_length=64, blank=True, help_text="Fingerprint of the imported row, so re-importing does not duplicate."
+    )
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name_plural = "activities"
+        indexes = [models.Index(fields=["group", "held_on"]), models.Index(fields=["held_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "import_key"], condition=~Q(import_key=""), name="unique_import_key_per_group"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_activity_type_display()}: {self.title} ({self.held_on:%d %b %Y})"
+
+
+class ActivityEvidence(models.Model):
+    """An SLA output (by template code) that an activity evidences."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="evidence")
+    output_code = models.SlugField(max_length=50)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["activity", "output_code"], name="unique_evidence_per_activity")]
+        indexes = [models.Index(fields=["output_code", "activity"])]
+
+    def __str__(self):
+        return self.output_code
+
+
+class ActivityDocument(BaseModel):
+    """A file that evidences an activity: minutes, the newsletter itself, etc."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="documents")
+    document_type = models.CharField(max_length=32, choices=DocumentType.choices)
+    file = models.FileField(upload_to="activities/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    size_bytes = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["document_type", "original_name"]
+
+    def __str__(self):
+        return self.original_name

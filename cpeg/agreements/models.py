@@ -1,0 +1,173 @@
+"""Service level agreements: the authority's standard template per
+financial year, and each group's SLA made from it with local variations."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from cpeg.agreements.choices import MeasureType, SlaStatus
+from cpeg.core.fiscal import FinancialYear
+from cpeg.core.models import BaseModel
+
+
+class SlaTemplate(BaseModel):
+    """The standard SLA for one financial year (named by its start year).
+
+    A new year's template starts as a copy of the previous one.
+    """
+
+    financial_year = models.PositiveSmallIntegerField(unique=True, help_text="Start year, e.g. 2025 for 2025/26.")
+    introduction = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-financial_year"]
+
+    def __str__(self):
+        return f"Standard SLA {self.year.label}"
+
+    @property
+    def year(self) -> FinancialYear:
+        return FinancialYear(self.financial_year)
+
+
+class SlaHeading(BaseModel):
+    """A heading that groups outputs in the template, e.g. "Publicise the
+    group's role, functions and achievements"."""
+
+    template = models.ForeignKey(SlaTemplate, on_delete=models.CASCADE, related_name="headings")
+    key = models.SlugField(max_length=50)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["template", "position"]
+        constraints = [models.UniqueConstraint(fields=["template", "key"], name="unique_heading_key_per_template")]
+
+    def __str__(self):
+        return self.title
+
+
+class SlaTemplateOutput(BaseModel):
+    """One row of the standard SLA: output, outcomes, what it means in
+    practice, the service standards activity it cites, and its measure."""
+
+    template = models.ForeignKey(SlaTemplate, on_delete=models.CASCADE, related_name="outputs")
+    heading = models.ForeignKey(SlaHeading, on_delete=models.PROTECT, null=True, blank=True, related_name="outputs")
+    code = models.SlugField(max_length=50, help_text="Stable key, the same across years, e.g. public-meetings.")
+    position = models.PositiveSmallIntegerField(default=0)
+    output = models.CharField(max_length=300)
+    outcomes = models.TextField()
+    in_practice = models.TextField("What this means in practice", blank=True)
+    activity_refs = models.CharField(
+        "Service standards activities", max_length=50, blank=True, help_text="e.g. 3, or 14, 15"
+    )
+    measure = models.CharField(max_length=16, choices=MeasureType.choices)
+    annual_target = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["template", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "code"], name="unique_output_code_per_template"),
+            models.CheckConstraint(
+                name="template_count_measure_has_target",
+                condition=~Q(measure="count") | Q(annual_target__isnull=False),
+                violation_error_message="A counted output needs a yearly target.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.output
+
+
+class GroupSla(BaseModel):
+    """A group's SLA for one financial year; one version of it.
+
+    States: see ``SlaStatus``. Only a draft can change. A signed SLA is
+    frozen: varying it makes a new version (``version_number`` + 1) whose
+    ``previous`` is the old one, which is marked ``superseded_at``.
+    """
+
+    group = models.ForeignKey("groups.EngagementGroup", on_delete=models.PROTECT, related_name="slas")
+    financial_year = models.PositiveSmallIntegerField()
+    template = models.ForeignKey(SlaTemplate, on_delete=models.PROTECT, related_name="group_slas")
+    version_number = models.PositiveSmallIntegerField(default=1)
+    previous = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_version"
+    )
+    status = models.CharField(max_length=16, choices=SlaStatus.choices, default=SlaStatus.DRAFT)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    group_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    group_signatory_name = models.CharField(max_length=150, blank=True)
+    group_signatory_role = models.CharField(max_length=100, blank=True)
+    group_signed_on = models.DateField(null=True, blank=True)
+    countersigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    countersignatory_name = models.CharField(max_length=150, blank=True)
+    countersigned_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-financial_year", "group__borough__name", "-version_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "financial_year"],
+                condition=Q(superseded_at__isnull=True),
+                name="one_current_sla_per_group_year",
+                violation_error_message="This group already has an SLA for this year.",
+            ),
+            models.UniqueConstraint(fields=["group", "financial_year", "version_number"], name="unique_sla_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.group} SLA {self.year.label} (version {self.version_number})"
+
+    @property
+    def year(self) -> FinancialYear:
+        return FinancialYear(self.financial_year)
+
+
+class GroupSlaOutput(BaseModel):
+    """One output in a group's SLA: copied from the template, possibly
+    varied locally (changed target, added, or removed) with a reason."""
+
+    sla = models.ForeignKey(GroupSla, on_delete=models.CASCADE, related_name="outputs")
+    template_output = models.ForeignKey(
+        SlaTemplateOutput, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    code = models.SlugField(max_length=50)
+    heading_title = models.CharField(max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    output = models.CharField(max_length=300)
+    outcomes = models.TextField(blank=True)
+    in_practice = models.TextField("What this means in practice", blank=True)
+    activity_refs = models.CharField(max_length=50, blank=True)
+    measure = models.CharField(max_length=16, choices=MeasureType.choices)
+    annual_target = models.PositiveSmallIntegerField(null=True, blank=True)
+    is_removed = models.BooleanField("Removed locally", default=False)
+    variation_reason = models.TextField(
+        blank=True, help_text="Why this output differs from the standard SLA (required for any variation)."
+    )
+
+    class Meta:
+        ordering = ["sla", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["sla", "code"], name="unique_output_code_per_sla"),
+            models.CheckConstraint(
+                name="sla_count_measure_has_target",
+                condition=~Q(measure="count") | Q(annual_target__isnull=False),
+                violation_error_message="A counted output needs a yearly target.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.output
+
+    @property
+    def is_variation(self) -> bool:
+        if self.template_output_id is None or self.is_removed:
+            return True
+        return self.annual_target != self.template_output.annual_target

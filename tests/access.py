@@ -1,0 +1,82 @@
+"""The role-access matrix: every URL pattern against every role.
+
+Each app lists its URLs in ``cpeg/<app>/tests/access_cases.py`` as a list
+``CASES`` of ``AccessCase``. ``tests/test_access_matrix.py`` fails if any
+URL pattern in the project has no case, so a new view cannot escape it.
+
+Roles in the matrix (the ``World`` below builds them):
+- anonymous
+- officer, manager (the authority)
+- camden_admin, camden_exec: the Camden group's administrator and chair
+- hackney_admin: another group's administrator (must never reach Camden's records)
+- link_member: linked to Camden and Islington only
+Objects in URLs belong to the Camden group unless a case says otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+ROLES = ("anonymous", "officer", "manager", "camden_admin", "camden_exec", "hackney_admin", "link_member")
+AUTHORITY = frozenset({"officer", "manager"})
+CAMDEN_GROUP = frozenset({"camden_admin", "camden_exec"})
+CAMDEN_READERS = AUTHORITY | CAMDEN_GROUP | {"link_member"}
+SIGNED_IN = frozenset(ROLES) - {"anonymous"}
+EVERYONE = frozenset(ROLES)
+
+
+@dataclass(frozen=True)
+class AccessCase:
+    """Who may GET (and, for forms, POST to) one URL pattern.
+
+    ``kwargs`` builds the URL's arguments from the World. ``allowed`` roles
+    must get 200; everyone else must be refused (anonymous: redirect to
+    sign-in or 404; others: 403 or 404). ``post`` also checks that a
+    refused role's POST is refused and an allowed role's empty POST is not
+    a server error. ``methods`` overrides the checked methods for
+    POST-only actions.
+    """
+
+    name: str
+    allowed: frozenset
+    kwargs: Callable | None = None
+    post: bool = False
+    post_only: bool = False
+    query: str = ""
+    allowed_status: tuple = (200,)
+    notes: str = ""
+    extra_allowed_statuses: dict = field(default_factory=dict)
+
+
+class World:
+    """The objects the matrix runs against, made once per test."""
+
+    def __init__(self):
+        from cpeg.accounts.tests.factories import (
+            GroupAdminFactory,
+            GroupExecutiveFactory,
+            LinkMemberFactory,
+            ManagerFactory,
+            OfficerFactory,
+        )
+        from cpeg.groups.tests.factories import EngagementGroupFactory, borough
+
+        self.camden = EngagementGroupFactory(borough=borough("camden"))
+        self.hackney = EngagementGroupFactory(borough=borough("hackney"))
+        self.users = {
+            "anonymous": None,
+            "officer": OfficerFactory(),
+            "manager": ManagerFactory(),
+            "camden_admin": GroupAdminFactory(group=self.camden),
+            "camden_exec": GroupExecutiveFactory(group=self.camden),
+            "hackney_admin": GroupAdminFactory(group=self.hackney),
+            "link_member": LinkMemberFactory(boroughs=[borough("camden"), borough("islington")]),
+        }
+        self._made = {}
+
+    def make(self, key: str, build: Callable):
+        """Build an object once per World (e.g. a Camden activity)."""
+        if key not in self._made:
+            self._made[key] = build(self)
+        return self._made[key]

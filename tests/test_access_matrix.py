@@ -1,0 +1,133 @@
+"""Every URL pattern in the project, against every role."""
+
+import importlib
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.access import ROLES, World
+
+DENIED_SIGNED_IN = (403, 404)
+
+
+def _pattern_names(patterns=None, namespace=""):
+    names = set()
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names |= _pattern_names(entry.url_patterns, ns)
+        elif isinstance(entry, URLPattern):
+            if entry.name is None and namespace.startswith("admin:"):
+                continue  # the admin's own redirect from a bare object id
+            if entry.name is None:
+                raise AssertionError(f"URL pattern {entry.pattern} has no name, so it cannot be checked")
+            names.add(f"{namespace}{entry.name}")
+    return names
+
+
+def _all_cases():
+    cases = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("cpeg."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.tests.access_cases")
+        except ModuleNotFoundError:
+            continue
+        cases.extend(module.CASES)
+    return cases
+
+
+CASES = _all_cases()
+
+
+def test_every_url_pattern_has_an_access_case():
+    """A view added without an entry in the matrix fails here."""
+    names = {n for n in _pattern_names() if not n.startswith("admin:")}
+    covered = {case.name for case in CASES}
+    missing = sorted(names - covered)
+    assert not missing, f"URL patterns with no access case: {missing}"
+    stale = sorted(covered - names)
+    assert not stale, f"Access cases for URL patterns that no longer exist: {stale}"
+
+
+def _client_for(client, world, role):
+    user = world.users[role]
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _check_denied(response, role, url):
+    if role == "anonymous":
+        if response.status_code == 302:
+            assert response["Location"].startswith(reverse("accounts:sign-in")), url
+        else:
+            assert response.status_code == 404, f"{url}: anonymous got {response.status_code}"
+    else:
+        assert response.status_code in DENIED_SIGNED_IN, f"{url}: {role} got {response.status_code}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_role_access(case, client):
+    """Allowed roles get the page; every other role is refused, GET and POST."""
+    world = World()
+    kwargs = case.kwargs(world) if case.kwargs else {}
+    url = reverse(case.name, kwargs=kwargs) + (f"?{case.query}" if case.query else "")
+    for role in ROLES:
+        client.logout()
+        _client_for(client, world, role)
+        if case.post_only:
+            response = client.post(url, {})
+        else:
+            response = client.get(url)
+        if role in case.allowed:
+            assert response.status_code in case.allowed_status, f"{url}: {role} got {response.status_code}"
+        else:
+            _check_denied(response, role, url)
+        if case.post and not case.post_only:
+            response = client.post(url, {})
+            if role in case.allowed:
+                # An empty form is refused with its errors, never a crash.
+                assert response.status_code in (200, 302, 400), f"POST {url}: {role} got {response.status_code}"
+            else:
+                _check_denied(response, role, url)
+
+
+def _admin_urls(world):
+    urls = [reverse("admin:index")]
+    for model, model_admin in admin.site._registry.items():
+        info = (model._meta.app_label, model._meta.model_name)
+        urls.append(reverse("admin:%s_%s_changelist" % info))
+        obj = model._default_manager.order_by("pk").first()
+        if obj is not None:
+            urls.append(reverse("admin:%s_%s_change" % info, args=[obj.pk]))
+            urls.append(reverse("admin:%s_%s_history" % info, args=[obj.pk]))
+    return urls
+
+
+@pytest.mark.django_db
+def test_admin_is_for_managers_only(client):
+    """Every admin index, list, change and history page: managers only."""
+    world = World()
+    urls = _admin_urls(world)
+    assert len(urls) > 10
+    for role in ROLES:
+        client.logout()
+        _client_for(client, world, role)
+        for url in urls:
+            response = client.get(url)
+            if role == "manager":
+                assert response.status_code == 200, f"{url}: manager got {response.status_code}"
+            else:
+                assert response.status_code == 302, f"{url}: {role} got {response.status_code}"
+                assert response["Location"].startswith(reverse("admin:login")), url
+
+
+def test_every_admin_url_pattern_is_an_admin_url():
+    """Admin patterns are checked by the test above, model by model."""
+    admin_names = {n for n in _pattern_names() if n.startswith("admin:")}
+    assert "admin:index" in admin_names
