@@ -99,13 +99,13 @@ def test_role_access(case, client):
 
 def _admin_urls(world):
     urls = [reverse("admin:index")]
-    for model, model_admin in admin.site._registry.items():
-        info = (model._meta.app_label, model._meta.model_name)
-        urls.append(reverse("admin:%s_%s_changelist" % info))
+    for model in admin.site._registry:
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        urls.append(reverse(f"{prefix}_changelist"))
         obj = model._default_manager.order_by("pk").first()
         if obj is not None:
-            urls.append(reverse("admin:%s_%s_change" % info, args=[obj.pk]))
-            urls.append(reverse("admin:%s_%s_history" % info, args=[obj.pk]))
+            urls.append(reverse(f"{prefix}_change", args=[obj.pk]))
+            urls.append(reverse(f"{prefix}_history", args=[obj.pk]))
     return urls
 
 
