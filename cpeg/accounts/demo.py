@@ -8,7 +8,7 @@ from cpeg.groups.choices import ExecutiveRole
 from cpeg.groups.models import Borough
 
 
-def load_accounts(ctx: DemoContext) -> None:
+def load(ctx: DemoContext) -> None:
     User = get_user_model()  # noqa: N806
     link = User.objects.create_user(
         username="link-member",

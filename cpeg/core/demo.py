@@ -95,9 +95,21 @@ def person_name(rng: random.Random) -> str:
     return f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
 
 
-def demo_steps():
-    """Every app's demo step, in dependency order."""
-    from cpeg.accounts.demo import load_accounts
-    from cpeg.groups.demo import load_groups
+# Apps whose ``demo.load(ctx)`` builds part of the demo, in dependency order.
+DEMO_APPS = ["groups", "accounts", "agreements", "activities", "monitoring", "funding"]
 
-    return [load_groups, load_accounts]
+
+def demo_steps():
+    """Every app's demo step, in dependency order (apps without one are skipped)."""
+    import importlib
+
+    steps = []
+    for app in DEMO_APPS:
+        try:
+            module = importlib.import_module(f"cpeg.{app}.demo")
+        except ModuleNotFoundError as error:
+            if error.name != f"cpeg.{app}.demo":
+                raise
+            continue
+        steps.append(module.load)
+    return steps

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from cpeg.accounts.roles import Role
 from cpeg.core.demo import DEMO_PASSWORD, DemoContext, person_name
 from cpeg.groups import services
+from cpeg.groups.boroughs import load_boroughs
 from cpeg.groups.choices import ExecutiveRole, GroupStatus, PartnerRole, StaffingModel
 from cpeg.groups.models import Borough
 
@@ -60,7 +61,8 @@ def _ensure_officers(ctx: DemoContext):
         setattr(ctx, username, user)
 
 
-def load_groups(ctx: DemoContext) -> None:
+def load(ctx: DemoContext) -> None:
+    load_boroughs(Borough)
     _ensure_officers(ctx)
     actor = ctx.officer
     rng = ctx.rng

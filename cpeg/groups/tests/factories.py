@@ -3,12 +3,15 @@ from decimal import Decimal
 
 import factory
 
+from cpeg.groups.boroughs import load_boroughs
 from cpeg.groups.choices import ExecutiveRole, GroupStatus, PartnerRole, StaffingModel
 from cpeg.groups.models import Borough, EngagementGroup, ExecutiveMembership, PartnerContact, Person, Venue
 
 
 def borough(slug: str) -> Borough:
-    """One of the 32 boroughs loaded by migration."""
+    """One of the 32 boroughs (reloaded if a transactional test flushed them)."""
+    if not Borough.objects.exists():
+        load_boroughs(Borough)
     return Borough.objects.get(slug=slug)
 
 
@@ -18,7 +21,7 @@ class EngagementGroupFactory(factory.django.DjangoModelFactory):
 
     name = factory.LazyAttribute(lambda g: f"{g.borough.name} Community and Police Engagement Group")
     slug = factory.LazyAttribute(lambda g: f"{g.borough.slug}-cpeg")
-    borough = factory.LazyFunction(lambda: Borough.objects.order_by("?").first())
+    borough = factory.LazyFunction(lambda: borough("westminster"))
     status = GroupStatus.ACTIVE
     is_published = True
     staffing_model = StaffingModel.DIRECT
@@ -58,6 +61,6 @@ class PartnerContactFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PartnerContact
 
-    borough = factory.LazyFunction(lambda: Borough.objects.first())
+    borough = factory.LazyFunction(lambda: borough("westminster"))
     person = factory.SubFactory(PersonFactory)
     role = PartnerRole.BOROUGH_COMMANDER

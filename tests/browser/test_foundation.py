@@ -1,0 +1,69 @@
+"""Sign in as each role and walk the main pages; axe finds no violations."""
+
+import pytest
+from django.core.management import call_command
+
+from tests.browser.conftest import assert_accessible, sign_in, visit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("load_demo_data", today="2026-11-24", stdout=open("/dev/null", "w"))
+
+
+def test_public_pages_are_accessible_without_signing_in(page, live_server, demo):
+    visit(page, f"{live_server.url}/directory/")
+    page.get_by_role("link", name="Camden Community and Police Engagement Group").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="How to join").is_visible()
+    assert_accessible(page)
+    visit(page, f"{live_server.url}/accounts/sign-in/")
+
+
+def test_officer_walks_the_groups_dashboard_and_a_group(page, live_server, demo):
+    sign_in(page, live_server, "officer")
+    visit(page, f"{live_server.url}/groups/")
+    assert page.get_by_text("32 groups").is_visible()
+    page.get_by_label("Staffing model").select_option("council")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    rows = page.locator("tbody tr")
+    assert rows.count() >= 5
+    page.goto(f"{live_server.url}/groups/?q=camden")
+    page.get_by_role("link", name="Camden Community and Police Engagement Group").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    page.get_by_role("link", name="Change group details").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    page.get_by_label("Administrator's hours per week").fill("lots")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    assert_accessible(page)
+    visit(page, f"{live_server.url}/groups/people/")
+    visit(page, f"{live_server.url}/groups/boroughs/camden/")
+
+
+def test_group_admin_sees_only_their_group(page, live_server, demo):
+    sign_in(page, live_server, "camden-admin")
+    assert "/groups/" in page.url
+    assert_accessible(page)
+    assert page.get_by_role("heading", name="Camden Community and Police Engagement Group").is_visible()
+    response = page.goto(f"{live_server.url}/groups/")
+    assert response.status == 403
+
+
+def test_link_member_reads_their_boroughs(page, live_server, demo):
+    sign_in(page, live_server, "link-member")
+    visit(page, f"{live_server.url}/groups/")
+    assert page.get_by_text("2 groups").is_visible()
+
+
+def test_manager_reaches_the_admin(page, live_server, demo):
+    sign_in(page, live_server, "manager")
+    response = page.goto(f"{live_server.url}/admin/")
+    assert response.status == 200
