@@ -43,7 +43,8 @@ def sign_in(page, live_server, username: str, password: str = "demo") -> None:
 def visit(page, url: str) -> None:
     """Go to a page, check it loaded without a server error, and run axe."""
     response = page.goto(url)
-    assert response is not None and response.status < 400, f"{url}: HTTP {response.status if response else '?'}"
+    assert response is not None, url
+    assert response.status < 400, f"{url}: HTTP {response.status}"
     assert_accessible(page)
 
 
