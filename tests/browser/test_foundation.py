@@ -13,8 +13,11 @@ def demo(transactional_db):
     call_command("load_demo_data", today="2026-11-24", stdout=open("/dev/null", "w"))
 
 
-def test_public_pages_are_accessible_without_signing_in(page, live_server, demo):
+def test_public_pages_are_accessible_without_signing_in(csp_safe_page, live_server, demo):
+    page = csp_safe_page
     visit(page, f"{live_server.url}/directory/")
+    # GOV.UK Frontend's JavaScript ran (the inline nonce script and module were allowed by the CSP).
+    assert "govuk-frontend-supported" in page.evaluate("document.body.className")
     page.get_by_role("link", name="Camden Community and Police Engagement Group").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="How to join").is_visible()
