@@ -152,6 +152,20 @@ def group_history(*, group: EngagementGroup):
     )
 
 
+def person_history(*, person: Person):
+    """Every change to a person's record and the roles they hold elsewhere."""
+    return history_entries(
+        ("Person", Person.history.filter(id=person.pk)),
+        ("Other role", OtherRole.history.filter(person_id=person.pk)),
+        ("Executive role", ExecutiveMembership.history.filter(person_id=person.pk)),
+    )
+
+
+def borough_history(*, borough: Borough):
+    """Every change to a borough's partner contacts."""
+    return history_entries(("Partner contact", PartnerContact.history.filter(borough_id=borough.pk)))
+
+
 def borough_options() -> list[tuple[str, str]]:
     return list(Borough.objects.order_by("name").values_list("slug", "name"))
 

@@ -251,6 +251,7 @@ def borough_detail(request, slug):
             "contacts": borough.partner_contacts.select_related("person").order_by("role", "-starts_on"),
             "groups": selectors.group_list_for(user=request.user).filter(borough=borough),
             "can_change": request.user.has_perm("groups.change_borough", borough),
+            "history": selectors.borough_history(borough=borough),
         },
     )
 
@@ -318,6 +319,7 @@ def person_detail(request, pk):
         "groups/person_detail.html",
         {
             "page": selectors.person_page(person=person),
+            "history": selectors.person_history(person=person),
             "can_change": request.user.has_perm("groups.change_person", person),
         },
     )

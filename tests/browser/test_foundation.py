@@ -70,3 +70,20 @@ def test_manager_reaches_the_admin(page, live_server, demo):
     sign_in(page, live_server, "manager")
     response = page.goto(f"{live_server.url}/admin/")
     assert response.status == 200
+
+
+def test_group_chair_sees_their_group_and_adds_a_venue(page, live_server, demo):
+    sign_in(page, live_server, "camden-chair")
+    assert_accessible(page)
+    page.get_by_role("link", name="Add a venue").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    page.get_by_label("Venue name").fill("Kentish Town Community Centre")
+    page.get_by_label("Address").fill("17 Busby Place, London")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Venue added").is_visible()
+    assert page.get_by_text("Kentish Town Community Centre").first.is_visible()
+    assert_accessible(page)
+    visit(page, page.url.rstrip("/") + "/history/")
+    assert page.get_by_text("Kentish Town Community Centre").first.is_visible()
