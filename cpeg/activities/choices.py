@@ -44,3 +44,10 @@ class DocumentType(models.TextChoices):
     SURVEY_REPORT = "survey_report", "Survey or consultation report"
     PHOTO = "photo", "Photograph"
     OTHER = "other", "Other document"
+
+
+# Upcoming activities of these types, marked public, are listed on the
+# group's public page.
+PUBLIC_MEETING_TYPES = frozenset(
+    {ActivityType.PUBLIC_MEETING, ActivityType.FACE_THE_PEOPLE, ActivityType.TARGETED_EVENT}
+)

@@ -1,4 +1,10 @@
-"""Choices for SLA templates and each group's SLA."""
+"""Choices for SLA templates and each group's SLA.
+
+A group's SLA moves draft -> group_signed -> signed. Only a draft changes in
+place; an officer's variation to a group-signed or signed SLA makes a new
+draft version and marks the old one superseded. Services check these sets;
+``agreements.services`` holds one function per transition.
+"""
 
 from django.db import models
 
@@ -24,4 +30,22 @@ class SlaStatus(models.TextChoices):
     SIGNED = "signed", "Signed and countersigned"
 
 
+class VariationKind(models.TextChoices):
+    """How one output of a group's SLA differs from the standard SLA."""
+
+    NONE = "", "As the standard SLA"
+    CHANGED = "changed", "Target or measure changed"
+    ADDED = "added", "Added locally"
+    REMOVED = "removed", "Removed locally"
+
+
 EDITABLE_SLA_STATUSES = frozenset({SlaStatus.DRAFT})
+# Signed for the group (or countersigned): nobody edits these in place; an
+# officer's variation makes a new draft version.
+FROZEN_SLA_STATUSES = frozenset({SlaStatus.GROUP_SIGNED, SlaStatus.SIGNED})
+
+ALLOWED_TRANSITIONS = {
+    SlaStatus.DRAFT: frozenset({SlaStatus.GROUP_SIGNED}),
+    SlaStatus.GROUP_SIGNED: frozenset({SlaStatus.SIGNED}),
+    SlaStatus.SIGNED: frozenset(),
+}

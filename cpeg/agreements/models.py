@@ -4,8 +4,9 @@ financial year, and each group's SLA made from it with local variations."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
-from cpeg.agreements.choices import MeasureType, SlaStatus
+from cpeg.agreements.choices import FROZEN_SLA_STATUSES, MeasureType, SlaStatus, VariationKind
 from cpeg.core.fiscal import FinancialYear
 from cpeg.core.models import BaseModel
 
@@ -24,6 +25,9 @@ class SlaTemplate(BaseModel):
 
     def __str__(self):
         return f"Standard SLA {self.year.label}"
+
+    def get_absolute_url(self):
+        return reverse("agreements:template-detail", kwargs={"year": self.financial_year})
 
     @property
     def year(self) -> FinancialYear:
@@ -50,7 +54,11 @@ class SlaHeading(BaseModel):
 
 class SlaTemplateOutput(BaseModel):
     """One row of the standard SLA: output, outcomes, what it means in
-    practice, the service standards activity it cites, and its measure."""
+    practice, the service standards activity it cites, and its measure.
+
+    An officer removing an output archives it (``removed_at``): SLAs already
+    made from the template keep their copy, new SLAs leave it out.
+    """
 
     template = models.ForeignKey(SlaTemplate, on_delete=models.CASCADE, related_name="outputs")
     heading = models.ForeignKey(SlaHeading, on_delete=models.PROTECT, null=True, blank=True, related_name="outputs")
@@ -63,7 +71,8 @@ class SlaTemplateOutput(BaseModel):
         "Service standards activities", max_length=50, blank=True, help_text="e.g. 3, or 14, 15"
     )
     measure = models.CharField(max_length=16, choices=MeasureType.choices)
-    annual_target = models.PositiveSmallIntegerField(null=True, blank=True)
+    annual_target = models.PositiveSmallIntegerField("Yearly target", null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["template", "position"]
@@ -125,9 +134,25 @@ class GroupSla(BaseModel):
     def __str__(self):
         return f"{self.group} SLA {self.year.label} (version {self.version_number})"
 
+    def get_absolute_url(self):
+        if self.superseded_at is not None:
+            return reverse(
+                "agreements:group-sla-version",
+                kwargs={"pk": self.group_id, "year": self.financial_year, "number": self.version_number},
+            )
+        return reverse("agreements:group-sla", kwargs={"pk": self.group_id}) + f"?year={self.financial_year}"
+
     @property
     def year(self) -> FinancialYear:
         return FinancialYear(self.financial_year)
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in FROZEN_SLA_STATUSES
 
 
 class GroupSlaOutput(BaseModel):
@@ -146,8 +171,9 @@ class GroupSlaOutput(BaseModel):
     in_practice = models.TextField("What this means in practice", blank=True)
     activity_refs = models.CharField(max_length=50, blank=True)
     measure = models.CharField(max_length=16, choices=MeasureType.choices)
-    annual_target = models.PositiveSmallIntegerField(null=True, blank=True)
+    annual_target = models.PositiveSmallIntegerField("Yearly target", null=True, blank=True)
     is_removed = models.BooleanField("Removed locally", default=False)
+    variation = models.CharField(max_length=16, choices=VariationKind.choices, blank=True, default="")
     variation_reason = models.TextField(
         blank=True, help_text="Why this output differs from the standard SLA (required for any variation)."
     )
@@ -161,6 +187,16 @@ class GroupSlaOutput(BaseModel):
                 condition=~Q(measure="count") | Q(annual_target__isnull=False),
                 violation_error_message="A counted output needs a yearly target.",
             ),
+            models.CheckConstraint(
+                name="sla_variation_has_reason",
+                condition=Q(variation="") | ~Q(variation_reason=""),
+                violation_error_message="A local variation needs a reason.",
+            ),
+            models.CheckConstraint(
+                name="sla_removed_output_is_a_removal",
+                condition=Q(is_removed=False) | Q(variation="removed"),
+                violation_error_message="A removed output must be recorded as a removal.",
+            ),
         ]
 
     def __str__(self):
@@ -168,6 +204,5 @@ class GroupSlaOutput(BaseModel):
 
     @property
     def is_variation(self) -> bool:
-        if self.template_output_id is None or self.is_removed:
-            return True
-        return self.annual_target != self.template_output.annual_target
+        """Differs from the standard SLA (recorded by the service that varied it)."""
+        return bool(self.variation)
