@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from cpeg.activities.models import Activity, ActivityDocument, ActivityEvidence
+from cpeg.core.admin import ManagerAdmin
+
+
+class EvidenceInline(admin.TabularInline):
+    model = ActivityEvidence
+    extra = 0
+
+
+class DocumentInline(admin.TabularInline):
+    model = ActivityDocument
+    extra = 0
+    exclude = ("created_by", "updated_by", "version")
+    readonly_fields = ("original_name", "size_bytes", "content_type")
+
+
+@admin.register(Activity)
+class ActivityAdmin(ManagerAdmin):
+    list_display = ("held_on", "activity_type", "title", "group", "public_attendance")
+    list_filter = ("activity_type",)
+    search_fields = ("title", "group__name")
+    list_select_related = ("group",)
+    raw_id_fields = ("group", "venue")
+    exclude = ("created_by", "updated_by", "version")
+    date_hierarchy = "held_on"
+    inlines = [EvidenceInline, DocumentInline]
