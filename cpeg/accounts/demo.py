@@ -3,16 +3,15 @@
 from django.contrib.auth import get_user_model
 
 from cpeg.accounts.roles import Role
-from cpeg.core.demo import DEMO_PASSWORD, DemoContext
+from cpeg.core.demo import DEMO_PASSWORD, DemoContext, create_demo_user
 from cpeg.groups.choices import ExecutiveRole
 from cpeg.groups.models import Borough
 
 
 def load(ctx: DemoContext) -> None:
     User = get_user_model()  # noqa: N806
-    link = User.objects.create_user(
+    link = create_demo_user(
         username="link-member",
-        password=DEMO_PASSWORD,
         first_name="Lina",
         last_name="Member",
         email="link-member@authority.example",
@@ -20,9 +19,8 @@ def load(ctx: DemoContext) -> None:
     for borough in Borough.objects.filter(slug__in=["camden", "islington"]):
         link.role_assignments.create(role=Role.LINK_MEMBER, borough=borough)
     for slug, group in ctx.groups.items():
-        admin = User.objects.create_user(
+        admin = create_demo_user(
             username=f"{slug}-admin",
-            password=DEMO_PASSWORD,
             first_name=group.borough.name,
             last_name="Administrator",
             email=f"admin@{slug}-cpeg.example.org",
@@ -31,9 +29,8 @@ def load(ctx: DemoContext) -> None:
         ctx.admins[slug] = admin
     # One executive account, for the chair's view of the Camden group.
     chair = ctx.groups["camden"].executive.get(role=ExecutiveRole.CHAIR)
-    chair_user = User.objects.create_user(
+    chair_user = create_demo_user(
         username="camden-chair",
-        password=DEMO_PASSWORD,
         first_name=chair.person.full_name.split()[0],
         last_name=chair.person.full_name.split()[-1],
         person=chair.person,

@@ -10,8 +10,27 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, field
+from functools import cache
 
 DEMO_PASSWORD = "demo"
+
+
+@cache
+def demo_password_hash() -> str:
+    """Hash "demo" once: hashing it per account would slow the load by seconds."""
+    from django.contrib.auth.hashers import make_password
+
+    return make_password(DEMO_PASSWORD)
+
+
+def create_demo_user(**fields):
+    """A demo account whose password is "demo"."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model()(**fields)
+    user.password = demo_password_hash()
+    user.save()
+    return user
 
 
 @dataclass

@@ -3,10 +3,8 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
-
 from cpeg.accounts.roles import Role
-from cpeg.core.demo import DEMO_PASSWORD, DemoContext, person_name
+from cpeg.core.demo import DemoContext, create_demo_user, person_name
 from cpeg.groups import services
 from cpeg.groups.boroughs import load_boroughs
 from cpeg.groups.choices import ExecutiveRole, GroupStatus, PartnerRole, StaffingModel
@@ -44,14 +42,12 @@ def _staffing_for(slug: str, index: int):
 
 
 def _ensure_officers(ctx: DemoContext):
-    User = get_user_model()  # noqa: N806
     for username, first, last, role in (
         ("officer", "Olivia", "Officer", Role.OFFICER),
         ("manager", "Martin", "Manager", Role.MANAGER),
     ):
-        user = User.objects.create_user(
+        user = create_demo_user(
             username=username,
-            password=DEMO_PASSWORD,
             first_name=first,
             last_name=last,
             email=f"{username}@authority.example",
