@@ -118,12 +118,17 @@ def person_name(rng: random.Random) -> str:
 DEMO_APPS = ["groups", "accounts", "agreements", "activities", "monitoring", "funding"]
 
 
-def demo_steps():
-    """Every app's demo step, in dependency order (apps without one are skipped)."""
+def demo_steps(only=None):
+    """Every app's demo step, in dependency order (apps without one are skipped).
+
+    ``only`` limits the steps to some apps (in DEMO_APPS order).
+    """
     import importlib
 
     steps = []
     for app in DEMO_APPS:
+        if only is not None and app not in only:
+            continue
         try:
             module = importlib.import_module(f"cpeg.{app}.demo")
         except ModuleNotFoundError as error:

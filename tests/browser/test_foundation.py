@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("load_demo_data", today="2026-11-24", stdout=open("/dev/null", "w"))
+    call_command("load_demo_data", today="2026-11-24", only="groups,accounts", stdout=open("/dev/null", "w"))
 
 
 def test_public_pages_are_accessible_without_signing_in(csp_safe_page, live_server, demo):

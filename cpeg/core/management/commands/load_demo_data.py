@@ -14,8 +14,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2009)
         parser.add_argument("--today", help="Pretend today is this date (YYYY-MM-DD).")
+        parser.add_argument(
+            "--only",
+            help="Comma-separated apps whose demo steps to run, e.g. groups,accounts (tests use it).",
+        )
 
-    def handle(self, *args, seed, today, **options):
+    def handle(self, *args, seed, today, only, **options):
         if get_user_model().objects.filter(username="officer").exists():
             self.stdout.write("Demo data already loaded; delete db.sqlite3 (or the database) to reload.")
             return
@@ -24,7 +28,7 @@ class Command(BaseCommand):
             rng=random.Random(seed),
         )
         with transaction.atomic():
-            for step in demo_steps():
+            for step in demo_steps(only=only.split(",") if only else None):
                 step(ctx)
         for line in ctx.log:
             self.stdout.write(f"  {line}")
