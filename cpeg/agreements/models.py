@@ -132,7 +132,8 @@ class GroupSla(BaseModel):
         ]
 
     def __str__(self):
-        return f"{self.group} SLA {self.year.label} (version {self.version_number})"
+        # No related fields here: history timelines print many of these.
+        return f"SLA {self.year.label}, version {self.version_number}"
 
     def get_absolute_url(self):
         if self.superseded_at is not None:

@@ -1,0 +1,376 @@
+"""Reads for the standard SLA template and each group's SLA.
+
+Other apps call three of these: ``template_for_year``, ``current_sla_for``
+and ``sla_targets_for_groups`` (quarterly monitoring compares delivery with
+each group's targets). Page reads are scoped to the user through
+``accounts.access`` and run a fixed number of queries whatever the number of
+groups, outputs or versions.
+
+Writes: ``agreements.services``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from cpeg.accounts.access import get_for_user_or_404
+from cpeg.agreements.choices import SlaStatus
+from cpeg.agreements.models import GroupSla, GroupSlaOutput, SlaHeading, SlaTemplate, SlaTemplateOutput
+from cpeg.core.audit import history_entries
+from cpeg.core.fiscal import FinancialYear
+from cpeg.groups.choices import GroupStatus
+from cpeg.groups.models import EngagementGroup
+
+# --- For other apps ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutputTarget:
+    """One output a group is to deliver in a year, as monitoring needs it."""
+
+    code: str
+    output: str
+    heading_title: str
+    measure: str
+    annual_target: int | None
+    position: int
+    is_variation: bool
+    variation_reason: str
+    from_template: bool = False
+
+
+def template_for_year(financial_year: int) -> SlaTemplate | None:
+    """The standard SLA for a financial year (by start year), or None."""
+    return SlaTemplate.objects.filter(financial_year=financial_year).first()
+
+
+def _ordered_outputs():
+    return GroupSlaOutput.objects.order_by("position", "pk")
+
+
+def current_sla_for(*, group, financial_year: int) -> GroupSla | None:
+    """The group's current (not superseded) SLA for the year, whatever its
+    status, with its outputs (removed ones included) prefetched in order."""
+    group_id = group.pk if hasattr(group, "pk") else group
+    return (
+        GroupSla.objects.filter(group_id=group_id, financial_year=financial_year, superseded_at__isnull=True)
+        .select_related("group__borough", "template")
+        .prefetch_related(Prefetch("outputs", queryset=_ordered_outputs()))
+        .first()
+    )
+
+
+def _template_targets(financial_year: int) -> list[OutputTarget]:
+    outputs = (
+        SlaTemplateOutput.objects.filter(template__financial_year=financial_year, removed_at__isnull=True)
+        .select_related("heading")
+        .order_by("heading__position", "position")
+    )
+    targets = []
+    for output in outputs:
+        targets.append(
+            OutputTarget(
+                code=output.code,
+                output=output.output,
+                heading_title=output.heading.title if output.heading else "",
+                measure=output.measure,
+                annual_target=output.annual_target,
+                position=output.position,
+                is_variation=False,
+                variation_reason="",
+                from_template=True,
+            )
+        )
+    # Positions as a group's SLA would number them: template order.
+    return [OutputTarget(**{**t.__dict__, "position": index * 10}) for index, t in enumerate(targets, start=1)]
+
+
+def sla_targets_for_groups(*, group_ids, financial_year: int) -> dict[int, list[OutputTarget]]:
+    """Each group's outputs and targets for the year, in one or two queries.
+
+    A group with a current SLA gets its SLA's outputs (locally removed ones
+    left out); a group without one gets the year's standard SLA, marked
+    ``from_template=True``, so monitoring still has targets to compare with.
+    A year with no template gives an empty list for such groups.
+    """
+    ids = list(dict.fromkeys(int(i) for i in group_ids))
+    result: dict[int, list[OutputTarget]] = {gid: [] for gid in ids}
+    rows = (
+        GroupSlaOutput.objects.filter(
+            sla__group_id__in=ids, sla__financial_year=financial_year, sla__superseded_at__isnull=True
+        )
+        .order_by("sla__group_id", "position", "pk")
+        .values_list(
+            "sla__group_id",
+            "code",
+            "output",
+            "heading_title",
+            "measure",
+            "annual_target",
+            "position",
+            "variation",
+            "variation_reason",
+            "is_removed",
+        )
+    )
+    with_sla = set()
+    for gid, code, output, heading, measure, target, position, variation, reason, is_removed in rows:
+        # Removed rows are read too, so a group whose SLA drops every
+        # output is not mistaken for one without an SLA.
+        with_sla.add(gid)
+        if is_removed:
+            continue
+        result[gid].append(
+            OutputTarget(
+                code=code,
+                output=output,
+                heading_title=heading,
+                measure=measure,
+                annual_target=target,
+                position=position,
+                is_variation=bool(variation),
+                variation_reason=reason,
+            )
+        )
+    missing = [gid for gid in ids if gid not in with_sla]
+    if missing:
+        standard = _template_targets(financial_year)
+        for gid in missing:
+            result[gid] = list(standard)
+    return result
+
+
+# --- The template pages ----------------------------------------------------------
+
+
+@dataclass
+class TemplateSection:
+    heading: SlaHeading | None
+    outputs: list[SlaTemplateOutput] = field(default_factory=list)
+
+
+@dataclass
+class TemplatePage:
+    template: SlaTemplate
+    sections: list[TemplateSection]
+    removed: list[SlaTemplateOutput]
+    output_count: int
+    group_sla_count: int
+
+
+def template_list() -> list[SlaTemplate]:
+    """Every year's standard SLA, newest first, with counts for the list page."""
+    return list(
+        SlaTemplate.objects.annotate(
+            output_count=Count("outputs", filter=Q(outputs__removed_at__isnull=True), distinct=True),
+            group_sla_count=Count("group_slas", filter=Q(group_slas__superseded_at__isnull=True), distinct=True),
+        ).order_by("-financial_year")
+    )
+
+
+def template_get(*, financial_year: int) -> SlaTemplate:
+    """One year's template, or 404."""
+    return get_object_or_404(SlaTemplate, financial_year=financial_year)
+
+
+def template_page(*, template: SlaTemplate) -> TemplatePage:
+    """The template's outputs under their headings (those with no heading first)."""
+    headings = list(template.headings.order_by("position"))
+    outputs = list(template.outputs.order_by("position", "pk"))
+    sections = [TemplateSection(heading=None)] + [TemplateSection(heading=h) for h in headings]
+    by_heading = {s.heading.pk if s.heading else None: s for s in sections}
+    removed = []
+    for output in outputs:
+        if output.removed_at is not None:
+            removed.append(output)
+        else:
+            by_heading[output.heading_id].outputs.append(output)
+    return TemplatePage(
+        template=template,
+        sections=[s for s in sections if s.outputs or s.heading is not None],
+        removed=removed,
+        output_count=len(outputs) - len(removed),
+        group_sla_count=template.group_slas.filter(superseded_at__isnull=True).count(),
+    )
+
+
+def template_history(*, template: SlaTemplate):
+    """Every change to a template's headings and outputs."""
+    return history_entries(
+        ("Template", SlaTemplate.history.filter(id=template.pk)),
+        ("Heading", SlaHeading.history.filter(template_id=template.pk)),
+        ("Output", SlaTemplateOutput.history.filter(template_id=template.pk)),
+    )
+
+
+def template_output_get(*, template: SlaTemplate, pk: int) -> SlaTemplateOutput:
+    return get_object_or_404(SlaTemplateOutput.objects.select_related("template"), template=template, pk=pk)
+
+
+# --- A group's SLA page ------------------------------------------------------------
+
+
+def group_for_sla(*, user, pk: int, perm: str = "agreements.view_groupsla") -> EngagementGroup:
+    """The group whose SLA the user asks for; 404 if missing or not theirs."""
+    return get_for_user_or_404(user, EngagementGroup.objects.select_related("borough"), perm, pk=pk)
+
+
+def year_from(value, *, default: FinancialYear | None = None) -> FinancialYear:
+    """The financial year in a ``?year=`` parameter ("2025" or "2025/26")."""
+    fallback = default or FinancialYear.current()
+    if not value:
+        return fallback
+    try:
+        year = FinancialYear.parse(value)
+    except ValueError:
+        return fallback
+    return year if 2000 <= year.start_year <= 2100 else fallback
+
+
+@dataclass
+class SlaSection:
+    heading_title: str
+    outputs: list[GroupSlaOutput]
+
+
+@dataclass
+class GroupSlaPage:
+    group: EngagementGroup
+    year: FinancialYear
+    sla: GroupSla | None
+    sections: list[SlaSection]
+    removed: list[GroupSlaOutput]
+    variations: list[GroupSlaOutput]
+    versions: list[GroupSla]
+    template: SlaTemplate | None
+    years: list[FinancialYear]
+
+
+def _sections(outputs) -> tuple[list[SlaSection], list[GroupSlaOutput]]:
+    sections: list[SlaSection] = []
+    removed = []
+    for output in outputs:
+        if output.is_removed:
+            removed.append(output)
+            continue
+        if not sections or sections[-1].heading_title != output.heading_title:
+            sections.append(SlaSection(heading_title=output.heading_title, outputs=[]))
+        sections[-1].outputs.append(output)
+    return sections, removed
+
+
+def group_sla_page(*, group: EngagementGroup, year: FinancialYear, version_number: int | None = None) -> GroupSlaPage:
+    """A group's SLA for a year (the current version, or the one asked for),
+    every version of it, and the years the switcher offers. Five queries."""
+    versions = list(
+        GroupSla.objects.filter(group=group, financial_year=year.start_year)
+        .select_related("group_signed_by", "countersigned_by")
+        .order_by("-version_number")
+    )
+    if version_number is None:
+        sla = next((v for v in versions if v.superseded_at is None), None)
+    else:
+        sla = next((v for v in versions if v.version_number == version_number), None)
+    outputs = list(_ordered_outputs().filter(sla=sla)) if sla else []
+    sections, removed = _sections(outputs)
+    template = (
+        sla.template if sla and sla.template_id else SlaTemplate.objects.filter(financial_year=year.start_year).first()
+    )
+    known = set(SlaTemplate.objects.values_list("financial_year", flat=True))
+    known |= set(GroupSla.objects.filter(group=group).order_by().values_list("financial_year", flat=True).distinct())
+    known |= {year.start_year, FinancialYear.current().start_year}
+    return GroupSlaPage(
+        group=group,
+        year=year,
+        sla=sla,
+        sections=sections,
+        removed=removed,
+        variations=[o for o in outputs if o.is_variation],
+        versions=versions,
+        template=template,
+        years=[FinancialYear(y) for y in sorted(known, reverse=True)],
+    )
+
+
+def group_sla_history(*, group: EngagementGroup, year: FinancialYear, limit: int = 50):
+    """Changes to every version of the group's SLA for the year and its outputs."""
+    ids = GroupSla.objects.filter(group=group, financial_year=year.start_year).values("pk")
+    return history_entries(
+        ("SLA", GroupSla.history.filter(id__in=ids)),
+        ("Output", GroupSlaOutput.history.filter(sla_id__in=ids)),
+        limit=limit,
+    )
+
+
+def current_sla_get(*, group: EngagementGroup, financial_year: int) -> GroupSla:
+    """The group's current SLA for the year, or 404."""
+    sla = (
+        GroupSla.objects.filter(group=group, financial_year=financial_year, superseded_at__isnull=True)
+        .select_related("group__borough", "template")
+        .first()
+    )
+    if sla is None:
+        raise Http404
+    return sla
+
+
+def sla_output_get(*, sla: GroupSla, code: str) -> GroupSlaOutput:
+    return get_object_or_404(GroupSlaOutput, sla=sla, code=code)
+
+
+def heading_titles_for(sla: GroupSla) -> list[str]:
+    """Headings an added output may go under: the template's, in order."""
+    return list(sla.template.headings.order_by("position").values_list("title", flat=True))
+
+
+# --- The officers' overview ---------------------------------------------------------
+
+
+@dataclass
+class OverviewRow:
+    group: EngagementGroup
+    sla: GroupSla | None
+
+
+@dataclass
+class SlaOverview:
+    year: FinancialYear
+    rows: list[OverviewRow]
+    counts: dict[str, int]
+    without_sla_active: int
+    template: SlaTemplate | None
+
+
+def sla_overview(*, financial_year: int) -> SlaOverview:
+    """Every group (not disbanded, or with an SLA this year) and its current
+    SLA's status, version and number of variations. Three queries."""
+    current = (
+        GroupSla.objects.filter(financial_year=financial_year, superseded_at__isnull=True)
+        .annotate(variation_count=Count("outputs", filter=~Q(outputs__variation="")))
+        .order_by()
+    )
+    groups = list(
+        EngagementGroup.objects.filter(
+            ~Q(status=GroupStatus.DISBANDED) | Q(slas__financial_year=financial_year, slas__superseded_at__isnull=True)
+        )
+        .distinct()
+        .select_related("borough")
+        .prefetch_related(Prefetch("slas", queryset=current, to_attr="current_slas"))
+        .order_by("borough__name", "name")
+    )
+    rows = [OverviewRow(group=g, sla=g.current_slas[0] if g.current_slas else None) for g in groups]
+    counts = {status.value: 0 for status in SlaStatus}
+    counts["none"] = 0
+    for row in rows:
+        counts[row.sla.status if row.sla else "none"] += 1
+    return SlaOverview(
+        year=FinancialYear(financial_year),
+        rows=rows,
+        counts=counts,
+        without_sla_active=sum(1 for r in rows if r.sla is None and r.group.status == GroupStatus.ACTIVE),
+        template=template_for_year(financial_year),
+    )
