@@ -1,7 +1,14 @@
 """Template context shared by every page: the service name and navigation."""
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+
+
+def _url(name):
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
 
 
 def navigation(request):
@@ -10,6 +17,12 @@ def navigation(request):
     if user is not None and user.is_authenticated:
         if user.has_perm("core.view_group_list"):
             items.append(("Groups", reverse("groups:group-list")))
+        if user.has_perm("core.view_officer_pages"):
+            items.append(("SLAs", _url("agreements:sla-overview")))
+        if user.has_perm("monitoring.view_dashboard"):
+            items.append(("Monitoring", _url("monitoring:dashboard")))
+        if user.has_perm("core.view_officer_pages"):
+            items.append(("Funding", _url("funding:round-list")))
         from cpeg.accounts.access import group_ids_of
 
         own = sorted(group_ids_of(user))
@@ -20,6 +33,7 @@ def navigation(request):
         if user.has_perm("core.use_admin"):
             items.append(("Admin", reverse("admin:index")))
     items.append(("Public directory", reverse("public:group-list")))
+    items = [(label, url) for label, url in items if url]
     path = request.path if request is not None else ""
     nav = [
         {"label": label, "url": url, "active": path == url or (url != "/" and path.startswith(url))}
