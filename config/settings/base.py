@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONCE
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -17,9 +18,13 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 # Off unless asked for: `make run` sets DJANGO_DEBUG=true for the demo.
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-# The default key is only good for a development machine; production must
-# set SECRET_KEY (``manage.py check --deploy`` flags a weak one).
-SECRET_KEY = env("SECRET_KEY", default="django-insecure-development-only-key-do-not-use-in-production")
+# The default key is only for development (DJANGO_DEBUG on) and tests;
+# anywhere else SECRET_KEY must be set, or the site refuses to start.
+SECRET_KEY = env("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG and not env.bool("DJANGO_ALLOW_DEV_SECRET_KEY", default=False):
+        raise ImproperlyConfigured("Set SECRET_KEY (a long random string) in the environment.")
+    SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -112,6 +117,11 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Behind a TLS-terminating proxy every request arrives from the proxy: take
+# the client's address from the one X-Forwarded-For entry the proxy adds.
+if env.bool("BEHIND_TLS_PROXY", default=False):
+    AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=1)
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -1,7 +1,12 @@
 """Test settings: only what makes tests fast and self-contained."""
 
-from config.settings.base import *  # noqa: F403
-from config.settings.base import STORAGES
+import os
+
+# Tests run with DEBUG off and need no real secret.
+os.environ.setdefault("DJANGO_ALLOW_DEV_SECRET_KEY", "true")
+
+from config.settings.base import *  # noqa: E402, F403
+from config.settings.base import STORAGES  # noqa: E402
 
 DEBUG = False
 SECURE_SSL_REDIRECT = False

@@ -157,8 +157,21 @@ def is_linked_borough(user, obj) -> bool:
     return bid is not None and bid in borough_ids_of(user)
 
 
+@rules.predicate
+def is_group_not_disbanded(user, obj) -> bool:
+    """The owning group still exists: a disbanded group's people keep read
+    access to its records but can no longer change them."""
+    from cpeg.groups.choices import GroupStatus
+    from cpeg.groups.models import EngagementGroup
+
+    if obj is None:
+        return False
+    group = obj if isinstance(obj, EngagementGroup) else getattr(obj, "group", None)
+    return group is not None and group.status != GroupStatus.DISBANDED
+
+
 can_read_group_records = is_officer | is_own_group | is_linked_borough
-can_change_group_records = is_officer | is_own_group
+can_change_group_records = is_officer | (is_own_group & is_group_not_disbanded)
 
 # Pages that are not about one object.
 rules.add_perm("core.view_officer_pages", is_officer)
@@ -196,8 +209,8 @@ rules.add_perm("activities.change_activity", can_change_group_records)
 
 # Quarterly monitoring returns.
 rules.add_perm("monitoring.view_quarterlyreturn", can_read_group_records)
-rules.add_perm("monitoring.change_quarterlyreturn", is_own_group)
-rules.add_perm("monitoring.submit_quarterlyreturn", is_own_group)
+rules.add_perm("monitoring.change_quarterlyreturn", is_own_group & is_group_not_disbanded)
+rules.add_perm("monitoring.submit_quarterlyreturn", is_own_group & is_group_not_disbanded)
 rules.add_perm("monitoring.review_quarterlyreturn", is_officer)
 rules.add_perm("monitoring.view_dashboard", is_officer | is_link_member)
 rules.add_perm("monitoring.change_settings", is_manager)
@@ -206,8 +219,8 @@ rules.add_perm("monitoring.change_settings", is_manager)
 rules.add_perm("funding.view_fundinground", is_officer | is_link_member | is_group_person)
 rules.add_perm("funding.manage_fundinground", is_manager)
 rules.add_perm("funding.view_fundingapplication", can_read_group_records)
-rules.add_perm("funding.change_fundingapplication", is_own_group)
-rules.add_perm("funding.submit_fundingapplication", is_own_group)
+rules.add_perm("funding.change_fundingapplication", is_own_group & is_group_not_disbanded)
+rules.add_perm("funding.submit_fundingapplication", is_own_group & is_group_not_disbanded)
 rules.add_perm("funding.assess_fundingapplication", is_officer)
 rules.add_perm("funding.moderate_fundingapplication", is_officer)
 rules.add_perm("funding.decide_allocation", is_manager)

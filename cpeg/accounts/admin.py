@@ -15,5 +15,13 @@ class RoleAssignmentInline(admin.TabularInline):
 class CpegUserAdmin(ManagerAdmin, UserAdmin):
     inlines = [RoleAssignmentInline]
     list_display = ("username", "first_name", "last_name", "email", "is_active")
-    fieldsets = UserAdmin.fieldsets + (("Person", {"fields": ("person",)}),)
+    # No superuser flag, Django permissions or permission groups: access
+    # comes only from role assignments (accounts.access).
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Personal info", {"fields": ("first_name", "last_name", "email", "person")}),
+        ("Status", {"fields": ("is_active", "is_staff", "last_login", "date_joined")}),
+    )
+    readonly_fields = ("last_login", "date_joined")
+    list_filter = ("is_active", "role_assignments__role")
     raw_id_fields = ("person",)

@@ -20,6 +20,13 @@ class User(AbstractUser):
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            # A superuser would pass every permission check without asking
+            # accounts.access; nobody in CPEG Manager is one.
+            models.CheckConstraint(name="no_superusers", condition=Q(is_superuser=False)),
+        ]
+
     def __str__(self):
         return self.get_full_name() or self.username
 

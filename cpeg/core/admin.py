@@ -6,9 +6,25 @@ changes are audited like any other.
 
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
+from cpeg.core.audit import audit_record
 from cpeg.core.models import AuditEvent
+
+
+def _has_field(model, name) -> bool:
+    return any(f.name == name for f in model._meta.get_fields())
+
+
+def _stamp(obj, user, change: bool) -> None:
+    if _has_field(type(obj), "version") and change and obj.pk:
+        current = type(obj).objects.select_for_update().filter(pk=obj.pk).values_list("version", flat=True).first()
+        obj.version = (current or obj.version or 0) + 1
+    if _has_field(type(obj), "updated_by"):
+        obj.updated_by = user
+    if not change and _has_field(type(obj), "created_by"):
+        obj.created_by = user
 
 
 def _is_manager(request) -> bool:
@@ -22,8 +38,39 @@ admin.site.has_permission = _is_manager
 admin.site.unregister(Group)
 
 
+BOOKKEEPING_FIELDS = ("version", "created_by", "updated_by")
+
+
 class ManagerAdmin(SimpleHistoryAdmin):
-    """Model admin open to authority managers only."""
+    """Model admin open to authority managers only.
+
+    A save here counts as an edit like any other: it moves the record's
+    version on (so a form loaded before it cannot overwrite it), stamps the
+    editor and writes an audit event.
+    """
+
+    def get_exclude(self, request, obj=None):
+        return tuple(super().get_exclude(request, obj) or ()) + tuple(
+            f for f in BOOKKEEPING_FIELDS if _has_field(self.model, f)
+        )
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            _stamp(obj, request.user, change)
+            super().save_model(request, obj, form, change)
+            audit_record(
+                actor=request.user,
+                event_type="ADMIN_CHANGED" if change else "ADMIN_ADDED",
+                target=obj,
+                summary=f"{'Changed' if change else 'Added'} {obj._meta.verbose_name} in the back office",
+                payload={"fields": list(form.changed_data)},
+            )
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            if inline_form.has_changed() and inline_form.instance.pk:
+                _stamp(inline_form.instance, request.user, True)
+        super().save_formset(request, form, formset, change)
 
     def has_module_permission(self, request):
         return _is_manager(request)

@@ -62,6 +62,8 @@ def history_entries(*sources, limit: int = 200) -> list[HistoryEntry]:
     for label, queryset in sources:
         model = queryset.model.instance_type
         records = list(queryset.select_related("history_user").order_by("id", "history_date", "history_id"))
+        # Labels come from the model's __str__; related rows it reads (a
+        # person's name, say) must be select_related on the source queryset.
         previous_by_id = {}
         for record in records:
             before = previous_by_id.get(record.id)
@@ -83,11 +85,15 @@ def history_entries(*sources, limit: int = 200) -> list[HistoryEntry]:
                     continue
             previous_by_id[record.id] = record
             user = record.history_user
+            instance = record.instance
+            instance._state.fields_cache.update(
+                {k: v for k, v in record._state.fields_cache.items() if k != "history_user"}
+            )
             rows.append(
                 HistoryEntry(
                     when=record.history_date,
                     who=(user.get_full_name() or user.username) if user else "System",
-                    record_label=f"{label}: {record.instance}" if label else str(record.instance),
+                    record_label=f"{label}: {instance}" if label else str(instance),
                     action=_ACTIONS.get(record.history_type, record.history_type),
                     changes=changes,
                 )

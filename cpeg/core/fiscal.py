@@ -15,6 +15,13 @@ from functools import cache
 import holidays
 
 
+def london_today() -> dt.date:
+    """Today in London (the server's clock may run on UTC)."""
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
 @dataclass(frozen=True, order=True)
 class FinancialYear:
     """A UK financial year, named by the calendar year in which it starts."""
@@ -27,7 +34,7 @@ class FinancialYear:
 
     @classmethod
     def current(cls, today: dt.date | None = None) -> FinancialYear:
-        return cls.containing(today or dt.date.today())
+        return cls.containing(today or london_today())
 
     @classmethod
     def parse(cls, label: str) -> FinancialYear:
@@ -161,6 +168,6 @@ def add_working_days(day: dt.date, count: int) -> dt.date:
 
 def financial_year_choices(around: FinancialYear | None = None, before=5, after=2):
     """(start_year, label) pairs for form fields, newest first."""
-    centre = around or FinancialYear.current()
+    centre = around or FinancialYear.current()  # London's date, not the server's
     years = range(centre.start_year + after, centre.start_year - before - 1, -1)
     return [(y, FinancialYear(y).label) for y in years]

@@ -18,18 +18,33 @@ class GovukFormMixin:
         self.helper = FormHelper(self)
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             widget = field.widget
             if isinstance(widget, forms.NumberInput):
                 # GOV.UK advise against type=number: a text input with a
                 # numeric keyboard instead.
                 field.widget = forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"})
+            label = str(field.label or name.replace("_", " ").capitalize())
+            max_length = getattr(field, "max_length", None)
+            if max_length:
+                field.error_messages.setdefault("max_length", f"{label} must be {max_length} characters or fewer")
+        # An edit form must say which version of the record it was loaded
+        # from; without it a stale save could not be detected.
+        if "version" in self.fields and self.initial.get("version") is not None:
+            self.fields["version"].required = True
+            self.fields["version"].error_messages["required"] = (
+                "This page is out of date. Reload it and make your changes again."
+            )
+
+    # Service error keys that a form shows on a differently named field.
+    service_field_map: dict[str, str] = {}
 
     def add_service_error(self, error: ValidationError) -> None:
         """Show a service's ValidationError on the fields it names."""
         if hasattr(error, "error_dict"):
             for name, errors in error.error_dict.items():
-                target = name if name in self.fields else None
+                target = self.service_field_map.get(name, name)
+                target = target if target in self.fields else None
                 if name == NON_FIELD_ERRORS:
                     target = None
                 for e in errors:

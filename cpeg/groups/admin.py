@@ -31,13 +31,11 @@ class EngagementGroupAdmin(ManagerAdmin):
     list_filter = ("status", "staffing_model")
     search_fields = ("name", "borough__name")
     inlines = [ExecutiveInline]
-    exclude = ("created_by", "updated_by")
 
 
 @admin.register(Person)
 class PersonAdmin(ManagerAdmin):
     search_fields = ("full_name", "email")
-    exclude = ("created_by", "updated_by")
 
 
 for model in (Venue, PartnerContact, OtherRole):

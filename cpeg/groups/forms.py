@@ -7,14 +7,28 @@ from django import forms
 
 from cpeg.core.forms import GovukFormMixin, gds_date_field
 from cpeg.groups.choices import ExecutiveRole, GroupStatus, PartnerRole, StaffingModel
-from cpeg.groups.models import Borough, EngagementGroup
+from cpeg.groups.models import Borough, EngagementGroup, Person
 
 ALLOWED_DOCUMENT_TYPES = {
-    ".pdf": (b"%PDF",),
+    ".pdf": (b"%PDF-",),
     ".docx": (b"PK\x03\x04",),
     ".odt": (b"PK\x03\x04",),
-    ".doc": (b"\xd0\xcf\x11\xe0",),
+    ".doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
 }
+# Zip-based formats: a member only that format has (any zip starts "PK").
+ZIP_MARKERS = {".docx": "word/", ".odt": "content.xml"}
+
+
+def _zip_has(value, marker: str) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(value) as archive:
+            return any(name.startswith(marker) for name in archive.namelist())
+    except zipfile.BadZipFile:
+        return False
+    finally:
+        value.seek(0)
 
 
 class DocumentField(forms.FileField):
@@ -39,7 +53,10 @@ class DocumentField(forms.FileField):
             raise forms.ValidationError(f"The selected file must be smaller than {limit // (1024 * 1024)}MB")
         head = value.read(8)
         value.seek(0)
-        if not any(head.startswith(magic) for magic in ALLOWED_DOCUMENT_TYPES[ext]):
+        real = any(head.startswith(magic) for magic in ALLOWED_DOCUMENT_TYPES[ext])
+        if real and ext in ZIP_MARKERS:
+            real = _zip_has(value, ZIP_MARKERS[ext])
+        if not real:
             raise forms.ValidationError(f"The selected file is not a real {ext[1:].upper()} file")
         return value
 
@@ -115,8 +132,8 @@ class GroupForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, officer: bool, **kwargs):
         super().__init__(*args, **kwargs)
         if not officer:
-            del self.fields["borough"]
-            del self.fields["status"]
+            for name in ("borough", "status", "established_on"):
+                del self.fields[name]
         self.fields["administrator_hours_per_week"].widget.attrs["class"] = "govuk-input--width-4"
 
     @classmethod
@@ -145,6 +162,18 @@ class GroupForm(GovukFormMixin, forms.Form):
 
 
 class PersonFieldsMixin(forms.Form):
+    """Who holds the role: a new person, or (officers) one already recorded.
+
+    A person whose email is already in the register is linked, not copied.
+    """
+
+    person = forms.ModelChoiceField(
+        label="Someone already recorded (optional)",
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label="No - a new person",
+        help_text="Choose them if they already hold another role; otherwise enter their details below.",
+    )
     person_full_name = forms.CharField(label="Full name", max_length=150, required=False)
     person_email = forms.EmailField(
         label="Email",
@@ -153,6 +182,12 @@ class PersonFieldsMixin(forms.Form):
         error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
     )
     person_phone = forms.CharField(label="Telephone", max_length=20, required=False)
+
+    def setup_person_choice(self, *, officer: bool, editing: bool) -> None:
+        if editing or not officer:
+            self.fields.pop("person", None)
+        else:
+            self.fields["person"].queryset = Person.objects.order_by("full_name")
 
     def clean(self):
         cleaned = super().clean()
@@ -170,10 +205,20 @@ class ExecutiveMemberForm(GovukFormMixin, PersonFieldsMixin, forms.Form):
     starts_on = gds_date_field("Term starts")
     ends_on = gds_date_field("Term ends", required=False, help_text="Leave blank if the term has no end date yet")
 
-    field_order = ["person_full_name", "person_email", "person_phone", "role", "role_title", "starts_on", "ends_on"]
+    field_order = [
+        "person",
+        "person_full_name",
+        "person_email",
+        "person_phone",
+        "role",
+        "role_title",
+        "starts_on",
+        "ends_on",
+    ]
 
-    def __init__(self, *args, editing: bool = False, **kwargs):
+    def __init__(self, *args, editing: bool = False, officer: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.setup_person_choice(officer=officer, editing=editing)
         if editing:
             for name in ("person_full_name", "person_email", "person_phone"):
                 del self.fields[name]
@@ -208,8 +253,9 @@ class PartnerContactForm(GovukFormMixin, PersonFieldsMixin, forms.Form):
     starts_on = gds_date_field("From", required=False)
     ends_on = gds_date_field("Until", required=False)
 
-    def __init__(self, *args, editing: bool = False, **kwargs):
+    def __init__(self, *args, editing: bool = False, officer: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.setup_person_choice(officer=officer, editing=editing)
         if editing:
             for name in ("person_full_name", "person_email", "person_phone"):
                 del self.fields[name]

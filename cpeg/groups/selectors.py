@@ -146,9 +146,12 @@ def group_history(*, group: EngagementGroup):
     """Every change to the group, its executive, venues and partner contacts."""
     return history_entries(
         ("Group", EngagementGroup.history.filter(id=group.pk)),
-        ("Executive", ExecutiveMembership.history.filter(group_id=group.pk)),
+        ("Executive", ExecutiveMembership.history.filter(group_id=group.pk).select_related("person")),
         ("Venue", Venue.history.filter(group_id=group.pk)),
-        ("Partner contact", PartnerContact.history.filter(borough_id=group.borough_id)),
+        (
+            "Partner contact",
+            PartnerContact.history.filter(borough_id=group.borough_id).select_related("person", "borough"),
+        ),
     )
 
 
@@ -157,13 +160,15 @@ def person_history(*, person: Person):
     return history_entries(
         ("Person", Person.history.filter(id=person.pk)),
         ("Other role", OtherRole.history.filter(person_id=person.pk)),
-        ("Executive role", ExecutiveMembership.history.filter(person_id=person.pk)),
+        ("Executive role", ExecutiveMembership.history.filter(person_id=person.pk).select_related("person")),
     )
 
 
 def borough_history(*, borough: Borough):
     """Every change to a borough's partner contacts."""
-    return history_entries(("Partner contact", PartnerContact.history.filter(borough_id=borough.pk)))
+    return history_entries(
+        ("Partner contact", PartnerContact.history.filter(borough_id=borough.pk).select_related("person", "borough"))
+    )
 
 
 def borough_options() -> list[tuple[str, str]]:

@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from cpeg.accounts.access import require_perm
 from cpeg.core.audit import audit_record
 from cpeg.core.concurrency import lock_and_check_version, save_new_version
-from cpeg.groups.choices import SINGLE_HOLDER_ROLES, GroupStatus
+from cpeg.groups.choices import CURRENT_GROUP_STATUSES, SINGLE_HOLDER_ROLES, GroupStatus
 from cpeg.groups.models import (
     Borough,
     EngagementGroup,
@@ -31,7 +31,6 @@ from cpeg.groups.models import (
 
 GROUP_EDITABLE_FIELDS = (
     "name",
-    "established_on",
     "description",
     "how_to_join",
     "constitution_adopted_on",
@@ -46,7 +45,7 @@ GROUP_EDITABLE_FIELDS = (
     "is_published",
 )
 # Only officers move a group between boroughs or change its standing.
-GROUP_OFFICER_FIELDS = ("borough", "status")
+GROUP_OFFICER_FIELDS = ("borough", "status", "established_on")
 
 
 def _apply(instance, data: dict, allowed) -> list[str]:
@@ -66,6 +65,20 @@ def _unique_slug(model, base: str, exclude_pk=None) -> str:
     return candidate
 
 
+def _check_one_current_group(group: EngagementGroup) -> None:
+    """One current group per borough, reported on the borough field (the
+    database constraint would only give a message for the whole form)."""
+    if group.status not in CURRENT_GROUP_STATUSES or group.borough_id is None:
+        return
+    clash = (
+        EngagementGroup.objects.filter(borough_id=group.borough_id, status__in=CURRENT_GROUP_STATUSES)
+        .exclude(pk=group.pk)
+        .first()
+    )
+    if clash:
+        raise ValidationError({"borough": f"{group.borough} already has a group that is not disbanded ({clash.name})"})
+
+
 def _check_staffing(group: EngagementGroup) -> None:
     if group.staffing_model == "other" and not group.staffing_model_other.strip():
         raise ValidationError({"staffing_model_other": "Describe the other staffing arrangement"})
@@ -78,6 +91,7 @@ def group_create(*, actor, data: dict) -> EngagementGroup:
     group = EngagementGroup(created_by=actor, updated_by=actor)
     _apply(group, data, GROUP_EDITABLE_FIELDS + GROUP_OFFICER_FIELDS)
     group.slug = _unique_slug(EngagementGroup, group.name)
+    _check_one_current_group(group)
     _check_staffing(group)
     group.full_clean()
     group.save()
@@ -103,6 +117,7 @@ def group_update(*, group: EngagementGroup, actor, data: dict, loaded_version) -
     changed = _apply(current, data, allowed)
     if not changed:
         return current
+    _check_one_current_group(current)
     _check_staffing(current)
     save_new_version(current, actor=actor)
     audit_record(
@@ -147,9 +162,19 @@ def _check_single_holder(member: ExecutiveMembership) -> None:
 
 
 def _person_for(data: dict, actor) -> Person:
+    """The person chosen, the existing person with this email, or a new one.
+
+    One person may hold several roles, so an email address already in the
+    register links the new role to that person rather than a duplicate.
+    """
     person = data.get("person")
     if person is not None:
         return person
+    email = (data.get("person_email") or "").strip()
+    if email:
+        existing = Person.objects.filter(email__iexact=email).order_by("pk").first()
+        if existing is not None:
+            return existing
     person = Person(
         full_name=data["person_full_name"],
         email=data.get("person_email", ""),
@@ -157,7 +182,10 @@ def _person_for(data: dict, actor) -> Person:
         created_by=actor,
         updated_by=actor,
     )
-    person.full_clean()
+    try:
+        person.full_clean()
+    except ValidationError as error:
+        raise ValidationError({f"person_{name}": messages for name, messages in error.message_dict.items()}) from error
     person.save()
     return person
 
@@ -169,6 +197,8 @@ EXECUTIVE_FIELDS = ("role", "role_title", "starts_on", "ends_on")
 def executive_member_add(*, group: EngagementGroup, actor, data: dict) -> ExecutiveMembership:
     """Add someone to a group's executive committee for a term."""
     require_perm(actor, "groups.change_engagementgroup", group)
+    # Lock the group so two people cannot add two chairs at once.
+    EngagementGroup.objects.select_for_update().get(pk=group.pk)
     member = ExecutiveMembership(group=group, created_by=actor, updated_by=actor)
     _apply(member, data, EXECUTIVE_FIELDS)
     if member.role == "other" and not member.role_title.strip():
@@ -191,6 +221,7 @@ def executive_member_add(*, group: EngagementGroup, actor, data: dict) -> Execut
 def executive_member_update(*, member: ExecutiveMembership, actor, data: dict, loaded_version):
     """Change an executive member's role or term (e.g. record the term's end)."""
     require_perm(actor, "groups.change_engagementgroup", member.group)
+    EngagementGroup.objects.select_for_update().get(pk=member.group_id)
     current = lock_and_check_version(ExecutiveMembership, member.pk, loaded_version)
     changed = _apply(current, data, EXECUTIVE_FIELDS)
     if current.role == "other" and not current.role_title.strip():

@@ -91,11 +91,13 @@ def group_constitution(request, pk):
     group = selectors.group_get_for(user=request.user, pk=pk)
     if not group.constitution_document:
         raise Http404
-    return FileResponse(
+    response = FileResponse(
         group.constitution_document.open("rb"),
         as_attachment=True,
         filename=group.constitution_document.name.rsplit("/", 1)[-1],
     )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -151,7 +153,7 @@ def _member_data(form):
 @require_http_methods(["GET", "POST"])
 def executive_add(request, pk):
     group = selectors.group_get_for(user=request.user, pk=pk, perm="groups.change_engagementgroup")
-    form = ExecutiveMemberForm(request.POST or None)
+    form = ExecutiveMemberForm(request.POST or None, officer=request.user.has_perm("groups.view_person"))
     return handle_form(
         request,
         form=form,
@@ -260,7 +262,7 @@ def borough_detail(request, slug):
 @require_http_methods(["GET", "POST"])
 def partner_contact_add(request, slug):
     borough = _borough_for(request, slug, "groups.change_borough")
-    form = PartnerContactForm(request.POST or None)
+    form = PartnerContactForm(request.POST or None, officer=request.user.has_perm("groups.view_person"))
     url = reverse("groups:borough-detail", kwargs={"slug": borough.slug})
     return handle_form(
         request,

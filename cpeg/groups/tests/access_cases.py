@@ -8,6 +8,16 @@ def camden(w):
     return {"pk": w.camden.pk}
 
 
+def with_constitution(w):
+    def upload(w):
+        from django.core.files.base import ContentFile
+
+        w.camden.constitution_document.save("constitution.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+        return w.camden
+
+    return {"pk": w.make("constitution", upload).pk}
+
+
 def member(w):
     m = w.make("exec", lambda w: ExecutiveMembershipFactory(group=w.camden))
     return {"pk": w.camden.pk, "member_pk": m.pk}
@@ -33,8 +43,7 @@ CASES = [
     AccessCase("groups:group-detail", CAMDEN_READERS, camden),
     AccessCase("groups:group-edit", CAMDEN_CHANGERS, camden, post=True),
     AccessCase("groups:group-history", CAMDEN_READERS, camden),
-    # No constitution uploaded: 404 for everyone who may see the group.
-    AccessCase("groups:group-constitution", frozenset(), camden),
+    AccessCase("groups:group-constitution", CAMDEN_READERS, with_constitution),
     AccessCase("groups:executive-add", CAMDEN_CHANGERS, camden, post=True),
     AccessCase("groups:executive-edit", CAMDEN_CHANGERS, member, post=True),
     AccessCase("groups:venue-add", CAMDEN_CHANGERS, camden, post=True),

@@ -38,10 +38,11 @@ def test_officer_creates_a_group_through_the_form(client):
     ("overrides", "field", "message"),
     [
         ({"borough": "999999"}, "borough", "Select a borough from the list"),
+        ({"email": "x" * 250 + "@example.org"}, "email", "Contact email must be 254 characters or fewer"),
         ({"borough": ""}, "borough", "Select the borough"),
         ({"administrator_hours_per_week": "lots"}, "administrator_hours_per_week", "must be a number"),
         ({"administrator_hours_per_week": "-1"}, "administrator_hours_per_week", "must be 0 or more"),
-        ({"name": "x" * 151}, "name", "at most 150 characters"),
+        ({"name": "x" * 151}, "name", "Group name must be 150 characters or fewer"),
         ({"name": ""}, "name", "Enter the group&#x27;s name"),
         ({"email": "not-an-email"}, "email", "Enter an email address in the correct format"),
         ({"established_on_0": "31", "established_on_1": "2", "established_on_2": "2020"}, "established_on", ""),
@@ -63,7 +64,10 @@ def test_duplicate_group_for_a_borough_is_reported_on_the_form(client):
     EngagementGroupFactory(borough=borough("camden"), name="Existing Camden Group", slug="existing")
     response = client.post(reverse("groups:group-create"), _form())
     assert response.status_code == 400
-    assert "This borough already has a group that is not disbanded." in response.content.decode()
+    html = response.content.decode()
+    assert 'href="#id_borough"' in html
+    assert "Camden already has a group that is not disbanded (Existing Camden Group)" in html
+    assert 'id="id_borough_1_error"' in html or "govuk-select--error" in html
     assert EngagementGroup.objects.count() == 1
 
 
@@ -217,3 +221,37 @@ def test_constitution_upload_must_be_a_real_pdf(client):
     assert "The selected file is not a real PDF file" in response.content.decode()
     group.refresh_from_db()
     assert not group.constitution_document
+
+
+def test_group_page_queries_do_not_grow_with_its_history(client, django_assert_max_num_queries):
+    group = EngagementGroupFactory(borough=borough("camden"))
+    officer = OfficerFactory()
+    client.force_login(officer)
+    url = group.get_absolute_url()
+
+    def add_member(n):
+        from cpeg.groups import services
+
+        services.executive_member_add(
+            group=group,
+            actor=officer,
+            data={
+                "person_full_name": f"Member {n}",
+                "role": "other",
+                "role_title": "Member",
+                "starts_on": dt.date(2024, 4, 1),
+            },
+        )
+
+    add_member(0)
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(1, 8):
+        add_member(n)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert "Member 7" in response.content.decode()
