@@ -202,3 +202,8 @@ LOGGING = {
 # The authority's name as shown in the header and on letters.
 AUTHORITY_NAME = env("AUTHORITY_NAME", default="Police Authority")
 SERVICE_NAME = "CPEG Manager"
+
+# 360Giving open data: the identifier prefix the authority registered with
+# 360Giving, and its own organisation identifier (org-id.guide).
+THREESIXTYGIVING_PREFIX = env("THREESIXTYGIVING_PREFIX", default="360G-cpeg-demo")
+THREESIXTYGIVING_FUNDER_ID = env("THREESIXTYGIVING_FUNDER_ID", default=f"{THREESIXTYGIVING_PREFIX}-FUNDER")

@@ -1,0 +1,797 @@
+"""Reads for the annual funding process.
+
+Lists are scoped to the user through ``accounts.access`` and fetch what
+their page shows in a fixed number of queries. Report figures (the cost
+analysis, spend flags, last year's delivery) are dataclasses shared by the
+pages and the exports.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.urls import reverse
+
+from cpeg.accounts.access import get_for_user_or_404, is_officer, scope_group_records
+from cpeg.core.fiscal import FinancialYear, Quarter
+from cpeg.funding.choices import (
+    BID_STATUSES,
+    STAFF_CATEGORIES,
+    ApplicationStatus,
+    BudgetCategory,
+    PaymentStatus,
+)
+from cpeg.funding.models import (
+    Assessment,
+    Award,
+    BudgetLine,
+    FundingApplication,
+    FundingRound,
+    Payment,
+    SpendLine,
+    SpendReport,
+)
+from cpeg.funding.money import ZERO, round_money, share
+from cpeg.groups.choices import StaffingModel
+from cpeg.groups.models import EngagementGroup
+
+# The annual review's threshold: "staffing represents over 75% of their
+# total budget".
+STAFFING_THRESHOLD = Decimal("75")
+# Spend against the pro-rata budget is flagged when it is off by more than
+# 10% of that category's pro-rata budget, and by more than £100 (so small
+# categories do not raise flags over a few pounds).
+SPEND_TOLERANCE_SHARE = Decimal("0.10")
+SPEND_TOLERANCE_MINIMUM = Decimal("100.00")
+
+
+# --- Rounds and applications -------------------------------------------------
+
+
+def round_list() -> QuerySet:
+    """Every round, newest first, with its counts of bids and awards."""
+    return FundingRound.objects.annotate(
+        bid_count=Count("applications", filter=Q(applications__status__in=BID_STATUSES), distinct=True),
+        draft_count=Count("applications", filter=Q(applications__status=ApplicationStatus.DRAFT), distinct=True),
+        award_total=Sum("awards__amount"),
+    ).order_by("-financial_year")
+
+
+def round_get(*, pk: int) -> FundingRound:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(FundingRound, pk=pk)
+
+
+def _with_totals(queryset: QuerySet) -> QuerySet:
+    return queryset.annotate(requested_total=Sum("budget_lines__amount"))
+
+
+def round_applications(*, funding_round: FundingRound) -> list[FundingApplication]:
+    """Every application in a round with its group, total and assessment."""
+    return list(
+        _with_totals(FundingApplication.objects.filter(funding_round=funding_round))
+        .select_related("group__borough", "assessment__assessor", "assessment__moderator")
+        .order_by("group__borough__name")
+    )
+
+
+def application_get_for(*, user, pk: int, perm: str = "funding.view_fundingapplication") -> FundingApplication:
+    """One application the user may act on with ``perm``; 404 otherwise."""
+    queryset = FundingApplication.objects.select_related("funding_round", "group__borough")
+    return get_for_user_or_404(user, queryset, perm, pk=pk)
+
+
+def can_see_scores(user, application: FundingApplication) -> bool:
+    """Officers always; a group only once the round is decided, if it says so."""
+    if is_officer(user):
+        return True
+    funding_round = application.funding_round
+    return funding_round.is_decided and funding_round.show_scores_to_groups
+
+
+@dataclass
+class CategoryTotal:
+    category: str
+    label: str
+    amount: Decimal
+    lines: list
+
+
+@dataclass
+class ApplicationPage:
+    application: FundingApplication
+    categories: list[CategoryTotal]
+    total: Decimal
+    staffing_total: Decimal
+    other_support: list
+    consultations: list
+    work_programme: list
+    assessment: Assessment | None
+    scores: list
+    weighted_score: Decimal | None
+
+
+def weighted_score(scores) -> Decimal | None:
+    """Sum of score x weight as a percentage of the most possible, one place."""
+    scores = list(scores)
+    if not scores:
+        return None
+    got = sum(s.score * s.criterion.weight for s in scores)
+    best = sum(5 * s.criterion.weight for s in scores)
+    return share(got, best)
+
+
+def application_page(*, application: FundingApplication, show_scores: bool) -> ApplicationPage:
+    """Everything an application page shows, totals worked out from the lines."""
+    lines = list(application.budget_lines.all())
+    by_category = defaultdict(list)
+    for line in lines:
+        by_category[line.category].append(line)
+    categories = [
+        CategoryTotal(value, label, sum((x.amount for x in by_category[value]), ZERO), by_category[value])
+        for value, label in BudgetCategory.choices
+        if by_category[value]
+    ]
+    assessment = None
+    scores = []
+    if show_scores:
+        assessment = Assessment.objects.filter(application=application).select_related("assessor", "moderator").first()
+        if assessment:
+            scores = list(assessment.scores.select_related("criterion").order_by("criterion__position"))
+    return ApplicationPage(
+        application=application,
+        categories=categories,
+        total=sum((x.amount for x in lines), ZERO),
+        staffing_total=sum((x.amount for x in by_category[BudgetCategory.STAFFING]), ZERO),
+        other_support=list(application.other_support.all()),
+        consultations=list(application.consultations.all()),
+        work_programme=list(application.work_programme.all()),
+        assessment=assessment,
+        scores=scores,
+        weighted_score=weighted_score(scores),
+    )
+
+
+@dataclass
+class GroupFundingPage:
+    group: EngagementGroup
+    open_rounds: list
+    applications: list
+    awards: list
+
+
+def group_funding_page(*, group: EngagementGroup) -> GroupFundingPage:
+    """A group's applications, the rounds it may apply to and its awards."""
+    applications = list(
+        _with_totals(group.funding_applications.all())
+        .select_related("funding_round")
+        .order_by("-funding_round__financial_year")
+    )
+    applied = {a.funding_round_id for a in applications}
+    open_rounds = [
+        r for r in FundingRound.objects.filter(status="open").order_by("-financial_year") if r.pk not in applied
+    ]
+    awards = list(
+        group.funding_awards.select_related("funding_round")
+        .prefetch_related("payments")
+        .order_by("-funding_round__financial_year")
+    )
+    return GroupFundingPage(group=group, open_rounds=open_rounds, applications=applications, awards=awards)
+
+
+# --- Last year's delivery (assessment panel) --------------------------------
+
+
+@dataclass
+class OutputDelivery:
+    code: str
+    output: str
+    target: int | None
+    delivered: int
+
+
+@dataclass
+class Delivery:
+    """A group's delivery in a year, shown beside its next application."""
+
+    year: FinancialYear
+    outputs: list[OutputDelivery] = field(default_factory=list)
+    returns_expected: int = 0
+    returns_on_time: int | None = None
+    support_needed: list[str] = field(default_factory=list)
+    public_meetings: int = 0
+    targeted_events: int = 0
+    attendance: int = 0
+    award: Decimal | None = None
+    monitoring_available: bool = False
+
+    @property
+    def outputs_met(self) -> int:
+        return sum(1 for o in self.outputs if o.target is not None and o.delivered >= o.target)
+
+    @property
+    def outputs_with_targets(self) -> int:
+        return sum(1 for o in self.outputs if o.target is not None)
+
+
+def _monitoring_delivery(delivery: Delivery, group, year: FinancialYear) -> None:
+    """Returns submitted on time and support asked for, from the group's
+    quarterly returns for the year (two queries)."""
+    from cpeg.monitoring.models import QuarterlyReturn, ReturnLine
+
+    returns = list(
+        QuarterlyReturn.objects.filter(group=group, financial_year=year.start_year, archived_at__isnull=True)
+    )
+    delivery.monitoring_available = True
+    delivery.returns_expected = 4
+    delivery.returns_on_time = sum(1 for r in returns if r.first_submitted_at is not None and not r.was_late)
+    delivery.support_needed = [
+        f"Q{quarter}, {output}: {text}"
+        for quarter, output, text in ReturnLine.objects.filter(quarterly_return__in=returns)
+        .exclude(support_requested="")
+        .order_by("quarterly_return__quarter", "position")
+        .values_list("quarterly_return__quarter", "output", "support_requested")
+    ]
+
+
+def previous_year_delivery(*, group: EngagementGroup, year: FinancialYear) -> Delivery:
+    """Outputs delivered against the SLA targets, returns on time and support
+    needed, for ``year`` (usually the year before the round's)."""
+    from cpeg.activities.choices import ActivityType
+    from cpeg.activities.models import Activity, ActivityEvidence
+    from cpeg.agreements.models import GroupSla
+
+    delivery = Delivery(year=year)
+    sla = (
+        GroupSla.objects.filter(group=group, financial_year=year.start_year, superseded_at__isnull=True)
+        .prefetch_related("outputs")
+        .first()
+    )
+    in_year = Q(held_on__gte=year.starts_on, held_on__lte=year.ends_on)
+    evidence = dict(
+        ActivityEvidence.objects.filter(activity__group=group)
+        .filter(activity__held_on__gte=year.starts_on, activity__held_on__lte=year.ends_on)
+        .values_list("output_code")
+        .annotate(n=Count("activity", distinct=True))
+    )
+    if sla is not None:
+        delivery.outputs = [
+            OutputDelivery(o.code, o.output, o.annual_target, evidence.get(o.code, 0))
+            for o in sla.outputs.all()
+            if not o.is_removed
+        ]
+    counts = dict(Activity.objects.filter(in_year, group=group).values_list("activity_type").annotate(n=Count("id")))
+    delivery.public_meetings = counts.get(ActivityType.PUBLIC_MEETING, 0)
+    delivery.targeted_events = counts.get(ActivityType.TARGETED_EVENT, 0)
+    delivery.attendance = Activity.objects.filter(in_year, group=group).aggregate(n=Sum("public_attendance"))["n"] or 0
+    award = Award.objects.filter(group=group, funding_round__financial_year=year.start_year).first()
+    delivery.award = award.amount if award else None
+    _monitoring_delivery(delivery, group, year)
+    return delivery
+
+
+# --- Allocation ---------------------------------------------------------------
+
+
+@dataclass
+class AllocationRow:
+    application: FundingApplication
+    requested: Decimal
+    recommended: Decimal | None
+    award: Decimal | None
+    weighted_score: Decimal | None
+    what_if: Decimal | None = None
+
+
+@dataclass
+class AllocationPage:
+    funding_round: FundingRound
+    rows: list[AllocationRow]
+    total_requested: Decimal
+    total_recommended: Decimal
+    total_awarded: Decimal
+    remaining: Decimal
+    errors: dict
+    drafts: int
+
+    @property
+    def ready_to_decide(self) -> bool:
+        return (
+            bool(self.rows)
+            and not self.errors
+            and all(r.application.status == ApplicationStatus.MODERATED and r.award is not None for r in self.rows)
+        )
+
+
+def allocation_page(*, funding_round: FundingRound) -> AllocationPage:
+    """Every bid's request, recommendation and award, with the running total
+    against the pot and any breach of cap, floor or pot. Four queries."""
+    from cpeg.funding.services import check_awards
+
+    applications = list(
+        _with_totals(FundingApplication.objects.filter(funding_round=funding_round, status__in=BID_STATUSES))
+        .select_related("group__borough", "assessment")
+        .prefetch_related(
+            Prefetch("assessment__scores", queryset=_score_queryset()),
+        )
+        .order_by("group__borough__name")
+    )
+    rows = []
+    for application in applications:
+        assessment = getattr(application, "assessment", None)
+        rows.append(
+            AllocationRow(
+                application=application,
+                requested=application.requested_total or ZERO,
+                recommended=assessment.final_recommendation if assessment else None,
+                award=application.award_amount,
+                weighted_score=weighted_score(assessment.scores.all()) if assessment else None,
+            )
+        )
+    awarded = sum((r.award for r in rows if r.award is not None), ZERO)
+    drafts = FundingApplication.objects.filter(funding_round=funding_round, status=ApplicationStatus.DRAFT).count()
+    return AllocationPage(
+        funding_round=funding_round,
+        rows=rows,
+        total_requested=sum((r.requested for r in rows), ZERO),
+        total_recommended=sum((r.recommended for r in rows if r.recommended is not None), ZERO),
+        total_awarded=awarded,
+        remaining=funding_round.pot_amount - awarded,
+        errors=check_awards(funding_round, {r.application.pk: r.award for r in rows}),
+        drafts=drafts,
+    )
+
+
+def _score_queryset():
+    from cpeg.funding.models import CriterionScore
+
+    return CriterionScore.objects.select_related("criterion")
+
+
+# --- Awards, payments and spend ------------------------------------------------
+
+
+def award_get_for(*, user, pk: int, perm: str = "funding.view_fundingapplication") -> Award:
+    queryset = Award.objects.select_related("funding_round", "group__borough", "application")
+    return get_for_user_or_404(user, queryset, perm, pk=pk)
+
+
+def round_awards(*, funding_round: FundingRound) -> list[Award]:
+    """A decided round's awards with payments, for the payments page."""
+    return list(
+        Award.objects.filter(funding_round=funding_round)
+        .select_related("group__borough")
+        .prefetch_related("payments")
+        .order_by("group__borough__name")
+    )
+
+
+def award_budget_by_category(award: Award) -> dict[str, Decimal]:
+    """The awarded budget by category: the application's lines scaled to
+    the award when the award differs from the request."""
+    rows = dict(
+        BudgetLine.objects.filter(application_id=award.application_id)
+        .values_list("category")
+        .annotate(total=Sum("amount"))
+    )
+    return _scale_budget(rows, award.amount)
+
+
+def _scale_budget(rows: dict, award_amount: Decimal) -> dict[str, Decimal]:
+    requested = sum(rows.values(), ZERO)
+    if requested == 0 or requested == award_amount:
+        return {k: round_money(v) for k, v in rows.items()}
+    return {k: round_money(v * award_amount / requested) for k, v in rows.items()}
+
+
+@dataclass
+class CategoryVariance:
+    category: str
+    label: str
+    budget_to_date: Decimal
+    spent_to_date: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.spent_to_date - self.budget_to_date
+
+    @property
+    def tolerance(self) -> Decimal:
+        return max(round_money(self.budget_to_date * SPEND_TOLERANCE_SHARE), SPEND_TOLERANCE_MINIMUM)
+
+    @property
+    def flag(self) -> str:
+        if self.difference > self.tolerance:
+            return "overspend"
+        if -self.difference > self.tolerance:
+            return "underspend"
+        return ""
+
+
+@dataclass
+class SpendFlag:
+    """How a group's spend compares with its pro-rata budget for the year so far.
+
+    ``quarter`` is the latest quarter reported (None if none yet);
+    ``overspent`` and ``underspent`` list the categories off by more than
+    the tolerance (10% of the pro-rata budget, and more than £100).
+    """
+
+    group_id: int
+    award_id: int
+    financial_year: int
+    quarter: int | None
+    budget_to_date: Decimal
+    spent_to_date: Decimal
+    categories: list[CategoryVariance]
+
+    @property
+    def overspent(self) -> list[CategoryVariance]:
+        return [c for c in self.categories if c.flag == "overspend"]
+
+    @property
+    def underspent(self) -> list[CategoryVariance]:
+        return [c for c in self.categories if c.flag == "underspend"]
+
+    @property
+    def is_flagged(self) -> bool:
+        return bool(self.overspent or self.underspent)
+
+    @property
+    def status(self) -> str:
+        if self.quarter is None:
+            return "not_reported"
+        if self.overspent and self.underspent:
+            return "overspend_and_underspend"
+        if self.overspent:
+            return "overspend"
+        if self.underspent:
+            return "underspend"
+        return "on_track"
+
+    @property
+    def label(self) -> str:
+        return {
+            "not_reported": "No spend reported",
+            "overspend_and_underspend": "Overspend and underspend",
+            "overspend": "Overspend",
+            "underspend": "Underspend",
+            "on_track": "On track",
+        }[self.status]
+
+    @property
+    def url(self) -> str:
+        return reverse(
+            "funding:spend-report",
+            kwargs={"pk": self.group_id, "year": self.financial_year, "quarter": self.quarter or 1},
+        )
+
+
+def _variances(budget: dict, spent: dict, quarter: int) -> list[CategoryVariance]:
+    fraction = Quarter(2000, quarter).elapsed_fraction
+    out = []
+    for value, label in BudgetCategory.choices:
+        if value not in budget and value not in spent:
+            continue
+        out.append(
+            CategoryVariance(
+                category=value,
+                label=label,
+                budget_to_date=round_money(budget.get(value, ZERO) * fraction),
+                spent_to_date=spent.get(value, ZERO),
+            )
+        )
+    return out
+
+
+def spend_flags_for(*, group_ids, financial_year: int) -> dict[int, SpendFlag]:
+    """Underspend and overspend by category against the pro-rata budget, for
+    the monitoring dashboard: group id -> SpendFlag. Two queries.
+
+    Only groups with an award in ``financial_year`` appear. The pro-rata
+    budget to the end of quarter N is N/4 of the awarded budget
+    (``award_budget_by_category``); spend is the total reported for
+    quarters 1 to N, N being the latest quarter the group has reported.
+    """
+    group_ids = list(group_ids)
+    budget_rows = (
+        BudgetLine.objects.filter(
+            application__award__group_id__in=group_ids,
+            application__award__funding_round__financial_year=financial_year,
+        )
+        .values("application__award__id", "application__award__group_id", "application__award__amount", "category")
+        .annotate(total=Sum("amount"))
+    )
+    awards = {}
+    for row in budget_rows:
+        award = awards.setdefault(
+            row["application__award__id"],
+            {"group": row["application__award__group_id"], "amount": row["application__award__amount"], "lines": {}},
+        )
+        award["lines"][row["category"]] = row["total"]
+    spend_rows = (
+        SpendLine.objects.filter(report__award_id__in=list(awards))
+        .values("report__award_id", "report__quarter", "category")
+        .annotate(total=Sum("amount"))
+    )
+    spend = defaultdict(list)
+    for row in spend_rows:
+        spend[row["report__award_id"]].append(row)
+    flags = {}
+    for award_id, info in awards.items():
+        rows = spend.get(award_id, [])
+        quarter = max((r["report__quarter"] for r in rows), default=None)
+        budget = _scale_budget(info["lines"], info["amount"])
+        spent = defaultdict(lambda: ZERO)
+        for r in rows:
+            spent[r["category"]] += r["total"]
+        categories = _variances(budget, spent, quarter) if quarter else []
+        flags[info["group"]] = SpendFlag(
+            group_id=info["group"],
+            award_id=award_id,
+            financial_year=financial_year,
+            quarter=quarter,
+            budget_to_date=sum((c.budget_to_date for c in categories), ZERO),
+            spent_to_date=sum((c.spent_to_date for c in categories), ZERO),
+            categories=categories,
+        )
+    return flags
+
+
+@dataclass
+class SpendPosition:
+    award: Award
+    quarter: int
+    report: SpendReport | None
+    budget: dict
+    this_quarter: dict
+    variances: list[CategoryVariance]
+
+
+def spend_position(*, award: Award, quarter: int) -> SpendPosition:
+    """One quarter's spend report with the year's budget and spend to date."""
+    reports = list(
+        SpendReport.objects.filter(award=award, quarter__lte=quarter).prefetch_related("lines").order_by("quarter")
+    )
+    report = next((r for r in reports if r.quarter == quarter), None)
+    to_date = defaultdict(lambda: ZERO)
+    for r in reports:
+        for line in r.lines.all():
+            to_date[line.category] += line.amount
+    budget = award_budget_by_category(award)
+    this_quarter = {line.category: line.amount for line in report.lines.all()} if report else {}
+    return SpendPosition(
+        award=award,
+        quarter=quarter,
+        report=report,
+        budget=budget,
+        this_quarter=this_quarter,
+        variances=_variances(budget, to_date, quarter),
+    )
+
+
+def payments_total(award: Award) -> tuple[Decimal, Decimal]:
+    """(paid, scheduled) for an award whose payments are prefetched."""
+    payments = list(award.payments.all())
+    paid = sum((p.amount for p in payments if p.status == PaymentStatus.PAID), ZERO)
+    return paid, sum((p.amount for p in payments), ZERO) - paid
+
+
+def payment_get_for(*, user, pk: int) -> Payment:
+    return get_for_user_or_404(user, Payment.objects.select_related("award__group"), "funding.manage_payments", pk=pk)
+
+
+# --- Cost analysis -----------------------------------------------------------
+
+
+@dataclass
+class GroupCost:
+    group: EngagementGroup
+    award_id: int
+    awarded: Decimal
+    budget_total: Decimal
+    staffing: Decimal
+    staff_office: Decimal
+    public_meetings: int
+    targeted_events: int
+    attendees: int
+
+    @property
+    def staffing_share(self) -> Decimal | None:
+        return share(self.staffing, self.budget_total)
+
+    @property
+    def staff_and_office_share(self) -> Decimal | None:
+        return share(self.staffing + self.staff_office, self.budget_total)
+
+    @property
+    def over_threshold(self) -> bool:
+        return self.staffing_share is not None and self.staffing_share > STAFFING_THRESHOLD
+
+    @property
+    def cost_per_public_meeting(self) -> Decimal | None:
+        return round_money(self.awarded / self.public_meetings) if self.public_meetings else None
+
+    @property
+    def cost_per_targeted_event(self) -> Decimal | None:
+        return round_money(self.awarded / self.targeted_events) if self.targeted_events else None
+
+    @property
+    def cost_per_attendee(self) -> Decimal | None:
+        return round_money(self.awarded / self.attendees) if self.attendees else None
+
+
+@dataclass
+class CostSummary:
+    """The annual review's figures for a set of groups."""
+
+    label: str
+    groups: list[GroupCost]
+
+    @property
+    def count(self) -> int:
+        return len(self.groups)
+
+    @property
+    def budget_total(self) -> Decimal:
+        return sum((g.budget_total for g in self.groups), ZERO)
+
+    @property
+    def awarded(self) -> Decimal:
+        return sum((g.awarded for g in self.groups), ZERO)
+
+    @property
+    def staffing(self) -> Decimal:
+        return sum((g.staffing for g in self.groups), ZERO)
+
+    @property
+    def staff_office(self) -> Decimal:
+        return sum((g.staff_office for g in self.groups), ZERO)
+
+    @property
+    def staffing_share(self) -> Decimal | None:
+        return share(self.staffing, self.budget_total)
+
+    @property
+    def staff_and_office_share(self) -> Decimal | None:
+        return share(self.staffing + self.staff_office, self.budget_total)
+
+    @property
+    def lowest_share(self) -> Decimal | None:
+        shares = [g.staffing_share for g in self.groups if g.staffing_share is not None]
+        return min(shares) if shares else None
+
+    @property
+    def highest_share(self) -> Decimal | None:
+        shares = [g.staffing_share for g in self.groups if g.staffing_share is not None]
+        return max(shares) if shares else None
+
+    @property
+    def over_threshold(self) -> int:
+        return sum(1 for g in self.groups if g.over_threshold)
+
+    @property
+    def public_meetings(self) -> int:
+        return sum(g.public_meetings for g in self.groups)
+
+    @property
+    def targeted_events(self) -> int:
+        return sum(g.targeted_events for g in self.groups)
+
+    @property
+    def attendees(self) -> int:
+        return sum(g.attendees for g in self.groups)
+
+    @property
+    def cost_per_public_meeting(self) -> Decimal | None:
+        return round_money(self.awarded / self.public_meetings) if self.public_meetings else None
+
+    @property
+    def cost_per_targeted_event(self) -> Decimal | None:
+        return round_money(self.awarded / self.targeted_events) if self.targeted_events else None
+
+    @property
+    def cost_per_attendee(self) -> Decimal | None:
+        return round_money(self.awarded / self.attendees) if self.attendees else None
+
+
+@dataclass
+class CostAnalysis:
+    year: FinancialYear
+    overall: CostSummary
+    by_model: list[CostSummary]
+
+    @property
+    def groups(self) -> list[GroupCost]:
+        return self.overall.groups
+
+
+def cost_analysis_years() -> list[FinancialYear]:
+    """Years with awards, newest first."""
+    years = Award.objects.values_list("funding_round__financial_year", flat=True).distinct()
+    return [FinancialYear(y) for y in sorted(set(years), reverse=True)]
+
+
+def cost_analysis(*, year: FinancialYear) -> CostAnalysis:
+    """The share of each group's awarded budget spent on staffing (and on
+    staffing plus staff office costs), the range, the count above 75%, the
+    same by staffing model, and the cost per public meeting, targeted event
+    and attendee. Three queries, whatever the number of groups.
+
+    Shares are of the budget lines of the application that won the award;
+    costs per meeting, event and attendee divide the award by the activity
+    record's counts for the year. Groups are put under their current
+    staffing model.
+    """
+    from cpeg.activities.choices import ActivityType
+    from cpeg.activities.models import Activity
+
+    awards = list(
+        Award.objects.filter(funding_round__financial_year=year.start_year)
+        .select_related("group__borough")
+        .order_by("group__borough__name")
+    )
+    lines = defaultdict(dict)
+    for row in (
+        BudgetLine.objects.filter(application__award__in=[a.pk for a in awards])
+        .values_list("application__award__id", "category")
+        .annotate(total=Sum("amount"))
+    ):
+        lines[row[0]][row[1]] = row[2]
+    activity = defaultdict(lambda: {"meetings": 0, "events": 0, "people": 0})
+    for group_id, activity_type, n, people in (
+        Activity.objects.filter(
+            group_id__in=[a.group_id for a in awards], held_on__gte=year.starts_on, held_on__lte=year.ends_on
+        )
+        .values_list("group_id", "activity_type")
+        .annotate(n=Count("id"), people=Sum("public_attendance"))
+    ):
+        if activity_type == ActivityType.PUBLIC_MEETING:
+            activity[group_id]["meetings"] += n
+        elif activity_type == ActivityType.TARGETED_EVENT:
+            activity[group_id]["events"] += n
+        activity[group_id]["people"] += people or 0
+    groups = []
+    for award in awards:
+        budget = lines.get(award.pk, {})
+        counts = activity[award.group_id]
+        groups.append(
+            GroupCost(
+                group=award.group,
+                award_id=award.pk,
+                awarded=award.amount,
+                budget_total=sum(budget.values(), ZERO),
+                staffing=budget.get(BudgetCategory.STAFFING, ZERO),
+                staff_office=budget.get(BudgetCategory.STAFF_OFFICE, ZERO),
+                public_meetings=counts["meetings"],
+                targeted_events=counts["events"],
+                attendees=counts["people"],
+            )
+        )
+    by_model = []
+    for value, label in StaffingModel.choices:
+        members = [g for g in groups if g.group.staffing_model == value]
+        if members:
+            by_model.append(CostSummary(label=label, groups=members))
+    return CostAnalysis(year=year, overall=CostSummary(label="All groups", groups=groups), by_model=by_model)
+
+
+def budget_lines_for(*, group: EngagementGroup, year: FinancialYear, categories=None) -> list[BudgetLine]:
+    """The awarded budget lines behind a group's cost figures for a year."""
+    queryset = BudgetLine.objects.filter(
+        application__group=group, application__award__funding_round__financial_year=year.start_year
+    ).select_related("application")
+    if categories:
+        queryset = queryset.filter(category__in=categories)
+    return list(queryset.order_by("category", "pk"))
+
+
+STAFF_CATEGORY_VALUES = sorted(c.value for c in STAFF_CATEGORIES)
+
+
+def scope_awards(user, queryset: QuerySet) -> QuerySet:
+    return scope_group_records(user, queryset)

@@ -1,0 +1,79 @@
+"""The 360Giving export validates against the official schema kept in the repo."""
+
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from cpeg.funding import opendata
+from cpeg.funding.choices import PaymentStatus
+from cpeg.funding.tests.factories import AwardFactory, BudgetLineFactory, FundingRoundFactory, PaymentFactory
+from cpeg.groups.tests.factories import EngagementGroupFactory, borough
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def decided_round():
+    funding_round = FundingRoundFactory(decided=True)
+    for slug, amount in (("camden", "40000.00"), ("hackney", "25000.50")):
+        award = AwardFactory(
+            funding_round=funding_round, group=EngagementGroupFactory(borough=borough(slug)), amount=Decimal(amount)
+        )
+        BudgetLineFactory(application=award.application, amount=Decimal(amount) + 1000)
+        PaymentFactory(award=award, amount=Decimal("10000.00"), status=PaymentStatus.PAID, paid_on=award.awarded_on)
+    return funding_round
+
+
+def test_the_years_awards_validate_against_the_360giving_package_schema(decided_round, settings):
+    settings.THREESIXTYGIVING_PREFIX = "360G-testauthority"
+    package = opendata.grants_package(decided_round)
+    assert opendata.validate_package(package) == []
+    # And as published: the JSON text, read back, still validates.
+    text = opendata.package_json(package)
+    assert opendata.validate_package(json.loads(text)) == []
+    grant = json.loads(text)["grants"][0]
+    assert grant["id"] == f"360G-testauthority-{decided_round.financial_year}-E09000007"
+    assert grant["amountAwarded"] == 40000.00
+    assert '"amountAwarded": 25000.50' in text  # written exactly, from the Decimal
+    assert grant["amountDisbursed"] == 10000
+    assert grant["beneficiaryLocation"] == [
+        {"name": "Camden", "countryCode": "GB", "geoCode": "E09000007", "geoCodeType": "LAD"}
+    ]
+    assert grant["recipientOrganization"][0]["id"] == "360G-testauthority-ORG-E09000007"
+
+
+def test_the_validator_catches_what_the_standard_forbids(decided_round):
+    package = opendata.grants_package(decided_round)
+    package["grants"][0]["amountAwarded"] = "40000"
+    package["grants"][1]["awardDate"] = "1 April 2025"
+    del package["grants"][1]["fundingOrganization"]
+    errors = opendata.validate_package(package)
+    assert any("'40000' is not of type 'number'" in e for e in errors)
+    assert len(errors) >= 2
+    assert opendata.validate_package({"grants": []}) == ["grants: [] should be non-empty"]
+
+
+def test_the_spreadsheet_uses_the_standards_column_titles(decided_round):
+    workbook = load_workbook(io.BytesIO(opendata.grants_workbook(opendata.grants_package(decided_round))))
+    grants = workbook["grants"]
+    titles = [c.value for c in grants[1]]
+    assert titles == opendata.GRANT_COLUMNS
+    assert len(titles) == 46
+    row = dict(zip(titles, [c.value for c in grants[2]], strict=True))
+    assert row["Recipient Org:Name"] == "Camden Community and Police Engagement Group"
+    assert row["Amount Awarded"] == 40000
+    assert row["Beneficiary Location:Geographic Code Type"] == "LAD"
+    assert workbook["Meta"]["A1"].value == "Version"
+
+
+def test_the_column_titles_match_the_official_2023_template():
+    from pathlib import Path
+
+    template = Path("/work/shared/data/360giving/templates/360-giving-schema-titles-with-meta-tab-2023.xlsx")
+    if not template.exists():
+        pytest.skip("the shared 360Giving template is not on this machine")
+    sheet = load_workbook(template)["grants"]
+    assert [c.value for c in sheet[1]] == opendata.GRANT_COLUMNS
