@@ -1,0 +1,610 @@
+"""Writes for quarterly returns: opening, pre-filling, answering, submitting,
+reviewing, support follow-up, reminders and the settings.
+
+Each function is one use case in one transaction: permission, state,
+validation, save, AuditEvent. System steps (opening returns, refreshing
+their figures, sending reminders) run from management commands or on a
+page visit and take ``actor=None``.
+
+Reads: ``monitoring.selectors``. Arithmetic: ``monitoring.figures``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from cpeg.accounts.access import require_perm
+from cpeg.accounts.roles import Role
+from cpeg.agreements.choices import MeasureType
+from cpeg.core.audit import audit_record
+from cpeg.core.concurrency import lock_and_check_version, save_new_version
+from cpeg.core.fiscal import Quarter, is_working_day
+from cpeg.groups.choices import GroupStatus
+from cpeg.groups.models import EngagementGroup
+from cpeg.monitoring import figures, sources
+from cpeg.monitoring.choices import (
+    ALLOWED_TRANSITIONS,
+    EDITABLE_RETURN_STATUSES,
+    RAG_SHORT_LABELS,
+    ReminderKind,
+    ReturnStatus,
+)
+from cpeg.monitoring.models import MonitoringSettings, QuarterlyReturn, ReturnLine, ReturnReminder
+
+logger = logging.getLogger(__name__)
+
+# Fields a line's figures come from (refreshed while the return is editable).
+FIGURE_FIELDS = (
+    "output",
+    "heading_title",
+    "position",
+    "measure",
+    "annual_target",
+    "pro_rata_target",
+    "count_to_date",
+    "is_variation",
+    "variation_reason",
+    "suggested_rag",
+)
+# Fields the group answers.
+ANSWER_FIELDS = ("rag", "rag_override_reason", "progress", "barriers", "support_requested")
+
+NOT_EDITABLE_MESSAGE = "This return has been submitted, so it cannot be changed."
+
+
+def line_field_key(line: ReturnLine, field: str) -> str:
+    """The key a line's field errors are raised under (forms use the same names)."""
+    return f"line-{line.pk}-{field}"
+
+
+def _ensure_transition(qr: QuarterlyReturn, to: str) -> None:
+    if to not in ALLOWED_TRANSITIONS[ReturnStatus(qr.status)]:
+        raise ValidationError(
+            f"A {qr.get_status_display().lower()} return cannot be {ReturnStatus(to).label.lower()}.",
+            code="invalid_transition",
+        )
+
+
+def _ensure_editable(qr: QuarterlyReturn) -> None:
+    if qr.status not in EDITABLE_RETURN_STATUSES:
+        raise ValidationError(NOT_EDITABLE_MESSAGE, code="not_editable")
+
+
+# --- Settings ----------------------------------------------------------------
+
+
+@transaction.atomic
+def monitoring_settings_update(*, actor, data: dict, loaded_version) -> MonitoringSettings:
+    """Change the return deadline or reminder timing (managers only)."""
+    require_perm(actor, "monitoring.change_settings")
+    current_pk = MonitoringSettings.load().pk
+    current = lock_and_check_version(MonitoringSettings, current_pk, loaded_version)
+    changed = []
+    for name in ("deadline_working_days", "reminder_working_days_before"):
+        if name in data and getattr(current, name) != data[name]:
+            setattr(current, name, data[name])
+            changed.append(name)
+    if changed:
+        save_new_version(current, actor=actor)
+        audit_record(
+            actor=actor,
+            event_type="MONITORING_SETTINGS_UPDATED",
+            target=current,
+            summary=f"Returns due {current.deadline_working_days} working days after the quarter; "
+            f"reminder {current.reminder_working_days_before} working days before",
+            payload={"fields": changed},
+        )
+    return current
+
+
+# --- Figures -------------------------------------------------------------------
+
+
+def _line_figures(target, quarter: Quarter, counts: dict, group_id: int) -> dict:
+    counted = target.measure == MeasureType.COUNT
+    pro_rata = figures.pro_rata_target(target.annual_target, quarter.number) if counted else None
+    count = counts.get((group_id, target.code), 0) if counted else None
+    return {
+        "output": target.output[:300],
+        "heading_title": (target.heading_title or "")[:200],
+        "position": target.position,
+        "measure": target.measure,
+        "annual_target": target.annual_target,
+        "pro_rata_target": pro_rata,
+        "count_to_date": count,
+        "is_variation": bool(target.is_variation),
+        "variation_reason": target.variation_reason or "",
+        "suggested_rag": figures.suggest_rag(count, pro_rata),
+    }
+
+
+def _figures_for(group_ids, quarter: Quarter):
+    """(targets by group, counts) for the year to the end of ``quarter``."""
+    targets = sources.sla_targets_for_groups(group_ids=group_ids, financial_year=quarter.start_year)
+    counts = sources.output_counts(
+        group_ids=group_ids, starts_on=quarter.financial_year.starts_on, ends_on=quarter.ends_on
+    )
+    return targets, counts
+
+
+def _new_lines(qr: QuarterlyReturn, targets, counts, actor) -> list[ReturnLine]:
+    lines = []
+    for target in targets:
+        data = _line_figures(target, qr.period, counts, qr.group_id)
+        lines.append(
+            ReturnLine(
+                quarterly_return=qr,
+                output_code=target.code,
+                rag=data["suggested_rag"],
+                created_by=actor,
+                updated_by=actor,
+                **data,
+            )
+        )
+    return lines
+
+
+# --- Opening returns -----------------------------------------------------------
+
+
+def _eligible(group: EngagementGroup, quarter: Quarter) -> bool:
+    if group.status != GroupStatus.ACTIVE:
+        return False
+    return group.established_on is None or group.established_on <= quarter.ends_on
+
+
+@transaction.atomic
+def return_open(*, group: EngagementGroup, quarter: Quarter, today: dt.date, actor=None) -> QuarterlyReturn | None:
+    """Open the group's return for a quarter that has ended, pre-filled from its
+    SLA and activity record; the existing return if there is one already.
+
+    None when the group reports nothing for the quarter: not active, not yet
+    set up, or no SLA (and no standard SLA) for the year.
+    """
+    if quarter.ends_on >= today:
+        raise ValidationError(f"{quarter.label} has not ended yet, so its return cannot be opened.")
+    locked = EngagementGroup.objects.select_for_update().get(pk=group.pk)
+    existing = QuarterlyReturn.objects.filter(
+        group=locked, financial_year=quarter.start_year, quarter=quarter.number, archived_at__isnull=True
+    ).first()
+    if existing is not None:
+        return existing
+    if not _eligible(locked, quarter):
+        return None
+    targets, counts = _figures_for([locked.pk], quarter)
+    return _create_return(locked, quarter, targets.get(locked.pk, []), counts, actor)
+
+
+def _create_return(group, quarter: Quarter, targets, counts, actor) -> QuarterlyReturn | None:
+    if not targets:
+        return None
+    config = MonitoringSettings.load()
+    qr = QuarterlyReturn(
+        group=group,
+        financial_year=quarter.start_year,
+        quarter=quarter.number,
+        status=ReturnStatus.DRAFT,
+        due_on=figures.return_due_on(quarter, config.deadline_working_days),
+        created_by=actor,
+        updated_by=actor,
+    )
+    qr.full_clean()
+    try:
+        with transaction.atomic():
+            qr.save()
+    except IntegrityError:
+        # Opened at the same moment by another request or the cron job.
+        return QuarterlyReturn.objects.get(
+            group=group, financial_year=quarter.start_year, quarter=quarter.number, archived_at__isnull=True
+        )
+    bulk_create_with_history(_new_lines(qr, targets, counts, actor), ReturnLine, default_user=actor)
+    audit_record(
+        actor=actor,
+        event_type="RETURN_OPENED",
+        target=qr,
+        group=group,
+        summary=f"Return for {quarter.label} opened, due {qr.due_on:%-d %B %Y}",
+        payload={"due_on": qr.due_on.isoformat()},
+    )
+    return qr
+
+
+@transaction.atomic
+def returns_open_due(*, today: dt.date, group_ids=None, actor=None) -> list[QuarterlyReturn]:
+    """Open every missing return for quarters that have ended (idempotent).
+
+    For the ``open_quarterly_returns`` command and for a visit to a group's
+    returns page. Runs a fixed number of queries per quarter, plus the
+    inserts for the returns it opens.
+    """
+    groups = EngagementGroup.objects.filter(status=GroupStatus.ACTIVE)
+    if group_ids is not None:
+        groups = groups.filter(pk__in=list(group_ids))
+    groups = list(groups.order_by("pk"))
+    opened = []
+    for quarter in figures.ended_quarters(today):
+        eligible = [g for g in groups if _eligible(g, quarter)]
+        if not eligible:
+            continue
+        have = set(
+            QuarterlyReturn.objects.filter(
+                group__in=[g.pk for g in eligible],
+                financial_year=quarter.start_year,
+                quarter=quarter.number,
+                archived_at__isnull=True,
+            ).values_list("group_id", flat=True)
+        )
+        missing = [g for g in eligible if g.pk not in have]
+        if not missing:
+            continue
+        targets, counts = _figures_for([g.pk for g in missing], quarter)
+        for group in missing:
+            qr = _create_return(group, quarter, targets.get(group.pk, []), counts, actor)
+            if qr is not None:
+                opened.append(qr)
+    return opened
+
+
+# --- Pre-fill refresh ----------------------------------------------------------
+
+
+@transaction.atomic
+def return_refresh_figures(*, quarterly_return: QuarterlyReturn) -> bool:
+    """Bring a draft or returned return's figures up to date with the SLA and
+    the activity record; True if anything changed.
+
+    A RAG status still equal to the old suggestion follows the new one; a
+    status the group chose differently (with a reason) is kept. Lines for
+    outputs no longer in the SLA are removed, new outputs get a line. The
+    return's edit version does not change, so nobody's open form goes stale.
+    A submitted or accepted return is never touched: its figures are frozen.
+    """
+    qr = QuarterlyReturn.objects.select_for_update().get(pk=quarterly_return.pk)
+    if qr.status not in EDITABLE_RETURN_STATUSES:
+        return False
+    targets, counts = _figures_for([qr.group_id], qr.period)
+    wanted = {t.code: t for t in targets.get(qr.group_id, [])}
+    if not wanted:
+        return False  # the SLA is missing for now: keep the lines as they are
+    lines = {line.output_code: line for line in qr.lines.all()}
+    changed = False
+    for code, line in lines.items():
+        if code not in wanted:
+            line.delete()
+            changed = True
+            continue
+        data = _line_figures(wanted[code], qr.period, counts, qr.group_id)
+        updates = {k: v for k, v in data.items() if getattr(line, k) != v}
+        if not updates:
+            continue
+        follows = line.rag == line.suggested_rag
+        for k, v in updates.items():
+            setattr(line, k, v)
+        if follows:
+            line.rag = line.suggested_rag
+        line.full_clean()
+        line.save()
+        changed = True
+    new_targets = [t for code, t in wanted.items() if code not in lines]
+    if new_targets:
+        bulk_create_with_history(_new_lines(qr, new_targets, counts, None), ReturnLine)
+        changed = True
+    return changed
+
+
+# --- The group's answers -------------------------------------------------------
+
+
+def _check_line(line: ReturnLine, errors: dict) -> None:
+    if line.rag and line.suggested_rag and line.rag != line.suggested_rag and not line.rag_override_reason.strip():
+        errors.setdefault(line_field_key(line, "rag_override_reason"), []).append(
+            f"Enter why {line.output} is {RAG_SHORT_LABELS[line.rag].lower()} "
+            f"when the figures suggest {RAG_SHORT_LABELS[line.suggested_rag].lower()}"
+        )
+
+
+@transaction.atomic
+def return_save(*, quarterly_return: QuarterlyReturn, actor, answers: dict, loaded_version) -> QuarterlyReturn:
+    """Save the group's answers on a draft or returned return.
+
+    ``answers`` maps line id -> {field: value} for ``ANSWER_FIELDS``. A RAG
+    status that differs from the suggestion needs a reason; if any line is
+    refused, nothing is saved.
+    """
+    require_perm(actor, "monitoring.change_quarterlyreturn", quarterly_return)
+    qr = lock_and_check_version(QuarterlyReturn, quarterly_return.pk, loaded_version)
+    _ensure_editable(qr)
+    errors: dict = {}
+    changed_lines = []
+    for line in qr.lines.all():
+        given = answers.get(line.pk)
+        if given is None:
+            continue
+        dirty = False
+        for name in ANSWER_FIELDS:
+            if name in given:
+                value = (given[name] or "").strip() if name != "rag" else (given[name] or "")
+                if getattr(line, name) != value:
+                    setattr(line, name, value)
+                    dirty = True
+        if line.rag and line.rag == line.suggested_rag and line.rag_override_reason:
+            line.rag_override_reason = ""  # back to the suggestion: no reason needed
+            dirty = True
+        _check_line(line, errors)
+        if dirty:
+            changed_lines.append(line)
+    if errors:
+        raise ValidationError(errors)
+    for line in changed_lines:
+        line.updated_by = actor
+        line.full_clean()
+        line.save()
+    save_new_version(qr, actor=actor)
+    if changed_lines:
+        audit_record(
+            actor=actor,
+            event_type="RETURN_UPDATED",
+            target=qr,
+            group=qr.group,
+            summary=f"Changed {len(changed_lines)} line{'s' if len(changed_lines) != 1 else ''} of the return",
+            payload={"lines": [line.output_code for line in changed_lines]},
+        )
+    return qr
+
+
+@transaction.atomic
+def return_save_and_submit(
+    *, quarterly_return: QuarterlyReturn, actor, answers: dict, loaded_version
+) -> QuarterlyReturn:
+    """Save the group's answers and submit, all or nothing."""
+    qr = return_save(quarterly_return=quarterly_return, actor=actor, answers=answers, loaded_version=loaded_version)
+    return return_submit(quarterly_return=qr, actor=actor, loaded_version=qr.version)
+
+
+def _completeness_errors(qr: QuarterlyReturn) -> dict:
+    errors: dict = {}
+    for line in qr.lines.all():
+        if not line.rag:
+            errors.setdefault(line_field_key(line, "rag"), []).append(f"Select a RAG status for {line.output}")
+        if not line.progress.strip():
+            errors.setdefault(line_field_key(line, "progress"), []).append(f"Enter the progress on {line.output}")
+        _check_line(line, errors)
+    return errors
+
+
+@transaction.atomic
+def return_submit(
+    *, quarterly_return: QuarterlyReturn, actor, loaded_version=None, at: dt.datetime | None = None
+) -> QuarterlyReturn:
+    """Submit (or resubmit) the return to the authority; its figures freeze.
+
+    The figures are refreshed first, so they are frozen as they stand at
+    submission. Refused, naming every line, when a line has no RAG status or
+    progress; barriers and support are optional.
+    """
+    require_perm(actor, "monitoring.submit_quarterlyreturn", quarterly_return)
+    qr = lock_and_check_version(QuarterlyReturn, quarterly_return.pk, loaded_version)
+    _ensure_editable(qr)
+    _ensure_transition(qr, ReturnStatus.SUBMITTED)
+    return_refresh_figures(quarterly_return=qr)
+    if not qr.lines.exists():
+        raise ValidationError("This return has no SLA lines to report on. Ask the authority to set up the SLA.")
+    errors = _completeness_errors(qr)
+    if errors:
+        raise ValidationError(errors)
+    resubmission = qr.status == ReturnStatus.RETURNED
+    now = at or timezone.now()
+    qr.status = ReturnStatus.SUBMITTED
+    qr.submitted_at, qr.submitted_by = now, actor
+    if qr.first_submitted_at is None:
+        qr.first_submitted_at = now
+    save_new_version(qr, actor=actor)
+    late = " (after the deadline)" if qr.was_late else ""
+    audit_record(
+        actor=actor,
+        event_type="RETURN_RESUBMITTED" if resubmission else "RETURN_SUBMITTED",
+        target=qr,
+        group=qr.group,
+        summary=f"Return for {qr.period.label} {'resubmitted' if resubmission else 'submitted'}{late}",
+    )
+    return qr
+
+
+# --- Officer review ------------------------------------------------------------
+
+
+@transaction.atomic
+def return_accept(
+    *, quarterly_return: QuarterlyReturn, actor, loaded_version=None, at: dt.datetime | None = None
+) -> QuarterlyReturn:
+    """An officer accepts a submitted return."""
+    require_perm(actor, "monitoring.review_quarterlyreturn", quarterly_return)
+    qr = lock_and_check_version(QuarterlyReturn, quarterly_return.pk, loaded_version)
+    _ensure_transition(qr, ReturnStatus.ACCEPTED)
+    qr.status = ReturnStatus.ACCEPTED
+    qr.reviewed_at, qr.reviewed_by = at or timezone.now(), actor
+    save_new_version(qr, actor=actor)
+    audit_record(
+        actor=actor,
+        event_type="RETURN_ACCEPTED",
+        target=qr,
+        group=qr.group,
+        summary=f"Return for {qr.period.label} accepted",
+    )
+    return qr
+
+
+@transaction.atomic
+def return_send_back(
+    *, quarterly_return: QuarterlyReturn, actor, comments: str, loaded_version=None, at: dt.datetime | None = None
+) -> QuarterlyReturn:
+    """An officer returns a submitted return to the group with comments."""
+    require_perm(actor, "monitoring.review_quarterlyreturn", quarterly_return)
+    qr = lock_and_check_version(QuarterlyReturn, quarterly_return.pk, loaded_version)
+    comments = (comments or "").strip()
+    if not comments:
+        raise ValidationError({"officer_comments": "Enter your comments for the group"})
+    _ensure_transition(qr, ReturnStatus.RETURNED)
+    qr.status = ReturnStatus.RETURNED
+    qr.officer_comments = comments
+    qr.reviewed_at, qr.reviewed_by = at or timezone.now(), actor
+    save_new_version(qr, actor=actor)
+    audit_record(
+        actor=actor,
+        event_type="RETURN_RETURNED",
+        target=qr,
+        group=qr.group,
+        summary=f"Return for {qr.period.label} returned to the group with comments",
+        payload={"comments": comments[:1000]},
+    )
+    return qr
+
+
+@transaction.atomic
+def support_mark_provided(*, line: ReturnLine, actor, support_given: str, loaded_version=None) -> ReturnLine:
+    """An officer records the support the authority gave for a line's request."""
+    require_perm(actor, "monitoring.review_quarterlyreturn", line.quarterly_return)
+    current = lock_and_check_version(ReturnLine, line.pk, loaded_version)
+    support_given = (support_given or "").strip()
+    if not support_given:
+        raise ValidationError({"support_given": "Enter the support the authority gave"})
+    if not current.support_requested.strip():
+        raise ValidationError("This line has no request for support.")
+    if current.support_resolved_at is not None:
+        raise ValidationError("This request for support is already marked as provided.")
+    current.support_given = support_given
+    current.support_resolved_at, current.support_resolved_by = timezone.now(), actor
+    save_new_version(current, actor=actor)
+    qr = current.quarterly_return
+    audit_record(
+        actor=actor,
+        event_type="RETURN_SUPPORT_PROVIDED",
+        target=qr,
+        group=qr.group,
+        summary=f"Support provided for {current.output}",
+        payload={"line": current.output_code},
+    )
+    return current
+
+
+# --- Reminders -----------------------------------------------------------------
+
+
+def reminder_recipients(group: EngagementGroup) -> list[str]:
+    """The group's administrators' addresses and the group's own, without repeats."""
+    emails = [
+        a.user.email
+        for a in group.role_assignments.filter(role=Role.GROUP_ADMIN, user__is_active=True)
+        .select_related("user")
+        .order_by("pk")
+        if a.user.email
+    ]
+    if group.email:
+        emails.append(group.email)
+    seen, result = set(), []
+    for email in emails:
+        key = email.strip().lower()
+        if key and key not in seen:
+            seen.add(key)
+            result.append(email.strip())
+    return result
+
+
+def _reminder_kind_due(qr: QuarterlyReturn, today: dt.date, config: MonitoringSettings, sent: dict) -> str | None:
+    """Which reminder (if any) this draft return should get today.
+
+    - due soon: once, on the first run from N working days before the
+      deadline up to the deadline itself (N from the settings; 0 = never);
+    - overdue: from the day after the deadline, on working days, at most
+      once every 7 days.
+    """
+    if today > qr.due_on:
+        if not is_working_day(today):
+            return None
+        last = sent.get((qr.pk, ReminderKind.OVERDUE))
+        if last is None or (today - last).days >= 7:
+            return ReminderKind.OVERDUE
+        return None
+    days = config.reminder_working_days_before
+    if days and figures.working_days_before(qr.due_on, days) <= today and (qr.pk, ReminderKind.DUE_SOON) not in sent:
+        return ReminderKind.DUE_SOON
+    return None
+
+
+def _reminder_message(qr: QuarterlyReturn, kind: str, today: dt.date) -> tuple[str, str]:
+    period = f"{qr.period.label} ({qr.period.months_label})"
+    if kind == ReminderKind.OVERDUE:
+        subject = f"Overdue: your quarterly return for {qr.period.label}"
+        opening = (
+            f"Your group's quarterly monitoring return for {period} was due on {qr.due_on:%-d %B %Y} "
+            "and has not been submitted yet."
+        )
+    else:
+        subject = f"Reminder: your quarterly return for {qr.period.label} is due on {qr.due_on:%-d %B %Y}"
+        opening = f"Your group's quarterly monitoring return for {period} is due on {qr.due_on:%-d %B %Y}."
+    body = (
+        f"Dear {qr.group.name},\n\n{opening}\n\n"
+        "The return is already filled in with your activity figures. Please give a RAG status and a note on "
+        "progress for each SLA output, with any barriers to delivery and support you would like from the "
+        f"authority, then submit it.\n\nReturn: {qr.get_absolute_url()}\n\n{settings.SERVICE_NAME}\n"
+    )
+    return subject, body
+
+
+def reminders_send(*, today: dt.date) -> list[ReturnReminder]:
+    """Email reminders for draft returns due soon or overdue (idempotent per
+    return, kind and day: a second run the same day sends nothing).
+
+    Each reminder is recorded and sent in its own transaction, so one bad
+    address does not stop the rest.
+    """
+    config = MonitoringSettings.load()
+    drafts = list(
+        QuarterlyReturn.objects.filter(status=ReturnStatus.DRAFT, archived_at__isnull=True)
+        .select_related("group")
+        .order_by("due_on", "pk")
+    )
+    sent: dict = {}
+    for qr_id, kind, sent_on in (
+        ReturnReminder.objects.filter(quarterly_return__in=[qr.pk for qr in drafts])
+        .order_by("sent_on")
+        .values_list("quarterly_return_id", "kind", "sent_on")
+    ):
+        sent[(qr_id, kind)] = sent_on
+    done = []
+    for qr in drafts:
+        kind = _reminder_kind_due(qr, today, config, sent)
+        if kind is None:
+            continue
+        recipients = reminder_recipients(qr.group)
+        if not recipients:
+            logger.warning("No email address for %s: reminder not sent", qr.group)
+            continue
+        try:
+            with transaction.atomic():
+                reminder = ReturnReminder(
+                    quarterly_return=qr, kind=kind, sent_on=today, recipients="\n".join(recipients)
+                )
+                reminder.full_clean()
+                reminder.save()
+                audit_record(
+                    actor=None,
+                    event_type="RETURN_REMINDER_SENT",
+                    target=qr,
+                    group=qr.group,
+                    summary=f"{reminder.get_kind_display()} reminder emailed to {', '.join(recipients)}",
+                )
+                subject, body = _reminder_message(qr, kind, today)
+                EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients).send()
+        except (IntegrityError, ValidationError):
+            continue  # already sent today (another run got there first)
+        done.append(reminder)
+    return done

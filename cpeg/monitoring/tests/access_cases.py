@@ -1,0 +1,45 @@
+from cpeg.monitoring.choices import ReturnStatus
+from cpeg.monitoring.tests.factories import QuarterlyReturnFactory, ReturnLineFactory
+from tests.access import AUTHORITY, CAMDEN_GROUP, CAMDEN_READERS, AccessCase
+
+
+def camden(w):
+    return {"pk": w.camden.pk}
+
+
+def _draft(w):
+    qr = QuarterlyReturnFactory(group=w.camden, financial_year=2025, quarter=1, status=ReturnStatus.DRAFT)
+    ReturnLineFactory(quarterly_return=qr, output_code="public-meetings")
+    return qr
+
+
+def _submitted(w):
+    qr = QuarterlyReturnFactory(group=w.camden, financial_year=2025, quarter=2, status=ReturnStatus.SUBMITTED)
+    ReturnLineFactory(quarterly_return=qr, output_code="public-meetings", progress="Done", support_requested="Help")
+    return qr
+
+
+def draft(w):
+    return {"pk": w.make("draft_return", _draft).pk}
+
+
+def submitted(w):
+    return {"pk": w.make("submitted_return", _submitted).pk}
+
+
+def support_line(w):
+    return {"pk": w.make("submitted_return", _submitted).lines.get().pk}
+
+
+CASES = [
+    AccessCase("monitoring:dashboard", AUTHORITY | {"link_member"}),
+    AccessCase("monitoring:settings", frozenset({"manager"}), post=True),
+    AccessCase("monitoring:return-list", CAMDEN_READERS, camden),
+    AccessCase("monitoring:scorecard", CAMDEN_READERS, camden),
+    AccessCase("monitoring:return-detail", CAMDEN_READERS, draft),
+    AccessCase("monitoring:return-edit", CAMDEN_GROUP, draft, post=True),
+    # An empty draft cannot be submitted: allowed roles get the page back with the errors.
+    AccessCase("monitoring:return-submit", CAMDEN_GROUP, draft, post_only=True, allowed_status=(302, 400)),
+    AccessCase("monitoring:return-review", AUTHORITY, submitted, post=True),
+    AccessCase("monitoring:support-provided", AUTHORITY, support_line, post=True),
+]

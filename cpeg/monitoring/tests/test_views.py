@@ -1,0 +1,316 @@
+"""The return pages, the dashboard and the scorecard, through the test client."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from cpeg.accounts.tests.factories import GroupAdminFactory, LinkMemberFactory, ManagerFactory, OfficerFactory
+from cpeg.core.fiscal import Quarter
+from cpeg.groups.tests.factories import EngagementGroupFactory, borough
+from cpeg.monitoring import services
+from cpeg.monitoring.choices import Rag, ReturnStatus
+from cpeg.monitoring.models import MonitoringSettings, QuarterlyReturn, ReturnLine
+from cpeg.monitoring.services import line_field_key
+from cpeg.monitoring.tests.factories import activity, complete_lines, group_sla, standard_template
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def today(monkeypatch):
+    """Pretend today is 1 October 2025 (Q2 2025/26 has just ended)."""
+    day = dt.date(2025, 10, 1)
+    monkeypatch.setattr("cpeg.monitoring.views._today", lambda: day)
+    return day
+
+
+@pytest.fixture
+def camden(today):
+    group = EngagementGroupFactory(borough=borough("camden"))
+    group_sla(group, 2025, targets={"public-meetings": 6})
+    standard_template(2024)
+    activity(group, dt.date(2025, 5, 10))
+    activity(group, dt.date(2025, 8, 15))
+    return group
+
+
+@pytest.fixture
+def admin(camden):
+    return GroupAdminFactory(group=camden)
+
+
+def _q2(group):
+    return services.return_open(group=group, quarter=Quarter(2025, 2), today=dt.date(2025, 10, 1))
+
+
+def test_visiting_the_returns_page_after_the_quarter_opens_the_missing_returns(client, camden, admin):
+    client.force_login(admin)
+    response = client.get(reverse("monitoring:return-list", kwargs={"pk": camden.pk}))
+    assert response.status_code == 200
+    # 2024/25 Q4, 2025/26 Q1 and Q2.
+    assert QuarterlyReturn.objects.filter(group=camden).count() == 3
+    assert b"Q2 2025/26" in response.content
+    assert b"Q4 2024/25" in response.content
+
+
+def test_a_group_never_sees_another_groups_returns(client, camden):
+    qr = _q2(camden)
+    hackney = EngagementGroupFactory(borough=borough("hackney"))
+    client.force_login(GroupAdminFactory(group=hackney))
+    for name in ("return-detail", "return-edit", "return-review"):
+        assert client.get(reverse(f"monitoring:{name}", kwargs={"pk": qr.pk})).status_code == 404
+    assert client.post(reverse("monitoring:return-submit", kwargs={"pk": qr.pk})).status_code == 404
+    assert client.get(reverse("monitoring:return-list", kwargs={"pk": camden.pk})).status_code == 404
+    assert client.get(reverse("monitoring:scorecard", kwargs={"pk": camden.pk})).status_code == 404
+
+
+def _answers(qr, **overrides):
+    data = {"version": qr.version, "action": "save"}
+    for line in qr.lines.all():
+        data[line_field_key(line, "rag")] = line.rag or Rag.GREEN
+        data[line_field_key(line, "progress")] = "On plan"
+    data.update(overrides)
+    return data
+
+
+def test_the_group_fills_in_and_submits_the_return_in_one_go(client, camden, admin):
+    qr = _q2(camden)
+    client.force_login(admin)
+    url = reverse("monitoring:return-edit", kwargs={"pk": qr.pk})
+    page = client.get(url)
+    assert page.status_code == 200
+    assert b"Pro-rata target" in page.content
+    response = client.post(url, _answers(qr, action="submit"))
+    assert response.status_code == 302
+    qr.refresh_from_db()
+    assert qr.status == ReturnStatus.SUBMITTED
+    detail = client.get(qr.get_absolute_url())
+    assert b"cannot be changed" in detail.content
+    # Editing a submitted return: refused with a message, nothing changes.
+    again = client.post(url, _answers(qr, action="save"), follow=True)
+    assert b"This return has been submitted, so it cannot be changed." in again.content
+    qr.refresh_from_db()
+    assert qr.version == 3
+
+
+def test_an_override_without_a_reason_shows_the_error_on_the_line_and_saves_nothing(client, camden, admin):
+    qr = _q2(camden)
+    meetings = qr.lines.get(output_code="public-meetings")  # 2 of 3: amber suggested
+    client.force_login(admin)
+    data = _answers(qr, **{line_field_key(meetings, "rag"): Rag.GREEN})
+    response = client.post(reverse("monitoring:return-edit", kwargs={"pk": qr.pk}), data)
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "There is a problem" in content
+    assert (
+        "Enter why Hold at least 4 public meetings/events per annum is green when the figures suggest amber" in content
+    )
+    assert f'href="#id_{line_field_key(meetings, "rag_override_reason")}"' in content
+    assert qr.lines.filter(progress="On plan").count() == 0
+
+
+def test_submitting_with_empty_lines_lists_each_line(client, camden, admin):
+    qr = _q2(camden)
+    client.force_login(admin)
+    response = client.post(reverse("monitoring:return-submit", kwargs={"pk": qr.pk}), {"version": qr.version})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "The return has not been submitted." in content
+    assert "Select a RAG status for Sign up to SLA and take part in quarterly monitoring process" in content
+    assert "Enter the progress on Publish and disseminate at least 4 newsletters" in content
+    qr.refresh_from_db()
+    assert qr.status == ReturnStatus.DRAFT
+
+
+def test_a_stale_form_is_refused_with_the_edit_conflict_message(client, camden, admin):
+    qr = _q2(camden)
+    client.force_login(admin)
+    url = reverse("monitoring:return-edit", kwargs={"pk": qr.pk})
+    assert client.post(url, _answers(qr)).status_code == 302
+    response = client.post(url, _answers(qr, version=1))
+    assert response.status_code == 400
+    assert b"Someone else changed this record" in response.content
+
+
+def test_an_officer_returns_a_return_with_comments_and_then_accepts_the_resubmission(client, camden, admin):
+    qr = _q2(camden)
+    complete_lines(qr)
+    services.return_submit(quarterly_return=qr, actor=admin)
+    officer = OfficerFactory()
+    client.force_login(officer)
+    url = reverse("monitoring:return-review", kwargs={"pk": qr.pk})
+    response = client.post(url, {"decision": "return", "officer_comments": "", "version": 2})
+    assert response.status_code == 400
+    assert b"Enter your comments for the group" in response.content
+    assert client.post(url, {"decision": "return", "officer_comments": "Add detail", "version": 2}).status_code == 302
+    client.force_login(admin)
+    detail = client.get(qr.get_absolute_url())
+    assert b"Add detail" in detail.content
+    qr.refresh_from_db()
+    assert (
+        client.post(reverse("monitoring:return-submit", kwargs={"pk": qr.pk}), {"version": qr.version}).status_code
+        == 302
+    )
+    client.force_login(officer)
+    assert client.post(url, {"decision": "accept", "version": qr.version + 1}).status_code == 302
+    qr.refresh_from_db()
+    assert qr.status == ReturnStatus.ACCEPTED
+    page = client.get(qr.get_absolute_url()).content.decode()
+    for event in ("opened", "submitted", "returned to the group with comments", "resubmitted", "accepted"):
+        assert event in page
+
+
+def test_a_manager_changes_the_settings_and_bad_numbers_are_refused(client):
+    client.force_login(ManagerFactory())
+    url = reverse("monitoring:settings")
+    response = client.post(url, {"deadline_working_days": "0", "reminder_working_days_before": "x", "version": 1})
+    assert response.status_code == 400
+    assert b"The number of working days must be 1 or more" in response.content
+    assert b"must be a whole number, like 5" in response.content
+    ok = client.post(url, {"deadline_working_days": "20", "reminder_working_days_before": "3", "version": 1})
+    assert ok.status_code == 302
+    assert MonitoringSettings.load().deadline_working_days == 20
+
+
+# --- Dashboard and scorecard -------------------------------------------------------------
+
+
+def _build(n_groups: int, start: int = 0):
+    """n groups with SLAs for two years, returns in every state, activities, support and barriers."""
+    officer = OfficerFactory()
+    slugs = ["camden", "hackney", "islington", "lambeth", "southwark", "lewisham", "greenwich", "barnet"]
+    groups = []
+    for slug in slugs[start : start + n_groups]:
+        group = EngagementGroupFactory(borough=borough(slug))
+        admin = GroupAdminFactory(group=group)
+        for year in (2024, 2025):
+            group_sla(group, year)
+        for month in (5, 6, 8, 9):
+            activity(group, dt.date(2025, month, 3))
+            activity(group, dt.date(2024, month, 3), "newsletters")
+        for quarter in (Quarter(2024, 4), Quarter(2025, 1), Quarter(2025, 2)):
+            qr = services.return_open(group=group, quarter=quarter, today=dt.date(2025, 10, 1))
+            complete_lines(qr, barriers="No venue", support_requested="Need a venue")
+            services.return_submit(quarterly_return=qr, actor=admin)
+            if quarter.number != 2:
+                services.return_accept(quarterly_return=qr, actor=officer)
+        groups.append(group)
+    return groups
+
+
+def test_the_dashboard_flags_late_returned_behind_support_and_barriers(client, today):
+    camden, hackney = _build(2)
+    officer = OfficerFactory()
+    # Hackney's Q2 was sent back.
+    q2 = QuarterlyReturn.objects.get(group=hackney, financial_year=2025, quarter=2)
+    services.return_send_back(quarterly_return=q2, actor=officer, comments="More please")
+    client.force_login(officer)
+    response = client.get(reverse("monitoring:dashboard"), {"year": "2025"})
+    assert response.status_code == 200
+    board = response.context["board"]
+    rows = {r.group_name: r for r in board.rows}
+    camden_row = rows[camden.name]
+    # Barriers on every line in 2024/25 Q4, Q1 and Q2: a run of three quarters per output.
+    assert [q.label for q in camden_row.barriers[0].quarters] == ["Q4 2024/25", "Q1 2025/26", "Q2 2025/26"]
+    # Support asked for on every line of the latest return (Q2), none resolved yet.
+    assert len(camden_row.support) == 5
+    # Live, to 1 Oct 2025 against Q3's pro-rata targets: 4 meetings of 3 -> on track; annual report
+    # 0 of 0.75 -> amber (normal part-way through a quarter, not flagged); newsletters 0 of 3 -> red.
+    assert [(f.code, f.count, str(f.target), f.rag) for f in camden_row.behind_live] == [
+        ("newsletters", 0, "3.00", Rag.RED),
+    ]
+    assert camden_row.behind_live[0].url == (
+        reverse("activities:activity-list", kwargs={"pk": camden.pk}) + "?year=2025&type=newsletter"
+    )
+    assert [c.label for c in rows[hackney.name].returned] == ["Returned for changes"]
+    assert board.totals["returned"] == 1
+    assert board.totals["awaiting_review"] == 1
+
+    # Marking support as provided takes it off the dashboard.
+    line = camden_row.support[0]
+    url = reverse("monitoring:support-provided", kwargs={"pk": line.line_id})
+    version = ReturnLine.objects.get(pk=line.line_id).version
+    assert client.post(url, {"support_given": "Found a hall", "version": version}).status_code == 302
+    board = client.get(reverse("monitoring:dashboard"), {"year": "2025"}).context["board"]
+    assert len({r.group_name: r for r in board.rows}[camden.name].support) == 4
+
+
+def test_a_draft_past_its_due_date_is_late_on_the_dashboard(client, camden, today, monkeypatch):
+    _q2(camden)
+    late_day = dt.date(2025, 10, 22)
+    monkeypatch.setattr("cpeg.monitoring.views._today", lambda: late_day)
+    client.force_login(OfficerFactory())
+    board = client.get(reverse("monitoring:dashboard")).context["board"]
+    row = board.rows[0]
+    assert [c.quarter.label for c in row.late] == ["Q1 2025/26", "Q2 2025/26"]  # Q1 never opened, Q2 draft
+
+
+def test_link_members_see_the_dashboard_for_their_boroughs_only(client, today):
+    _build(3)
+    client.force_login(LinkMemberFactory(boroughs=[borough("camden"), borough("islington")]))
+    board = client.get(reverse("monitoring:dashboard"), {"year": "2025"}).context["board"]
+    assert sorted(r.borough_name for r in board.rows) == ["Camden", "Islington"]
+
+
+def test_the_scorecard_shows_every_quarter_side_by_side(client, today):
+    (camden,) = _build(1)
+    client.force_login(OfficerFactory())
+    response = client.get(reverse("monitoring:scorecard", kwargs={"pk": camden.pk}), {"year": "2025"})
+    card = response.context["card"]
+    meetings = next(r for r in card.rows if r.code == "public-meetings")
+    cells = [
+        (c.quarter.number, c.count, str(c.target) if c.target is not None else None, c.rag, c.source)
+        for c in meetings.cells
+    ]
+    # Meetings on 3 May, 3 Jun (Q1), 3 Aug, 3 Sep (Q2); target 4: 1, 2, 3, 4.
+    assert cells == [
+        (1, 2, "1.00", Rag.GREEN, "return"),
+        (2, 4, "2.00", Rag.GREEN, "return"),
+        (3, 4, "3.00", Rag.GREEN, "live"),
+        (4, None, "4.00", "", ""),
+    ]
+    assert [q.status_label for q in card.quarters] == ["Accepted", "Submitted", "", ""]
+
+
+@pytest.mark.parametrize("view", ["dashboard", "scorecard"])
+def test_the_dashboard_and_scorecard_run_a_fixed_number_of_queries(client, today, django_assert_num_queries, view):
+    officer = OfficerFactory()
+    counts = []
+    for size, start in ((1, 0), (4, 1)):
+        groups = _build(size, start)
+        client.force_login(officer)
+        if view == "dashboard":
+            url, params = reverse("monitoring:dashboard"), {"year": "2025"}
+        else:
+            url, params = reverse("monitoring:scorecard", kwargs={"pk": groups[-1].pk}), {"year": "2025"}
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url, params).status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1], counts
+    assert counts[1] <= 12, counts
+
+
+def test_the_returns_list_and_a_return_page_run_a_fixed_number_of_queries(client, today, django_assert_max_num_queries):
+    (camden,) = _build(1)
+    client.force_login(OfficerFactory())
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("monitoring:return-list", kwargs={"pk": camden.pk})).status_code == 200
+    qr = QuarterlyReturn.objects.filter(group=camden).order_by("-financial_year", "-quarter").first()
+    with django_assert_max_num_queries(20):
+        assert client.get(qr.get_absolute_url()).status_code == 200
+
+
+def test_spend_flags_from_funding_show_on_the_dashboard(client, camden, today, monkeypatch):
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    category = SimpleNamespace(label="Venue hire", spent_to_date=Decimal("900.00"), budget_to_date=Decimal("500.00"))
+    flag = SimpleNamespace(is_flagged=True, overspent=[category], underspent=[], quarter=2, url="/funding/x/")
+    monkeypatch.setattr("cpeg.funding.selectors.spend_flags_for", lambda **kwargs: {camden.pk: flag})
+    client.force_login(OfficerFactory())
+    response = client.get(reverse("monitoring:dashboard"))
+    assert "Overspend on Venue hire: £900.00 spent against £500.00 budgeted to Q2" in response.content.decode()
