@@ -64,3 +64,31 @@ def spend_flags_for(*, group_ids, financial_year: int) -> dict[int, list[SpendNo
                 )
         notes[group_id] = items
     return notes
+
+
+@dataclass(frozen=True)
+class ReturnSpend:
+    """The spend section of a quarterly return: the group's award for the
+    year, spend to date per budget category against the pro-rata budget,
+    and where to report this quarter's spend."""
+
+    award: object
+    position: object
+    report_url: str
+
+
+def return_spend(*, group, financial_year: int, quarter: int) -> ReturnSpend | None:
+    """The return's spend section, or None when the group has no award that year."""
+    from django.urls import reverse
+
+    from cpeg.funding.models import Award
+    from cpeg.funding.selectors import spend_position
+
+    award = Award.objects.filter(group=group, funding_round__financial_year=financial_year).first()
+    if award is None:
+        return None
+    return ReturnSpend(
+        award=award,
+        position=spend_position(award=award, quarter=quarter),
+        report_url=reverse("funding:spend-report", kwargs={"pk": group.pk, "year": financial_year, "quarter": quarter}),
+    )

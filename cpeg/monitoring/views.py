@@ -15,7 +15,7 @@ from cpeg.accounts.access import require_perm
 from cpeg.core.fiscal import FinancialYear
 from cpeg.core.views_helpers import handle_form
 from cpeg.groups.selectors import group_get_for
-from cpeg.monitoring import selectors, services
+from cpeg.monitoring import selectors, services, sources
 from cpeg.monitoring.choices import ReturnStatus
 from cpeg.monitoring.forms import MonitoringSettingsForm, ReturnForm, ReviewForm, SupportProvidedForm
 from cpeg.monitoring.models import MonitoringSettings
@@ -66,6 +66,8 @@ def _detail_context(request, qr):
         "can_submit": qr.is_editable and user.has_perm("monitoring.submit_quarterlyreturn", qr),
         "can_review": qr.status == ReturnStatus.SUBMITTED and user.has_perm("monitoring.review_quarterlyreturn", qr),
         "is_officer": user.has_perm("monitoring.review_quarterlyreturn", qr),
+        "spend": sources.return_spend(group=qr.group, financial_year=qr.financial_year, quarter=qr.quarter),
+        "can_report_spend": user.has_perm("funding.change_fundingapplication", qr.group),
     }
 
 

@@ -314,3 +314,28 @@ def test_spend_flags_from_funding_show_on_the_dashboard(client, camden, today, m
     client.force_login(OfficerFactory())
     response = client.get(reverse("monitoring:dashboard"))
     assert "Overspend on Venue hire: £900.00 spent against £500.00 budgeted to Q2" in response.content.decode()
+
+
+def test_the_return_page_has_a_spend_section_linking_to_the_quarters_spend_report(client, camden, admin):
+    from decimal import Decimal
+
+    from cpeg.funding.tests.factories import AwardFactory, BudgetLineFactory, FundingRoundFactory
+
+    award = AwardFactory(
+        group=camden, funding_round=FundingRoundFactory(financial_year=2025, decided=True), amount=Decimal("40000")
+    )
+    BudgetLineFactory(application=award.application, category="staffing", amount=Decimal("40000"))
+    qr = _q2(camden)
+    client.force_login(admin)
+    html = client.get(qr.get_absolute_url()).content.decode()
+    assert "Spend to date by budget category" in html
+    assert reverse("funding:spend-report", kwargs={"pk": camden.pk, "year": 2025, "quarter": 2}) in html
+    assert "Report this quarter's spend" in html
+    # Half the year gone: half of the £40,000 staffing budget is the budget to date.
+    assert "£20,000.00" in html
+
+
+def test_without_an_award_the_return_says_there_is_no_spend_to_report(client, camden, admin):
+    qr = _q2(camden)
+    client.force_login(admin)
+    assert "there is no spend to report" in client.get(qr.get_absolute_url()).content.decode()
