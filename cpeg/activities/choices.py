@@ -51,3 +51,14 @@ class DocumentType(models.TextChoices):
 PUBLIC_MEETING_TYPES = frozenset(
     {ActivityType.PUBLIC_MEETING, ActivityType.FACE_THE_PEOPLE, ActivityType.TARGETED_EVENT}
 )
+
+# Marked "show on the public page" unless the group says otherwise. A
+# targeted event (e.g. a session with young people or one community) is
+# not advertised to everyone unless the group chooses to.
+PUBLIC_BY_DEFAULT_TYPES = frozenset({ActivityType.PUBLIC_MEETING, ActivityType.FACE_THE_PEOPLE})
+
+
+def public_by_default(activity_type: str) -> bool:
+    """Whether an activity of this type is shown on the public page unless
+    the group says otherwise."""
+    return activity_type in PUBLIC_BY_DEFAULT_TYPES

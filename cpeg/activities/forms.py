@@ -1,7 +1,9 @@
 """Forms for activities, their documents and spreadsheet imports.
 
-Forms check the shape of input only; rules (dates the group existed,
-venues of the group, evidence) live in ``activities.services``.
+Forms check the shape of input; the rules (dates the group existed,
+venues of the group, evidence) live in ``activities.services``. The
+activity form also runs those rules from clean() on the fields that passed,
+so a person sees every error at once; the service checks them again.
 """
 
 from crispy_forms_gds.fields import DateInputField
@@ -10,7 +12,7 @@ from django import forms
 from cpeg.activities.choices import DEFAULT_OUTPUT_FOR_TYPE, ActivityType, DocumentType
 from cpeg.activities.files import ALLOWED_TYPES_TEXT, check_document
 from cpeg.activities.outputs import OUTPUT_CHOICES
-from cpeg.activities.services import ACTIVITY_FIELDS, ATTENDANCE_MESSAGE
+from cpeg.activities.services import ACTIVITY_FIELDS, ATTENDANCE_MESSAGE, activity_rule_errors
 from cpeg.core.forms import GovukFormMixin
 
 
@@ -126,11 +128,14 @@ class ActivityForm(GovukFormMixin, forms.Form):
     is_public = forms.BooleanField(
         label="Show on the group's public page",
         required=False,
-        help_text="Upcoming public meetings, Face the People and targeted events are listed on the public page.",
+        help_text="Upcoming public meetings, Face the People events and targeted events ticked here are listed "
+        "on the public page. Public meetings and Face the People events are usually shown; targeted events "
+        "usually not.",
     )
 
     def __init__(self, *args, group, **kwargs):
         super().__init__(*args, **kwargs)
+        self.group = group
         venues = group.venues.all()
         current = (self.initial or {}).get("venue")
         venue_filter = {"is_active": True}
@@ -138,6 +143,18 @@ class ActivityForm(GovukFormMixin, forms.Form):
             pk=getattr(current, "pk", current)
         )
         self.fields["venue"].widget.attrs["class"] = "govuk-select"
+
+    def clean(self):
+        """Apply the service's rules to the fields that passed, so the date
+        and venue rules show alongside any other error, not on a second
+        attempt."""
+        cleaned = super().clean()
+        values = {name: cleaned[name] for name in ACTIVITY_FIELDS if name in cleaned}
+        outputs = cleaned.get("outputs") or []
+        for name, message in activity_rule_errors(group=self.group, values=values, outputs=outputs).items():
+            if name in self.fields and name in cleaned and name not in self.errors:
+                self.add_error(name, message)
+        return cleaned
 
     @classmethod
     def initial_for(cls, activity) -> dict:

@@ -2,8 +2,10 @@
 
 ``parse_activity_file`` checks a whole file and returns every row's values
 or every problem, by row and column; it never writes. The service
-``activities.services.activity_import`` saves the rows, all or nothing.
-The columns are documented in docs/activity-import.md.
+``activities.services.activity_import`` matches the rows against what the
+group has already recorded (``natural_key``, ``row_differences``) and
+saves the new ones, all or nothing. The columns are documented in
+docs/activity-import.md.
 """
 
 from __future__ import annotations
@@ -22,12 +24,16 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from cpeg.activities.choices import ActivityType
+from cpeg.activities.choices import ActivityType, public_by_default
 from cpeg.activities.files import extension_of, size_limit_text
 from cpeg.activities.outputs import OUTPUT_CHOICES, OUTPUT_CODES
-from cpeg.activities.services import ATTENDANCE_MESSAGE, activity_rule_errors
+from cpeg.activities.services import ATTENDANCE_MESSAGE, activity_date_bounds, activity_rule_errors, evidence_codes
 
 MAX_ROWS = 5000
+TOO_MANY_ROWS_MESSAGE = "The selected file has more than {limit:,} activities. Split it into smaller files"
+CONFLICT_MESSAGE = (
+    "An activity with this type, date and title is already recorded: change it on its page, or change the title"
+)
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,15 @@ COLUMNS = (
         "policing-pledge; stop-and-search",
     ),
     Column("notes", "Notes", False, (), "Anything else", ""),
+    Column(
+        "is_public",
+        "Show on public page",
+        False,
+        ("show on the public page", "show on the group's public page", "public page", "is public"),
+        "Yes to list it on the group's public page while it is upcoming, no not to. Blank: yes for public "
+        "meetings and Face the People events, no for everything else",
+        "No",
+    ),
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 REQUIRED_COLUMNS = [c for c in COLUMNS if c.required]
@@ -125,6 +140,7 @@ FIELD_COLUMN = {
     "topics": "topics",
     "notes": "notes",
     "outputs": "outputs",
+    "is_public": "is_public",
 }
 TEXT_LIMITS = {"title": 200, "venue": 200, "other_partners_present": 300, "topics": 2000, "notes": 4000}
 _BINARY_MAGIC = (b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"\xff\xd8\xff", b"\x1f\x8b")
@@ -169,6 +185,9 @@ class ParsedRow:
     values: dict
     outputs: list[str]
     import_key: str
+    # False when "Show on public page" was blank (or not a column) and the
+    # type's default was used.
+    public_stated: bool = False
 
 
 @dataclass
@@ -180,13 +199,21 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     new_rows: list[ParsedRow] = field(default_factory=list)
-    already_imported: int = 0
+    # Rows skipped because the group has them already: imported before,
+    # or identical to an activity typed in.
+    already_recorded: int = 0
     imported: int = 0
     dry_run: bool = False
+    # Column key -> position (0-based) in the file.
+    columns: dict[str, int] = field(default_factory=dict)
 
     @property
     def is_valid(self) -> bool:
         return not self.errors
+
+    def title_error(self, row: ParsedRow, message: str) -> RowError:
+        """An error on ``row``'s Title cell."""
+        return RowError(row.row, _letter(self.columns, "title"), "Title", message, row.values["title"][:60])
 
     @property
     def new_by_type(self) -> list[tuple[str, int]]:
@@ -209,7 +236,25 @@ def _file_error(message: str) -> ValidationError:
 # --- Reading the cells ----------------------------------------------------
 
 
-def _read_csv(data: bytes) -> list[list]:
+def _numbered_rows(rows) -> list[tuple[int, list]]:
+    """The rows that hold something, each with its row number as the
+    spreadsheet shows it (from 1).
+
+    Blank rows (spacers between blocks of activities) are skipped without
+    counting towards the limit; a file with more than ``MAX_ROWS`` rows of
+    activities under its column names is refused as a whole, never cut
+    short.
+    """
+    found = []
+    for number, row in enumerate(rows, start=1):
+        if any(not _blank(cell) for cell in row):
+            found.append((number, list(row)))
+            if len(found) > MAX_ROWS + 1:
+                raise _file_error(TOO_MANY_ROWS_MESSAGE.format(limit=MAX_ROWS))
+    return found
+
+
+def _read_csv(data: bytes) -> list[tuple[int, list]]:
     if b"\x00" in data[:4096] or data.startswith(_BINARY_MAGIC):
         raise _file_error("The selected file is not a real CSV file. Save the spreadsheet as CSV, or upload the XLSX")
     try:
@@ -220,12 +265,12 @@ def _read_csv(data: bytes) -> list[list]:
         except UnicodeDecodeError as error:
             raise _file_error("The selected file is not a real CSV file. Save it as CSV UTF-8") from error
     try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""))]
+        return _numbered_rows(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as error:
         raise _file_error("The selected file is not a real CSV file. Save the spreadsheet as CSV") from error
 
 
-def _read_xlsx(data: bytes) -> list[list]:
+def _read_xlsx(data: bytes) -> list[tuple[int, list]]:
     if not data.startswith(b"PK\x03\x04"):
         raise _file_error("The selected file is not a real XLSX file. Open it and save it as an Excel workbook")
     try:
@@ -236,12 +281,7 @@ def _read_xlsx(data: bytes) -> list[list]:
         ) from error
     try:
         sheet = workbook["Activities"] if "Activities" in workbook.sheetnames else workbook.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append(list(row))
-            if len(rows) > MAX_ROWS + 50:
-                break
-        return rows
+        return _numbered_rows(sheet.iter_rows(values_only=True))
     finally:
         workbook.close()
 
@@ -348,9 +388,18 @@ def _parse_outputs(value) -> list[str]:
     return sorted(set(codes))
 
 
-def fingerprint(*, group, values: dict, outputs: list[str]) -> str:
+def _norm_text(value) -> str:
+    return re.sub(r"\s+", " ", str(value or "")).strip().casefold()
+
+
+def fingerprint(*, group, values: dict, outputs: list[str], public_stated: bool = False) -> str:
     """sha256 of the group and the row's values, normalised: the same
-    activity in a CSV or an XLSX, in any letter case, gives the same key."""
+    activity in a CSV or an XLSX, in any letter case, gives the same key.
+
+    "Show on public page" counts only when the file says yes or no, so a
+    file without that column keeps the keys it had before the column
+    existed.
+    """
 
     def norm(value) -> str:
         if value is None:
@@ -381,7 +430,54 @@ def fingerprint(*, group, values: dict, outputs: list[str]) -> str:
         ";".join(sorted(outputs)),
         norm(values.get("notes")),
     ]
+    if public_stated:
+        parts.append(f"public:{norm(values.get('is_public'))}")
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def _time_key(value) -> str:
+    return value.strftime("%H:%M") if value is not None else ""
+
+
+def natural_key(values: dict) -> tuple:
+    """What makes a row the same activity as one already recorded: its type,
+    date, title (spaces collapsed, case ignored) and start time."""
+    return (values["activity_type"], values["held_on"], _norm_text(values["title"]), _time_key(values["starts_at"]))
+
+
+def activity_natural_key(activity) -> tuple:
+    """``natural_key`` of a recorded activity."""
+    return (activity.activity_type, activity.held_on, _norm_text(activity.title), _time_key(activity.starts_at))
+
+
+def row_differences(row: ParsedRow, activity, codes: set[str], columns) -> list[str]:
+    """The labels of the file's columns in which ``row`` says something other
+    than the recorded ``activity`` (whose evidence codes are ``codes``).
+
+    Only columns the file has are compared; a blank "Show on public page"
+    says nothing, so it matches either way.
+    """
+    values = row.values
+    venue = values["venue"]
+    same = {
+        "venue": _norm_text(venue.name if venue is not None else values["venue_text"])
+        == _norm_text(activity.venue.name if activity.venue_id else activity.venue_text),
+        "public_attendance": values["public_attendance"] == activity.public_attendance,
+        "borough_commander_present": values["borough_commander_present"] == activity.borough_commander_present,
+        "local_authority_present": values["local_authority_present"] == activity.local_authority_present,
+        "other_partners_present": _norm_text(values["other_partners_present"])
+        == _norm_text(activity.other_partners_present),
+        "topics": _norm_text(values["topics"]) == _norm_text(activity.topics),
+        "notes": _norm_text(values["notes"]) == _norm_text(activity.notes),
+        "outputs": set(evidence_codes(values["activity_type"], row.outputs)) == set(codes),
+        "is_public": not row.public_stated or values["is_public"] == activity.is_public,
+    }
+    return [COLUMN_BY_KEY[key].label for key, equal in same.items() if key in columns and not equal]
+
+
+def _letter(columns: dict[str, int], key: str) -> str:
+    index = columns.get(key)
+    return get_column_letter(index + 1) if index is not None else ""
 
 
 # --- The whole file -------------------------------------------------------
@@ -408,7 +504,7 @@ def _header_map(header: list) -> tuple[dict[str, int], list[str]]:
     return positions, ignored
 
 
-def _read_rows(file) -> tuple[str, list[list]]:
+def _read_rows(file) -> tuple[str, list[tuple[int, list]]]:
     name = (getattr(file, "name", "") or "").rsplit("/", 1)[-1]
     ext = extension_of(name)
     if ext not in (".csv", ".xlsx"):
@@ -434,25 +530,28 @@ def parse_activity_file(*, group, file, today: dt.date | None = None) -> ImportR
 
     Raises ValidationError on ``file`` for a problem with the file as a
     whole; returns an ImportResult holding either every row's values or
-    every error (never some of each).
+    every error (never some of each). The first row that holds anything
+    is the column names; blank rows anywhere are skipped.
     """
     name, rows = _read_rows(file)
-    start = next((i for i, row in enumerate(rows) if any(not _blank(c) for c in row)), None)
-    if start is None:
+    if not rows:
         raise _file_error("The selected file is empty")
-    positions, ignored = _header_map(rows[start])
-    data_rows = [(start + 1 + offset + 1, row) for offset, row in enumerate(rows[start + 1 :])]
-    data_rows = [(number, row) for number, row in data_rows if any(not _blank(c) for c in row)]
+    (_header_number, header), data_rows = rows[0], rows[1:]
+    positions, ignored = _header_map(header)
     if not data_rows:
         raise _file_error("The selected file has no activities in it, only the column names")
     if len(data_rows) > MAX_ROWS:
-        raise _file_error(f"The selected file has more than {MAX_ROWS:,} activities. Split it into smaller files")
+        raise _file_error(TOO_MANY_ROWS_MESSAGE.format(limit=MAX_ROWS))
 
     venues = {v.name.casefold(): v for v in group.venues.all()}
-    result = ImportResult(file_name=name, ignored_columns=ignored)
+    bounds = activity_date_bounds(group=group, today=today)
+    result = ImportResult(file_name=name, ignored_columns=ignored, columns=positions)
     seen: dict[str, int] = {}
+    seen_natural: dict[tuple, int] = {}
     for number, row in data_rows:
-        row_errors = _parse_row(group=group, number=number, row=row, positions=positions, venues=venues, today=today)
+        row_errors = _parse_row(
+            group=group, number=number, row=row, positions=positions, venues=venues, today=today, bounds=bounds
+        )
         if isinstance(row_errors, list):
             result.errors.extend(row_errors)
             continue
@@ -462,14 +561,25 @@ def parse_activity_file(*, group, file, today: dt.date | None = None) -> ImportR
                 RowError(number, "", "Whole row", f"This row is the same as row {seen[parsed.import_key]}. Remove one")
             )
             continue
+        key = natural_key(parsed.values)
+        if key in seen_natural:
+            result.errors.append(
+                result.title_error(
+                    parsed,
+                    f"This row has the same type, date, title and start time as row {seen_natural[key]}. "
+                    "Change the title, or remove one",
+                )
+            )
+            continue
         seen[parsed.import_key] = number
+        seen_natural[key] = number
         result.rows.append(parsed)
     if result.errors:
         result.rows = []
     return result
 
 
-def _parse_row(*, group, number, row, positions, venues, today):
+def _parse_row(*, group, number, row, positions, venues, today, bounds):
     errors: list[RowError] = []
 
     def cell(key):
@@ -478,9 +588,7 @@ def _parse_row(*, group, number, row, positions, venues, today):
 
     def report(key, message):
         column = COLUMN_BY_KEY[key]
-        index = positions.get(key)
-        letter = get_column_letter(index + 1) if index is not None else ""
-        errors.append(RowError(number, letter, column.label, message, _text(cell(key))[:60]))
+        errors.append(RowError(number, _letter(positions, key), column.label, message, _text(cell(key))[:60]))
 
     parsers = {
         "type": ("activity_type", _parse_type),
@@ -496,6 +604,13 @@ def _parse_row(*, group, number, row, positions, venues, today):
             values[name] = parse(cell(key))
         except ValueError as error:
             report(key, str(error))
+    public_stated = not _blank(cell("is_public"))
+    try:
+        values["is_public"] = (
+            _parse_yes_no(cell("is_public")) if public_stated else public_by_default(values.get("activity_type"))
+        )
+    except ValueError as error:
+        report("is_public", str(error))
     for key in ("title", "other_partners_present", "topics", "notes"):
         text = _text(cell(key))
         if len(text) > TEXT_LIMITS[key]:
@@ -513,13 +628,15 @@ def _parse_row(*, group, number, row, positions, venues, today):
         report("outputs", str(error))
         outputs = []
     reported = {e.field for e in errors}
-    for name, message in activity_rule_errors(group=group, values=values, outputs=outputs, today=today).items():
+    rule_errors = activity_rule_errors(group=group, values=values, outputs=outputs, today=today, bounds=bounds)
+    for name, message in rule_errors.items():
         key = FIELD_COLUMN.get(name, name)
         if COLUMN_BY_KEY[key].label not in reported:
             report(key, message)
     if errors:
         return errors
-    return ParsedRow(number, values, outputs, fingerprint(group=group, values=values, outputs=outputs))
+    key = fingerprint(group=group, values=values, outputs=outputs, public_stated=public_stated)
+    return ParsedRow(number, values, outputs, key, public_stated)
 
 
 # --- The template -----------------------------------------------------------
@@ -552,7 +669,7 @@ def template_xlsx() -> bytes:
     sheet.add_data_validation(yes_no)
     keys = [c.key for c in COLUMNS]
     types.add(f"A2:A{MAX_ROWS + 1}")
-    for key in ("borough_commander_present", "local_authority_present"):
+    for key in ("borough_commander_present", "local_authority_present", "is_public"):
         letter = get_column_letter(keys.index(key) + 1)
         yes_no.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
     date_letter = get_column_letter(keys.index("date") + 1)

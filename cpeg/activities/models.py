@@ -2,8 +2,10 @@
 
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from cpeg.activities.choices import ActivityType, DocumentType
+from cpeg.activities.outputs import output_label
 from cpeg.core.models import BaseModel
 
 
@@ -30,7 +32,10 @@ class Activity(BaseModel):
     topics = models.TextField(max_length=2000, blank=True)
     notes = models.TextField(max_length=4000, blank=True)
     is_public = models.BooleanField(
-        "Show on the public page", default=True, help_text="Upcoming public meetings appear on the group's public page."
+        "Show on the public page",
+        default=False,
+        help_text="Upcoming public meetings, Face the People and targeted events marked public appear on the "
+        "group's public page. Services default it by type (``choices.public_by_default``).",
     )
     import_key = models.CharField(
         max_length=64, blank=True, help_text="Fingerprint of the imported row, so re-importing does not duplicate."
@@ -51,17 +56,25 @@ class Activity(BaseModel):
 
 
 class ActivityEvidence(models.Model):
-    """An SLA output (by template code) that an activity evidences."""
+    """An SLA output (by template code) that an activity evidences.
+
+    Rows are added and removed (never changed); simple-history keeps each
+    addition and removal, shown in the activity's history.
+    """
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="evidence")
     output_code = models.SlugField(max_length=50)
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["activity", "output_code"], name="unique_evidence_per_activity")]
         indexes = [models.Index(fields=["output_code", "activity"])]
 
     def __str__(self):
-        return self.output_code
+        # The SLA's wording, from a constant: no query, so a history
+        # timeline of any length labels its rows for free.
+        return output_label(self.output_code)
 
 
 class ActivityDocument(BaseModel):

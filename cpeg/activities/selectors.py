@@ -105,6 +105,30 @@ class ActivityPage:
     history: list = field(default_factory=list)
 
 
+_EVIDENCE_ACTIONS = {"Created": "Added", "Deleted": "Removed"}
+
+
+def activity_history(*, activity: Activity, limit: int = 50) -> list:
+    """The activity's changes, newest first: its own fields, its documents
+    and the SLA outputs it evidences (added or removed).
+
+    One query per kind of record whatever the number of changes: history
+    rows come with their user, and nothing shown (the records' ``__str__``)
+    follows a relation.
+    """
+    entries = history_entries(
+        ("", Activity.history.filter(id=activity.pk)),
+        ("Document", ActivityDocument.history.filter(activity_id=activity.pk)),
+        limit=limit,
+    )
+    evidence = history_entries(
+        ("Output evidenced", ActivityEvidence.history.filter(activity_id=activity.pk)), limit=limit
+    )
+    for entry in evidence:
+        entry.action = _EVIDENCE_ACTIONS.get(entry.action, entry.action)
+    return sorted(entries + evidence, key=lambda entry: entry.when, reverse=True)[:limit]
+
+
 def activity_page(*, activity: Activity) -> ActivityPage:
     """What an activity's page shows: outputs evidenced, documents, changes."""
     codes = sorted(activity.evidence.values_list("output_code", flat=True))
@@ -112,11 +136,7 @@ def activity_page(*, activity: Activity) -> ActivityPage:
         activity=activity,
         outputs=[(code, output_label(code)) for code in codes],
         documents=list(activity.documents.select_related("created_by").order_by("document_type", "original_name")),
-        history=history_entries(
-            ("", Activity.history.filter(id=activity.pk)),
-            ("Document", ActivityDocument.history.filter(activity_id=activity.pk)),
-            limit=50,
-        ),
+        history=activity_history(activity=activity),
     )
 
 

@@ -6,14 +6,19 @@ spreadsheet. Each activity evidences the SLA output of its type (a public
 meeting counts towards "Hold at least 4 public meetings") plus any outputs
 the group ticks; quarterly monitoring counts them by date.
 
-Rules every write keeps (``activity_rule_errors``): the date falls in a
-financial year the group existed in, up to the end of next financial year
-(planned meetings); attendance is a whole number, 0 or more, and only for
-activities that have happened; the venue is one of the group's own.
+Rules every write keeps (``activity_rule_errors``, also run by the form's
+clean() so every error shows at once): the date falls in a financial year
+the group existed in (or, when its set-up date is not recorded, the last
+5 financial years), up to the end of next financial year (planned
+meetings) and never after the group was disbanded; attendance is a whole
+number, 0 or more, and only for activities that have happened; the venue
+is one of the group's own.
 
-Each function is one use case: check permission, lock and check the edit
-version where a person edits an existing record, validate, save in one
-transaction and record an AuditEvent.
+Each function is one use case: check permission, lock the group's row (so
+two imports, or an import and a form, for the same group run one after
+the other), lock and check the edit version where a person edits an
+existing record, validate, save in one transaction and record an
+AuditEvent.
 
 Reads: ``activities.selectors``. Who may do what: ``accounts.access``.
 Spreadsheet parsing: ``activities.imports``.
@@ -22,6 +27,7 @@ Spreadsheet parsing: ``activities.imports``.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -31,13 +37,15 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from cpeg.accounts.access import require_perm
-from cpeg.activities.choices import DEFAULT_OUTPUT_FOR_TYPE, ActivityType, DocumentType
+from cpeg.activities.choices import DEFAULT_OUTPUT_FOR_TYPE, ActivityType, DocumentType, public_by_default
 from cpeg.activities.files import check_document
 from cpeg.activities.models import Activity, ActivityDocument, ActivityEvidence
 from cpeg.activities.outputs import OUTPUT_CODES
 from cpeg.core.audit import audit_record
 from cpeg.core.concurrency import lock_and_check_version, save_new_version
 from cpeg.core.fiscal import FinancialYear
+from cpeg.groups.choices import GroupStatus
+from cpeg.groups.models import EngagementGroup
 
 ACTIVITY_FIELDS = (
     "activity_type",
@@ -59,16 +67,63 @@ ATTENDANCE_MESSAGE = "Members of the public attending must be a whole number, 0 
 _TRUSTED_FKS = ["group", "venue", "created_by", "updated_by"]
 
 
-def activity_date_bounds(*, group, today: dt.date | None = None) -> tuple[dt.date | None, dt.date]:
+# How far back activities go for a group whose set-up date is not recorded.
+UNKNOWN_SET_UP_YEARS_BACK = 5
+DISBANDED_MESSAGE = "This group has been disbanded: activities can no longer be recorded"
+
+
+@dataclass(frozen=True)
+class DateBounds:
+    """The first and last dates an activity of a group may have, and why."""
+
+    first: dt.date
+    last: dt.date
+    # True when the group's set-up date is recorded (``first`` is the start
+    # of its first financial year), False for the 5-year fallback.
+    first_from_set_up: bool = True
+    # The day the group was disbanded: ``last`` is then no later than it.
+    disbanded_on: dt.date | None = None
+    # Disbanded, but when is not known: no date is allowed.
+    closed: bool = False
+
+
+def group_disbanded_on(*, group) -> dt.date | None:
+    """The day a disbanded group's status last became "disbanded", from its
+    history (None if it is not disbanded or the history does not say).
+
+    One query, and only for a disbanded group.
+    """
+    if group.status != GroupStatus.DISBANDED:
+        return None
+    records = EngagementGroup.history.filter(id=group.pk).order_by("-history_date", "-history_id")
+    became = None
+    for status, when in records.values_list("status", "history_date"):
+        if status != GroupStatus.DISBANDED:
+            break
+        became = when
+    return timezone.localdate(became) if became else None
+
+
+def activity_date_bounds(*, group, today: dt.date | None = None) -> DateBounds:
     """The first and last dates an activity of ``group`` may have.
 
-    From the start of the financial year the group was set up in (no lower
-    limit if that is not recorded) to the end of next financial year, so
-    planned meetings can be entered ahead.
+    From the start of the financial year the group was set up in (when that
+    is not recorded, the start of the financial year 5 years before this
+    one) to the end of next financial year, so planned meetings can be
+    entered ahead; never after the day the group was disbanded.
     """
     today = today or timezone.localdate()
-    first = FinancialYear.containing(group.established_on).starts_on if group.established_on else None
-    return first, FinancialYear.containing(today).next().ends_on
+    current = FinancialYear.current(today)
+    if group.established_on:
+        first, from_set_up = FinancialYear.containing(group.established_on).starts_on, True
+    else:
+        first, from_set_up = FinancialYear(current.start_year - UNKNOWN_SET_UP_YEARS_BACK).starts_on, False
+    last = current.next().ends_on
+    disbanded_on = group_disbanded_on(group=group)
+    closed = group.status == GroupStatus.DISBANDED and disbanded_on is None
+    if disbanded_on is not None:
+        last = min(last, disbanded_on)
+    return DateBounds(first, last, from_set_up, disbanded_on, closed)
 
 
 def evidence_codes(activity_type: str, ticked: Iterable[str] = ()) -> list[str]:
@@ -80,11 +135,15 @@ def evidence_codes(activity_type: str, ticked: Iterable[str] = ()) -> list[str]:
     return sorted(codes)
 
 
-def activity_rule_errors(*, group, values: dict, outputs: Iterable[str] = (), today=None) -> dict[str, str]:
+def activity_rule_errors(
+    *, group, values: dict, outputs: Iterable[str] = (), today=None, bounds: DateBounds | None = None
+) -> dict[str, str]:
     """Every broken rule for one activity's values, as {field: message}.
 
-    Shared by the form-driven services and the spreadsheet import, so a row
-    in a file is held to exactly the same rules as the form.
+    Shared by the form's clean(), the form-driven services and the
+    spreadsheet import, so a row in a file is held to exactly the same rules
+    as the form. A caller checking many rows passes ``bounds`` (from
+    ``activity_date_bounds``) so the group's dates are worked out once.
     """
     today = today or timezone.localdate()
     errors: dict[str, str] = {}
@@ -96,14 +155,23 @@ def activity_rule_errors(*, group, values: dict, outputs: Iterable[str] = (), to
     if not isinstance(held_on, dt.date):
         errors["held_on"] = "Enter the date of the activity"
     else:
-        first, last = activity_date_bounds(group=group, today=today)
-        if first and held_on < first:
+        bounds = bounds or activity_date_bounds(group=group, today=today)
+        if bounds.closed:
+            errors["held_on"] = DISBANDED_MESSAGE
+        elif held_on < bounds.first:
             errors["held_on"] = (
-                f"The date must be on or after {first:%-d %B %Y}, the start of the financial year "
+                f"The date must be on or after {bounds.first:%-d %B %Y}, the start of the financial year "
                 "the group was set up in"
+                if bounds.first_from_set_up
+                else f"The date must be on or after {bounds.first:%-d %B %Y}: the group's set-up date is not "
+                f"recorded, so activities can go back {UNKNOWN_SET_UP_YEARS_BACK} financial years"
             )
-        elif held_on > last:
-            errors["held_on"] = f"The date must be on or before {last:%-d %B %Y}, the end of next financial year"
+        elif bounds.disbanded_on is not None and held_on > bounds.disbanded_on:
+            errors["held_on"] = (
+                f"The date must be on or before {bounds.disbanded_on:%-d %B %Y}, when the group was disbanded"
+            )
+        elif held_on > bounds.last:
+            errors["held_on"] = f"The date must be on or before {bounds.last:%-d %B %Y}, the end of next financial year"
     attendance = values.get("public_attendance")
     if attendance is not None:
         if isinstance(attendance, bool) or not isinstance(attendance, int) or attendance < 0:
@@ -121,8 +189,8 @@ def activity_rule_errors(*, group, values: dict, outputs: Iterable[str] = (), to
     return errors
 
 
-def _raise_if_broken(*, group, values, outputs):
-    errors = activity_rule_errors(group=group, values=values, outputs=outputs)
+def _raise_if_broken(*, group, values, outputs, bounds=None):
+    errors = activity_rule_errors(group=group, values=values, outputs=outputs, bounds=bounds)
     if errors:
         raise ValidationError(errors)
 
@@ -138,15 +206,43 @@ def _values_from(data: dict, base: dict | None = None) -> dict:
     return values
 
 
-def _set_evidence(activity: Activity, codes: list[str]) -> tuple[list[str], list[str]]:
-    """Make the activity's evidence exactly ``codes``; return (added, removed)."""
-    current = set(activity.evidence.values_list("output_code", flat=True))
+def _with_public_default(values: dict) -> dict:
+    """Fill in "show on the public page" from the type when not given."""
+    if values.get("is_public") is None:
+        values["is_public"] = public_by_default(values.get("activity_type"))
+    return values
+
+
+def _lock_group(group_id) -> EngagementGroup:
+    """Lock the group's row for the rest of the transaction.
+
+    Every write to a group's activities takes this lock first, so two
+    imports of the same file (or an import and a form) run one after the
+    other: the second then sees what the first saved, instead of both
+    passing the "already recorded" check and colliding on the unique
+    import key.
+    """
+    return EngagementGroup.objects.select_for_update().get(pk=group_id)
+
+
+def _set_evidence(activity: Activity, codes: list[str], *, actor) -> tuple[list[str], list[str]]:
+    """Make the activity's evidence exactly ``codes``; return (added, removed).
+
+    Each addition and removal goes into the evidence's history (one
+    instance delete per removed row: a queryset delete would leave none).
+    """
+    current = {e.output_code: e for e in activity.evidence.all()}
     wanted = set(codes)
-    removed = sorted(current - wanted)
-    added = sorted(wanted - current)
-    if removed:
-        activity.evidence.filter(output_code__in=removed).delete()
-    ActivityEvidence.objects.bulk_create([ActivityEvidence(activity=activity, output_code=c) for c in added])
+    removed = sorted(set(current) - wanted)
+    added = sorted(wanted - set(current))
+    for code in removed:
+        evidence = current[code]
+        evidence._history_user = actor
+        evidence.delete()
+    if added:
+        bulk_create_with_history(
+            [ActivityEvidence(activity=activity, output_code=c) for c in added], ActivityEvidence, default_user=actor
+        )
     return added, removed
 
 
@@ -154,14 +250,15 @@ def _set_evidence(activity: Activity, codes: list[str]) -> tuple[list[str], list
 def activity_create(*, group, actor, data: dict) -> Activity:
     """Record an activity of a group, with the SLA outputs it evidences."""
     require_perm(actor, "activities.change_activity", group)
-    values = _values_from(data, {"is_public": True})
+    group = _lock_group(group.pk)
+    values = _with_public_default(_values_from(data))
     outputs = list(data.get("outputs") or ())
     _raise_if_broken(group=group, values=values, outputs=outputs)
     activity = Activity(group=group, created_by=actor, updated_by=actor, **values)
     activity.full_clean(exclude=_TRUSTED_FKS)
     activity.save()
     codes = evidence_codes(activity.activity_type, outputs)
-    _set_evidence(activity, codes)
+    _set_evidence(activity, codes, actor=actor)
     audit_record(
         actor=actor,
         event_type="ACTIVITY_RECORDED",
@@ -177,10 +274,12 @@ def activity_create(*, group, actor, data: dict) -> Activity:
 def activity_update(*, activity: Activity, actor, data: dict, loaded_version) -> Activity:
     """Change an activity's details or the outputs it evidences."""
     require_perm(actor, "activities.change_activity", activity)
+    group = _lock_group(activity.group_id)
     current = lock_and_check_version(Activity, activity.pk, loaded_version)
-    group = current.group
     before = {name: getattr(current, name) for name in ACTIVITY_FIELDS}
     values = _values_from(data, before)
+    if values["is_public"] is None:
+        values["is_public"] = before["is_public"]
     outputs = list(data["outputs"]) if "outputs" in data else None
     if outputs is not None:
         ticked = outputs
@@ -192,7 +291,7 @@ def activity_update(*, activity: Activity, actor, data: dict, loaded_version) ->
     changed = [name for name in ACTIVITY_FIELDS if values[name] != before[name]]
     for name in changed:
         setattr(current, name, values[name])
-    added, removed = _set_evidence(current, evidence_codes(current.activity_type, ticked))
+    added, removed = _set_evidence(current, evidence_codes(current.activity_type, ticked), actor=actor)
     if not changed and not added and not removed:
         return current
     current.full_clean(exclude=_TRUSTED_FKS)
@@ -281,36 +380,61 @@ class NewActivity:
 def activity_bulk_record(*, group, actor, items: list[NewActivity], validate: bool = True) -> list[Activity]:
     """Record many activities of one group at once, history included.
 
-    Call inside a transaction. Every item is checked against the same rules
+    Call inside a transaction that has locked the group's row (as
+    ``activity_import`` does). Every item is checked against the same rules
     as the form (unless the caller has already done so) before anything is
-    written.
+    written. An item without ``is_public`` gets its type's default.
     """
     require_perm(actor, "activities.change_activity", group)
     stamp = timezone.now()
+    bounds = activity_date_bounds(group=group) if validate else None
     activities = []
     for item in items:
         if validate:
-            _raise_if_broken(group=group, values=item.values, outputs=item.outputs)
+            _raise_if_broken(group=group, values=item.values, outputs=item.outputs, bounds=bounds)
         activity = Activity(
             group=group,
             import_key=item.import_key,
             created_by=actor,
             updated_by=actor,
-            **{"is_public": True, **item.values},
+            **_with_public_default(dict(item.values)),
         )
         activity.full_clean(exclude=_TRUSTED_FKS, validate_unique=False, validate_constraints=False)
         activities.append(activity)
     # SQLite (3.35+) and PostgreSQL return the new ids, in order.
     created = bulk_create_with_history(activities, Activity, batch_size=500, default_user=actor, default_date=stamp)
-    ActivityEvidence.objects.bulk_create(
+    bulk_create_with_history(
         [
             ActivityEvidence(activity=activity, output_code=code)
             for activity, item in zip(created, items, strict=True)
             for code in evidence_codes(activity.activity_type, item.outputs)
         ],
+        ActivityEvidence,
         batch_size=1000,
+        default_user=actor,
+        default_date=stamp,
     )
     return created
+
+
+def _recorded_by_natural_key(*, group, rows) -> dict[tuple, list[tuple[Activity, set[str]]]]:
+    """The group's recorded activities (imported or typed in) on the rows'
+    dates, by natural key, each with its evidence codes: two queries."""
+    from cpeg.activities.imports import activity_natural_key
+
+    if not rows:
+        return {}
+    dates = [row.values["held_on"] for row in rows]
+    span = (min(dates), max(dates))
+    codes: dict[int, set[str]] = defaultdict(set)
+    for activity_id, code in ActivityEvidence.objects.filter(
+        activity__group=group, activity__held_on__range=span
+    ).values_list("activity_id", "output_code"):
+        codes[activity_id].add(code)
+    found: dict[tuple, list[tuple[Activity, set[str]]]] = defaultdict(list)
+    for activity in Activity.objects.filter(group=group, held_on__range=span).select_related("venue"):
+        found[activity_natural_key(activity)].append((activity, codes[activity.pk]))
+    return found
 
 
 @transaction.atomic
@@ -318,22 +442,43 @@ def activity_import(*, group, actor, file, dry_run: bool = False):
     """Import a group's activities from a CSV or XLSX file, all or nothing.
 
     The whole file is checked first. A problem with the file itself (not
-    really CSV/XLSX, empty, too large, required columns missing) raises
-    ValidationError on ``file``. Otherwise every row error is returned in
-    ``ImportResult.errors`` (row, column, field name, message) and nothing
-    is saved. Rows already imported (same fingerprint) are skipped, so
-    importing a file twice does not duplicate. ``dry_run`` checks only.
+    really CSV/XLSX, empty, too large, too many rows, required columns
+    missing) raises ValidationError on ``file``. Otherwise every row error
+    is returned in ``ImportResult.errors`` (row, column, field name,
+    message) and nothing is saved.
+
+    Each row is matched against ALL the group's activities, imported or
+    typed in: a row imported before (same fingerprint, ``import_key``) or
+    identical to a recorded activity with the same type, date, title and
+    start time (the natural key) is skipped and counted as already
+    recorded; a row with the same natural key as a recorded activity but
+    different details is an error on that row, so a corrected file never
+    records an activity twice. ``dry_run`` checks only.
     """
-    from cpeg.activities.imports import parse_activity_file
+    from cpeg.activities.imports import CONFLICT_MESSAGE, natural_key, parse_activity_file, row_differences
 
     require_perm(actor, "activities.change_activity", group)
+    group = _lock_group(group.pk)
     result = parse_activity_file(group=group, file=file)
     if result.errors:
         return result
     keys = [row.import_key for row in result.rows]
-    existing = set(Activity.objects.filter(group=group, import_key__in=keys).values_list("import_key", flat=True))
-    new_rows = [row for row in result.rows if row.import_key not in existing]
-    result.already_imported = len(result.rows) - len(new_rows)
+    imported = set(Activity.objects.filter(group=group, import_key__in=keys).values_list("import_key", flat=True))
+    unseen = [row for row in result.rows if row.import_key not in imported]
+    recorded = _recorded_by_natural_key(group=group, rows=unseen)
+    new_rows = []
+    for row in unseen:
+        matches = recorded.get(natural_key(row.values), [])
+        if not matches:
+            new_rows.append(row)
+            continue
+        identical = any(not row_differences(row, activity, codes, result.columns) for activity, codes in matches)
+        if not identical:
+            result.errors.append(result.title_error(row, CONFLICT_MESSAGE))
+    if result.errors:
+        result.rows = []
+        return result
+    result.already_recorded = len(result.rows) - len(new_rows)
     result.dry_run = dry_run
     result.new_rows = new_rows
     if dry_run or not new_rows:
@@ -351,11 +496,11 @@ def activity_import(*, group, actor, file, dry_run: bool = False):
         target=group,
         group=group,
         summary=f"Imported {len(new_rows)} activities from {result.file_name}"
-        + (f" ({result.already_imported} already imported)" if result.already_imported else ""),
+        + (f" ({result.already_recorded} already recorded)" if result.already_recorded else ""),
         payload={
             "file": result.file_name,
             "imported": len(new_rows),
-            "already_imported": result.already_imported,
+            "already_recorded": result.already_recorded,
         },
     )
     return result

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cpeg.activities import selectors, services
-from cpeg.activities.choices import ActivityType
+from cpeg.activities.choices import PUBLIC_BY_DEFAULT_TYPES, ActivityType, public_by_default
 from cpeg.activities.forms import ActivityForm, DocumentDeleteForm, DocumentForm, ImportForm
 from cpeg.activities.imports import COLUMNS, template_csv, template_xlsx
 from cpeg.activities.outputs import OUTPUT_CHOICES
@@ -74,23 +74,34 @@ def activity_detail(request, pk):
     )
 
 
-def _form_context(group, title, cancel_url):
-    return {"group": group, "title": title, "cancel_url": cancel_url, "output_choices": OUTPUT_CHOICES}
+def _form_context(group, title, cancel_url, *, public_follows_type=False):
+    return {
+        "group": group,
+        "title": title,
+        "cancel_url": cancel_url,
+        "output_choices": OUTPUT_CHOICES,
+        # On a new activity, "show on the public page" follows the chosen
+        # type's default (a script) until the person ticks or unticks it.
+        "public_by_default_types": sorted(PUBLIC_BY_DEFAULT_TYPES) if public_follows_type else None,
+    }
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def activity_create(request, pk):
     group = group_get_for(user=request.user, pk=pk, perm="activities.change_activity")
-    initial = {"is_public": True}
+    initial = {"is_public": False}
     if request.GET.get("type") in ActivityType.values:
         initial["activity_type"] = request.GET["type"]
+        initial["is_public"] = public_by_default(request.GET["type"])
     form = ActivityForm(request.POST or None, group=group, initial=initial)
     return handle_form(
         request,
         form=form,
         template="activities/activity_form.html",
-        context=_form_context(group, "Record an activity", _list_url(group)),
+        context=_form_context(
+            group, "Record an activity", _list_url(group), public_follows_type=request.method == "GET"
+        ),
         save=lambda f: services.activity_create(group=group, actor=request.user, data=f.service_data()),
         success_message="Activity recorded",
         success_url=_detail_url,
@@ -216,7 +227,7 @@ def activity_import(request):
                     messages.success(
                         request,
                         f"{result.imported} activit{'y' if result.imported == 1 else 'ies'} imported"
-                        + (f", {result.already_imported} already imported" if result.already_imported else ""),
+                        + (f", {result.already_recorded} already recorded" if result.already_recorded else ""),
                     )
     if group is None and form.fixed_group is not None:
         group = form.fixed_group
@@ -230,6 +241,9 @@ def activity_import(request):
             "columns": COLUMNS,
             "types": ActivityType.choices,
             "output_choices": OUTPUT_CHOICES,
+            # The base template starts the page title with "Error: " for
+            # row errors too, not only form errors.
+            "page_has_errors": bool(form.errors or (result and result.errors)),
         },
         status=status,
     )

@@ -37,6 +37,20 @@ def test_an_administrator_records_an_activity_and_uploads_its_minutes(page, live
     page.wait_for_load_state()
     assert_accessible(page)
 
+    # "Show on the group's public page" follows the type until it is touched.
+    public_box = page.get_by_label("Show on the group's public page")
+    assert not public_box.is_checked()
+    page.get_by_role("radio", name="Public meeting", exact=True).check()
+    assert public_box.is_checked()
+    page.get_by_role("radio", name="Targeted event or conference").check()
+    assert not public_box.is_checked()
+    page.get_by_role("radio", name="Face the People event").check()
+    assert public_box.is_checked()
+    public_box.uncheck()
+    page.get_by_role("radio", name="Public meeting", exact=True).check()
+    assert not public_box.is_checked()
+    public_box.check()
+
     last_month = timezone.localdate() - dt.timedelta(days=30)
     page.get_by_role("radio", name="Public meeting", exact=True).check()
     page.get_by_label("Title", exact=True).fill("Autumn public meeting")
@@ -58,8 +72,10 @@ def test_an_administrator_records_an_activity_and_uploads_its_minutes(page, live
     page.get_by_label("Members of the public attending").fill("72")
     submit(page)
     assert page.get_by_role("heading", name="Autumn public meeting").is_visible()
-    assert page.get_by_text("Hold at least 4 public meetings/events per annum").is_visible()
-    assert page.get_by_text("Policing Pledge/Confidence").is_visible()
+    assert page.get_by_text("Hold at least 4 public meetings/events per annum", exact=True).is_visible()
+    assert page.get_by_text("Policing Pledge/Confidence", exact=True).is_visible()
+    # The history says which outputs it evidences.
+    assert page.get_by_role("cell", name="Output evidenced: Policing Pledge/Confidence").is_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Add a document").click()
@@ -74,6 +90,7 @@ def test_an_administrator_records_an_activity_and_uploads_its_minutes(page, live
     assert_accessible(page)
     activity = Activity.objects.get()
     assert activity.public_attendance == 72
+    assert activity.is_public is True
     assert activity.documents.count() == 1
 
 
@@ -97,7 +114,16 @@ def test_an_administrator_imports_a_spreadsheet_and_the_next_meeting_is_public(p
         files=[{"name": "bad.csv", "mimeType": "text/csv", "buffer": bad}]
     )
     submit(page, "Import")
-    assert page.get_by_role("heading", name="There is a problem with the file").is_visible()
+    assert page.title().startswith("Error: Import activities")
+    summary = page.locator(".govuk-error-summary")
+    assert summary.get_by_role("heading", name="There is a problem with the file").is_visible()
+    # The summary is the first thing in the main content, before the heading.
+    assert page.evaluate(
+        "() => !!(document.querySelector('main .govuk-error-summary').compareDocumentPosition("
+        "document.querySelector('main h1')) & Node.DOCUMENT_POSITION_FOLLOWING)"
+    )
+    summary.get_by_role("link", name="Row 2, column A, Type").click()
+    assert page.url.endswith("#import-error-1")
     errors = page.locator("#import-errors tbody tr")
     assert errors.count() == 2
     assert_accessible(page)
@@ -121,7 +147,7 @@ def test_an_administrator_imports_a_spreadsheet_and_the_next_meeting_is_public(p
         files=[{"name": "activities.csv", "mimeType": "text/csv", "buffer": good}]
     )
     submit(page, "Import")
-    assert page.get_by_text("0 activities imported; 3 already imported").is_visible()
+    assert page.get_by_text("0 activities imported; 3 already recorded").is_visible()
     assert Activity.objects.count() == 3
 
     visit(page, f"{live_server.url}/activities/group/{camden.pk}/?year=2025")

@@ -4,7 +4,7 @@ import factory
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from cpeg.activities.choices import ActivityType, DocumentType
+from cpeg.activities.choices import ActivityType, DocumentType, public_by_default
 from cpeg.activities.models import Activity, ActivityDocument, ActivityEvidence
 from cpeg.groups.tests.factories import EngagementGroupFactory
 
@@ -23,6 +23,7 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     public_attendance = 40
     borough_commander_present = True
     local_authority_present = True
+    is_public = factory.LazyAttribute(lambda a: public_by_default(a.activity_type))
 
     class Params:
         newsletter = factory.Trait(

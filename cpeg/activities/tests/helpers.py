@@ -1,6 +1,7 @@
 """Files for tests: real and fake documents, and activity spreadsheets."""
 
 import csv
+import datetime as dt
 import io
 import zipfile
 
@@ -8,6 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from cpeg.activities.tests.factories import PDF_BYTES
+from cpeg.groups.choices import GroupStatus
+from cpeg.groups.models import EngagementGroup
 
 HEADERS = [
     "Type",
@@ -22,7 +25,22 @@ HEADERS = [
     "Topics",
     "Outputs evidenced",
     "Notes",
+    "Show on public page",
 ]
+
+
+def disband(group, *, on, status=GroupStatus.DISBANDED):
+    """Change the group's status as if it happened at ``on`` (an aware
+    datetime): its history then says when, as a real change would."""
+    group.status = status
+    group.save()
+    records = EngagementGroup.history.filter(id=group.pk)
+    latest = records.latest("history_id")
+    # What happened before this change happened before ``on``.
+    records.exclude(pk=latest.pk).filter(history_date__gte=on).update(history_date=on - dt.timedelta(days=1))
+    latest.history_date = on
+    latest.save()
+    return group
 
 
 def pdf(name="minutes.pdf", content=PDF_BYTES):

@@ -7,12 +7,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from cpeg.accounts.tests.factories import GroupAdminFactory, OfficerFactory
-from cpeg.activities.imports import COLUMNS, template_csv, template_xlsx
+from cpeg.activities import imports, services
+from cpeg.activities.imports import COLUMNS, CONFLICT_MESSAGE, parse_activity_file, template_csv, template_xlsx
 from cpeg.activities.models import Activity, ActivityEvidence
 from cpeg.activities.services import ATTENDANCE_MESSAGE, activity_import
 from cpeg.activities.tests.factories import PDF_BYTES
-from cpeg.activities.tests.helpers import HEADERS, csv_upload, xlsx_upload
+from cpeg.activities.tests.helpers import HEADERS, csv_upload, disband, xlsx_upload
 from cpeg.core.models import AuditEvent
+from cpeg.groups.models import EngagementGroup
 from cpeg.groups.tests.factories import EngagementGroupFactory, VenueFactory, borough
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +73,7 @@ def test_a_valid_csv_is_imported_with_evidence_venue_and_fingerprints(camden, ad
     result = activity_import(group=camden, actor=admin, file=csv_upload(GOOD_ROWS))
     assert result.errors == []
     assert result.imported == 3
-    assert result.already_imported == 0
+    assert result.already_recorded == 0
     meeting = Activity.objects.get(title="Spring public meeting")
     assert meeting.held_on == dt.date(2025, 5, 14)
     assert meeting.starts_at == dt.time(19, 0)
@@ -93,14 +95,14 @@ def test_a_valid_csv_is_imported_with_evidence_venue_and_fingerprints(camden, ad
     assert evidence_of("Summer newsletter") == ["newsletters"]
     assert evidence_of("Youth football and consultation") == ["stop-and-search", "two-way-engagement"]
     audit = AuditEvent.objects.get(event_type="ACTIVITIES_IMPORTED")
-    assert audit.payload == {"file": "activities.csv", "imported": 3, "already_imported": 0}
+    assert audit.payload == {"file": "activities.csv", "imported": 3, "already_recorded": 0}
 
 
 def test_importing_the_same_file_twice_does_not_duplicate(camden, admin):
     activity_import(group=camden, actor=admin, file=csv_upload(GOOD_ROWS))
     again = activity_import(group=camden, actor=admin, file=csv_upload(GOOD_ROWS))
     assert again.imported == 0
-    assert again.already_imported == 3
+    assert again.already_recorded == 3
     assert Activity.objects.count() == 3
     assert AuditEvent.objects.filter(event_type="ACTIVITIES_IMPORTED").count() == 1
 
@@ -108,7 +110,7 @@ def test_importing_the_same_file_twice_does_not_duplicate(camden, admin):
 def test_a_file_with_one_new_row_imports_only_that_row(camden, admin):
     activity_import(group=camden, actor=admin, file=csv_upload(GOOD_ROWS[:2]))
     result = activity_import(group=camden, actor=admin, file=csv_upload(GOOD_ROWS))
-    assert (result.imported, result.already_imported) == (1, 2)
+    assert (result.imported, result.already_recorded) == (1, 2)
     assert Activity.objects.count() == 3
 
 
@@ -137,7 +139,7 @@ def test_an_xlsx_with_real_excel_dates_and_times_imports_like_the_csv(camden, ad
     assert meeting.venue.name == "Town Hall"
     # The same meeting in the CSV has the same fingerprint: not imported twice.
     again = activity_import(group=camden, actor=admin, file=csv_upload(GOOD_ROWS[:1]))
-    assert (again.imported, again.already_imported) == (0, 1)
+    assert (again.imported, again.already_recorded) == (0, 1)
 
 
 def test_every_error_is_listed_by_row_and_column_and_nothing_is_saved(camden, admin):
@@ -289,3 +291,240 @@ def test_a_filled_in_xlsx_template_imports(camden, admin):
     )
     assert result.imported == 1
     assert evidence_of("Face the People 2025") == ["two-way-engagement"]
+
+
+def test_the_xlsx_template_offers_yes_or_no_for_show_on_public_page():
+    sheet = load_workbook(io.BytesIO(template_xlsx()))["Activities"]
+    assert sheet["M1"].value == "Show on public page"
+    yes_no = [v for v in sheet.data_validations.dataValidation if v.formula1 == '"Yes,No"']
+    assert any("M2:M5001" in str(v.sqref) for v in yes_no)
+
+
+# --- Blank rows and the row limit (review item 5) ---------------------------
+
+
+def _xlsx_with_spacers(activities: int, blanks_every: int, max_blanks: int | None = None):
+    """Newsletters 1..n, with a blank row after every ``blanks_every``th
+    (at most ``max_blanks`` of them)."""
+    rows, blanks = [], 0
+    for n in range(1, activities + 1):
+        rows.append(["Newsletter", f"Newsletter {n}", "2025-05-14"])
+        if n % blanks_every == 0 and (max_blanks is None or blanks < max_blanks):
+            rows.append([None, None, None])
+            blanks += 1
+    return xlsx_upload(rows, headers=HEADERS[:3]), rows
+
+
+def test_blank_spacer_rows_in_an_xlsx_are_skipped_and_every_activity_is_read(camden):
+    """4,900 activities with 200 blank spacer rows: all 4,900 are read (the
+    reviewer's file parsed to 4,850 with no error)."""
+    upload, rows = _xlsx_with_spacers(4900, 24, max_blanks=200)
+    assert sum(1 for row in rows if row[0] is None) == 200
+    result = parse_activity_file(group=camden, file=upload)
+    assert result.errors == []
+    assert len(result.rows) == 4900
+    assert result.rows[-1].values["title"] == "Newsletter 4900"
+    # Row numbers are the spreadsheet's, blank rows included: the column
+    # names, then 4,900 activities and 200 spacers.
+    assert result.rows[-1].row == 1 + 4900 + 200
+
+
+def test_a_file_over_the_row_limit_is_refused_whole_however_many_blank_rows_it_has(camden, monkeypatch):
+    monkeypatch.setattr(imports, "MAX_ROWS", 100)
+    upload, _rows = _xlsx_with_spacers(101, 2)
+    with pytest.raises(ValidationError) as caught:
+        parse_activity_file(group=camden, file=upload)
+    assert caught.value.message_dict == {
+        "file": ["The selected file has more than 100 activities. Split it into smaller files"]
+    }
+
+
+def test_a_file_at_the_row_limit_with_blank_rows_is_read_whole(camden, monkeypatch):
+    monkeypatch.setattr(imports, "MAX_ROWS", 100)
+    upload, _rows = _xlsx_with_spacers(100, 2)
+    assert len(parse_activity_file(group=camden, file=upload).rows) == 100
+
+
+def test_a_csv_over_the_row_limit_is_refused(camden, monkeypatch):
+    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+    with pytest.raises(ValidationError, match="more than 2 activities"):
+        parse_activity_file(group=camden, file=csv_upload([GOOD_ROWS[0], [], GOOD_ROWS[1], GOOD_ROWS[2]]))
+
+
+# --- Matching rows against everything recorded (review item 6) ----------------
+
+
+def _typed_in(camden, admin, **overrides):
+    """GOOD_ROWS[0], the Spring public meeting, entered through the form's service."""
+    data = {
+        "activity_type": "public_meeting",
+        "title": "Spring public meeting",
+        "held_on": dt.date(2025, 5, 14),
+        "starts_at": dt.time(19, 0),
+        "venue": camden.venues.get(),
+        "public_attendance": 65,
+        "borough_commander_present": True,
+        "local_authority_present": True,
+        "topics": "ASB",
+    }
+    return services.activity_create(group=camden, actor=admin, data=data | overrides)
+
+
+def test_a_row_identical_to_an_activity_typed_in_is_skipped_as_already_recorded(camden, admin):
+    typed = _typed_in(camden, admin)
+    assert typed.import_key == ""
+    result = activity_import(group=camden, actor=admin, file=csv_upload(GOOD_ROWS))
+    assert result.errors == []
+    assert (result.imported, result.already_recorded) == (2, 1)
+    assert Activity.objects.filter(title="Spring public meeting").count() == 1
+    assert AuditEvent.objects.get(event_type="ACTIVITIES_IMPORTED").payload["already_recorded"] == 1
+
+
+def test_the_match_ignores_case_and_spaces_in_the_title(camden, admin):
+    _typed_in(camden, admin)
+    row = ["Public meeting", "  spring   PUBLIC meeting ", *GOOD_ROWS[0][2:]]
+    result = activity_import(group=camden, actor=admin, file=csv_upload([row]))
+    assert (result.errors, result.imported, result.already_recorded) == ([], 0, 1)
+
+
+def test_a_row_that_differs_from_an_activity_typed_in_is_an_error_on_the_row(camden, admin):
+    _typed_in(camden, admin, public_attendance=70)
+    result = activity_import(group=camden, actor=admin, file=csv_upload(GOOD_ROWS))
+    assert [(e.row, e.column, e.field, e.message, e.value) for e in result.errors] == [
+        (2, "B", "Title", CONFLICT_MESSAGE, "Spring public meeting")
+    ]
+    assert CONFLICT_MESSAGE == (
+        "An activity with this type, date and title is already recorded: change it on its page, or change the title"
+    )
+    assert Activity.objects.count() == 1
+    assert not AuditEvent.objects.filter(event_type="ACTIVITIES_IMPORTED").exists()
+
+
+def test_reimporting_a_corrected_file_reports_the_changed_row_and_saves_nothing(camden, admin):
+    activity_import(group=camden, actor=admin, file=csv_upload(GOOD_ROWS))
+    corrected = [list(GOOD_ROWS[0]), GOOD_ROWS[1], GOOD_ROWS[2], ["Newsletter", "Autumn newsletter", "2025-10-01"]]
+    corrected[0][5] = "70"  # attendance corrected from 65
+    result = activity_import(group=camden, actor=admin, file=csv_upload(corrected))
+    assert [(e.row, e.column, e.message) for e in result.errors] == [(2, "B", CONFLICT_MESSAGE)]
+    assert Activity.objects.count() == 3
+    assert not Activity.objects.filter(title="Autumn newsletter").exists()
+    dry = activity_import(group=camden, actor=admin, file=csv_upload(corrected), dry_run=True)
+    assert [e.row for e in dry.errors] == [2]
+
+
+def test_a_different_start_time_or_date_is_a_different_activity(camden, admin):
+    _typed_in(camden, admin)
+    later = ["Public meeting", "Spring public meeting", "2025-05-14", "20:00"]
+    next_day = ["Public meeting", "Spring public meeting", "2025-05-15", "19:00"]
+    result = activity_import(group=camden, actor=admin, file=csv_upload([later, next_day], headers=HEADERS[:4]))
+    assert (result.errors, result.imported) == ([], 2)
+
+
+def test_only_the_columns_in_the_file_are_compared(camden, admin):
+    _typed_in(camden, admin, outputs=["policing-pledge"], notes="Minutes to follow")
+    row = ["Public meeting", "Spring public meeting", "14/05/2025", "7pm"]
+    result = activity_import(group=camden, actor=admin, file=csv_upload([row], headers=HEADERS[:4]))
+    assert (result.errors, result.imported, result.already_recorded) == ([], 0, 1)
+
+
+def test_outputs_in_the_file_are_compared_with_the_outputs_evidenced(camden, admin):
+    _typed_in(camden, admin, outputs=["policing-pledge"])
+    same = list(GOOD_ROWS[0])
+    same[10] = "policing-pledge"
+    assert activity_import(group=camden, actor=admin, file=csv_upload([same])).already_recorded == 1
+    other = list(GOOD_ROWS[0])
+    other[10] = "stop-and-search"
+    result = activity_import(group=camden, actor=admin, file=csv_upload([other]))
+    assert [e.message for e in result.errors] == [CONFLICT_MESSAGE]
+
+
+def test_an_exact_reimport_is_skipped_even_after_the_activity_was_corrected_on_its_page(camden, admin):
+    activity_import(group=camden, actor=admin, file=csv_upload(GOOD_ROWS))
+    meeting = Activity.objects.get(title="Spring public meeting")
+    services.activity_update(activity=meeting, actor=admin, data={"public_attendance": 70}, loaded_version=1)
+    again = activity_import(group=camden, actor=admin, file=csv_upload(GOOD_ROWS))
+    assert (again.errors, again.imported, again.already_recorded) == ([], 0, 3)
+    assert Activity.objects.get(title="Spring public meeting").public_attendance == 70
+
+
+def test_two_rows_for_the_same_activity_with_different_details_are_an_error(camden, admin):
+    changed = list(GOOD_ROWS[0])
+    changed[5] = "70"
+    result = activity_import(group=camden, actor=admin, file=csv_upload([GOOD_ROWS[0], GOOD_ROWS[1], changed]))
+    assert [(e.row, e.column, e.message) for e in result.errors] == [
+        (4, "B", "This row has the same type, date, title and start time as row 2. Change the title, or remove one")
+    ]
+    assert not Activity.objects.exists()
+
+
+# --- Disbanded groups and unknown set-up dates (review item 11) --------------
+
+
+def test_an_import_refuses_rows_after_the_group_was_disbanded(camden):
+    """An officer records a disbanded group's last activities, not later ones."""
+    disband(camden, on=dt.datetime(2025, 6, 30, 12, 0, tzinfo=dt.UTC))
+    result = activity_import(group=camden, actor=OfficerFactory(), file=csv_upload(GOOD_ROWS))
+    assert [(e.row, e.column, e.message) for e in result.errors] == [
+        (3, "C", "The date must be on or before 30 June 2025, when the group was disbanded"),
+        (4, "C", "The date must be on or before 30 June 2025, when the group was disbanded"),
+    ]
+    assert not Activity.objects.exists()
+
+
+# --- Show on public page (review item 15) -------------------------------------
+
+
+def test_show_on_public_page_defaults_by_type_and_takes_yes_or_no(camden, admin):
+    rows = [
+        ["Targeted event", "Youth session", "2025-06-01"],
+        ["Targeted event", "Open day", "2025-06-02", "yes"],
+        ["Public meeting", "June meeting", "2025-06-03"],
+        ["Public meeting", "Private briefing", "2025-06-04", "No"],
+        ["Face the People event", "Face the People", "2025-06-05", ""],
+    ]
+    headers = ["Type", "Title", "Date", "Show on public page"]
+    result = activity_import(group=camden, actor=admin, file=csv_upload(rows, headers=headers))
+    assert result.errors == []
+    assert dict(Activity.objects.values_list("title", "is_public")) == {
+        "Youth session": False,
+        "Open day": True,
+        "June meeting": True,
+        "Private briefing": False,
+        "Face the People": True,
+    }
+
+
+def test_show_on_public_page_must_be_yes_or_no(camden, admin):
+    rows = [["Targeted event", "Youth session", "2025-06-01", "perhaps"]]
+    result = activity_import(
+        group=camden, actor=admin, file=csv_upload(rows, headers=["Type", "Title", "Date", "Show on public page"])
+    )
+    assert [(e.row, e.column, e.field, e.message) for e in result.errors] == [
+        (2, "D", "Show on public page", "Enter yes or no")
+    ]
+
+
+def test_a_file_without_the_public_page_column_keeps_its_fingerprints(camden, admin):
+    """Files made before the column existed still re-import as "already recorded"."""
+    result = activity_import(group=camden, actor=admin, file=csv_upload(GOOD_ROWS[:1], headers=HEADERS[:12]))
+    key = Activity.objects.get().import_key
+    values = result.rows[0].values
+    assert key == imports.fingerprint(group=camden, values=values, outputs=[])
+
+
+# --- Two imports at once (review item 19) -------------------------------------
+
+
+def test_an_import_locks_the_groups_row_before_reading_anything(camden, admin, monkeypatch):
+    from django.db.models.query import QuerySet
+
+    locked = []
+    original = QuerySet.select_for_update
+
+    def spy(self, *args, **kwargs):
+        locked.append(self.model)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "select_for_update", spy)
+    activity_import(group=camden, actor=admin, file=csv_upload(GOOD_ROWS))
+    assert locked[:1] == [EngagementGroup]

@@ -8,13 +8,15 @@ from django.utils import timezone
 from cpeg.accounts.tests.factories import GroupAdminFactory, LinkMemberFactory, OfficerFactory
 from cpeg.activities import services
 from cpeg.activities.choices import ActivityType, DocumentType
-from cpeg.activities.models import Activity, ActivityDocument
+from cpeg.activities.models import Activity, ActivityDocument, ActivityEvidence
 from cpeg.activities.services import ATTENDANCE_MESSAGE
 from cpeg.activities.tests.factories import ActivityFactory
-from cpeg.activities.tests.helpers import pdf, zip_bytes
+from cpeg.activities.tests.helpers import disband, pdf, zip_bytes
 from cpeg.core.errors import EditConflict
 from cpeg.core.fiscal import FinancialYear
 from cpeg.core.models import AuditEvent
+from cpeg.groups.choices import GroupStatus
+from cpeg.groups.models import EngagementGroup
 from cpeg.groups.tests.factories import EngagementGroupFactory, VenueFactory, borough
 
 pytestmark = pytest.mark.django_db
@@ -147,11 +149,99 @@ def test_a_date_after_the_end_of_next_financial_year_is_refused(camden, admin):
     assert planned.held_on == last
 
 
-def test_any_past_date_is_allowed_when_the_set_up_date_is_not_recorded(admin, camden):
+def test_without_a_set_up_date_dates_go_back_five_financial_years(admin, camden):
     camden.established_on = None
     camden.save()
-    activity = services.activity_create(group=camden, actor=admin, data=meeting(held_on=dt.date(1999, 1, 5)))
-    assert activity.held_on == dt.date(1999, 1, 5)
+    first = FinancialYear(FinancialYear.current(timezone.localdate()).start_year - 5).starts_on
+    assert (first.month, first.day) == (4, 1)
+    with pytest.raises(ValidationError) as caught:
+        services.activity_create(group=camden, actor=admin, data=meeting(held_on=first - dt.timedelta(days=1)))
+    assert caught.value.message_dict == {
+        "held_on": [
+            f"The date must be on or after {first:%-d %B %Y}: the group's set-up date is not recorded, "
+            "so activities can go back 5 financial years"
+        ]
+    }
+    activity = services.activity_create(group=camden, actor=admin, data=meeting(held_on=first))
+    assert activity.held_on == first
+
+
+# --- Disbanded groups -----------------------------------------------------------
+
+
+def test_an_officer_records_a_disbanded_groups_activities_up_to_the_day_it_was_disbanded(camden):
+    disband(camden, on=dt.datetime(2025, 9, 30, 15, 0, tzinfo=dt.UTC))
+    officer = OfficerFactory()
+    with pytest.raises(ValidationError) as caught:
+        services.activity_create(group=camden, actor=officer, data=meeting(held_on=dt.date(2025, 10, 1)))
+    assert caught.value.message_dict == {
+        "held_on": ["The date must be on or before 30 September 2025, when the group was disbanded"]
+    }
+    last = services.activity_create(group=camden, actor=officer, data=meeting(held_on=dt.date(2025, 9, 30)))
+    assert last.held_on == dt.date(2025, 9, 30)
+
+
+def test_the_disbanding_date_is_the_latest_change_to_disbanded(camden):
+    disband(camden, on=dt.datetime(2023, 5, 1, 9, 0, tzinfo=dt.UTC))
+    disband(camden, on=dt.datetime(2024, 1, 10, 9, 0, tzinfo=dt.UTC), status=GroupStatus.ACTIVE)
+    disband(camden, on=dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC))
+    # Saved again while disbanded: still disbanded since 1 March 2025.
+    camden.description = "Wound up by the authority"
+    camden.save()
+    assert services.group_disbanded_on(group=camden) == dt.date(2025, 3, 1)
+    bounds = services.activity_date_bounds(group=camden, today=dt.date(2026, 11, 24))
+    assert (bounds.first, bounds.last) == (dt.date(2010, 4, 1), dt.date(2025, 3, 1))
+
+
+def test_a_disbanded_group_whose_disbanding_date_is_unknown_records_nothing(camden):
+    camden.status = GroupStatus.DISBANDED
+    camden.save()
+    camden.history.all().delete()
+    with pytest.raises(ValidationError) as caught:
+        services.activity_create(group=camden, actor=OfficerFactory(), data=meeting())
+    assert caught.value.message_dict == {
+        "held_on": ["This group has been disbanded: activities can no longer be recorded"]
+    }
+    assert not Activity.objects.exists()
+
+
+def test_an_active_group_has_no_disbanding_date_and_its_history_is_not_read(camden, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert services.group_disbanded_on(group=camden) is None
+
+
+# --- Show on the public page -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("activity_type", "shown"),
+    [
+        (ActivityType.PUBLIC_MEETING, True),
+        (ActivityType.FACE_THE_PEOPLE, True),
+        (ActivityType.TARGETED_EVENT, False),
+        (ActivityType.TRAINING, False),
+    ],
+)
+def test_show_on_the_public_page_defaults_by_type(camden, admin, activity_type, shown):
+    activity = services.activity_create(group=camden, actor=admin, data=meeting(activity_type=activity_type))
+    assert activity.is_public is shown
+
+
+def test_a_targeted_event_is_shown_when_the_group_says_so(camden, admin):
+    data = meeting(activity_type=ActivityType.TARGETED_EVENT, is_public=True)
+    assert services.activity_create(group=camden, actor=admin, data=data).is_public is True
+
+
+def test_bulk_recording_defaults_show_on_the_public_page_by_type(camden, admin):
+    items = [
+        services.NewActivity(values={"activity_type": t, "title": t, "held_on": dt.date(2025, 5, 1)})
+        for t in (ActivityType.PUBLIC_MEETING, ActivityType.TARGETED_EVENT)
+    ]
+    services.activity_bulk_record(group=camden, actor=admin, items=items)
+    assert dict(Activity.objects.values_list("activity_type", "is_public")) == {
+        "public_meeting": True,
+        "targeted_event": False,
+    }
 
 
 def test_a_venue_of_another_group_is_refused(camden, admin):
@@ -220,6 +310,66 @@ def test_another_groups_administrator_cannot_edit(camden, admin):
     hackney_admin = GroupAdminFactory(group=EngagementGroupFactory(borough=borough("hackney")))
     with pytest.raises(PermissionDenied):
         services.activity_update(activity=activity, actor=hackney_admin, data={"title": "x"}, loaded_version=1)
+
+
+def evidence_history(activity):
+    return [
+        (r.history_type, r.output_code, r.history_user)
+        for r in ActivityEvidence.history.filter(activity_id=activity.pk).order_by("history_id")
+    ]
+
+
+def test_outputs_added_and_removed_are_kept_in_the_evidence_history(camden, admin):
+    activity = services.activity_create(group=camden, actor=admin, data=meeting())
+    officer = OfficerFactory()
+    services.activity_update(
+        activity=activity, actor=officer, data={"outputs": ["policing-pledge"]}, loaded_version=activity.version
+    )
+    assert evidence_history(activity) == [
+        ("+", "public-meetings", admin),
+        ("+", "stop-and-search", admin),
+        ("-", "stop-and-search", officer),
+        ("+", "policing-pledge", officer),
+    ]
+
+
+def test_bulk_recorded_activities_have_evidence_history(camden, admin):
+    items = [
+        services.NewActivity(values={"activity_type": "newsletter", "title": "News", "held_on": dt.date(2025, 5, 1)})
+    ]
+    [activity] = services.activity_bulk_record(group=camden, actor=admin, items=items)
+    assert evidence_history(activity) == [("+", "newsletters", admin)]
+
+
+# --- Locking the group ------------------------------------------------------------
+
+
+@pytest.fixture
+def locks(monkeypatch):
+    """The models whose rows are locked (select_for_update), in order."""
+    from django.db.models.query import QuerySet
+
+    locked = []
+    original = QuerySet.select_for_update
+
+    def spy(self, *args, **kwargs):
+        locked.append(self.model)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "select_for_update", spy)
+    return locked
+
+
+def test_recording_an_activity_locks_the_groups_row(camden, admin, locks):
+    services.activity_create(group=camden, actor=admin, data=meeting())
+    assert locks == [EngagementGroup]
+
+
+def test_editing_an_activity_locks_the_groups_row_then_the_activity(camden, admin, locks):
+    activity = services.activity_create(group=camden, actor=admin, data=meeting())
+    locks.clear()
+    services.activity_update(activity=activity, actor=admin, data={"title": "Changed"}, loaded_version=1)
+    assert locks == [EngagementGroup, Activity]
 
 
 # --- Documents -----------------------------------------------------------------

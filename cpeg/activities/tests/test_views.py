@@ -351,3 +351,167 @@ def test_a_missing_date_is_asked_for(admin_client, camden):
     assert errors["held_on"] == ["Enter the date of the activity"]
     assert errors["activity_type"] == ["Select the type of activity"]
     assert errors["title"] == ["Enter the title of the activity"]
+
+
+# --- Every error at once (review item 20) ------------------------------------
+
+
+def test_the_date_rule_shows_with_the_other_errors_on_the_first_attempt(admin_client, camden):
+    response = admin_client.post(
+        reverse("activities:activity-create", kwargs={"pk": camden.pk}),
+        form_data(title="", held_on_2="1990", public_attendance="lots"),
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors["title"] == ["Enter the title of the activity"]
+    assert errors["public_attendance"] == [ATTENDANCE_MESSAGE]
+    assert errors["held_on"] == [
+        "The date must be on or after 1 April 2001, the start of the financial year the group was set up in"
+    ]
+    assert not Activity.objects.exists()
+
+
+def test_the_venue_rule_shows_with_the_other_errors_on_the_first_attempt(admin_client, camden):
+    venue = VenueFactory(group=camden, name="Camden Town Hall")
+    response = admin_client.post(
+        reverse("activities:activity-create", kwargs={"pk": camden.pk}),
+        form_data(venue=str(venue.pk), venue_text="Somewhere else", starts_at="teatime"),
+    )
+    errors = response.context["form"].errors
+    assert errors["starts_at"] == ["Enter the start time like 19:00 or 7pm"]
+    assert errors["venue_text"] == ["Select a venue from the list or enter another venue, not both"]
+
+
+def test_the_edit_form_shows_the_date_rule_with_the_other_errors(admin_client, camden):
+    activity = ActivityFactory(group=camden)
+    response = admin_client.post(
+        reverse("activities:activity-edit", kwargs={"pk": activity.pk}),
+        form_data(title="", held_on_2="2099", public_attendance="", version="1"),
+    )
+    errors = response.context["form"].errors
+    assert set(errors) == {"title", "held_on"}
+    assert errors["held_on"][0].startswith("The date must be on or before 31 March")
+
+
+# --- Show on the public page (review item 15) --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "ticked"),
+    [
+        ({}, False),
+        ({"type": "public_meeting"}, True),
+        ({"type": "face_the_people"}, True),
+        ({"type": "targeted_event"}, False),
+    ],
+)
+def test_the_new_activity_form_shows_the_public_page_checkbox_ticked_by_the_types_default(
+    admin_client, camden, query, ticked
+):
+    response = admin_client.get(reverse("activities:activity-create", kwargs={"pk": camden.pk}), query)
+    assert response.context["form"].initial["is_public"] is ticked
+    html = response.content.decode()
+    assert 'name="is_public"' in html
+    assert 'id="public-by-default-types"' in html
+
+
+def test_an_unticked_targeted_event_is_not_shown_on_the_public_page(admin_client, camden):
+    data = form_data(activity_type="targeted_event", public_attendance="")
+    del data["is_public"]
+    admin_client.post(reverse("activities:activity-create", kwargs={"pk": camden.pk}), data)
+    assert Activity.objects.get().is_public is False
+
+
+# --- The activity's history (review item 7) -----------------------------------
+
+
+def test_the_activity_page_shows_outputs_evidenced_added_and_removed(admin_client, camden, admin):
+    activity = services.activity_create(
+        group=camden,
+        actor=admin,
+        data={"activity_type": "public_meeting", "title": "Spring meeting", "held_on": dt.date(2025, 5, 14)},
+    )
+    services.activity_update(activity=activity, actor=admin, data={"outputs": ["policing-pledge"]}, loaded_version=1)
+    services.activity_update(activity=activity, actor=admin, data={"outputs": []}, loaded_version=2)
+    history = (
+        admin_client.get(reverse("activities:activity-detail", kwargs={"pk": activity.pk})).context["page"].history
+    )
+    evidenced = [(e.record_label, e.action) for e in history if e.record_label.startswith("Output evidenced")]
+    assert evidenced == [
+        ("Output evidenced: Policing Pledge/Confidence", "Removed"),
+        ("Output evidenced: Policing Pledge/Confidence", "Added"),
+        ("Output evidenced: Hold at least 4 public meetings/events per annum", "Added"),
+    ]
+
+
+def test_the_activity_page_runs_the_same_queries_for_a_short_or_a_long_history(
+    admin_client, camden, admin, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    venues = [VenueFactory(group=camden, name=f"Hall {n}") for n in range(3)]
+    activity = services.activity_create(
+        group=camden,
+        actor=admin,
+        data={"activity_type": "public_meeting", "title": "Meeting", "held_on": dt.date(2025, 5, 14)},
+    )
+    ActivityDocumentFactory(activity=activity, created_by=admin)
+    url = reverse("activities:activity-detail", kwargs={"pk": activity.pk})
+    admin_client.get(url)  # warm the session
+    with CaptureQueriesContext(connection) as short:
+        admin_client.get(url)
+    outputs = [["policing-pledge"], ["stop-and-search"], [], ["policing-pledge", "two-way-engagement"]]
+    for n in range(12):
+        services.activity_update(
+            activity=activity,
+            actor=OfficerFactory() if n % 2 else admin,
+            data={"title": f"Meeting {n}", "venue": venues[n % 3], "outputs": outputs[n % 4]},
+            loaded_version=n + 1,
+        )
+        ActivityDocumentFactory(activity=activity, created_by=admin)
+    with django_assert_num_queries(len(short.captured_queries)):
+        response = admin_client.get(url)
+    assert len(response.context["page"].history) > 30
+
+
+# --- The import page's errors (title and summary) -----------------------------
+
+
+def test_row_errors_are_summarised_above_the_heading_and_the_title_says_error(admin_client, camden):
+    rows = [["Public meeting", "Spring public meeting", "2025-05-14", "", "", "-2"]]
+    response = admin_client.post(
+        reverse("activities:activity-import"), {"file": csv_upload(rows, headers=HEADERS[:6]), "action": "import"}
+    )
+    assert response.context["page_has_errors"] is True
+    html = response.content.decode()
+    title = html[html.index("<title>") + len("<title>") : html.index("</title>")].strip()
+    assert title.startswith("Error: Import activities")
+    main = html[html.index("<main") :]
+    summary = main.index('class="govuk-error-summary"')
+    assert summary < main.index("<h1")
+    assert main.count('class="govuk-error-summary"') == 1
+    assert ('href="#import-error-1">Row 2, column F, Public attendance: ' + ATTENDANCE_MESSAGE) in main[
+        summary : main.index("<h1")
+    ]
+    assert 'id="import-error-1"' in main
+
+
+def test_a_file_error_is_summarised_above_the_heading(admin_client, camden):
+    response = admin_client.post(reverse("activities:activity-import"), {"file": csv_upload([], headers=["Title"])})
+    html = response.content.decode()
+    main = html[html.index("<main") :]
+    assert main.index("govuk-error-summary") < main.index("<h1")
+    assert main.count("govuk-error-summary__title") == 1
+    assert html[html.index("<title>") + 7 :].lstrip().startswith("Error: ")
+
+
+def test_a_good_import_has_no_error_in_the_title(admin_client, camden):
+    rows = [["Newsletter", "Summer newsletter", "01/07/2025"]]
+    response = admin_client.post(
+        reverse("activities:activity-import"), {"file": csv_upload(rows, headers=HEADERS[:3]), "action": "import"}
+    )
+    assert response.context["page_has_errors"] is False
+    html = response.content.decode()
+    assert "Error:" not in html[: html.index("</title>")]
+    assert "govuk-error-summary" not in html
