@@ -22,3 +22,17 @@ CHROMIUM_ARGS = [
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium; Playwright never downloads a browser here."""
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """The whole demo data set, loaded once for a test module inside a
+    transaction rolled back afterwards, so reference data that migrations
+    loaded (boroughs, the standard SLA) is left as it was for other tests."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo_data", today="2026-11-24", stdout=open(os.devnull, "w"))
+        yield
+        transaction.set_rollback(True)

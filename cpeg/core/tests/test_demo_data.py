@@ -3,7 +3,6 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 
 from cpeg.accounts.access import borough_ids_of
@@ -13,14 +12,9 @@ from cpeg.groups.models import Borough, EngagementGroup
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    # Loaded once for the module inside a transaction that is rolled back,
-    # so the reference data other tests rely on is left as it was.
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo_data", today="2026-11-24", stdout=open("/dev/null", "w"))
-        yield
-        transaction.set_rollback(True)
+@pytest.fixture
+def demo(demo_data):
+    """The demo loaded as of 24 November 2026 (the shared fixture in conftest.py)."""
 
 
 def test_every_borough_has_a_group_with_an_executive_and_partner_contacts(demo):

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 
 from cpeg.core.fiscal import FinancialYear
 from cpeg.funding import selectors
@@ -13,12 +12,9 @@ from cpeg.funding.models import Award, FundingApplication, FundingRound, Payment
 TODAY = "2026-11-24"
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        call_command("load_demo_data", today=TODAY, stdout=open("/dev/null", "w"))
-        yield
-        call_command("flush", interactive=False, verbosity=0)
+@pytest.fixture
+def demo(demo_data):
+    """The demo loaded as of TODAY (the shared fixture in conftest.py)."""
 
 
 @pytest.mark.django_db

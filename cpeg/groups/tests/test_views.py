@@ -150,6 +150,7 @@ def test_dashboard_filters_and_sorts(client):
 
 
 def _bulk_groups(count):
+    borough("camden")  # reloads the boroughs if a transactional test flushed them
     boroughs = list(Borough.objects.all())
     people = Person.objects.bulk_create([Person(full_name=f"Person {i}") for i in range(count)])
     groups = EngagementGroup.objects.bulk_create(
