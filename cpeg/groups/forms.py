@@ -204,6 +204,9 @@ class ExecutiveMemberForm(GovukFormMixin, PersonFieldsMixin, forms.Form):
     role_title = forms.CharField(label="Title of the other role", max_length=100, required=False)
     starts_on = gds_date_field("Term starts")
     ends_on = gds_date_field("Term ends", required=False, help_text="Leave blank if the term has no end date yet")
+    authorised_to_sign = forms.BooleanField(
+        label="Authorised to sign the group's SLA (the chair always is)", required=False
+    )
 
     field_order = [
         "person",
@@ -214,6 +217,7 @@ class ExecutiveMemberForm(GovukFormMixin, PersonFieldsMixin, forms.Form):
         "role_title",
         "starts_on",
         "ends_on",
+        "authorised_to_sign",
     ]
 
     def __init__(self, *args, editing: bool = False, officer: bool = False, **kwargs):

@@ -162,6 +162,11 @@ class ExecutiveMembership(BaseModel):
     )
     starts_on = models.DateField("Term starts")
     ends_on = models.DateField("Term ends", null=True, blank=True)
+    authorised_to_sign = models.BooleanField(
+        "Authorised to sign the SLA for the group",
+        default=False,
+        help_text="The chair may always sign; another executive member only when authorised.",
+    )
 
     class Meta:
         ordering = ["role", "-starts_on"]
@@ -175,6 +180,10 @@ class ExecutiveMembership(BaseModel):
 
     def __str__(self):
         return f"{self.role_label} - {self.person}"
+
+    @property
+    def may_sign_sla(self) -> bool:
+        return self.role == ExecutiveRole.CHAIR or self.authorised_to_sign
 
     @property
     def role_label(self):

@@ -190,7 +190,7 @@ def _person_for(data: dict, actor) -> Person:
     return person
 
 
-EXECUTIVE_FIELDS = ("role", "role_title", "starts_on", "ends_on")
+EXECUTIVE_FIELDS = ("role", "role_title", "starts_on", "ends_on", "authorised_to_sign")
 
 
 @transaction.atomic

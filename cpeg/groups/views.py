@@ -180,6 +180,7 @@ def executive_edit(request, pk, member_pk):
         "role_title": member.role_title,
         "starts_on": member.starts_on,
         "ends_on": member.ends_on,
+        "authorised_to_sign": member.authorised_to_sign,
         "version": member.version,
     }
     form = ExecutiveMemberForm(request.POST or None, initial=initial, editing=True)
