@@ -199,6 +199,9 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+# The site's public address, for links in emails (reminders, notices).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
 # The authority's name as shown in the header and on letters.
 AUTHORITY_NAME = env("AUTHORITY_NAME", default="Police Authority")
 SERVICE_NAME = "CPEG Manager"
