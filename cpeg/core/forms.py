@@ -36,6 +36,14 @@ class GovukFormMixin:
                 "This page is out of date. Reload it and make your changes again."
             )
 
+    def full_clean(self):
+        super().full_clean()
+        # The version travels in a hidden field, which the error summary
+        # does not list: show its error for the whole form instead.
+        if self._errors and "version" in self._errors and "version" in self.fields:
+            errors = self._errors.pop("version")
+            self._errors.setdefault(NON_FIELD_ERRORS, self.error_class(error_class="nonfield")).extend(errors)
+
     # Service error keys that a form shows on a differently named field.
     service_field_map: dict[str, str] = {}
 

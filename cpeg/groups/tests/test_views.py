@@ -256,3 +256,17 @@ def test_group_page_queries_do_not_grow_with_its_history(client, django_assert_m
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert "Member 7" in response.content.decode()
+
+
+def test_an_edit_form_without_its_version_is_refused_with_a_visible_message(client):
+    group = EngagementGroupFactory(borough=borough("camden"))
+    client.force_login(OfficerFactory())
+    data = _form(group, name=group.name, email="x@example.org")
+    del data["version"]
+    response = client.post(reverse("groups:group-edit", kwargs={"pk": group.pk}), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "This page is out of date. Reload it and make your changes again." in html
+    assert "govuk-error-summary__list" in html
+    group.refresh_from_db()
+    assert group.email != "x@example.org"
