@@ -9,6 +9,7 @@ Decimal (never a float).
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 
 from cpeg.core.fiscal import financial_year_choices
 from cpeg.core.forms import GovukFormMixin, gds_date_field
@@ -25,6 +26,21 @@ def _refresh_layout(form) -> None:
     form.helper = FormHelper(form)
     form.helper.form_tag = False
     form.helper.disable_csrf = True
+
+
+class VersionErrorMixin:
+    """Show a missing or bad edit version in the error summary.
+
+    ``version`` is a hidden field, and the error summary lists only visible
+    fields and non-field errors, so its error is moved to the form.
+    """
+
+    def full_clean(self):
+        super().full_clean()
+        if "version" in self._errors:
+            errors = self._errors.pop("version")
+            self._errors.setdefault(NON_FIELD_ERRORS, self.error_class(error_class="nonfield")).extend(errors)
+            self.cleaned_data.pop("version", None)
 
 
 class MoneyField(forms.CharField):
@@ -51,7 +67,7 @@ class MoneyField(forms.CharField):
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-class RoundForm(GovukFormMixin, forms.Form):
+class RoundForm(VersionErrorMixin, GovukFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     financial_year = forms.TypedChoiceField(
         label="Financial year",
@@ -98,7 +114,7 @@ class RoundForm(GovukFormMixin, forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
-class CriterionForm(GovukFormMixin, forms.Form):
+class CriterionForm(VersionErrorMixin, GovukFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     title = forms.CharField(label="Criterion", max_length=200, error_messages={"required": "Enter the criterion"})
     guidance = forms.CharField(
@@ -126,7 +142,7 @@ def _yes_no(value):
     return {"yes": True, "no": False}.get(value)
 
 
-class ApplicationForm(GovukFormMixin, forms.Form):
+class ApplicationForm(VersionErrorMixin, GovukFormMixin, forms.Form):
     """The narrative, work programme and local consultation of a draft."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -226,7 +242,7 @@ class ApplicationForm(GovukFormMixin, forms.Form):
         return data
 
 
-class BudgetLineForm(GovukFormMixin, forms.Form):
+class BudgetLineForm(VersionErrorMixin, GovukFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     category = forms.ChoiceField(
         label="Budget category",
@@ -310,7 +326,7 @@ class OtherSupportForm(GovukFormMixin, forms.Form):
     value_amount = MoneyField(label="Estimated value a year, in pounds", label_for_errors="The value", required=False)
 
 
-class AssessmentForm(GovukFormMixin, forms.Form):
+class AssessmentForm(VersionErrorMixin, GovukFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, criteria=(), **kwargs):
@@ -342,7 +358,7 @@ class AssessmentForm(GovukFormMixin, forms.Form):
         return {c.pk: self.cleaned_data[f"score_{c.pk}"] for c in self.criteria}
 
 
-class ModerationForm(GovukFormMixin, forms.Form):
+class ModerationForm(VersionErrorMixin, GovukFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     moderation_comments = forms.CharField(
         label="Your moderation comments",
@@ -358,7 +374,7 @@ class ModerationForm(GovukFormMixin, forms.Form):
     )
 
 
-class AllocationForm(GovukFormMixin, forms.Form):
+class AllocationForm(VersionErrorMixin, GovukFormMixin, forms.Form):
     """One award box per bid."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -396,7 +412,7 @@ class WhatIfForm(forms.Form):
     unit = forms.ChoiceField(choices=UNIT_CHOICES, required=False)
 
 
-class PaymentScheduleForm(GovukFormMixin, forms.Form):
+class PaymentScheduleForm(VersionErrorMixin, GovukFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     SLOTS = 6
 
@@ -433,7 +449,7 @@ class MarkPaidForm(GovukFormMixin, forms.Form):
     paid_on = gds_date_field("Date paid")
 
 
-class SpendReportForm(GovukFormMixin, forms.Form):
+class SpendReportForm(VersionErrorMixin, GovukFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -457,20 +473,38 @@ class SpendReportForm(GovukFormMixin, forms.Form):
         return {v: self.cleaned_data.get(f"spend_{v}") for v in BudgetCategory.values}
 
 
-class ReconciliationForm(GovukFormMixin, forms.Form):
+class ReconciliationForm(VersionErrorMixin, GovukFormMixin, forms.Form):
+    """The officer confirms the worked-out reconciliation, or adjusts the
+    sum to be returned with a reason."""
+
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    total_spent_amount = MoneyField(
-        label="Total spent in the year, in pounds",
-        label_for_errors="The total spent",
-        error_messages={"required": "Enter the total spent"},
-    )
     return_amount = MoneyField(
         label="Sum to be returned to the authority, in pounds",
         label_for_errors="The sum to be returned",
-        error_messages={"required": "Enter the sum to be returned (0 if none)"},
+        required=False,
+        help_text="Worked out as paid minus spent (never below 0). Change it only if there is a reason to",
+    )
+    adjustment_reason = forms.CharField(
+        label="Reason for changing the sum to be returned",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed only if you change the sum worked out",
     )
     reconciliation_notes = forms.CharField(
         label="Notes", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReopenForm(VersionErrorMixin, GovukFormMixin, forms.Form):
+    """The reason an officer reopens a frozen record (spend or reconciliation)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(
+        label="Why does it need to be reopened?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why you are reopening it"},
     )
 
 

@@ -35,6 +35,7 @@ COLUMNS = ["Financial year", "Borough code", "Line type", "Category", "Descripti
 REQUIRED_COLUMNS = ["Financial year", "Borough code", "Line type", "Amount"]
 DEFAULT_CAP = Decimal("50000.00")
 MAX_ROWS = 5000
+MAX_NOTE_LENGTH = BudgetLine._meta.get_field("note").max_length
 
 
 @dataclass(frozen=True)
@@ -157,9 +158,15 @@ class CheckedImport:
     awards: dict  # group -> Decimal
 
 
-def check_rows(rows: list[dict]) -> CheckedImport:
-    """Check every row; raise HistoryImportError listing every problem."""
+def check_rows(rows: list[dict], *, today=None) -> CheckedImport:
+    """Check every row; raise HistoryImportError listing every problem.
+
+    Only past years may be imported: a row for the current financial year
+    (or a later one) is refused, since that year's round runs in CPEG
+    Manager itself.
+    """
     issues: list[ImportIssue] = []
+    current = FinancialYear.current(today)
     if not rows:
         raise HistoryImportError([ImportIssue(2, "File", "The file has no rows under the header")])
     groups = _groups_by_code()
@@ -175,6 +182,15 @@ def check_rows(rows: list[dict]) -> CheckedImport:
             years.add(year)
         except ValueError:
             issues.append(ImportIssue(n, "Financial year", "Enter a financial year, like 2008/09"))
+        else:
+            if year.start_year >= current.start_year:
+                issues.append(
+                    ImportIssue(
+                        n,
+                        "Financial year",
+                        f"{year.label} is not a past year; import only years before {current.label}",
+                    )
+                )
         code = row.get("Borough code", "").upper()
         group = groups.get(code)
         if not code:
@@ -206,14 +222,16 @@ def check_rows(rows: list[dict]) -> CheckedImport:
                 issues.append(ImportIssue(n, "Description", "Enter a description of the budget line"))
             elif len(description) > 200:
                 issues.append(ImportIssue(n, "Description", "The description must be 200 characters or fewer"))
+            note = row.get("Note", "")
+            if len(note) > MAX_NOTE_LENGTH:
+                issues.append(
+                    ImportIssue(
+                        n, "Note", f"The note must be {MAX_NOTE_LENGTH:,} characters or fewer; it has {len(note):,}"
+                    )
+                )
             if group and category and amount is not None and description:
                 budgets[group].append(
-                    {
-                        "category": category,
-                        "description": description[:200],
-                        "amount": amount,
-                        "note": row.get("Note", "")[:1000],
-                    }
+                    {"category": category, "description": description, "amount": amount, "note": note}
                 )
         elif line_type == "award":
             if row.get("Category", "").strip():
@@ -270,10 +288,10 @@ def check_rows(rows: list[dict]) -> CheckedImport:
 
 
 @transaction.atomic
-def history_import(*, actor, rows: list[dict]) -> FundingRound:
+def history_import(*, actor, rows: list[dict], today=None) -> FundingRound:
     """Import a past year's budgets and awards as a decided round; all or nothing."""
     require_perm(actor, "funding.import_history")
-    checked = check_rows(rows)
+    checked = check_rows(rows, today=today)
     year = checked.year
     total = sum(checked.awards.values(), Decimal("0.00"))
     day = year.starts_on

@@ -314,7 +314,15 @@ class CriterionScore(models.Model):
 
 class Award(BaseModel):
     """The amount a group was awarded in a round, and the end-of-year
-    reconciliation (any sum to be returned)."""
+    reconciliation (any sum to be returned).
+
+    The reconciliation is worked out, never typed: total spent is the sum of
+    the spend reports' lines, paid is the sum of the paid instalments, and
+    the sum to be returned is paid minus spent (never below 0). An officer
+    may adjust the sum to be returned only with a reason. Once reconciled
+    the award's spend is frozen, and it is reconciled again only after an
+    officer reopens the reconciliation (audited, with a reason).
+    """
 
     application = models.OneToOneField(FundingApplication, on_delete=models.PROTECT, related_name="award")
     funding_round = models.ForeignKey(FundingRound, on_delete=models.PROTECT, related_name="awards")
@@ -325,8 +333,17 @@ class Award(BaseModel):
     reconciled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    total_spent_amount = money_field("Total spent in the year", null=True, blank=True)
+    total_spent_amount = money_field(
+        "Total spent in the year", null=True, blank=True, help_text="The sum of the spend reports' lines."
+    )
+    paid_amount = money_field(
+        "Paid when reconciled", null=True, blank=True, help_text="The sum of the paid instalments."
+    )
+    calculated_return_amount = money_field(
+        "Sum to be returned as worked out", null=True, blank=True, help_text="Paid minus spent, never below 0."
+    )
     return_amount = money_field("Sum to be returned", null=True, blank=True)
+    adjustment_reason = models.TextField("Reason for adjusting the sum to be returned", max_length=2000, blank=True)
     reconciliation_notes = models.TextField(max_length=2000, blank=True)
 
     class Meta:
@@ -372,7 +389,14 @@ class Payment(BaseModel):
 
 class SpendReport(BaseModel):
     """A group's actual spend by budget category, to the end of a quarter,
-    reported with its quarterly return. States: draft -> submitted."""
+    reported with its quarterly return.
+
+    States: draft -> submitted. A submitted report is frozen, and so is any
+    report once that quarter's monitoring return is submitted or accepted,
+    or the award is reconciled. An officer may reopen a report (back to
+    draft, ``reopened_at`` set); the group may then change and submit it
+    again, even though the quarter's return has gone in.
+    """
 
     award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="spend_reports")
     group = models.ForeignKey("groups.EngagementGroup", on_delete=models.PROTECT, related_name="spend_reports")
@@ -384,6 +408,11 @@ class SpendReport(BaseModel):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reopen_reason = models.TextField("Reason for reopening", max_length=2000, blank=True)
 
     class Meta:
         ordering = ["award", "quarter"]

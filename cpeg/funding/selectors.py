@@ -23,6 +23,7 @@ from cpeg.funding.choices import (
     ApplicationStatus,
     BudgetCategory,
     PaymentStatus,
+    SpendReportStatus,
 )
 from cpeg.funding.models import (
     Assessment,
@@ -83,6 +84,20 @@ def application_get_for(*, user, pk: int, perm: str = "funding.view_fundingappli
     """One application the user may act on with ``perm``; 404 otherwise."""
     queryset = FundingApplication.objects.select_related("funding_round", "group__borough")
     return get_for_user_or_404(user, queryset, perm, pk=pk)
+
+
+# Before a round is decided a group sees its submitted application as
+# "Submitted", whatever stage assessment has reached.
+INTERNAL_STATUSES = frozenset({ApplicationStatus.ASSESSED, ApplicationStatus.MODERATED})
+
+
+def status_shown(user, application: FundingApplication) -> tuple[str, str]:
+    """(status, label) of an application as ``user`` may see it: officers the
+    real stage; anyone else "Submitted" until the round is decided."""
+    status = application.status
+    if status in INTERNAL_STATUSES and not is_officer(user) and not application.funding_round.is_decided:
+        status = ApplicationStatus.SUBMITTED
+    return status, ApplicationStatus(status).label
 
 
 def can_see_scores(user, application: FundingApplication) -> bool:
@@ -218,6 +233,14 @@ class Delivery:
         return sum(1 for o in self.outputs if o.target is not None)
 
 
+def expected_returns(group, year: FinancialYear) -> int:
+    """The quarterly returns a group owed for ``year``: one for each quarter
+    that ended on or after the day it was set up (as the monitoring app
+    opens them), so a group set up mid-year owes fewer than four."""
+    established = group.established_on
+    return sum(1 for q in year.quarters if established is None or established <= q.ends_on)
+
+
 def _monitoring_delivery(delivery: Delivery, group, year: FinancialYear) -> None:
     """Returns submitted on time and support asked for, from the group's
     quarterly returns for the year (two queries)."""
@@ -227,7 +250,7 @@ def _monitoring_delivery(delivery: Delivery, group, year: FinancialYear) -> None
         QuarterlyReturn.objects.filter(group=group, financial_year=year.start_year, archived_at__isnull=True)
     )
     delivery.monitoring_available = True
-    delivery.returns_expected = 4
+    delivery.returns_expected = expected_returns(group, year)
     delivery.returns_on_time = sum(1 for r in returns if r.first_submitted_at is not None and not r.was_late)
     delivery.support_needed = [
         f"Q{quarter}, {output}: {text}"
@@ -382,10 +405,16 @@ def award_budget_by_category(award: Award) -> dict[str, Decimal]:
 
 
 def _scale_budget(rows: dict, award_amount: Decimal) -> dict[str, Decimal]:
+    """Scale category totals to the award in whole pence; the pence left
+    over go to the largest remainders, so the categories always add up to
+    exactly the award (``whatif.share_in_proportion``)."""
+    from cpeg.funding.whatif import _to_pence, _to_pounds, share_in_proportion
+
     requested = sum(rows.values(), ZERO)
     if requested == 0 or requested == award_amount:
         return {k: round_money(v) for k, v in rows.items()}
-    return {k: round_money(v * award_amount / requested) for k, v in rows.items()}
+    shares = share_in_proportion({k: _to_pence(v) for k, v in rows.items()}, _to_pence(award_amount))
+    return {k: _to_pounds(v) for k, v in shares.items()}
 
 
 @dataclass
@@ -581,6 +610,49 @@ def payments_total(award: Award) -> tuple[Decimal, Decimal]:
     return paid, sum((p.amount for p in payments), ZERO) - paid
 
 
+@dataclass
+class ReconciliationFigures:
+    """The end-of-year reconciliation as worked out from the records."""
+
+    paid: Decimal
+    spent: Decimal
+    spent_by_quarter: dict  # quarter number -> Decimal (reported quarters only)
+    draft_quarters: list[int]
+
+    @property
+    def calculated_return(self) -> Decimal:
+        return max(ZERO, self.paid - self.spent)
+
+    @property
+    def unreported_quarters(self) -> list[int]:
+        return [n for n in (1, 2, 3, 4) if n not in self.spent_by_quarter]
+
+
+def reconciliation_figures(*, award: Award) -> ReconciliationFigures:
+    """Paid (the paid instalments), spent (every spend report's lines, by
+    quarter) and any draft spend reports, for an award. Three queries."""
+    # SQLite sums decimals as floating point: round back to pence.
+    paid = round_money(award.payments.filter(status=PaymentStatus.PAID).aggregate(total=Sum("amount"))["total"] or 0)
+    spent_by_quarter = {
+        quarter: round_money(total or 0)
+        for quarter, total in SpendReport.objects.filter(award=award)
+        .values_list("quarter")
+        .annotate(total=Sum("lines__amount"))
+        .order_by("quarter")
+    }
+    drafts = list(
+        SpendReport.objects.filter(award=award, status=SpendReportStatus.DRAFT)
+        .order_by("quarter")
+        .values_list("quarter", flat=True)
+    )
+    return ReconciliationFigures(
+        paid=paid,
+        spent=sum(spent_by_quarter.values(), ZERO),
+        spent_by_quarter=spent_by_quarter,
+        draft_quarters=drafts,
+    )
+
+
 def payment_get_for(*, user, pk: int) -> Payment:
     return get_for_user_or_404(user, Payment.objects.select_related("award__group"), "funding.manage_payments", pk=pk)
 
@@ -631,6 +703,7 @@ class CostSummary:
 
     label: str
     groups: list[GroupCost]
+    model: str = ""  # the staffing model's value; "" for all groups
 
     @property
     def count(self) -> int:
@@ -776,7 +849,7 @@ def cost_analysis(*, year: FinancialYear) -> CostAnalysis:
     for value, label in StaffingModel.choices:
         members = [g for g in groups if g.group.staffing_model == value]
         if members:
-            by_model.append(CostSummary(label=label, groups=members))
+            by_model.append(CostSummary(label=label, groups=members, model=value))
     return CostAnalysis(year=year, overall=CostSummary(label="All groups", groups=groups), by_model=by_model)
 
 
@@ -791,6 +864,72 @@ def budget_lines_for(*, group: EngagementGroup, year: FinancialYear, categories=
 
 
 STAFF_CATEGORY_VALUES = sorted(c.value for c in STAFF_CATEGORIES)
+
+
+def cost_groups_visible(*, user, analysis: CostAnalysis) -> list[GroupCost]:
+    """The per-group rows ``user`` may see: officers every group, a link
+    member only the groups in their boroughs (the London-wide figures stay
+    visible to them)."""
+    if is_officer(user):
+        return list(analysis.groups)
+    return [g for g in analysis.groups if user.has_perm("funding.view_fundingapplication", g.group)]
+
+
+@dataclass
+class CostLinesAcross:
+    """The budget lines behind a cost-analysis figure for every group (that
+    the user may see) in a year, optionally one staffing model and some
+    categories, with each group's figures."""
+
+    year: FinancialYear
+    categories: list[str]
+    model: str
+    groups: list[GroupCost]
+    lines: list[BudgetLine]
+    hidden_groups: int
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), ZERO)
+
+    @property
+    def category_labels(self) -> list[str]:
+        return [BudgetCategory(c).label for c in self.categories]
+
+    @property
+    def model_label(self) -> str:
+        return StaffingModel(self.model).label if self.model else ""
+
+
+def cost_lines_across_groups(*, user, year: FinancialYear, categories=(), model: str = "") -> CostLinesAcross:
+    """The awarded budget lines of a year across groups, scoped to the user,
+    filtered by category and staffing model. Four queries."""
+    categories = [c for c in categories if c in BudgetCategory.values]
+    model = model if model in StaffingModel.values else ""
+    analysis = cost_analysis(year=year)
+    in_model = [g for g in analysis.groups if not model or g.group.staffing_model == model]
+    visible = [
+        g for g in cost_groups_visible(user=user, analysis=analysis) if not model or g.group.staffing_model == model
+    ]
+    queryset = BudgetLine.objects.filter(application__award__funding_round__financial_year=year.start_year)
+    queryset = scope_group_records(user, queryset, group_field="application__group")
+    if categories:
+        queryset = queryset.filter(category__in=categories)
+    if model:
+        queryset = queryset.filter(application__group__staffing_model=model)
+    lines = list(
+        queryset.select_related("application__group__borough").order_by(
+            "application__group__borough__name", "category", "pk"
+        )
+    )
+    return CostLinesAcross(
+        year=year,
+        categories=categories,
+        model=model,
+        groups=visible,
+        lines=lines,
+        hidden_groups=len(in_model) - len(visible),
+    )
 
 
 def scope_awards(user, queryset: QuerySet) -> QuerySet:

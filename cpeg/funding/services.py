@@ -26,10 +26,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cpeg.accounts.access import is_manager, require_perm
+from cpeg.accounts.access import require_perm
 from cpeg.core.audit import audit_record
 from cpeg.core.concurrency import lock_and_check_version, save_new_version
-from cpeg.core.errors import InvalidTransition
+from cpeg.core.errors import EditConflict, InvalidTransition
 from cpeg.core.fiscal import FinancialYear, Quarter, add_working_days
 from cpeg.funding.choices import (
     BID_STATUSES,
@@ -655,16 +655,16 @@ def application_moderate(
 ) -> Assessment:
     """Moderate an assessment: agree the recommendation or change it.
 
-    The moderator must be a different officer from the assessor, unless a
-    manager moderates.
+    The moderator must always be someone other than the assessor, whatever
+    their role: a manager who assessed an application cannot moderate it.
     """
     require_perm(actor, "funding.moderate_fundingapplication", application)
     current = lock_and_check_version(FundingApplication, application.pk, loaded_version)
     _ensure_status(current, {ApplicationStatus.ASSESSED, ApplicationStatus.MODERATED}, "moderate")
     _ensure_open(current.funding_round)
     assessment = Assessment.objects.select_for_update().get(application=current)
-    if assessment.assessor_id == actor.pk and not is_manager(actor):
-        raise PermissionDenied("A second officer must moderate: you assessed this application.")
+    if assessment.assessor_id == actor.pk:
+        raise PermissionDenied("Someone other than the assessor must moderate: you assessed this application.")
     if not (comments or "").strip():
         raise ValidationError({"moderation_comments": "Enter your moderation comments"})
     amount = assessment.recommended_amount
@@ -930,19 +930,51 @@ def payment_mark_paid(*, payment: Payment, actor, paid_on=None) -> Payment:
     return current
 
 
-@transaction.atomic
-def spend_report_save(
-    *, award: Award, quarter: int, actor, amounts: dict, notes: str = "", submit: bool = False, loaded_version=None
-) -> SpendReport:
-    """Save (and optionally submit) a group's spend by category for a quarter."""
-    require_perm(actor, "funding.change_fundingapplication", award)
-    if quarter not in (1, 2, 3, 4):
-        raise ValidationError("A quarter is numbered 1 to 4")
-    if award.reconciled_at is not None:
-        raise InvalidTransition("This award has been reconciled; its spend can no longer change")
+# Quarterly returns in these states freeze the quarter's spend.
+LOCKING_RETURN_STATUSES = frozenset({"submitted", "accepted"})
+
+
+def _quarterly_return_status(group_id: int, financial_year: int, quarter: int) -> str | None:
+    from cpeg.monitoring.models import QuarterlyReturn
+
+    return (
+        QuarterlyReturn.objects.filter(
+            group_id=group_id, financial_year=financial_year, quarter=quarter, archived_at__isnull=True
+        )
+        .values_list("status", flat=True)
+        .first()
+    )
+
+
+def spend_lock_reason(*, award: Award, quarter: int, report: SpendReport | None) -> str | None:
+    """Why the group can no longer change a quarter's spend, or None if it can.
+
+    Frozen once the award is reconciled, once the spend report is submitted,
+    or once the quarter's monitoring return is submitted or accepted; an
+    officer's reopening (a draft report with ``reopened_at``) lifts the last
+    two until the group submits again.
+    """
     q = Quarter(award.funding_round.financial_year, quarter)
-    if q.starts_on > _today():
-        raise ValidationError(f"You cannot report spend for {q.label} before the quarter starts")
+    if award.reconciled_at is not None:
+        return f"The award for {award.funding_round.year.label} has been reconciled, so its spend can no longer change"
+    if report is not None and report.status == SpendReportStatus.SUBMITTED:
+        when = f" on {timezone.localtime(report.submitted_at):%-d %B %Y}" if report.submitted_at else ""
+        return (
+            f"The spend for {q.label} was submitted{when}, so it can no longer change. "
+            "Ask the authority to reopen it if it needs correcting"
+        )
+    if report is not None and report.reopened_at is not None:
+        return None
+    status = _quarterly_return_status(award.group_id, award.funding_round.financial_year, quarter)
+    if status in LOCKING_RETURN_STATUSES:
+        return (
+            f"The quarterly return for {q.label} has been {status}, so the spend for the quarter can no longer "
+            "change. Ask the authority to reopen the spend report if it needs correcting"
+        )
+    return None
+
+
+def _spend_values(amounts: dict) -> dict:
     errors, values = {}, {}
     for category in BudgetCategory.values:
         try:
@@ -950,7 +982,7 @@ def spend_report_save(
                 _money(
                     amounts.get(category),
                     field=f"spend_{category}",
-                    label=BudgetCategory(category).label,
+                    label=f"Spend on {BudgetCategory(category).label.lower()}",
                     required=False,
                 )
                 or ZERO
@@ -959,27 +991,10 @@ def spend_report_save(
             errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
-    report = SpendReport.objects.select_for_update().filter(award=award, quarter=quarter).first()
-    if report is None:
-        report = SpendReport(
-            award=award,
-            group=award.group,
-            financial_year=award.funding_round.financial_year,
-            quarter=quarter,
-            created_by=actor,
-            updated_by=actor,
-        )
-        report.full_clean()
-        report.save()
-    elif loaded_version is not None and int(loaded_version) != report.version:
-        from cpeg.core.errors import EditConflict
+    return values
 
-        raise EditConflict()
-    report.notes = (notes or "").strip()
-    if submit:
-        report.status = SpendReportStatus.SUBMITTED
-        report.submitted_at, report.submitted_by = timezone.now(), actor
-    save_new_version(report, actor=actor)
+
+def _write_spend_lines(report: SpendReport, values: dict) -> None:
     existing = {line.category: line for line in report.lines.all()}
     for category, amount in values.items():
         line = existing.get(category)
@@ -988,12 +1003,73 @@ def spend_report_save(
         elif line.amount != amount:
             line.amount = amount
             line.save()
+
+
+def _lock_award(award: Award) -> Award:
+    return Award.objects.select_for_update().select_related("funding_round", "group").get(pk=award.pk)
+
+
+@transaction.atomic
+def spend_report_save(
+    *,
+    award: Award,
+    quarter: int,
+    actor,
+    amounts: dict,
+    notes: str = "",
+    submit: bool = False,
+    loaded_version=None,
+    today=None,
+) -> SpendReport:
+    """Save (and optionally submit) a group's spend by category for a quarter.
+
+    ``loaded_version`` is the version of the report the form was built from,
+    0 when there was none yet; once a report exists a missing or old version
+    is an edit conflict. Refused once the quarter is frozen
+    (``spend_lock_reason``).
+    """
+    require_perm(actor, "funding.change_fundingapplication", award)
+    if quarter not in (1, 2, 3, 4):
+        raise ValidationError("A quarter is numbered 1 to 4")
+    # The award row is the lock every write to its spend and reconciliation
+    # takes, so a save cannot slip in beside a reconciliation or a reopening.
+    current = _lock_award(award)
+    q = Quarter(current.funding_round.financial_year, quarter)
+    if q.starts_on > _today(today):
+        raise ValidationError(f"You cannot report spend for {q.label} before the quarter starts")
+    report = SpendReport.objects.select_for_update().filter(award=current, quarter=quarter).first()
+    reason = spend_lock_reason(award=current, quarter=quarter, report=report)
+    if reason:
+        raise InvalidTransition(reason)
+    if report is None:
+        if loaded_version not in (None, "") and int(loaded_version) != 0:
+            raise EditConflict()
+    elif loaded_version in (None, "") or int(loaded_version) != report.version:
+        raise EditConflict()
+    values = _spend_values(amounts)
+    if report is None:
+        report = SpendReport(
+            award=current,
+            group=current.group,
+            financial_year=current.funding_round.financial_year,
+            quarter=quarter,
+            created_by=actor,
+            updated_by=actor,
+        )
+        report.full_clean()
+        report.save()
+    report.notes = (notes or "").strip()
+    if submit:
+        report.status = SpendReportStatus.SUBMITTED
+        report.submitted_at, report.submitted_by = timezone.now(), actor
+    save_new_version(report, actor=actor)
+    _write_spend_lines(report, values)
     total = sum(values.values(), ZERO)
     audit_record(
         actor=actor,
         event_type="FUNDING_SPEND_SUBMITTED" if submit else "FUNDING_SPEND_SAVED",
         target=report,
-        group=award.group,
+        group=current.group,
         summary=f"{'Submitted' if submit else 'Saved'} spend for {q.label}: {format_money(total)}",
         payload={k: str(v) for k, v in values.items()},
     )
@@ -1001,26 +1077,199 @@ def spend_report_save(
 
 
 @transaction.atomic
-def award_reconcile(*, award: Award, actor, total_spent, return_amount, notes: str = "", loaded_version=None) -> Award:
-    """Record the end-of-year reconciliation: what was spent and any sum to return."""
+def spend_report_reopen(*, award: Award, quarter: int, actor, reason: str) -> SpendReport:
+    """Let the group change a quarter's frozen spend again (an officer, with a reason).
+
+    The report goes back to draft; if the group never reported the quarter,
+    an empty draft is opened for it.
+    """
+    require_perm(actor, "funding.manage_payments", award)
+    if quarter not in (1, 2, 3, 4):
+        raise ValidationError("A quarter is numbered 1 to 4")
+    current = _lock_award(award)
+    q = Quarter(current.funding_round.financial_year, quarter)
+    if current.reconciled_at is not None:
+        raise InvalidTransition(
+            f"The award for {current.funding_round.year.label} has been reconciled. "
+            "Reopen the reconciliation before reopening its spend"
+        )
+    report = SpendReport.objects.select_for_update().filter(award=current, quarter=quarter).first()
+    if spend_lock_reason(award=current, quarter=quarter, report=report) is None:
+        raise InvalidTransition(f"The spend for {q.label} is not frozen: the group can still change it")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why you are reopening the spend report"})
+    if report is None:
+        report = SpendReport(
+            award=current,
+            group=current.group,
+            financial_year=current.funding_round.financial_year,
+            quarter=quarter,
+            created_by=actor,
+            updated_by=actor,
+        )
+    report.status = SpendReportStatus.DRAFT
+    report.reopened_at, report.reopened_by, report.reopen_reason = timezone.now(), actor, reason
+    save_new_version(report, actor=actor)
+    audit_record(
+        actor=actor,
+        event_type="FUNDING_SPEND_REOPENED",
+        target=report,
+        group=current.group,
+        summary=f"Reopened the spend for {q.label}: {reason}",
+        payload={"reason": reason},
+    )
+    return report
+
+
+@transaction.atomic
+def spend_report_import(*, award: Award, quarter: int, actor, amounts: dict, notes: str = "") -> SpendReport:
+    """Record a quarter's spend from the authority's records (a manager).
+
+    Only for a quarter with no spend report yet and an award not yet
+    reconciled: it fills a gap, it never rewrites what a group reported.
+    Used for past years and by the demo data.
+    """
+    require_perm(actor, "funding.import_history")
+    if quarter not in (1, 2, 3, 4):
+        raise ValidationError("A quarter is numbered 1 to 4")
+    current = _lock_award(award)
+    q = Quarter(current.funding_round.financial_year, quarter)
+    if current.reconciled_at is not None:
+        raise InvalidTransition(f"The award for {current.funding_round.year.label} has been reconciled")
+    if SpendReport.objects.filter(award=current, quarter=quarter).exists():
+        raise InvalidTransition(f"The spend for {q.label} has already been reported")
+    values = _spend_values(amounts)
+    report = SpendReport(
+        award=current,
+        group=current.group,
+        financial_year=current.funding_round.financial_year,
+        quarter=quarter,
+        status=SpendReportStatus.SUBMITTED,
+        notes=(notes or "").strip(),
+        submitted_at=timezone.now(),
+        submitted_by=actor,
+        created_by=actor,
+        updated_by=actor,
+    )
+    report.full_clean()
+    report.save()
+    _write_spend_lines(report, values)
+    audit_record(
+        actor=actor,
+        event_type="FUNDING_SPEND_IMPORTED",
+        target=report,
+        group=current.group,
+        summary=f"Recorded spend for {q.label} from the authority's records: "
+        f"{format_money(sum(values.values(), ZERO))}",
+        payload={k: str(v) for k, v in values.items()},
+    )
+    return report
+
+
+@transaction.atomic
+def award_reconcile(
+    *, award: Award, actor, adjusted_return=None, adjustment_reason: str = "", notes: str = "", loaded_version=None
+) -> Award:
+    """Reconcile the year: spent and paid worked out, the sum to return is
+    paid minus spent (never below 0), unless an officer adjusts it with a
+    reason. Refused for an award already reconciled (reopen it first)."""
+    from cpeg.funding.selectors import reconciliation_figures
+
     require_perm(actor, "funding.manage_payments", award)
     current = lock_and_check_version(Award, award.pk, loaded_version)
-    spent = _money(total_spent, field="total_spent_amount", label="The total spent")
-    to_return = _money(return_amount, field="return_amount", label="The sum to be returned")
-    paid = sum((p.amount for p in current.payments.filter(status=PaymentStatus.PAID)), ZERO)
-    if to_return > paid:
-        raise ValidationError(
-            {"return_amount": f"The sum to be returned cannot be more than has been paid ({format_money(paid)})"}
+    if current.reconciled_at is not None:
+        raise InvalidTransition(
+            f"This award was reconciled on {timezone.localtime(current.reconciled_at):%-d %B %Y}. "
+            "Reopen the reconciliation if it needs to be done again"
         )
-    current.total_spent_amount, current.return_amount = spent, to_return
+    figures = reconciliation_figures(award=current)
+    if figures.draft_quarters:
+        raise ValidationError(
+            "The spend for "
+            + ", ".join(f"Q{n}" for n in figures.draft_quarters)
+            + " is a draft. The group must submit it before the year is reconciled"
+        )
+    final = figures.calculated_return
+    reason = (adjustment_reason or "").strip()
+    if adjusted_return not in (None, ""):
+        adjusted = _money(adjusted_return, field="return_amount", label="The adjusted sum to be returned")
+        if adjusted != figures.calculated_return:
+            if adjusted > figures.paid:
+                raise ValidationError(
+                    {
+                        "return_amount": "The sum to be returned cannot be more than has been paid "
+                        f"({format_money(figures.paid)})"
+                    }
+                )
+            if not reason:
+                raise ValidationError(
+                    {
+                        "adjustment_reason": "Enter the reason for changing the sum to be returned from "
+                        f"{format_money(figures.calculated_return)}"
+                    }
+                )
+            final = adjusted
+    current.total_spent_amount = figures.spent
+    current.paid_amount = figures.paid
+    current.calculated_return_amount = figures.calculated_return
+    current.return_amount = final
+    current.adjustment_reason = reason if final != figures.calculated_return else ""
     current.reconciliation_notes = (notes or "").strip()
     current.reconciled_at, current.reconciled_by = timezone.now(), actor
     save_new_version(current, actor=actor)
+    summary = (
+        f"Reconciled: paid {format_money(figures.paid)}, spent {format_money(figures.spent)}, "
+        f"{format_money(final)} to be returned"
+    )
+    if final != figures.calculated_return:
+        summary += f" (adjusted from {format_money(figures.calculated_return)}: {reason})"
     audit_record(
         actor=actor,
         event_type="FUNDING_AWARD_RECONCILED",
         target=current,
         group=current.group,
-        summary=f"Reconciled: spent {format_money(spent)}, {format_money(to_return)} to be returned",
+        summary=summary,
+        payload={
+            "paid": str(figures.paid),
+            "spent": str(figures.spent),
+            "calculated_return": str(figures.calculated_return),
+            "return": str(final),
+            "adjustment_reason": current.adjustment_reason,
+        },
+    )
+    return current
+
+
+@transaction.atomic
+def award_reconciliation_reopen(*, award: Award, actor, reason: str, loaded_version=None) -> Award:
+    """Undo a reconciliation so the year can be reconciled again (an officer, with a reason)."""
+    require_perm(actor, "funding.manage_payments", award)
+    current = lock_and_check_version(Award, award.pk, loaded_version)
+    if current.reconciled_at is None:
+        raise InvalidTransition("This award has not been reconciled, so there is nothing to reopen")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why you are reopening the reconciliation"})
+    previous = {
+        "paid": str(current.paid_amount),
+        "spent": str(current.total_spent_amount),
+        "return": str(current.return_amount),
+        "reconciled_at": current.reconciled_at.isoformat(),
+        "reconciled_by": current.reconciled_by_id,
+    }
+    current.reconciled_at = current.reconciled_by = None
+    current.total_spent_amount = current.paid_amount = None
+    current.calculated_return_amount = current.return_amount = None
+    current.adjustment_reason = ""
+    save_new_version(current, actor=actor)
+    audit_record(
+        actor=actor,
+        event_type="FUNDING_RECONCILIATION_REOPENED",
+        target=current,
+        group=current.group,
+        summary=f"Reopened the reconciliation (was {format_money(Decimal(previous['return']))} to be returned): "
+        f"{reason}",
+        payload={"reason": reason, "previous": previous},
     )
     return current

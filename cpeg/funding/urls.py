@@ -19,6 +19,11 @@ urlpatterns = [
     path("groups/<int:pk>/", views.group_applications, name="group-applications"),
     path("groups/<int:pk>/rounds/<int:round_pk>/apply/", views.application_start, name="application-start"),
     path("groups/<int:pk>/spend/<int:year>/<int:quarter>/", views.spend_report, name="spend-report"),
+    path(
+        "groups/<int:pk>/spend/<int:year>/<int:quarter>/reopen/",
+        views.spend_report_reopen,
+        name="spend-report-reopen",
+    ),
     path("applications/<int:pk>/", views.application_detail, name="application-detail"),
     path("applications/<int:pk>/edit/", views.application_edit, name="application-edit"),
     path("applications/<int:pk>/budget/add/", views.budget_line_add, name="budget-line-add"),
@@ -38,9 +43,15 @@ urlpatterns = [
     path("awards/<int:pk>/letter.pdf", views.award_letter, name="award-letter"),
     path("awards/<int:pk>/schedule/", views.payment_schedule, name="payment-schedule"),
     path("awards/<int:pk>/reconcile/", views.award_reconcile, name="award-reconcile"),
+    path(
+        "awards/<int:pk>/reconcile/reopen/",
+        views.award_reconciliation_reopen,
+        name="award-reconciliation-reopen",
+    ),
     path("payments/<int:pk>/paid/", views.payment_paid, name="payment-paid"),
     path("cost-analysis/", views.cost_analysis, name="cost-analysis"),
     path("cost-analysis/<int:year>/groups/<int:pk>/", views.cost_lines, name="cost-lines"),
+    path("cost-analysis/<int:year>/lines/", views.cost_lines_all, name="cost-lines-all"),
     path("import/", views.history_import, name="history-import"),
     path("import/template.csv", views.import_template, name="import-template"),
 ]

@@ -39,6 +39,7 @@ from cpeg.funding.forms import (
     OtherSupportForm,
     PaymentScheduleForm,
     ReconciliationForm,
+    ReopenForm,
     RoundForm,
     SpendReportForm,
     WhatIfForm,
@@ -198,6 +199,8 @@ def group_applications(request, pk):
     group = group_get_for(user=request.user, pk=pk)
     require_perm(request.user, "funding.view_fundinground")
     page = selectors.group_funding_page(group=group)
+    for application in page.applications:
+        application.shown_status, application.shown_status_label = selectors.status_shown(request.user, application)
     return render(
         request,
         "funding/group_applications.html",
@@ -232,6 +235,8 @@ def application_detail(request, pk):
     page = selectors.application_page(application=application, show_scores=show_scores)
     editable = application.status in EDITABLE_APPLICATION_STATUSES and application.funding_round.status == "open"
     can_change = editable and user.has_perm("funding.change_fundingapplication", application)
+    shown_status, shown_status_label = selectors.status_shown(user, application)
+    assessed_by_user = page.assessment is not None and page.assessment.assessor_id == user.pk
     return render(
         request,
         "funding/application_detail.html",
@@ -240,6 +245,8 @@ def application_detail(request, pk):
             "group": application.group,
             "page": page,
             "show_scores": show_scores,
+            "shown_status": shown_status,
+            "shown_status_label": shown_status_label,
             "can_change": can_change,
             "problems": services.application_problems(application) if can_change else {},
             "deadline": services.submission_deadline(application),
@@ -248,7 +255,8 @@ def application_detail(request, pk):
             and application.funding_round.status == "open",
             "can_moderate": user.has_perm("funding.moderate_fundingapplication", application)
             and application.status in (ApplicationStatus.ASSESSED, ApplicationStatus.MODERATED)
-            and application.funding_round.status == "open",
+            and application.funding_round.status == "open"
+            and not assessed_by_user,
             "can_reopen": user.has_perm("funding.manage_fundinground")
             and application.funding_round.status == "open"
             and application.status
@@ -512,8 +520,8 @@ def application_moderate(request, pk):
         messages.error(request, "Only an assessed application can be moderated")
         return redirect(url)
     page = selectors.application_page(application=application, show_scores=True)
-    if page.assessment.assessor_id == request.user.pk and not request.user.has_perm("funding.manage_fundinground"):
-        messages.error(request, "A second officer must moderate: you assessed this application.")
+    if page.assessment.assessor_id == request.user.pk:
+        messages.error(request, "Someone other than the assessor must moderate: you assessed this application.")
         return redirect(url)
     form = ModerationForm(
         request.POST or None,
@@ -564,6 +572,7 @@ def _what_if(request, page):
         cap=funding_round.cap_amount,
         unit=Decimal(unit) if unit else None,
         requests={r.application.pk: r.requested for r in page.rows},
+        floor=funding_round.floor_amount,
     )
     for row in page.rows:
         row.what_if = amounts.get(row.application.pk)
@@ -697,7 +706,9 @@ def award_letter(request, pk):
             "categories": dict(BudgetCategory.choices),
         },
     )
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    # PDF/UA-1: a tagged PDF (structure tree, reading order, table headers)
+    # that screen readers can follow.
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(pdf_variant="pdf/ua-1")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="award-letter-{award.group.slug}-{award.funding_round.financial_year}.pdf"'
@@ -767,41 +778,82 @@ def payment_paid(request, pk):
 @require_http_methods(["GET", "POST"])
 def award_reconcile(request, pk):
     award = selectors.award_get_for(user=request.user, pk=pk, perm="funding.manage_payments")
+    if award.reconciled_at is not None:
+        messages.error(
+            request,
+            "This award has already been reconciled. Reopen the reconciliation if it needs to be done again.",
+        )
+        return redirect(award.get_absolute_url())
+    figures = selectors.reconciliation_figures(award=award)
     form = ReconciliationForm(
         request.POST or None,
         initial={
             "version": award.version,
-            "total_spent_amount": award.total_spent_amount,
-            "return_amount": award.return_amount,
+            "return_amount": figures.calculated_return,
             "reconciliation_notes": award.reconciliation_notes,
         },
     )
-    return handle_form(
-        request,
-        form=form,
-        template="funding/simple_form.html",
-        context={
-            "title": f"End-of-year reconciliation: {award.group.name}",
-            "group": award.group,
-            "cancel_url": award.get_absolute_url(),
-            "submit_label": "Save reconciliation",
-        },
-        save=lambda f: services.award_reconcile(
-            award=award,
-            actor=request.user,
-            total_spent=f.cleaned_data["total_spent_amount"],
-            return_amount=f.cleaned_data["return_amount"],
-            notes=f.cleaned_data["reconciliation_notes"],
-            loaded_version=f.cleaned_data["version"],
-        ),
-        success_message="Reconciliation saved",
-        success_url=award.get_absolute_url(),
-    )
+    try:
+        return handle_form(
+            request,
+            form=form,
+            template="funding/reconciliation.html",
+            context={
+                "title": f"End-of-year reconciliation: {award.group.name}",
+                "award": award,
+                "group": award.group,
+                "figures": figures,
+                "cancel_url": award.get_absolute_url(),
+                "submit_label": "Record the reconciliation",
+            },
+            save=lambda f: services.award_reconcile(
+                award=award,
+                actor=request.user,
+                adjusted_return=f.cleaned_data["return_amount"],
+                adjustment_reason=f.cleaned_data["adjustment_reason"],
+                notes=f.cleaned_data["reconciliation_notes"],
+                loaded_version=f.cleaned_data["version"],
+            ),
+            success_message="Reconciliation recorded",
+            success_url=award.get_absolute_url(),
+        )
+    except InvalidTransition as error:
+        return _invalid(request, error, award.get_absolute_url())
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def spend_report(request, pk, year, quarter):
+def award_reconciliation_reopen(request, pk):
+    award = selectors.award_get_for(user=request.user, pk=pk, perm="funding.manage_payments")
+    if award.reconciled_at is None:
+        messages.error(request, "This award has not been reconciled, so there is nothing to reopen.")
+        return redirect(award.get_absolute_url())
+    form = ReopenForm(request.POST or None, initial={"version": award.version})
+    try:
+        return handle_form(
+            request,
+            form=form,
+            template="funding/simple_form.html",
+            context={
+                "title": f"Reopen the reconciliation: {award.group.name}",
+                "group": award.group,
+                "cancel_url": award.get_absolute_url(),
+                "submit_label": "Reopen the reconciliation",
+            },
+            save=lambda f: services.award_reconciliation_reopen(
+                award=award,
+                actor=request.user,
+                reason=f.cleaned_data["reason"],
+                loaded_version=f.cleaned_data["version"],
+            ),
+            success_message="Reconciliation reopened. Record it again when the figures are right.",
+            success_url=award.get_absolute_url(),
+        )
+    except InvalidTransition as error:
+        return _invalid(request, error, award.get_absolute_url())
+
+
+def _group_award(request, pk, year, quarter):
     group = group_get_for(user=request.user, pk=pk, perm="funding.view_fundingapplication")
     if quarter not in (1, 2, 3, 4):
         raise Http404
@@ -810,44 +862,100 @@ def spend_report(request, pk, year, quarter):
         .select_related("funding_round", "group__borough")
         .first()
     )
+    return group, award
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def spend_report(request, pk, year, quarter):
+    group, award = _group_award(request, pk, year, quarter)
     q = Quarter(year, quarter)
     if award is None:
         return render(request, "funding/spend_none.html", {"group": group, "quarter": q})
-    can_change = request.user.has_perm("funding.change_fundingapplication", award)
+    may_report = request.user.has_perm("funding.change_fundingapplication", award)
     if request.method == "POST":
         require_perm(request.user, "funding.change_fundingapplication", award)
     position = selectors.spend_position(award=award, quarter=quarter)
-    initial = {f"spend_{k}": v for k, v in position.this_quarter.items()}
-    if position.report:
-        initial.update(version=position.report.version, notes=position.report.notes)
-    form = SpendReportForm(request.POST or None, initial=initial)
+    locked = services.spend_lock_reason(award=award, quarter=quarter, report=position.report)
     url = reverse("funding:spend-report", kwargs={"pk": pk, "year": year, "quarter": quarter})
-    return handle_form(
-        request,
-        form=form,
-        template="funding/spend_report.html",
-        context={
-            "title": f"Spend for {q.label}",
-            "group": group,
-            "award": award,
-            "quarter": q,
-            "position": position,
-            "can_change": can_change,
-            "submit_label": "Submit spend",
-            "categories": BudgetCategory.choices,
-        },
-        save=lambda f: services.spend_report_save(
-            award=award,
-            quarter=quarter,
-            actor=request.user,
-            amounts=f.amounts(),
-            notes=f.cleaned_data.get("notes", ""),
-            submit=True,
-            loaded_version=f.cleaned_data.get("version"),
-        ),
-        success_message=f"Spend for {q.label} submitted",
-        success_url=url,
-    )
+    if locked and request.method == "POST":
+        messages.error(request, locked)
+        return redirect(url)
+    # Version 0 means "no report yet": once one exists, a form built
+    # before it was saved is a conflict, not a silent overwrite.
+    initial = {f"spend_{k}": v for k, v in position.this_quarter.items()}
+    initial["version"] = position.report.version if position.report else 0
+    if position.report:
+        initial["notes"] = position.report.notes
+    form = SpendReportForm(request.POST or None, initial=initial)
+    try:
+        return handle_form(
+            request,
+            form=form,
+            template="funding/spend_report.html",
+            context={
+                "title": f"Spend for {q.label}",
+                "group": group,
+                "award": award,
+                "quarter": q,
+                "position": position,
+                "can_change": may_report and not locked,
+                "locked": locked,
+                "can_reopen": bool(locked)
+                and award.reconciled_at is None
+                and request.user.has_perm("funding.manage_payments", award),
+                "submit_label": "Submit spend",
+                "categories": BudgetCategory.choices,
+            },
+            save=lambda f: services.spend_report_save(
+                award=award,
+                quarter=quarter,
+                actor=request.user,
+                amounts=f.amounts(),
+                notes=f.cleaned_data.get("notes", ""),
+                submit=True,
+                loaded_version=f.cleaned_data.get("version"),
+            ),
+            success_message=f"Spend for {q.label} submitted",
+            success_url=url,
+        )
+    except InvalidTransition as error:
+        return _invalid(request, error, url)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def spend_report_reopen(request, pk, year, quarter):
+    group, award = _group_award(request, pk, year, quarter)
+    require_perm(request.user, "funding.manage_payments", group)
+    url = reverse("funding:spend-report", kwargs={"pk": pk, "year": year, "quarter": quarter})
+    q = Quarter(year, quarter)
+    if award is None:
+        raise Http404
+    report = award.spend_reports.filter(quarter=quarter).first()
+    if services.spend_lock_reason(award=award, quarter=quarter, report=report) is None:
+        messages.error(request, f"The spend for {q.label} is not frozen: the group can still change it.")
+        return redirect(url)
+    form = ReopenForm(request.POST or None)
+    try:
+        return handle_form(
+            request,
+            form=form,
+            template="funding/simple_form.html",
+            context={
+                "title": f"Reopen the spend for {q.label}: {group.name}",
+                "group": group,
+                "cancel_url": url,
+                "submit_label": "Reopen the spend report",
+            },
+            save=lambda f: services.spend_report_reopen(
+                award=award, quarter=quarter, actor=request.user, reason=f.cleaned_data["reason"]
+            ),
+            success_message=f"Spend for {q.label} reopened. The group can change it and submit it again.",
+            success_url=url,
+        )
+    except InvalidTransition as error:
+        return _invalid(request, error, url)
 
 
 # --- Cost analysis, open data and import ---------------------------------------------
@@ -866,6 +974,7 @@ def cost_analysis(request):
     if year is None and years:
         year = years[0]
     analysis = selectors.cost_analysis(year=year) if year else None
+    groups = selectors.cost_groups_visible(user=request.user, analysis=analysis) if analysis else []
     return render(
         request,
         "funding/cost_analysis.html",
@@ -873,12 +982,9 @@ def cost_analysis(request):
             "years": years,
             "year": year,
             "analysis": analysis,
+            "groups": groups,
+            "hidden_groups": len(analysis.groups) - len(groups) if analysis else 0,
             "threshold": selectors.STAFFING_THRESHOLD,
-            "can_view": {
-                g.group.pk
-                for g in (analysis.groups if analysis else [])
-                if request.user.has_perm("funding.view_fundingapplication", g.group)
-            },
         },
     )
 
@@ -900,6 +1006,22 @@ def cost_lines(request, year, pk):
             "total": sum((line.amount for line in lines), ZERO),
             "categories": [BudgetCategory(c).label for c in categories],
         },
+    )
+
+
+@login_required
+def cost_lines_all(request, year):
+    require_perm(request.user, "funding.view_cost_analysis")
+    across = selectors.cost_lines_across_groups(
+        user=request.user,
+        year=FinancialYear(year),
+        categories=request.GET.getlist("category"),
+        model=request.GET.get("model", ""),
+    )
+    return render(
+        request,
+        "funding/cost_lines_all.html",
+        {"across": across, "year": across.year, "threshold": selectors.STAFFING_THRESHOLD},
     )
 
 

@@ -52,6 +52,25 @@ def _share_out(weights: dict, total: int, limits: dict) -> dict:
     return added
 
 
+def share_in_proportion(weights: Mapping, total: int) -> dict:
+    """Split ``total`` whole pence in proportion to ``weights`` (whole,
+    not negative) so the shares add up to exactly ``total``.
+
+    Each key first gets the whole pence of its exact share; the pence left
+    over go one each to the largest remainders (ties by key), so no share is
+    more than a penny from its exact value. All weights 0: all shares 0.
+    """
+    weight_sum = sum(weights.values())
+    if weight_sum == 0:
+        return {k: 0 for k in weights}
+    shares = {k: w * total // weight_sum for k, w in weights.items()}
+    remainders = {k: w * total % weight_sum for k, w in weights.items()}
+    spare = total - sum(shares.values())
+    for k in sorted(shares, key=lambda k: (-remainders[k], str(k)))[:spare]:
+        shares[k] += 1
+    return shares
+
+
 def scale_to_pot(recommendations: Mapping, *, pot, cap) -> dict:
     """Cap each recommendation, then scale all down pro rata if the total is
     above the pot. Never scales up: an under-spent pot is left as it is."""
@@ -60,16 +79,9 @@ def scale_to_pot(recommendations: Mapping, *, pot, cap) -> dict:
     total = sum(capped.values())
     if total <= pot_p or total == 0:
         return {k: _to_pounds(v) for k, v in capped.items()}
-    scaled = {k: v * pot_p // total for k, v in capped.items()}
-    remainders = {k: v * pot_p % total for k, v in capped.items()}
-    spare = pot_p - sum(scaled.values())
-    for k in sorted(scaled, key=lambda k: (-remainders[k], str(k))):
-        if spare == 0:
-            break
-        if scaled[k] < capped[k]:
-            scaled[k] += 1
-            spare -= 1
-    return {k: _to_pounds(v) for k, v in scaled.items()}
+    # Scaling down, a share's extra penny never takes it above its capped
+    # recommendation.
+    return {k: _to_pounds(v) for k, v in share_in_proportion(capped, pot_p).items()}
 
 
 def cap_and_redistribute(recommendations: Mapping, *, pot, cap, requests: Mapping | None = None) -> dict:
@@ -124,16 +136,64 @@ def round_to_unit(amounts: Mapping, *, unit, pot, cap) -> dict:
     return {k: _to_pounds(v) for k, v in rounded.items()}
 
 
-def apply_rule(recommendations: Mapping, *, rule: str, pot, cap, unit=None, requests: Mapping | None = None) -> dict:
-    """Run one what-if rule (``WhatIfRule``) and, if ``unit`` is given, round."""
+def _run_rule(rule: str, recommendations: Mapping, *, pot, cap, requests: Mapping | None) -> dict:
     from cpeg.funding.choices import WhatIfRule
 
     if rule == WhatIfRule.PRO_RATA:
-        amounts = scale_to_pot(recommendations, pot=pot, cap=cap)
-    elif rule == WhatIfRule.CAP_REDISTRIBUTE:
-        amounts = cap_and_redistribute(recommendations, pot=pot, cap=cap, requests=requests)
+        return scale_to_pot(recommendations, pot=pot, cap=cap)
+    if rule == WhatIfRule.CAP_REDISTRIBUTE:
+        return cap_and_redistribute(recommendations, pot=pot, cap=cap, requests=requests)
+    raise ValueError(f"Unknown what-if rule {rule!r}")
+
+
+def apply_floor(rule: str, recommendations: Mapping, *, pot, cap, floor, requests: Mapping | None = None) -> dict:
+    """Run ``rule`` so that no bid that asked for at least the floor is
+    awarded more than 0 but less than the floor.
+
+    Such awards are raised to the floor and the rule is run again on the
+    other bids with what is left of the pot, until none falls below it. If
+    the floors alone would not fit in the pot, the bid with the smallest
+    recommendation among those raised (ties by key) is left unfunded (0)
+    and the others are worked out again, until they fit. A bid
+    that asked for less than the floor is never raised: its amount stays
+    as the rule gives it, and the allocation page shows it as below the
+    floor.
+    """
+    floor_p, pot_p = _to_pence(floor), _to_pence(pot)
+    asked = {
+        k: _to_pence(requests[k]) if requests is not None and k in requests else _to_pence(v)
+        for k, v in recommendations.items()
+    }
+    raised: set = set()
+    unfunded: set = set()
+    while True:
+        left = pot_p - floor_p * len(raised)
+        if left < 0:
+            # Leave out the smallest, then start again: those still in
+            # may now fit without being raised.
+            unfunded.add(min(raised, key=lambda k: (_to_pence(recommendations[k]), str(k))))
+            raised = set()
+            continue
+        others = {k: v for k, v in recommendations.items() if k not in raised and k not in unfunded}
+        amounts = _run_rule(rule, others, pot=_to_pounds(left), cap=cap, requests=requests)
+        below = {k for k, v in amounts.items() if 0 < _to_pence(v) < floor_p and asked[k] >= floor_p}
+        if not below:
+            break
+        raised |= below
+    amounts.update({k: _to_pounds(floor_p) for k in raised})
+    amounts.update({k: _to_pounds(0) for k in unfunded})
+    return {k: amounts[k] for k in recommendations}
+
+
+def apply_rule(
+    recommendations: Mapping, *, rule: str, pot, cap, unit=None, requests: Mapping | None = None, floor=None
+) -> dict:
+    """Run one what-if rule (``WhatIfRule``), keeping to the round's floor
+    if it has one (``apply_floor``), then, if ``unit`` is given, round."""
+    if floor:
+        amounts = apply_floor(rule, recommendations, pot=pot, cap=cap, floor=floor, requests=requests)
     else:
-        raise ValueError(f"Unknown what-if rule {rule!r}")
+        amounts = _run_rule(rule, recommendations, pot=pot, cap=cap, requests=requests)
     if unit:
         amounts = round_to_unit(amounts, unit=unit, pot=pot, cap=cap)
     return amounts

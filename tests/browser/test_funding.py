@@ -200,3 +200,106 @@ def test_a_round_runs_end_to_end(page, live_server, world):
     assert page.get_by_text("submitted").first.is_visible()
     assert_accessible(page)
     assert "Underspend" in page.locator("#spend-position").inner_text()
+
+
+@pytest.fixture
+def past_year(transactional_db):
+    """Decided awards for 2024/25 (Camden, Islington, Hackney): Camden's Q1
+    spend submitted and £20,000 paid."""
+    from decimal import Decimal
+
+    from cpeg.accounts.tests.factories import GroupAdminFactory, LinkMemberFactory, OfficerFactory
+    from cpeg.activities.models import Activity
+    from cpeg.funding import services
+    from cpeg.funding.tests.factories import AwardFactory, BudgetLineFactory, FundingRoundFactory, PaymentFactory
+    from cpeg.groups.tests.factories import EngagementGroupFactory, borough
+
+    funding_round = FundingRoundFactory(
+        decided=True,
+        financial_year=2024,
+        opens_on=dt.date(2024, 1, 1),
+        closes_on=dt.date(2024, 1, 2),
+        assessment_ends_on=dt.date(2024, 1, 3),
+        decisions_on=dt.date(2024, 1, 4),
+    )
+    awards = {}
+    for slug in ("camden", "islington", "hackney"):
+        group = EngagementGroupFactory(borough=borough(slug))
+        awards[slug] = AwardFactory(funding_round=funding_round, group=group, amount=Decimal("40000"))
+        BudgetLineFactory(application=awards[slug].application, category="staffing", amount=Decimal("30000"))
+        BudgetLineFactory(application=awards[slug].application, category="venue", amount=Decimal("10000"))
+        Activity.objects.create(
+            group=group, activity_type="public_meeting", title="Public meeting", held_on=dt.date(2024, 6, 1)
+        )
+    camden = awards["camden"]
+    PaymentFactory(award=camden, instalment=1, amount=Decimal("20000"), status="paid", paid_on=dt.date(2024, 4, 1))
+    admin = GroupAdminFactory(group=camden.group, username="camden-admin")
+    services.spend_report_save(
+        award=camden, quarter=1, actor=admin, amounts={"staffing": "7500", "venue": "2000"}, submit=True
+    )
+    OfficerFactory(username="officer")
+    LinkMemberFactory(username="link", boroughs=[borough("camden"), borough("islington")])
+    return awards
+
+
+def test_officer_reopens_spend_reconciles_and_follows_cost_figures(page, live_server, past_year):
+    base = live_server.url
+    camden = past_year["camden"]
+    sign_in(page, live_server, "officer")
+
+    # Camden's submitted Q1 spend is frozen; the officer reopens it.
+    visit(page, f"{base}/funding/groups/{camden.group_id}/spend/2024/1/")
+    assert "can no longer change" in page.locator("#spend-locked").inner_text()
+    page.get_by_role("link", name="Reopen the spend report").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    page.get_by_role("button", name="Reopen the spend report").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Why does it need to be reopened?").fill("The venue invoice was missed")
+    page.get_by_role("button", name="Reopen the spend report").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("The group can change it and submit it again").is_visible()
+    assert_accessible(page)
+
+    # The group corrects and resubmits it.
+    _switch(page, live_server, "camden-admin")
+    visit(page, f"{base}/funding/groups/{camden.group_id}/spend/2024/1/")
+    page.get_by_label("Venue and facilities: spent this quarter, in pounds").fill("2500")
+    page.get_by_role("button", name="Submit spend").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Spend for Q1 2024/25 submitted").is_visible()
+
+    # The reconciliation is worked out: paid 20,000, spent 10,000.
+    _switch(page, live_server, "officer")
+    visit(page, f"{base}/funding/awards/{camden.pk}/reconcile/")
+    assert page.locator("#calculated-return").inner_text() == "£10,000"
+    page.get_by_label("Sum to be returned to the authority, in pounds").fill("9000")
+    page.get_by_role("button", name="Record the reconciliation").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Reason for changing the sum to be returned").fill("£1,000 committed to the March event")
+    page.get_by_role("button", name="Record the reconciliation").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Reconciliation recorded").is_visible()
+    assert "£1,000 committed" in page.locator("#reconciliation").inner_text()
+    assert_accessible(page)
+
+    # Every cost figure leads to what is behind it.
+    visit(page, f"{base}/funding/cost-analysis/?year=2024")
+    page.locator("#staffing-share").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    assert page.locator("#lines-total").inner_text() == "£90,000"
+
+
+def test_a_link_member_sees_only_their_boroughs_groups_in_the_cost_analysis(page, live_server, past_year):
+    sign_in(page, live_server, "link")
+    visit(page, f"{live_server.url}/funding/cost-analysis/?year=2024")
+    rows = page.locator("#by-group").inner_text()
+    assert "Camden" in rows
+    assert "Islington" in rows
+    assert "Hackney" not in rows
+    assert "1 group not shown" in page.locator("#scope-note").inner_text()

@@ -122,6 +122,8 @@ CASES = [
         allowed_status=(302,),
     ),
     AccessCase("funding:spend-report", CAMDEN_READERS, spend),
+    # Officers only; a quarter that is not frozen redirects back with a message.
+    AccessCase("funding:spend-report-reopen", AUTHORITY, spend, post=True, allowed_status=(200, 302)),
     AccessCase("funding:application-detail", CAMDEN_READERS, lambda w: {"pk": draft(w).pk}),
     AccessCase("funding:application-edit", CAMDEN_GROUP, lambda w: {"pk": draft(w).pk}, post=True),
     AccessCase("funding:budget-line-add", CAMDEN_GROUP, lambda w: {"pk": draft(w).pk}, post=True),
@@ -139,6 +141,14 @@ CASES = [
     AccessCase("funding:award-letter", CAMDEN_READERS, lambda w: {"pk": award(w).pk}),
     AccessCase("funding:payment-schedule", AUTHORITY, lambda w: {"pk": award(w).pk}, post=True),
     AccessCase("funding:award-reconcile", AUTHORITY, lambda w: {"pk": award(w).pk}, post=True),
+    # An award not yet reconciled redirects back with a message.
+    AccessCase(
+        "funding:award-reconciliation-reopen",
+        AUTHORITY,
+        lambda w: {"pk": award(w).pk},
+        post=True,
+        allowed_status=(200, 302),
+    ),
     AccessCase("funding:payment-paid", AUTHORITY, payment, post=True),
     AccessCase("funding:cost-analysis", ANALYSTS),
     AccessCase(
@@ -146,6 +156,7 @@ CASES = [
         ANALYSTS,
         lambda w: {"year": award(w).funding_round.financial_year, "pk": w.camden.pk},
     ),
+    AccessCase("funding:cost-lines-all", ANALYSTS, lambda w: {"year": award(w).funding_round.financial_year}),
     AccessCase("funding:history-import", MANAGER, post=True),
     AccessCase("funding:import-template", MANAGER),
 ]

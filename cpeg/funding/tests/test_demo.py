@@ -42,6 +42,13 @@ def test_past_round_is_decided_and_fully_paid(demo):
     assert past.status == RoundStatus.DECIDED
     assert not Payment.objects.filter(award__funding_round=past, status=PaymentStatus.SCHEDULED).exists()
     assert not Award.objects.filter(funding_round=past, reconciled_at__isnull=True).exists()
+    # Worked out from the payments and four quarters of spend: spent in full.
+    for award in Award.objects.filter(funding_round=past):
+        assert (award.paid_amount, award.total_spent_amount, award.return_amount) == (
+            award.amount,
+            award.amount,
+            Decimal("0.00"),
+        )
 
 
 @pytest.mark.django_db

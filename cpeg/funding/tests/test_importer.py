@@ -1,5 +1,6 @@
 """Importing a past year: checked whole, errors by row and column, all or nothing."""
 
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -109,3 +110,41 @@ def test_an_xlsx_file_is_read_with_exact_amounts(groups, manager):
 def test_only_a_manager_imports(groups, officer):
     with pytest.raises(PermissionDenied):
         importer.history_import(actor=officer, rows=importer.read_table(_csv(*GOOD)))
+
+
+# --- Past years only; notes never cut short (fix 18) ----------------------------------
+
+
+@pytest.mark.parametrize("label", ["2026/27", "2027/28"])
+def test_the_current_or_a_future_year_is_refused_on_every_row(groups, manager, label):
+    rows = importer.read_table(_csv(*[row.replace("2008/09", label) for row in GOOD]))
+    with pytest.raises(importer.HistoryImportError) as info:
+        importer.history_import(actor=manager, rows=rows, today=dt.date(2026, 11, 24))
+    issues = [i for i in info.value.issues if i.column == "Financial year"]
+    assert [i.row for i in issues] == [2, 3, 4, 5, 6, 7]
+    assert str(issues[0]) == f"Row 2, Financial year: {label} is not a past year; import only years before 2026/27"
+    assert not FundingRound.objects.exists()
+
+
+def test_last_year_may_be_imported(groups, manager):
+    rows = importer.read_table(_csv(*[row.replace("2008/09", "2025/26") for row in GOOD]))
+    funding_round = importer.history_import(actor=manager, rows=rows, today=dt.date(2026, 11, 24))
+    assert funding_round.financial_year == 2025
+
+
+def test_an_over_long_note_is_reported_on_its_row_not_cut_short(groups, manager):
+    long_note = "x" * 1001
+    rows = importer.read_table(_csv(GOOD[0].replace("Full time", long_note), *GOOD[1:]))
+    with pytest.raises(importer.HistoryImportError) as info:
+        importer.history_import(actor=manager, rows=rows)
+    assert [str(i) for i in info.value.issues] == [
+        "Row 2, Note: The note must be 1,000 characters or fewer; it has 1,001"
+    ]
+    assert not BudgetLine.objects.exists()
+
+
+def test_a_note_of_exactly_1000_characters_is_kept_whole(groups, manager):
+    note = "y" * 1000
+    rows = importer.read_table(_csv(GOOD[0].replace("Full time", note), *GOOD[1:]))
+    importer.history_import(actor=manager, rows=rows)
+    assert BudgetLine.objects.get(description="Administrator").note == note

@@ -179,3 +179,92 @@ def test_spend_within_the_tolerance_is_not_flagged():
     _spend(award, 1, {"staffing": "7800"})
     flag = selectors.spend_flags_for(group_ids=[award.group_id], financial_year=2024)[award.group_id]
     assert flag.status == "on_track"
+
+
+# --- The awarded budget adds up to the award (fix 10) --------------------------------
+
+
+def test_three_one_pound_lines_scaled_to_two_pounds_add_up_to_two_pounds():
+    award = AwardFactory(amount=D("2.00"))
+    for category in ("venue", "training", "other"):
+        BudgetLineFactory(application=award.application, category=category, amount=D("1.00"))
+    budget = selectors.award_budget_by_category(award)
+    assert sum(budget.values()) == D("2.00")
+    assert sorted(budget.values()) == [D("0.66"), D("0.67"), D("0.67")]
+
+
+def test_the_awarded_budget_by_category_always_adds_up_to_the_award():
+    """A property, over many seeded random budgets and awards: the scaled
+    categories sum to exactly the award, and each is within a penny of its
+    exact share."""
+    import random
+
+    from cpeg.funding.choices import BudgetCategory
+
+    rng = random.Random(10)
+    categories = list(BudgetCategory.values)
+    for _ in range(500):
+        rows = {
+            c: (D(rng.randint(1, 5_000_000)) / 100).quantize(D("0.01"))
+            for c in rng.sample(categories, rng.randint(1, len(categories)))
+        }
+        requested = sum(rows.values())
+        award = (D(rng.randint(1, int(requested * 100) * 2)) / 100).quantize(D("0.01"))
+        budget = selectors._scale_budget(rows, award)
+        assert set(budget) == set(rows)
+        assert sum(budget.values()) == award, (rows, award)
+        for category, amount in budget.items():
+            assert abs(amount - rows[category] * award / requested) < D("0.01"), (rows, award)
+
+
+# --- Returns expected of a group set up mid-year (fix 18) -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("established_on", "expected"),
+    [
+        (None, 4),
+        (dt.date(2001, 4, 1), 4),
+        (dt.date(2024, 6, 30), 4),  # set up on the last day of Q1: owes Q1
+        (dt.date(2024, 7, 1), 3),
+        (dt.date(2024, 11, 15), 2),
+        (dt.date(2025, 3, 31), 1),
+        (dt.date(2025, 4, 1), 0),  # set up after the year
+    ],
+)
+def test_returns_expected_count_only_the_quarters_since_the_group_was_set_up(established_on, expected):
+    group = EngagementGroupFactory(borough=borough("camden"), established_on=established_on)
+    delivery = selectors.previous_year_delivery(group=group, year=YEAR)
+    assert delivery.returns_expected == expected
+
+
+# --- Cost analysis for a link member (fix 3) ---------------------------------------------
+
+
+def test_a_link_member_sees_only_their_boroughs_groups_but_every_groups_totals(four_groups):
+    from cpeg.accounts.tests.factories import LinkMemberFactory
+
+    a, b, c, d = four_groups  # camden, lambeth, wandsworth, merton
+    link = LinkMemberFactory(boroughs=[borough("camden"), borough("islington")])
+    analysis = selectors.cost_analysis(year=YEAR)
+    assert [g.group for g in selectors.cost_groups_visible(user=link, analysis=analysis)] == [a.group]
+    across = selectors.cost_lines_across_groups(user=link, year=YEAR, categories=["staffing"])
+    assert {line.application.group_id for line in across.lines} == {a.group_id}
+    assert across.total == D("30000")
+    assert across.hidden_groups == 3
+
+
+def test_lines_across_groups_filter_by_category_and_staffing_model(four_groups, django_assert_num_queries):
+    from cpeg.accounts.access import roles_of
+    from cpeg.accounts.tests.factories import OfficerFactory
+
+    officer = OfficerFactory()
+    roles_of(officer)  # the roles are read once per request, before counting
+    with django_assert_num_queries(4):
+        across = selectors.cost_lines_across_groups(
+            user=officer, year=YEAR, categories=["staffing", "staff_office"], model=StaffingModel.DIRECT
+        )
+    # Camden 30,000 + 5,000 and Lambeth 38,000 + 1,000.
+    assert across.total == D("74000")
+    assert [g.group.borough.slug for g in across.groups] == ["camden", "lambeth"]
+    assert across.hidden_groups == 0

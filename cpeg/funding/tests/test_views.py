@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from cpeg.accounts.tests.factories import GroupAdminFactory
-from cpeg.funding import opendata
+from cpeg.accounts.tests.factories import GroupAdminFactory, OfficerFactory
+from cpeg.funding import opendata, services
 from cpeg.funding.choices import ApplicationStatus
 from cpeg.funding.models import FundingApplication
 from cpeg.funding.tests.factories import (
@@ -255,10 +255,10 @@ def test_spend_report_page_saves_the_groups_spend(client, camden, camden_admin):
     BudgetLineFactory(application=award.application, category="venue", amount=award.amount)
     client.force_login(camden_admin)
     url = reverse("funding:spend-report", kwargs={"pk": camden.pk, "year": 2024, "quarter": 2})
-    response = client.post(url, {"spend_venue": "-4"})
+    response = client.post(url, {"version": "0", "spend_venue": "-4"})
     assert response.status_code == 400
     assert "must be 0 or more" in response.content.decode()
-    assert client.post(url, {"spend_venue": "9000"}).status_code == 302
+    assert client.post(url, {"version": "0", "spend_venue": "9000"}).status_code == 302
     assert award.spend_reports.get(quarter=2).lines.get(category="venue").amount == D("9000.00")
 
 
@@ -268,3 +268,294 @@ def test_another_groups_admin_cannot_start_an_application_for_camden(client, cam
     url = reverse("funding:application-start", kwargs={"pk": camden.pk, "round_pk": FundingRoundFactory().pk})
     assert client.post(url).status_code == 404
     assert not FundingApplication.objects.exists()
+
+
+def _past_award(group, amount="40000.00"):
+    return AwardFactory(
+        group=group,
+        amount=D(amount),
+        funding_round=FundingRoundFactory(
+            decided=True,
+            financial_year=2024,
+            opens_on=dt.date(2024, 1, 1),
+            closes_on=dt.date(2024, 1, 2),
+            assessment_ends_on=dt.date(2024, 1, 3),
+            decisions_on=dt.date(2024, 1, 4),
+        ),
+    )
+
+
+def _spend_url(group, quarter=1, year=2024):
+    return reverse("funding:spend-report", kwargs={"pk": group.pk, "year": year, "quarter": quarter})
+
+
+# --- Spend: frozen, reopened, stale forms (fixes 1 and 9) ------------------------------
+
+
+def test_spend_form_carries_version_0_until_a_report_exists_and_a_stale_form_is_a_conflict(
+    client, camden, camden_admin
+):
+    award = _past_award(camden)
+    client.force_login(camden_admin)
+    url = _spend_url(camden)
+    assert 'name="version" value="0"' in client.get(url).content.decode()
+    # Without the version the form is out of date, and nothing is saved.
+    response = client.post(url, {"spend_venue": "10"})
+    assert response.status_code == 400
+    assert "This page is out of date" in response.content.decode()
+    assert not award.spend_reports.exists()
+    # Two people load the empty form; the second save is a conflict.
+    assert client.post(url, {"version": "0", "spend_staffing": "9000"}).status_code == 302
+    services.spend_report_reopen(
+        award=award, quarter=1, actor=OfficerFactory(), reason="Let the treasurer add the venue"
+    )
+    response = client.post(url, {"version": "0", "spend_venue": "150"})
+    assert response.status_code == 400
+    assert "Someone else changed this record" in response.content.decode()
+    assert award.spend_reports.get().lines.get(category="staffing").amount == D("9000.00")
+
+
+def test_submitted_spend_shows_why_it_is_frozen_and_refuses_a_post(client, camden, camden_admin, officer):
+    award = _past_award(camden)
+    report = services.spend_report_save(
+        award=award, quarter=1, actor=camden_admin, amounts={"venue": "600"}, submit=True, loaded_version=0
+    )
+    client.force_login(camden_admin)
+    url = _spend_url(camden)
+    page = client.get(url).content.decode()
+    assert "was submitted on" in page
+    assert "Submit spend" not in page
+    assert "Reopen the spend report" not in page
+    response = client.post(url, {"version": str(report.version), "spend_venue": "60000"}, follow=True)
+    assert "can no longer change" in response.content.decode()
+    assert report.lines.get(category="venue").amount == D("600.00")
+    # The officer reopens it, with a reason.
+    client.force_login(officer)
+    assert "Reopen the spend report" in client.get(url).content.decode()
+    reopen = reverse("funding:spend-report-reopen", kwargs={"pk": camden.pk, "year": 2024, "quarter": 1})
+    response = client.post(reopen, {"reason": ""})
+    assert response.status_code == 400
+    assert "Enter why you are reopening it" in response.content.decode()
+    assert client.post(reopen, {"reason": "Invoice missed"}).status_code == 302
+    report.refresh_from_db()
+    assert report.status == "draft"
+    client.force_login(camden_admin)
+    page = client.get(url).content.decode()
+    assert "Invoice missed" in page
+    assert "Submit spend" in page
+
+
+def test_spend_is_frozen_once_the_quarters_return_is_accepted(client, camden, camden_admin):
+    from cpeg.monitoring.tests.factories import QuarterlyReturnFactory
+
+    award = _past_award(camden)
+    QuarterlyReturnFactory(group=camden, financial_year=2024, quarter=2, status="accepted")
+    client.force_login(camden_admin)
+    url = _spend_url(camden, quarter=2)
+    assert "quarterly return for Q2 2024/25 has been accepted" in client.get(url).content.decode()
+    response = client.post(url, {"version": "0", "spend_venue": "1"}, follow=True)
+    assert "can no longer change" in response.content.decode()
+    assert not award.spend_reports.exists()
+
+
+# --- Reconciliation (fix 2) ---------------------------------------------------------
+
+
+def test_reconciliation_page_shows_the_worked_out_figures_and_records_them(client, camden, camden_admin, officer):
+    award = _past_award(camden)
+    PaymentFactory(award=award, instalment=1, amount=D("20000"), status="paid", paid_on=dt.date(2024, 4, 1))
+    services.spend_report_save(
+        award=award, quarter=1, actor=camden_admin, amounts={"staffing": "15000.50"}, submit=True, loaded_version=0
+    )
+    client.force_login(officer)
+    url = reverse("funding:award-reconcile", kwargs={"pk": award.pk})
+    page = client.get(url).content.decode()
+    assert "£15,000.50" in page
+    assert "£4,999.50" in page
+    assert "No spend has been reported for Q2, Q3, Q4" in page
+    response = client.post(url, {"version": str(award.version), "return_amount": "4000", "adjustment_reason": ""})
+    assert response.status_code == 400
+    assert "Enter the reason for changing the sum to be returned" in response.content.decode()
+    response = client.post(url, {"version": str(award.version), "return_amount": "4999.50"})
+    assert response.status_code == 302
+    award.refresh_from_db()
+    assert award.return_amount == D("4999.50")
+    # A second reconciliation is refused; the award page offers a reopening.
+    response = client.get(url, follow=True)
+    assert "already been reconciled" in response.content.decode()
+    assert reverse("funding:award-reconciliation-reopen", kwargs={"pk": award.pk}) in response.content.decode()
+    reopen = reverse("funding:award-reconciliation-reopen", kwargs={"pk": award.pk})
+    response = client.post(reopen, {"version": str(award.version), "reason": "Q2 to Q4 not reported yet"})
+    assert response.status_code == 302
+    award.refresh_from_db()
+    assert award.reconciled_at is None
+
+
+# --- Moderation (fix 4) ---------------------------------------------------------------
+
+
+def test_a_manager_who_assessed_is_not_offered_moderation_and_cannot_post_it(client, manager):
+    assessment = AssessmentFactory(assessor=manager)
+    application = assessment.application
+    client.force_login(manager)
+    page = client.get(application.get_absolute_url()).content.decode()
+    assert "/moderate/" not in page
+    url = reverse("funding:application-moderate", kwargs={"pk": application.pk})
+    response = client.post(url, {"version": str(application.version), "moderation_comments": "Fine"}, follow=True)
+    assert "Someone other than the assessor must moderate" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.ASSESSED
+
+
+# --- What groups see of assessment (fix 17) -----------------------------------------
+
+
+@pytest.mark.parametrize("status", [ApplicationStatus.ASSESSED, ApplicationStatus.MODERATED])
+def test_a_group_sees_submitted_until_the_round_is_decided(client, camden, camden_admin, officer, status):
+    application = FundingApplicationFactory(group=camden, status=status)
+    label = ApplicationStatus(status).label
+    client.force_login(camden_admin)
+    for url in (application.get_absolute_url(), reverse("funding:group-applications", kwargs={"pk": camden.pk})):
+        page = client.get(url).content.decode()
+        assert ">Submitted</strong>" in page
+        assert f">{label}</strong>" not in page
+    client.force_login(officer)
+    assert f">{label}</strong>" in client.get(application.get_absolute_url()).content.decode()
+
+
+def test_a_group_sees_decided_once_the_round_is_decided(client, camden, camden_admin):
+    award = AwardFactory(group=camden)
+    client.force_login(camden_admin)
+    assert ">Decided</strong>" in client.get(award.application.get_absolute_url()).content.decode()
+
+
+# --- The award letter is a tagged PDF (fix 15) -------------------------------------
+
+
+def test_award_letter_is_a_tagged_pdf_with_the_groups_name(client, camden, camden_admin):
+    award = AwardFactory(group=camden, amount=D("42000.00"))
+    BudgetLineFactory(application=award.application, amount=D("42000.00"))
+    client.force_login(camden_admin)
+    pdf = client.get(reverse("funding:award-letter", kwargs={"pk": award.pk})).content
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "Camden Community and Police Engagement Group" in text
+    assert "Your awarded budget by category" in text
+    # The catalogue's /MarkInfo and /StructTreeRoot sit in compressed object
+    # streams, so poppler reads them: tagged, titled, tables with headers.
+    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "Tagged:          yes" in info
+    assert "Title:           Award letter: Camden Community and Police Engagement Group" in info
+    tree = subprocess.run(["pdfinfo", "-struct", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert tree.startswith("Document")
+    assert tree.count("Table (block)") == 2
+    assert tree.count("Caption") == 2
+    assert "TH" in tree
+
+
+# --- Cost analysis: scoped and linked (fixes 3 and 13) ---------------------------------
+
+
+@pytest.fixture
+def cost_year(camden):
+    """Awards for 2024/25 to Camden, Islington and Hackney, with activities."""
+    from cpeg.activities.models import Activity
+
+    funding_round = _past_award(camden).funding_round
+    awards = {"camden": funding_round.awards.get()}
+    for slug in ("islington", "hackney"):
+        awards[slug] = AwardFactory(
+            funding_round=funding_round, group=EngagementGroupFactory(borough=borough(slug)), amount=D("40000")
+        )
+    for slug, award in awards.items():
+        BudgetLineFactory(application=award.application, category="staffing", amount=D("30000"), description=slug)
+        BudgetLineFactory(application=award.application, category="venue", amount=D("10000"))
+        Activity.objects.create(
+            group=award.group, activity_type="public_meeting", title="Meeting", held_on=dt.date(2024, 6, 1)
+        )
+    return awards
+
+
+def test_a_link_member_sees_london_wide_figures_but_only_their_boroughs_groups(client, cost_year):
+    from cpeg.accounts.tests.factories import LinkMemberFactory
+
+    link = LinkMemberFactory(boroughs=[borough("camden"), borough("islington")])
+    client.force_login(link)
+    page = client.get(reverse("funding:cost-analysis")).content.decode()
+    # The London-wide figures cover all three groups.
+    assert "£120,000" in page
+    assert "Camden Community" in page
+    assert "Islington Community" in page
+    assert "Hackney Community" not in page
+    assert "1 group not shown" in page
+    hackney = cost_year["hackney"].group
+    assert client.get(reverse("funding:cost-lines", kwargs={"year": 2024, "pk": hackney.pk})).status_code == 404
+    camden = cost_year["camden"].group
+    assert client.get(reverse("funding:cost-lines", kwargs={"year": 2024, "pk": camden.pk})).status_code == 200
+    lines = client.get(reverse("funding:cost-lines-all", kwargs={"year": 2024}) + "?category=staffing")
+    text = lines.content.decode()
+    assert ">camden<" in text
+    assert ">islington<" in text
+    assert ">hackney<" not in text
+    assert "£60,000" in text  # Camden's and Islington's staffing lines only
+
+
+def test_officers_see_every_group_in_the_cost_analysis(client, officer, cost_year):
+    client.force_login(officer)
+    page = client.get(reverse("funding:cost-analysis")).content.decode()
+    assert "Hackney Community" in page
+    assert "not shown" not in page
+
+
+def test_every_cost_figure_links_to_the_lines_or_activities_behind_it(client, officer, cost_year):
+    client.force_login(officer)
+    page = client.get(reverse("funding:cost-analysis")).content.decode()
+    every = reverse("funding:cost-lines-all", kwargs={"year": 2024})
+    for href in (
+        f'{every}"',
+        f'{every}?category=staffing"',
+        f'{every}?category=staffing&amp;category=staff_office"',
+        f'{every}?category=staffing#by-group"',
+        f'{every}?#by-group"',
+        f'{every}?model=direct"',
+        f'{every}?model=direct&amp;category=staffing"',
+        f'{every}?model=direct&amp;category=staffing&amp;category=staff_office"',
+        f'{every}?model=direct#by-group"',
+    ):
+        assert f'href="{href}' in page, href
+    camden = cost_year["camden"].group
+    activities = reverse("activities:activity-list", kwargs={"pk": camden.pk})
+    lines = reverse("funding:cost-lines", kwargs={"year": 2024, "pk": camden.pk})
+    for href in (
+        f"{activities}?year=2024&amp;type=public_meeting",
+        f"{activities}?year=2024&amp;type=targeted_event",
+        f"{activities}?year=2024",
+        f"{lines}?category=staffing",
+        f"{lines}?category=staffing&amp;category=staff_office",
+    ):
+        assert f'href="{href}"' in page, href
+    # The page behind an aggregate lists each group's figures and the lines.
+    response = client.get(f"{every}?model=direct&category=staffing")
+    text = response.content.decode()
+    assert f'href="{activities}?year=2024&amp;type=public_meeting"' in text
+    assert "Administrator directly contracted to the group" in text
+
+
+def test_lines_across_groups_page_runs_a_fixed_number_of_queries(client, officer, django_assert_max_num_queries):
+    funding_round = _past_award(EngagementGroupFactory(borough=borough("camden"))).funding_round
+    BudgetLineFactory(application=funding_round.awards.get().application, amount=D("40000"))
+    slugs = list(Borough.objects.exclude(slug="camden").order_by("name").values_list("slug", flat=True))
+
+    def add(some):
+        for slug in some:
+            award = AwardFactory(funding_round=funding_round, group=EngagementGroupFactory(borough=borough(slug)))
+            BudgetLineFactory(application=award.application, category="staffing", amount=D("30000"))
+            BudgetLineFactory(application=award.application, category="venue", amount=D("10000"))
+
+    add(slugs[:2])
+    client.force_login(officer)
+    url = reverse("funding:cost-lines-all", kwargs={"year": 2024})
+    with django_assert_max_num_queries(12) as few:
+        assert client.get(url).status_code == 200
+    add(slugs[2:15])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200

@@ -142,3 +142,83 @@ def test_redistribution_never_gives_anyone_more_than_they_asked_or_the_cap():
         room = sum(min(requests[k], cap) - min(recs[k], cap) for k in recs if recs[k] > 0)
         freed = sum(recs[k] - min(recs[k], cap) for k in recs)
         assert sum(amounts.values()) == sum(min(recs[k], cap) for k in recs) + min(room, freed)
+
+
+# --- The round's floor (fix 11) ---------------------------------------------------
+FLOOR_BIDS = {"a": D("50000"), "b": D("25000"), "c": D("21000")}
+
+
+@pytest.mark.parametrize("rule", list(WhatIfRule.values))
+def test_pro_rata_raises_awards_below_the_floor_and_rebalances_the_rest(rule):
+    # Pro rata alone gives 31,250 / 15,625 / 13,125 of the £60,000 pot:
+    # b and c fall below the £20,000 floor, so each gets the floor and a
+    # takes what is left (£20,000).
+    plain = apply_rule(FLOOR_BIDS, rule=rule, pot=D("60000"), cap=D("50000"))
+    assert plain == {"a": D("31250.00"), "b": D("15625.00"), "c": D("13125.00")}
+    amounts = apply_rule(FLOOR_BIDS, rule=rule, pot=D("60000"), cap=D("50000"), floor=D("20000"))
+    assert amounts == {"a": D("20000.00"), "b": D("20000.00"), "c": D("20000.00")}
+
+
+def test_a_bid_that_asked_less_than_the_floor_is_not_raised():
+    # c asked for £19,000: it is not raised. b is raised to £20,000; a and c
+    # share the other £40,000 pro rata (50:21).
+    amounts = apply_rule(
+        FLOOR_BIDS,
+        rule=WhatIfRule.PRO_RATA,
+        pot=D("60000"),
+        cap=D("50000"),
+        floor=D("20000"),
+        requests={"a": D("50000"), "b": D("25000"), "c": D("19000")},
+    )
+    assert amounts == {"a": D("28169.01"), "b": D("20000.00"), "c": D("11830.99")}
+    assert sum(amounts.values()) == D("60000.00")
+
+
+def test_when_the_floors_alone_exceed_the_pot_the_smallest_bids_go_unfunded():
+    # Four bids of £30,000 (floor £20,000) and a £50,000 pot: pro rata gives
+    # £12,500 each; at most two can have the floor, so the smallest
+    # recommendations (c, then d) are left out and a and b share the pot.
+    amounts = apply_rule(
+        {"a": D("30000"), "b": D("30000"), "c": D("29000"), "d": D("29500")},
+        rule=WhatIfRule.PRO_RATA,
+        pot=D("50000"),
+        cap=D("50000"),
+        floor=D("20000"),
+    )
+    assert amounts == {"a": D("25000.00"), "b": D("25000.00"), "c": D("0.00"), "d": D("0.00")}
+
+
+def test_a_bid_recommended_nothing_stays_at_nothing():
+    amounts = apply_rule(
+        {"a": D("0"), "b": D("40000")}, rule=WhatIfRule.PRO_RATA, pot=D("30000"), cap=D("50000"), floor=D("20000")
+    )
+    assert amounts == {"a": D("0.00"), "b": D("30000.00")}
+
+
+@pytest.mark.parametrize("rule", list(WhatIfRule.values))
+def test_with_a_floor_no_rule_breaks_the_pot_the_cap_or_the_floor(rule):
+    for rng, recs, pot, cap in _cases(300, seed=hash(rule) % 1000 + 5):
+        floor = (cap * D(rng.choice(["0.1", "0.4", "0.9", "1"]))).quantize(D("0.01"))
+        requests = {k: v * rng.choice([1, 2]) for k, v in recs.items()}
+        amounts = apply_rule(recs, rule=rule, pot=pot, cap=cap, requests=requests, floor=floor)
+        assert set(amounts) == set(recs)
+        assert sum(amounts.values()) <= pot, (recs, pot, cap, floor)
+        assert all(D(0) <= a <= cap for a in amounts.values())
+        assert all(amounts[k] == 0 or amounts[k] >= floor for k in recs if requests[k] >= floor), (
+            recs,
+            pot,
+            cap,
+            floor,
+        )
+
+
+# --- Scaling a budget to the award (fix 10) -----------------------------------------
+
+
+def test_share_in_proportion_adds_up_exactly_giving_leftover_pence_to_the_largest_remainders():
+    from cpeg.funding.whatif import share_in_proportion
+
+    assert share_in_proportion({"x": 100, "y": 100, "z": 100}, 200) == {"x": 67, "y": 67, "z": 66}
+    # Exact shares 33.33, 50.00, 16.67 pence: the spare penny goes to z (.67).
+    assert share_in_proportion({"x": 2, "y": 3, "z": 1}, 100) == {"x": 33, "y": 50, "z": 17}
+    assert share_in_proportion({"x": 0, "y": 0}, 500) == {"x": 0, "y": 0}
