@@ -70,16 +70,11 @@ def _day(year: FinancialYear, offset: int, today: dt.date) -> dt.date:
 
 
 def _sign(ctx, sla, chairs, slug, year, *, countersign: bool, offset: int):
-    user, name = chairs[slug]
+    # The chair's account is linked to their executive seat (``person``),
+    # which is what lets them sign and names them on the SLA.
+    user, _name = chairs[slug]
     signed_on = _day(year, offset, ctx.today)
-    sla = services.group_sla_sign(
-        sla=sla,
-        actor=user,
-        signatory_name=name,
-        signatory_role="Chair",
-        loaded_version=sla.version,
-        signed_on=signed_on,
-    )
+    sla = services.group_sla_sign(sla=sla, actor=user, loaded_version=sla.version, signed_on=signed_on)
     if countersign:
         sla = services.group_sla_countersign(
             sla=sla,

@@ -67,7 +67,7 @@ class TemplateOutputForm(GovukFormMixin, MeasureMixin, forms.Form):
     heading = forms.ModelChoiceField(
         queryset=SlaHeading.objects.none(),
         required=False,
-        empty_label="No heading (stands before the headings)",
+        empty_label="Core requirements (no heading, before the others)",
         error_messages={"invalid_choice": "Select a heading from the list"},
     )
     output = forms.CharField(
@@ -152,7 +152,7 @@ class SlaOutputAddForm(GovukFormMixin, MeasureMixin, forms.Form):
 
     def __init__(self, *args, headings: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["heading_title"].choices = [("", "No heading (stands before the headings)")] + [
+        self.fields["heading_title"].choices = [("", "Core requirements (no heading, before the others)")] + [
             (h, h) for h in headings
         ]
         self.fields["heading_title"].error_messages["invalid_choice"] = "Select a heading from the list"
@@ -167,18 +167,10 @@ class SlaOutputRemoveForm(GovukFormMixin, forms.Form):
 
 
 class SlaSignForm(GovukFormMixin, forms.Form):
-    """The chair's (or an authorised executive member's) signature for the group."""
+    """The chair's (or an authorised executive member's) signature for the
+    group. Who signs, and in what role, comes from their executive seat."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    signatory_name = forms.CharField(
-        label="Your full name", max_length=150, error_messages={"required": "Enter your full name"}
-    )
-    signatory_role = forms.CharField(
-        label="Your role in the group",
-        max_length=100,
-        help_text="For example, Chair",
-        error_messages={"required": "Enter your role in the group"},
-    )
     confirm = forms.BooleanField(
         label="I am authorised to sign for the group, and the group agrees to deliver this SLA",
         error_messages={"required": "Confirm that you are authorised to sign this SLA for the group"},

@@ -2,7 +2,7 @@
 
 Other apps call three of these: ``template_for_year``, ``current_sla_for``
 and ``sla_targets_for_groups`` (quarterly monitoring compares delivery with
-each group's targets). Page reads are scoped to the user through
+each group's signed targets). Page reads are scoped to the user through
 ``accounts.access`` and run a fixed number of queries whatever the number of
 groups, outputs or versions.
 
@@ -11,19 +11,21 @@ Writes: ``agreements.services``.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, FilteredRelation, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from cpeg.accounts.access import get_for_user_or_404
-from cpeg.agreements.choices import SlaStatus
+from cpeg.agreements.choices import FROZEN_SLA_STATUSES, SlaStatus
 from cpeg.agreements.models import GroupSla, GroupSlaOutput, SlaHeading, SlaTemplate, SlaTemplateOutput
 from cpeg.core.audit import history_entries
 from cpeg.core.fiscal import FinancialYear
-from cpeg.groups.choices import GroupStatus
-from cpeg.groups.models import EngagementGroup
+from cpeg.groups.choices import ExecutiveRole, GroupStatus
+from cpeg.groups.models import EngagementGroup, ExecutiveMembership
 
 # --- For other apps ------------------------------------------------------------
 
@@ -64,14 +66,17 @@ def current_sla_for(*, group, financial_year: int) -> GroupSla | None:
     )
 
 
-def _template_targets(financial_year: int) -> list[OutputTarget]:
+def _template_targets(financial_year: int, measure: str | None = None) -> list[OutputTarget]:
     outputs = (
         SlaTemplateOutput.objects.filter(template__financial_year=financial_year, removed_at__isnull=True)
         .select_related("heading")
         .order_by("heading__position", "position")
     )
     targets = []
-    for output in outputs:
+    # Positions as a group's SLA would number them: template order.
+    for index, output in enumerate(outputs, start=1):
+        if measure is not None and output.measure != measure:
+            continue
         targets.append(
             OutputTarget(
                 code=output.code,
@@ -79,69 +84,114 @@ def _template_targets(financial_year: int) -> list[OutputTarget]:
                 heading_title=output.heading.title if output.heading else "",
                 measure=output.measure,
                 annual_target=output.annual_target,
-                position=output.position,
+                position=index * 10,
                 is_variation=False,
                 variation_reason="",
                 from_template=True,
             )
         )
-    # Positions as a group's SLA would number them: template order.
-    return [OutputTarget(**{**t.__dict__, "position": index * 10}) for index, t in enumerate(targets, start=1)]
+    return targets
 
 
-def sla_targets_for_groups(*, group_ids, financial_year: int) -> dict[int, list[OutputTarget]]:
+def sla_targets_for_groups(
+    *, group_ids, financial_year: int, measure: str | None = None
+) -> dict[int, list[OutputTarget]]:
     """Each group's outputs and targets for the year, in one or two queries.
 
-    A group with a current SLA gets its SLA's outputs (locally removed ones
-    left out); a group without one gets the year's standard SLA, marked
-    ``from_template=True``, so monitoring still has targets to compare with.
-    A year with no template gives an empty list for such groups.
+    Monitoring judges a group only against targets it has signed up to, so
+    each group gets the outputs (locally removed ones left out) of:
+
+    1. its latest signed version for the year (countersigned, or signed by
+       the group and awaiting countersignature), even if an officer has
+       since varied it into a new draft the group has not signed yet;
+    2. otherwise its current draft (nothing signed yet this year);
+    3. otherwise the year's standard SLA, marked ``from_template=True``
+       (the second query, only when some group has no SLA).
+
+    ``measure`` keeps only outputs measured that way (the dashboard reads
+    only counted ones). A year with no template gives an empty list for
+    groups without an SLA.
     """
     ids = list(dict.fromkeys(int(i) for i in group_ids))
     result: dict[int, list[OutputTarget]] = {gid: [] for gid in ids}
+    wanted = Q(outputs__is_removed=False)
+    if measure is not None:
+        wanted &= Q(outputs__measure=measure)
+    # Every signed version and the current one, whatever its status, each
+    # joined to its wanted outputs (an outer join: an SLA with none still
+    # gives a row, so it is not mistaken for a missing SLA).
     rows = (
-        GroupSlaOutput.objects.filter(
-            sla__group_id__in=ids, sla__financial_year=financial_year, sla__superseded_at__isnull=True
-        )
-        .order_by("sla__group_id", "position", "pk")
+        GroupSla.objects.filter(group_id__in=ids, financial_year=financial_year)
+        .filter(Q(status__in=FROZEN_SLA_STATUSES) | Q(superseded_at__isnull=True))
+        .annotate(wanted=FilteredRelation("outputs", condition=wanted))
+        .order_by("group_id", "pk", "wanted__position", "wanted__pk")
         .values_list(
-            "sla__group_id",
-            "code",
-            "output",
-            "heading_title",
-            "measure",
-            "annual_target",
-            "position",
-            "variation",
-            "variation_reason",
-            "is_removed",
+            "group_id",
+            "pk",
+            "status",
+            "version_number",
+            "wanted__code",
+            "wanted__output",
+            "wanted__heading_title",
+            "wanted__measure",
+            "wanted__annual_target",
+            "wanted__position",
+            "wanted__variation",
+            "wanted__variation_reason",
         )
     )
-    with_sla = set()
-    for gid, code, output, heading, measure, target, position, variation, reason, is_removed in rows:
-        # Removed rows are read too, so a group whose SLA drops every
-        # output is not mistaken for one without an SLA.
-        with_sla.add(gid)
-        if is_removed:
-            continue
-        result[gid].append(
+    # group id -> (rank, version number, sla id): a signed version outranks
+    # the draft; among signed versions the latest wins.
+    chosen: dict[int, tuple[int, int, int]] = {}
+    by_sla: dict[int, list[tuple]] = defaultdict(list)
+    for gid, sla_id, status, number, *output in rows:
+        key = (1 if status in FROZEN_SLA_STATUSES else 0, number, sla_id)
+        if gid not in chosen or key > chosen[gid]:
+            chosen[gid] = key
+        if output[0] is not None:
+            by_sla[sla_id].append(output)
+    for gid, (_rank, _number, sla_id) in chosen.items():
+        result[gid] = [
             OutputTarget(
                 code=code,
                 output=output,
                 heading_title=heading,
-                measure=measure,
+                measure=kind,
                 annual_target=target,
                 position=position,
                 is_variation=bool(variation),
                 variation_reason=reason,
             )
-        )
-    missing = [gid for gid in ids if gid not in with_sla]
+            for code, output, heading, kind, target, position, variation, reason in by_sla[sla_id]
+        ]
+    missing = [gid for gid in ids if gid not in chosen]
     if missing:
-        standard = _template_targets(financial_year)
+        standard = _template_targets(financial_year, measure)
         for gid in missing:
             result[gid] = list(standard)
     return result
+
+
+def signing_membership_for(*, user, group, today: dt.date) -> ExecutiveMembership | None:
+    """The user's current seat on the group's executive that lets them sign
+    the group's SLA (the chair, or a member authorised to sign), or None.
+
+    The user is linked to the executive through ``User.person``; the chair's
+    seat is preferred when the person holds more than one.
+    """
+    person_id = getattr(user, "person_id", None)
+    group_id = group.pk if hasattr(group, "pk") else group
+    if person_id is None or group_id is None:
+        return None
+    seats = (
+        ExecutiveMembership.objects.filter(group_id=group_id, person_id=person_id, starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .select_related("person")
+        .order_by("-starts_on", "pk")
+    )
+    able = [seat for seat in seats if seat.may_sign_sla]
+    able.sort(key=lambda seat: seat.role != ExecutiveRole.CHAIR)
+    return able[0] if able else None
 
 
 # --- The template pages ----------------------------------------------------------

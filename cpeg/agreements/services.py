@@ -35,6 +35,7 @@ from cpeg.agreements.choices import (
 )
 from cpeg.agreements.models import GroupSla, GroupSlaOutput, SlaHeading, SlaTemplate, SlaTemplateOutput
 from cpeg.agreements.seed import POSITION_STEP, seed_standard_template
+from cpeg.agreements.selectors import signing_membership_for
 from cpeg.core.audit import audit_record
 from cpeg.core.concurrency import lock_and_check_version, save_new_version
 from cpeg.core.errors import EditConflict, InvalidTransition
@@ -559,40 +560,42 @@ def group_sla_output_restore(*, sla: GroupSla, code: str, actor, loaded_version)
     return editable
 
 
+NOT_A_SIGNATORY_MESSAGE = "Only the chair, or an executive member authorised to sign, can sign the SLA for the group"
+
+
 @transaction.atomic
-def group_sla_sign(
-    *,
-    sla: GroupSla,
-    actor,
-    signatory_name: str,
-    signatory_role: str,
-    loaded_version,
-    signed_on: dt.date | None = None,
-) -> GroupSla:
+def group_sla_sign(*, sla: GroupSla, actor, loaded_version, signed_on: dt.date | None = None) -> GroupSla:
     """Sign a draft SLA for the group (the chair or an authorised executive member).
 
-    The version the person read must still be the current one: signing
-    something that changed since is refused as an edit conflict.
+    The signer must hold a current seat on the group's executive (through
+    their account's ``person``) as chair or as a member authorised to sign;
+    the signatory's name and role on the SLA come from that seat. A
+    disbanded group signs nothing. The version the person read must still
+    be the current one: signing something that changed since is refused as
+    an edit conflict.
     """
     require_perm(actor, "agreements.sign_groupsla", sla)
+    group = EngagementGroup.objects.get(pk=sla.group_id)
+    if group.status == GroupStatus.DISBANDED:
+        raise ValidationError(f"{group.name} has been disbanded, so its SLA cannot be signed")
+    seat = signing_membership_for(user=actor, group=group, today=timezone.localdate())
+    if seat is None:
+        raise ValidationError(NOT_A_SIGNATORY_MESSAGE)
     current = _lock_current(sla, loaded_version)
     _ensure_transition(current, to=SlaStatus.GROUP_SIGNED, message="Only a draft SLA can be signed for the group")
-    if not signatory_name.strip():
-        raise ValidationError({"signatory_name": "Enter the name of the person signing"})
-    if not signatory_role.strip():
-        raise ValidationError({"signatory_role": "Enter the signatory's role in the group"})
     current.status = SlaStatus.GROUP_SIGNED
     current.group_signed_by = actor
-    current.group_signatory_name = signatory_name.strip()
-    current.group_signatory_role = signatory_role.strip()
+    current.group_signatory_name = seat.person.full_name
+    current.group_signatory_role = seat.role_label
     current.group_signed_on = signed_on or timezone.localdate()
     save_new_version(current, actor=actor)
     audit_record(
         actor=actor,
         event_type="GROUP_SLA_SIGNED",
         target=current,
-        group=current.group,
+        group=group,
         summary=f"Signed for the group by {current.group_signatory_name} ({current.group_signatory_role})",
+        payload={"executive_membership": seat.pk},
     )
     return current
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cpeg.accounts.access import require_perm
@@ -22,7 +23,7 @@ from cpeg.agreements.forms import (
 from cpeg.core.errors import InvalidTransition
 from cpeg.core.fiscal import FinancialYear
 from cpeg.core.views_helpers import handle_form
-from cpeg.groups.choices import ExecutiveRole
+from cpeg.groups.choices import GroupStatus
 
 
 def _posted(request):
@@ -381,30 +382,15 @@ def sla_output_restore(request, pk, year, code):
     )
 
 
-def _signatory_role(user, group) -> str:
-    person_id = getattr(user, "person_id", None)
-    if person_id is None:
-        return ""
-    member = group.executive.filter(person_id=person_id, ends_on__isnull=True).order_by("role").first()
-    if member is None:
-        return ""
-    return member.role_title if member.role == ExecutiveRole.OTHER else member.get_role_display()
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def sla_sign(request, pk, year):
     group = selectors.group_for_sla(user=request.user, pk=pk)
     sla = selectors.current_sla_get(group=group, financial_year=year)
     require_perm(request.user, "agreements.sign_groupsla", sla)
-    initial = {
-        "signatory_name": request.user.get_full_name(),
-        "signatory_role": _signatory_role(request.user, group),
-        "version": sla.version,
-    }
     return handle_form(
         request,
-        form=SlaSignForm(_posted(request), initial=initial),
+        form=SlaSignForm(_posted(request), initial={"version": sla.version}),
         template="agreements/sign.html",
         context={
             "title": f"Sign the SLA {sla.year.label} for the group",
@@ -412,17 +398,16 @@ def sla_sign(request, pk, year):
             "sla": sla,
             "ready": sla.status == SlaStatus.DRAFT,
             "page": selectors.group_sla_page(group=group, year=sla.year),
+            "signing": True,
+            # Who signs comes from the signer's executive seat, not from the form.
+            "seat": selectors.signing_membership_for(user=request.user, group=group, today=timezone.localdate()),
+            "not_a_signatory": services.NOT_A_SIGNATORY_MESSAGE,
+            "is_disbanded": group.status == GroupStatus.DISBANDED,
             "submit_label": "Sign the SLA",
             "cancel_url": _group_sla_url(group, year),
         },
         save=lambda f: _as_form_error(
-            lambda: services.group_sla_sign(
-                sla=sla,
-                actor=request.user,
-                signatory_name=f.cleaned_data["signatory_name"],
-                signatory_role=f.cleaned_data["signatory_role"],
-                loaded_version=f.cleaned_data["version"],
-            )
+            lambda: services.group_sla_sign(sla=sla, actor=request.user, loaded_version=f.cleaned_data["version"])
         ),
         success_message="SLA signed for the group. An officer will countersign it.",
         success_url=_group_sla_url(group, year),

@@ -1,6 +1,11 @@
 """The arithmetic of quarterly monitoring: pro-rata targets, suggested RAG
 statuses and deadlines. Pure functions, no database.
 
+Deadlines
+    a return is due so many working days (a setting) after its quarter
+    ends; one sent back with comments is due again by the later of that
+    date and ``RESUBMIT_WORKING_DAYS`` working days after it was sent back.
+
 Pro-rata target
     annual target x quarter number / 4, as a Decimal. No rounding is needed
     or done: a whole-number target divided into quarters always ends in .00,
@@ -60,6 +65,17 @@ def format_target(value: Decimal | None) -> str:
 def return_due_on(quarter: Quarter, deadline_working_days: int) -> dt.date:
     """The deadline: so many working days (England and Wales) after the quarter ends."""
     return add_working_days(quarter.ends_on, deadline_working_days)
+
+
+# A return sent back to the group with comments is due again by the later of
+# its original due date and this many working days after it was sent back.
+RESUBMIT_WORKING_DAYS = 10
+
+
+def resubmission_due_on(due_on: dt.date, returned_on: dt.date) -> dt.date:
+    """When a returned return is due again: its own due date, or
+    ``RESUBMIT_WORKING_DAYS`` working days after it was sent back if later."""
+    return max(due_on, add_working_days(returned_on, RESUBMIT_WORKING_DAYS))
 
 
 def working_days_before(day: dt.date, count: int) -> dt.date:

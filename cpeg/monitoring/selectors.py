@@ -14,7 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
@@ -170,12 +171,13 @@ class Figure:
 @dataclass
 class ReturnCell:
     quarter: Quarter
-    status: str  # a ReturnStatus value, "not_opened" or "not_due"
+    status: str  # a ReturnStatus value, "not_opened", "not_due" or "paused"
     label: str
     due_on: dt.date | None
     url: str = ""
     overdue: bool = False
-    late: bool = False
+    late: bool = False  # first submitted after the due date (set for the rows on the page shown)
+    return_id: int | None = None
 
 
 @dataclass
@@ -214,22 +216,22 @@ class DashboardRow:
     spend_flags: list
     scorecard_url: str
     returns_url: str
+    # Sorted out of ``cells`` once, when the row is made.
+    due: list[ReturnCell] = field(default_factory=list)
+    late: list[ReturnCell] = field(default_factory=list)
+    returned: list[ReturnCell] = field(default_factory=list)
+    awaiting_review: list[ReturnCell] = field(default_factory=list)
 
-    @property
-    def due(self) -> list[ReturnCell]:
-        return [c for c in self.cells if c.status in (ReturnStatus.DRAFT, "not_opened") and not c.overdue]
-
-    @property
-    def late(self) -> list[ReturnCell]:
-        return [c for c in self.cells if c.overdue]
-
-    @property
-    def returned(self) -> list[ReturnCell]:
-        return [c for c in self.cells if c.status == ReturnStatus.RETURNED]
-
-    @property
-    def awaiting_review(self) -> list[ReturnCell]:
-        return [c for c in self.cells if c.status == ReturnStatus.SUBMITTED]
+    def __post_init__(self):
+        for cell in self.cells:
+            if cell.overdue:
+                self.late.append(cell)
+            elif cell.status in (ReturnStatus.DRAFT, "not_opened"):
+                self.due.append(cell)
+            elif cell.status == ReturnStatus.RETURNED:
+                self.returned.append(cell)
+            elif cell.status == ReturnStatus.SUBMITTED:
+                self.awaiting_review.append(cell)
 
     @property
     def needs_attention(self) -> bool:
@@ -243,66 +245,104 @@ class DashboardRow:
             or self.spend_flags
         )
 
+    def shows_under(self, show: str) -> bool:
+        """Whether the row belongs in the list filtered by ``?show=``."""
+        if not show:
+            return True
+        if show == "attention":
+            return self.needs_attention
+        return bool(getattr(self, DASHBOARD_FILTER_FIELDS[show]))
+
+
+# ``?show=`` on the dashboard: what each filter lists (each summary figure
+# links to the list behind it), and the row field it tests.
+DASHBOARD_FILTERS = {
+    "attention": "Groups that need attention",
+    "due": "Groups with returns due",
+    "late": "Groups with late returns",
+    "returned": "Groups with returns sent back",
+    "review": "Groups with returns waiting for review",
+    "behind": "Groups behind on the activity record",
+    "behind-return": "Groups behind in their latest return",
+    "support": "Groups with open requests for support",
+    "barriers": "Groups with barriers in two or more quarters running",
+}
+DASHBOARD_FILTER_FIELDS = {
+    "due": "due",
+    "late": "late",
+    "returned": "returned",
+    "review": "awaiting_review",
+    "behind": "behind_live",
+    "behind-return": "behind_latest",
+    "support": "support",
+    "barriers": "barriers",
+}
+
 
 @dataclass
 class Dashboard:
+    """The dashboard for a year: totals over every group the user may see,
+    and the rows of the page shown (after the ``show`` filter)."""
+
     year: FinancialYear
     today: dt.date
-    live_quarter: Quarter
+    live_quarter: Quarter | None
     live_to: dt.date
     quarters: tuple[Quarter, ...]
-    rows: list[DashboardRow]
+    totals: dict
+    page: Page
+    show: str = ""
 
     @property
-    def totals(self) -> dict:
-        return {
-            "groups": len(self.rows),
-            "due": sum(len(r.due) for r in self.rows),
-            "late": sum(len(r.late) for r in self.rows),
-            "returned": sum(len(r.returned) for r in self.rows),
-            "awaiting_review": sum(len(r.awaiting_review) for r in self.rows),
-            "behind_live": sum(1 for r in self.rows if r.behind_live),
-            "behind_latest": sum(1 for r in self.rows if r.behind_latest),
-            "support": sum(len(r.support) for r in self.rows),
-            "barriers": sum(1 for r in self.rows if r.barriers),
-            "attention": sum(1 for r in self.rows if r.needs_attention),
-        }
+    def rows(self) -> list[DashboardRow]:
+        return list(self.page.object_list)
+
+    @property
+    def show_label(self) -> str:
+        return DASHBOARD_FILTERS.get(self.show, "Groups")
 
 
-def live_period(year: FinancialYear, today: dt.date) -> tuple[Quarter, dt.date]:
-    """The quarter the live figures are judged against, and the day they count to:
-    the current quarter to date in the current year; the whole year (Q4) for a past one."""
+def live_period(year: FinancialYear, today: dt.date) -> tuple[Quarter | None, dt.date]:
+    """The quarter whose pro-rata target the live figures are judged
+    against, and the day activities are counted to.
+
+    In the current year: the last quarter that has ended, with activities
+    counted to today (so what a group has done since then counts towards
+    catching up). Nothing is due before the end of Q1, so in Q1 there is no
+    quarter (None) and nothing is judged. For a past year: Q4 (the yearly
+    target), counted to the year's end. For a future year: nothing.
+    """
     if year.contains(today):
-        return Quarter.containing(today), today
+        ended = [q for q in year.quarters if q.ends_on < today]
+        return (ended[-1] if ended else None), today
     if today > year.ends_on:
         return year.quarters[-1], year.ends_on
-    return year.quarters[0], year.starts_on  # a future year: nothing counted yet
+    return None, year.starts_on  # a future year: nothing counted yet
 
 
-def _return_cells(year, today, returns_by_q, config, url_for, *, reporting: bool = True) -> list[ReturnCell]:
-    """One cell per quarter; ``reporting`` is False for a suspended group (monitoring paused)."""
+def _return_cells(year, today, returns_by_q, due_dates, labels, url_for, *, reporting: bool) -> list[ReturnCell]:
+    """One cell per quarter; ``reporting`` is False for a suspended group
+    (monitoring paused); ``due_dates`` has the quarters that have ended."""
     cells = []
     for quarter in year.quarters:
         row = returns_by_q.get(quarter.number)
         if row is not None:
             status = row["status"]
-            first = row["first_submitted_at"]
-            late = first is not None and _local_date(first) > row["due_on"]
             cells.append(
                 ReturnCell(
                     quarter=quarter,
                     status=status,
-                    label=ReturnStatus(status).label,
+                    label=labels[status],
                     due_on=row["due_on"],
                     url=url_for(row["id"]),
                     overdue=status == ReturnStatus.DRAFT and today > row["due_on"],
-                    late=late,
+                    return_id=row["id"],
                 )
             )
-        elif quarter.ends_on < today and not reporting:
+        elif quarter.number in due_dates and not reporting:
             cells.append(ReturnCell(quarter=quarter, status="paused", label="Monitoring paused", due_on=None))
-        elif quarter.ends_on < today:
-            due_on = figures.return_due_on(quarter, config.deadline_working_days)
+        elif quarter.number in due_dates:  # the quarter has ended
+            due_on = due_dates[quarter.number]
             cells.append(
                 ReturnCell(
                     quarter=quarter, status="not_opened", label="Not opened", due_on=due_on, overdue=today > due_on
@@ -319,25 +359,61 @@ def _local_date(value: dt.datetime) -> dt.date:
     return timezone.localdate(value)
 
 
-def _live_figures(gid, targets, counts, live_quarter, year_start, maker) -> list[Figure]:
+def _live_red_figures(gid, targets, counts, quarter: Quarter, shares: dict, year_start, maker) -> list[Figure]:
+    """The group's counted outputs that are red on the activity record so far,
+    judged against the pro-rata target to the end of ``quarter`` (``shares``
+    caches yearly target -> pro-rata target across groups)."""
     result = []
     for t in targets:
-        if t.measure != MeasureType.COUNT:
+        if t.measure != MeasureType.COUNT or t.annual_target is None:
             continue
-        target = figures.pro_rata_target(t.annual_target, live_quarter.number)
+        target = shares.get(t.annual_target)
+        if target is None:
+            target = shares[t.annual_target] = figures.pro_rata_target(t.annual_target, quarter.number)
         count = counts.get((gid, t.code), 0)
         rag = figures.suggest_rag(count, target)
-        result.append(Figure(t.code, t.output, count, target, rag, activity_list_url(gid, year_start, t.code, maker)))
+        if rag in BEHIND_LIVE:
+            result.append(
+                Figure(t.code, t.output, count, target, rag, activity_list_url(gid, year_start, t.code, maker))
+            )
     return result
 
 
-def dashboard(*, user, year: FinancialYear | None = None, today: dt.date) -> Dashboard:
+def _mark_late(rows: list[DashboardRow]) -> None:
+    """Mark the cells of returns first submitted after their due date (one
+    query, for the rows on the page shown only: reading every return's
+    submission time would cost more than the rest of the dashboard)."""
+    cells = {c.return_id: c for r in rows for c in r.cells if c.return_id is not None}
+    if not cells:
+        return
+    for pk, first in QuarterlyReturn.objects.filter(pk__in=list(cells), first_submitted_at__isnull=False).values_list(
+        "pk", "first_submitted_at"
+    ):
+        cell = cells[pk]
+        cell.late = _local_date(first) > cell.due_on
+
+
+def dashboard(
+    *,
+    user,
+    year: FinancialYear | None = None,
+    today: dt.date,
+    show: str = "",
+    page: int | str | None = 1,
+    page_size: int = 50,
+) -> Dashboard:
     """Early warning for officers (and link members, for their boroughs), per group:
     returns due, late or returned; outputs behind their pro-rata trajectory live
-    and in the latest return; open support requests; barriers reported in two or
-    more quarters running (for the same output), and spend flags from funding.
+    and in the latest return; open support requests from any return of the year;
+    barriers reported in two or more quarters running (for the same output), and
+    spend flags from funding.
+
+    ``show`` narrows the rows to one kind of warning (``DASHBOARD_FILTERS``);
+    ``page`` picks the page of ``page_size`` rows. The totals always cover
+    every group. A fixed number of queries.
     """
     year = year or FinancialYear.containing(today)
+    show = show if show in DASHBOARD_FILTERS else ""
     live_quarter, live_to = live_period(year, today)
     config = MonitoringSettings.load()
     groups = list(
@@ -356,9 +432,7 @@ def dashboard(*, user, year: FinancialYear | None = None, today: dt.date) -> Das
     wanted = set(group_ids)
     returns = [
         r
-        for r in scoped_returns.values(
-            "id", "group_id", "financial_year", "quarter", "status", "due_on", "first_submitted_at"
-        )
+        for r in scoped_returns.order_by().values("id", "group_id", "financial_year", "quarter", "status", "due_on")
         if r["group_id"] in wanted
     ]
     by_group: dict[int, dict[tuple[int, int], dict]] = defaultdict(dict)
@@ -373,34 +447,42 @@ def dashboard(*, user, year: FinancialYear | None = None, today: dt.date) -> Das
         if reported:
             latest[gid] = max(reported, key=lambda r: r["quarter"])
     reported_ids = [r["id"] for r in returns if r["status"] in REPORTED_RETURN_STATUSES]
-    latest_ids = {r["id"] for r in latest.values()}
+    latest_ids = [r["id"] for r in latest.values()]
     lines_by_return: dict[int, list[dict]] = defaultdict(list)
     if reported_ids:
-        line_filter = Q(quarterly_return_id__in=list(latest_ids)) | (
-            Q(quarterly_return_id__in=reported_ids) & ~Q(barriers="")
-        )
+        # Only the lines the dashboard shows: behind in the latest return,
+        # barriers in any reported return, and support asked for in any
+        # reported return and not yet marked as provided.
+        open_support = ~Q(support_requested="") & Q(support_resolved_at__isnull=True)
+        line_filter = Q(quarterly_return_id__in=reported_ids) & (~Q(barriers="") | open_support)
+        if latest_ids:
+            line_filter |= Q(quarterly_return_id__in=latest_ids, rag__in=list(BEHIND))
         for line in (
             ReturnLine.objects.filter(line_filter)
+            .annotate(support_open=ExpressionWrapper(open_support, output_field=BooleanField()))
             .order_by("quarterly_return_id", "position", "id")
             .values(
                 "id",
                 "quarterly_return_id",
                 "output_code",
                 "output",
-                "measure",
                 "count_to_date",
                 "pro_rata_target",
                 "rag",
                 "barriers",
                 "support_requested",
-                "support_resolved_at",
+                "support_open",
             )
         ):
             lines_by_return[line["quarterly_return_id"]].append(line)
-    targets = sources.sla_targets_for_groups(group_ids=group_ids, financial_year=year.start_year) if groups else {}
+    targets = (
+        sources.sla_targets_for_groups(group_ids=group_ids, financial_year=year.start_year, measure=MeasureType.COUNT)
+        if groups and live_quarter is not None
+        else {}
+    )
     counts = (
         sources.output_counts(group_ids=group_ids, starts_on=year.starts_on, ends_on=live_to)
-        if groups and live_to >= year.starts_on
+        if groups and live_quarter is not None
         else {}
     )
     flags = sources.spend_flags_for(group_ids=group_ids, financial_year=year.start_year) if groups else {}
@@ -409,6 +491,27 @@ def dashboard(*, user, year: FinancialYear | None = None, today: dt.date) -> Das
     returns_url = _url_maker("monitoring:return-list")
     activities = _url_maker("activities:activity-list")
     year_quarters = [previous_q4, *year.quarters]
+    # Worked out once, not per group.
+    labels = {status.value: str(status.label) for status in ReturnStatus}
+    due_dates = {
+        q.number: figures.return_due_on(q, config.deadline_working_days) for q in year.quarters if q.ends_on < today
+    }
+    shares: dict = {}
+    totals = dict.fromkeys(
+        (
+            "groups",
+            "due",
+            "late",
+            "returned",
+            "awaiting_review",
+            "behind_live",
+            "behind_latest",
+            "support",
+            "barriers",
+            "attention",
+        ),
+        0,
+    )
 
     rows = []
     for g in groups:
@@ -418,20 +521,21 @@ def dashboard(*, user, year: FinancialYear | None = None, today: dt.date) -> Das
             year,
             today,
             {q: r for (fy, q), r in group_returns.items() if fy == year.start_year},
-            config,
+            due_dates,
+            labels,
             return_url,
             reporting=g["status"] == GroupStatus.ACTIVE,
         )
-        live = [
-            f
-            for f in _live_figures(gid, targets.get(gid, []), counts, live_quarter, year.start_year, activities)
-            if f.rag in BEHIND_LIVE
-        ]
+        live = (
+            _live_red_figures(gid, targets.get(gid, ()), counts, live_quarter, shares, year.start_year, activities)
+            if live_quarter is not None
+            else []
+        )
         latest_row = latest.get(gid)
-        behind_latest, support, latest_cell = [], [], None
+        behind_latest, latest_cell = [], None
         if latest_row is not None:
             latest_cell = next(c for c in cells if c.quarter.number == latest_row["quarter"])
-            for line in lines_by_return.get(latest_row["id"], []):
+            for line in lines_by_return.get(latest_row["id"], ()):
                 if line["rag"] in BEHIND:
                     behind_latest.append(
                         Figure(
@@ -443,36 +547,62 @@ def dashboard(*, user, year: FinancialYear | None = None, today: dt.date) -> Das
                             return_url(latest_row["id"]),
                         )
                     )
-                if line["support_requested"].strip() and line["support_resolved_at"] is None:
-                    support.append(
-                        SupportItem(
-                            line["id"],
-                            line["output"],
-                            line["support_requested"],
-                            latest_cell.quarter,
-                            return_url(latest_row["id"]),
-                        )
-                    )
-        rows.append(
-            DashboardRow(
-                group_id=gid,
-                group_name=g["name"],
-                borough_name=g["borough__name"],
-                group_status=g["status"],
-                cells=cells,
-                behind_live=live,
-                behind_latest=behind_latest,
-                latest_return=latest_cell,
-                support=support,
-                barriers=_barrier_runs(year_quarters, group_returns, lines_by_return, return_url),
-                spend_flags=list(flags.get(gid, [])),
-                scorecard_url=scorecard_url(gid),
-                returns_url=returns_url(gid),
-            )
+        row = DashboardRow(
+            group_id=gid,
+            group_name=g["name"],
+            borough_name=g["borough__name"],
+            group_status=g["status"],
+            cells=cells,
+            behind_live=live,
+            behind_latest=behind_latest,
+            latest_return=latest_cell,
+            support=_open_support(year_quarters, group_returns, lines_by_return, return_url),
+            barriers=_barrier_runs(year_quarters, group_returns, lines_by_return, return_url),
+            spend_flags=list(flags.get(gid, ())),
+            scorecard_url=scorecard_url(gid),
+            returns_url=returns_url(gid),
         )
+        totals["groups"] += 1
+        totals["due"] += len(row.due)
+        totals["late"] += len(row.late)
+        totals["returned"] += len(row.returned)
+        totals["awaiting_review"] += len(row.awaiting_review)
+        totals["behind_live"] += bool(row.behind_live)
+        totals["behind_latest"] += bool(row.behind_latest)
+        totals["support"] += len(row.support)
+        totals["barriers"] += bool(row.barriers)
+        totals["attention"] += row.needs_attention
+        if row.shows_under(show):
+            rows.append(row)
+    shown = Paginator(rows, page_size).get_page(page)
+    _mark_late(list(shown.object_list))
     return Dashboard(
-        year=year, today=today, live_quarter=live_quarter, live_to=live_to, quarters=year.quarters, rows=rows
+        year=year,
+        today=today,
+        live_quarter=live_quarter,
+        live_to=live_to,
+        quarters=year.quarters,
+        totals=totals,
+        page=shown,
+        show=show,
     )
+
+
+def _open_support(year_quarters, group_returns, lines_by_return, return_url) -> list[SupportItem]:
+    """Support asked for on any line of the group's reported returns for the
+    year (the previous year's Q4 included) and not yet marked as provided,
+    oldest quarter first."""
+    items = []
+    for quarter in year_quarters:
+        r = group_returns.get((quarter.start_year, quarter.number))
+        if r is None or r["status"] not in REPORTED_RETURN_STATUSES:
+            continue
+        for line in lines_by_return.get(r["id"], ()):
+            if line["support_open"] and line["support_requested"].strip():
+                items.append(
+                    SupportItem(line["id"], line["output"], line["support_requested"], quarter, return_url(r["id"]))
+                )
+    return items
 
 
 def _barrier_runs(year_quarters, group_returns, lines_by_return, return_url) -> list[BarrierRun]:

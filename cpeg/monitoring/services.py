@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import smtplib
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -518,69 +520,128 @@ def reminder_recipients(group: EngagementGroup) -> list[str]:
     return result
 
 
-def _reminder_kind_due(qr: QuarterlyReturn, today: dt.date, config: MonitoringSettings, sent: dict) -> str | None:
-    """Which reminder (if any) this draft return should get today.
+def _returned_on(qr: QuarterlyReturn) -> dt.date:
+    return timezone.localdate(qr.reviewed_at) if qr.reviewed_at else qr.due_on
 
-    - due soon: once, on the first run from N working days before the
-      deadline up to the deadline itself (N from the settings; 0 = never);
+
+def _reminder_kind_due(qr: QuarterlyReturn, today: dt.date, config: MonitoringSettings, sent: dict) -> str | None:
+    """Which reminder (if any) this draft or returned return should get today.
+
+    - due soon (drafts only): once, on the first run from N working days
+      before the deadline up to the deadline itself (N from the settings;
+      0 = never);
     - overdue: from the day after the deadline, on working days, at most
-      once every 7 days.
+      once every 7 days. A returned return's deadline is the later of its
+      due date and ``figures.RESUBMIT_WORKING_DAYS`` working days after it
+      was sent back.
     """
-    if today > qr.due_on:
+    returned = qr.status == ReturnStatus.RETURNED
+    deadline = figures.resubmission_due_on(qr.due_on, _returned_on(qr)) if returned else qr.due_on
+    if today > deadline:
         if not is_working_day(today):
             return None
         last = sent.get((qr.pk, ReminderKind.OVERDUE))
         if last is None or (today - last).days >= 7:
             return ReminderKind.OVERDUE
         return None
+    if returned:
+        return None  # the officer who sent it back is in touch until it is overdue
     days = config.reminder_working_days_before
     if days and figures.working_days_before(qr.due_on, days) <= today and (qr.pk, ReminderKind.DUE_SOON) not in sent:
         return ReminderKind.DUE_SOON
     return None
 
 
+def site_url(path: str) -> str:
+    """An absolute address for a link in an email (``SITE_URL`` + path)."""
+    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path
+
+
 def _reminder_message(qr: QuarterlyReturn, kind: str, today: dt.date) -> tuple[str, str]:
     period = f"{qr.period.label} ({qr.period.months_label})"
-    if kind == ReminderKind.OVERDUE:
-        subject = f"Overdue: your quarterly return for {qr.period.label}"
+    if qr.status == ReturnStatus.RETURNED:
+        returned_on = _returned_on(qr)
+        deadline = figures.resubmission_due_on(qr.due_on, returned_on)
+        subject = f"Overdue: please resubmit your quarterly return for {qr.period.label}"
         opening = (
-            f"Your group's quarterly monitoring return for {period} was due on {qr.due_on:%-d %B %Y} "
-            "and has not been submitted yet."
+            f"Your group's quarterly monitoring return for {period} was sent back to you on "
+            f"{returned_on:%-d %B %Y} with the authority's comments. It was due to be resubmitted by "
+            f"{deadline:%-d %B %Y} and has not been resubmitted yet."
         )
+        ask = "Please read the comments on the return, make the changes asked for and submit it again."
     else:
-        subject = f"Reminder: your quarterly return for {qr.period.label} is due on {qr.due_on:%-d %B %Y}"
-        opening = f"Your group's quarterly monitoring return for {period} is due on {qr.due_on:%-d %B %Y}."
+        if kind == ReminderKind.OVERDUE:
+            subject = f"Overdue: your quarterly return for {qr.period.label}"
+            opening = (
+                f"Your group's quarterly monitoring return for {period} was due on {qr.due_on:%-d %B %Y} "
+                "and has not been submitted yet."
+            )
+        else:
+            subject = f"Reminder: your quarterly return for {qr.period.label} is due on {qr.due_on:%-d %B %Y}"
+            opening = f"Your group's quarterly monitoring return for {period} is due on {qr.due_on:%-d %B %Y}."
+        ask = (
+            "The return is already filled in with your activity figures. Please give a RAG status and a note on "
+            "progress for each SLA output, with any barriers to delivery and support you would like from the "
+            "authority, then submit it."
+        )
     body = (
-        f"Dear {qr.group.name},\n\n{opening}\n\n"
-        "The return is already filled in with your activity figures. Please give a RAG status and a note on "
-        "progress for each SLA output, with any barriers to delivery and support you would like from the "
-        f"authority, then submit it.\n\nReturn: {qr.get_absolute_url()}\n\n{settings.SERVICE_NAME}\n"
+        f"Dear {qr.group.name},\n\n{opening}\n\n{ask}\n\n"
+        f"Return: {site_url(qr.get_absolute_url())}\n\n{settings.SERVICE_NAME}\n"
     )
     return subject, body
 
 
-def reminders_send(*, today: dt.date) -> list[ReturnReminder]:
-    """Email reminders for draft returns due soon or overdue (idempotent per
-    return, kind and day: a second run the same day sends nothing).
+def _reminder_not_sent(*, reminder: ReturnReminder, error: Exception) -> None:
+    """Undo the record of a reminder the mail server refused, so the next
+    run tries again, and say so in the return's timeline."""
+    qr = reminder.quarterly_return
+    logger.error("%s reminder for %s could not be emailed: %s", reminder.get_kind_display(), qr, error)
+    with transaction.atomic():
+        ReturnReminder.objects.filter(pk=reminder.pk).delete()
+        audit_record(
+            actor=None,
+            event_type="RETURN_REMINDER_FAILED",
+            target=qr,
+            group=qr.group,
+            summary=f"{reminder.get_kind_display()} reminder could not be emailed ({error.__class__.__name__}); "
+            "it will be tried again on the next run",
+        )
 
-    Each reminder is recorded and sent in its own transaction, so one bad
-    address does not stop the rest.
+
+def _send_reminder(*, reminder: ReturnReminder, subject: str, body: str, recipients: list[str]) -> None:
+    """Email one reminder (after its record is committed). A mail server or
+    network error is logged and stops only this reminder."""
+    try:
+        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients).send()
+    except (smtplib.SMTPException, OSError) as error:
+        _reminder_not_sent(reminder=reminder, error=error)
+
+
+def reminders_send(*, today: dt.date) -> list[ReturnReminder]:
+    """Email reminders for draft returns due soon or overdue, and for
+    returned returns not resubmitted in time (idempotent per return, kind
+    and day: a second run the same day sends nothing).
+
+    Each reminder is recorded in its own transaction and emailed once that
+    commits; a mail server error is logged and the record undone (so the
+    next run tries again) without stopping the other reminders. Returns the
+    reminders recorded.
     """
     config = MonitoringSettings.load()
-    drafts = list(
-        QuarterlyReturn.objects.filter(status=ReturnStatus.DRAFT, archived_at__isnull=True)
+    chased = list(
+        QuarterlyReturn.objects.filter(status__in=[ReturnStatus.DRAFT, ReturnStatus.RETURNED], archived_at__isnull=True)
         .select_related("group")
         .order_by("due_on", "pk")
     )
     sent: dict = {}
     for qr_id, kind, sent_on in (
-        ReturnReminder.objects.filter(quarterly_return__in=[qr.pk for qr in drafts])
+        ReturnReminder.objects.filter(quarterly_return__in=[qr.pk for qr in chased])
         .order_by("sent_on")
         .values_list("quarterly_return_id", "kind", "sent_on")
     ):
         sent[(qr_id, kind)] = sent_on
     done = []
-    for qr in drafts:
+    for qr in chased:
         kind = _reminder_kind_due(qr, today, config, sent)
         if kind is None:
             continue
@@ -603,7 +664,9 @@ def reminders_send(*, today: dt.date) -> list[ReturnReminder]:
                     summary=f"{reminder.get_kind_display()} reminder emailed to {', '.join(recipients)}",
                 )
                 subject, body = _reminder_message(qr, kind, today)
-                EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients).send()
+                transaction.on_commit(
+                    partial(_send_reminder, reminder=reminder, subject=subject, body=body, recipients=recipients)
+                )
         except (IntegrityError, ValidationError):
             continue  # already sent today (another run got there first)
         done.append(reminder)

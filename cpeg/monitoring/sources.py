@@ -1,7 +1,8 @@
 """What quarterly monitoring reads from other apps, in one place.
 
-- SLA targets: ``agreements.selectors.sla_targets_for_groups`` (a group's SLA
-  outputs for the year, or the standard SLA's when it has none yet).
+- SLA targets: ``agreements.selectors.sla_targets_for_groups`` (the outputs of
+  the latest SLA version the group has signed for the year; its draft if it
+  has signed none; the standard SLA's when it has no SLA yet).
 - Activity counts: ``activities.selectors.output_counts`` (one aggregate query).
 - Spend flags: ``funding.selectors.spend_flags_for`` (SPEND FLAGS: shown on
   the dashboard, the scorecard and the return page).
@@ -16,9 +17,13 @@ from cpeg.activities import selectors as activity_selectors
 from cpeg.agreements import selectors as agreement_selectors
 
 
-def sla_targets_for_groups(*, group_ids, financial_year: int) -> dict[int, list]:
-    """group id -> its OutputTargets for the year, ordered by position."""
-    return agreement_selectors.sla_targets_for_groups(group_ids=list(group_ids), financial_year=financial_year)
+def sla_targets_for_groups(*, group_ids, financial_year: int, measure: str | None = None) -> dict[int, list]:
+    """group id -> its OutputTargets for the year, ordered by position: the
+    latest version the group has signed (or its draft if it has signed none,
+    or the standard SLA if it has no SLA); ``measure`` keeps one kind only."""
+    return agreement_selectors.sla_targets_for_groups(
+        group_ids=list(group_ids), financial_year=financial_year, measure=measure
+    )
 
 
 def output_counts(*, group_ids, starts_on: dt.date, ends_on: dt.date) -> dict[tuple[int, str], int]:

@@ -5,10 +5,10 @@ the settings."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cpeg.accounts.access import require_perm
@@ -184,15 +184,24 @@ def return_review(request, pk):
     )
 
 
+def _safe_next(request, *, fallback: str) -> str:
+    """The ``?next=`` address if it stays on this site, else ``fallback``
+    (refuses other hosts, schemes and tricks such as ``/\\evil.example``)."""
+    next_url = request.GET.get("next") or ""
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return fallback
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def support_provided(request, pk):
     line = selectors.line_get_for(user=request.user, pk=pk)
     qr = line.quarterly_return
     form = SupportProvidedForm(request.POST or None, initial={"version": line.version})
-    next_url = request.GET.get("next") or ""
-    if not next_url.startswith("/") or next_url.startswith("//"):
-        next_url = qr.get_absolute_url()
+    next_url = _safe_next(request, fallback=qr.get_absolute_url())
     return handle_form(
         request,
         form=form,
@@ -214,10 +223,14 @@ def dashboard(request):
     require_perm(request.user, "monitoring.view_dashboard")
     today = _today()
     year = _year_from(request, today)
-    board = selectors.dashboard(user=request.user, year=year, today=today)
-    attention_only = request.GET.get("show") == "attention"
-    rows = [r for r in board.rows if r.needs_attention] if attention_only else board.rows
-    page = Paginator(rows, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    board = selectors.dashboard(
+        user=request.user,
+        year=year,
+        today=today,
+        show=request.GET.get("show", ""),
+        page=request.GET.get("page"),
+        page_size=DASHBOARD_PAGE_SIZE,
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -226,9 +239,9 @@ def dashboard(request):
         {
             "board": board,
             "totals": board.totals,
-            "page": page,
+            "page": board.page,
             "query": query.urlencode(),
-            "attention_only": attention_only,
+            "filters": selectors.DASHBOARD_FILTERS,
             "year_choices": selectors.scorecard_year_choices(today=today),
             "can_change_settings": request.user.has_perm("monitoring.change_settings"),
             "can_review": request.user.has_perm("monitoring.review_quarterlyreturn"),

@@ -140,15 +140,30 @@ def test_a_return_goes_from_draft_to_accepted_with_reminders_and_the_dashboard(p
     assert all(m.subject.startswith("Overdue:") for m in mail.outbox)
 
 
+def _total(page, name: str) -> int:
+    """A summary figure (its link also carries words for screen readers)."""
+    return int(page.locator(f"#total-{name}").inner_text().split()[0])
+
+
 def test_the_dashboard_scorecard_and_support_follow_up_are_accessible(page, live_server, demo):
     sign_in(page, live_server, "officer")
     visit(page, f"{live_server.url}/monitoring/")
-    assert int(page.locator("#total-groups").inner_text()) == 32
-    assert int(page.locator("#total-support").inner_text()) >= 1
-    assert int(page.locator("#total-barriers").inner_text()) >= 1
-    page.get_by_label("Only groups that need attention").check()
-    page.get_by_role("button", name="Show").click()
+    assert _total(page, "groups") == 32
+    support = _total(page, "support")
+    assert support >= 1
+    assert _total(page, "barriers") >= 1
+    # Each summary figure links to the groups behind it.
+    page.locator("#total-support a").click()
     page.wait_for_load_state()
+    assert "show=support" in page.url
+    assert page.get_by_label("Show", exact=True).input_value() == "support"
+    assert page.locator("#dashboard-count").inner_text().startswith("Groups with open requests for support:")
+    assert page.locator("tbody tr[id^=group-]").count() >= 1
+    assert_accessible(page)
+    page.get_by_label("Show", exact=True).select_option("attention")
+    page.get_by_role("button", name="Show", exact=True).click()
+    page.wait_for_load_state()
+    assert "show=attention" in page.url
     assert_accessible(page)
 
     # Mark a support request as provided.
@@ -186,7 +201,7 @@ def test_the_dashboard_scorecard_and_support_follow_up_are_accessible(page, live
     # A link member sees their boroughs only.
     _switch_to(page, live_server, "link-member")
     visit(page, f"{live_server.url}/monitoring/")
-    assert page.locator("#total-groups").inner_text() == "2"
+    assert _total(page, "groups") == 2
     assert page.get_by_role("link", name="Camden Community and Police Engagement Group scorecard").is_visible()
     hackney = EngagementGroup.objects.get(borough__slug="hackney")
     response = page.goto(f"{live_server.url}/monitoring/groups/{hackney.pk}/scorecard/")

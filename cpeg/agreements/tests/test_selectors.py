@@ -4,7 +4,7 @@ from cpeg.accounts.tests.factories import OfficerFactory
 from cpeg.agreements import services
 from cpeg.agreements.choices import SlaStatus
 from cpeg.agreements.selectors import OutputTarget, current_sla_for, sla_targets_for_groups, template_for_year
-from cpeg.agreements.tests.factories import group_sla, standard_template
+from cpeg.agreements.tests.factories import chair_user, group_sla, standard_template
 from cpeg.groups.tests.factories import EngagementGroupFactory, borough
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +105,69 @@ def test_targets_for_groups_that_all_have_slas_take_one_query(groups, officer, d
 
 def test_targets_for_a_year_without_template_or_slas_are_empty(groups):
     assert sla_targets_for_groups(group_ids=[groups[0].pk], financial_year=2049) == {groups[0].pk: []}
+
+
+def _vary_meetings(sla, officer, target):
+    return services.group_sla_output_vary(
+        sla=sla,
+        code="public-meetings",
+        actor=officer,
+        data={"measure": "count", "annual_target": target, "reason": f"{target} meetings agreed"},
+        loaded_version=sla.version,
+    )
+
+
+def _meetings_target(group) -> int:
+    targets = sla_targets_for_groups(group_ids=[group.pk], financial_year=YEAR)[group.pk]
+    return next(t.annual_target for t in targets if t.code == "public-meetings")
+
+
+def test_targets_stay_with_the_signed_version_until_the_group_signs_a_variation(groups, officer):
+    camden = groups[0]
+    v1 = group_sla(group=camden, year=YEAR, status=SlaStatus.SIGNED, officer=officer)
+    v2 = _vary_meetings(v1, officer, 6)  # a new draft version the group has not signed
+    assert v2.status == SlaStatus.DRAFT
+    assert _meetings_target(camden) == 4
+    chair = chair_user(group=camden)
+    v2 = services.group_sla_sign(sla=v2, actor=chair, loaded_version=v2.version)
+    assert _meetings_target(camden) == 6  # signed by the group: counts before the countersignature
+    v3 = _vary_meetings(v2, officer, 8)
+    assert v3.status == SlaStatus.DRAFT
+    assert _meetings_target(camden) == 6  # the latest signed version, not the first
+
+
+def test_a_group_that_has_signed_nothing_yet_is_judged_against_its_draft(groups, officer):
+    camden = groups[0]
+    _vary_meetings(group_sla(group=camden, year=YEAR, officer=officer), officer, 6)
+    targets = sla_targets_for_groups(group_ids=[camden.pk], financial_year=YEAR)[camden.pk]
+    meetings = next(t for t in targets if t.code == "public-meetings")
+    assert (meetings.annual_target, meetings.is_variation, meetings.from_template) == (6, True, False)
+
+
+def test_targets_for_groups_with_signed_and_draft_versions_still_take_one_query(
+    groups, officer, django_assert_num_queries
+):
+    for group in groups:
+        _vary_meetings(group_sla(group=group, year=YEAR, status=SlaStatus.SIGNED, officer=officer), officer, 6)
+    with django_assert_num_queries(1):
+        targets = sla_targets_for_groups(group_ids=[g.pk for g in groups], financial_year=YEAR)
+    for group in groups:
+        assert len(targets[group.pk]) == 18
+        assert next(t for t in targets[group.pk] if t.code == "public-meetings").annual_target == 4
+
+
+def test_a_group_whose_sla_has_no_counted_outputs_left_gets_none_not_the_standard_ones(groups, officer):
+    from cpeg.agreements.models import GroupSlaOutput
+
+    camden, hackney = groups[:2]
+    sla = group_sla(group=camden, year=YEAR, officer=officer)
+    GroupSlaOutput.objects.filter(sla=sla, measure="count").update(
+        is_removed=True, variation="removed", variation_reason="Not for this group"
+    )
+    counted = sla_targets_for_groups(group_ids=[camden.pk, hackney.pk], financial_year=YEAR, measure="count")
+    assert counted[camden.pk] == []
+    assert {t.code for t in counted[hackney.pk]} >= {"public-meetings", "newsletters", "annual-report"}
+    assert all(t.measure == "count" and t.from_template for t in counted[hackney.pk])
+    everything = sla_targets_for_groups(group_ids=[camden.pk], financial_year=YEAR)[camden.pk]
+    assert everything
+    assert all(t.measure != "count" for t in everything)

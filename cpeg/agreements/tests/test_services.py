@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from cpeg.accounts.roles import Role
 from cpeg.accounts.tests.factories import (
     GroupAdminFactory,
     GroupExecutiveFactory,
@@ -13,10 +14,11 @@ from cpeg.accounts.tests.factories import (
 from cpeg.agreements import services
 from cpeg.agreements.choices import MeasureType, SlaStatus, VariationKind
 from cpeg.agreements.models import GroupSla, GroupSlaOutput, SlaTemplate, SlaTemplateOutput
-from cpeg.agreements.tests.factories import group_sla, standard_template
+from cpeg.agreements.tests.factories import chair_user, executive_user, group_sla, standard_template
 from cpeg.core.errors import EditConflict, InvalidTransition
 from cpeg.core.models import AuditEvent
-from cpeg.groups.choices import GroupStatus
+from cpeg.groups.choices import ExecutiveRole, GroupStatus
+from cpeg.groups.models import EngagementGroup
 from cpeg.groups.tests.factories import EngagementGroupFactory, borough
 
 pytestmark = pytest.mark.django_db
@@ -46,13 +48,14 @@ def sla(camden, template, officer):
 
 @pytest.fixture
 def chair(camden):
-    return GroupExecutiveFactory(group=camden, first_name="Amara", last_name="Adeyemi")
+    user = chair_user(group=camden)
+    user.person.full_name = "Amara Adeyemi"
+    user.person.save()
+    return user
 
 
 def _sign(sla, chair):
-    return services.group_sla_sign(
-        sla=sla, actor=chair, signatory_name="Amara Adeyemi", signatory_role="Chair", loaded_version=sla.version
-    )
+    return services.group_sla_sign(sla=sla, actor=chair, loaded_version=sla.version)
 
 
 def _countersign(sla, officer):
@@ -352,9 +355,54 @@ def test_only_the_groups_executive_signs(sla, camden):
     ]
     for user in others:
         with pytest.raises(PermissionDenied):
-            services.group_sla_sign(
-                sla=sla, actor=user, signatory_name="X", signatory_role="Chair", loaded_version=sla.version
-            )
+            services.group_sla_sign(sla=sla, actor=user, loaded_version=sla.version)
+    sla.refresh_from_db()
+    assert sla.status == SlaStatus.DRAFT
+
+
+def test_an_executive_member_not_authorised_to_sign_is_refused(sla, camden):
+    treasurer = executive_user(group=camden, role=ExecutiveRole.TREASURER)
+    with pytest.raises(
+        ValidationError,
+        match="Only the chair, or an executive member authorised to sign, can sign the SLA for the group",
+    ):
+        services.group_sla_sign(sla=sla, actor=treasurer, loaded_version=sla.version)
+    sla.refresh_from_db()
+    assert (sla.status, sla.version) == (SlaStatus.DRAFT, 1)
+
+
+def test_an_executive_account_without_a_current_seat_is_refused(sla, camden):
+    # An executive role on the account, but no person (so no seat) ...
+    with pytest.raises(ValidationError, match="Only the chair, or an executive member authorised to sign"):
+        services.group_sla_sign(sla=sla, actor=GroupExecutiveFactory(group=camden), loaded_version=sla.version)
+    # ... or a chair whose term has ended.
+    former = chair_user(group=camden)
+    former.person.executive_roles.update(ends_on=dt.date(2001, 3, 31))
+    with pytest.raises(ValidationError, match="Only the chair, or an executive member authorised to sign"):
+        services.group_sla_sign(sla=sla, actor=former, loaded_version=sla.version)
+    # ... or another group's chair whose account is also on Camden's executive.
+    other_chair = chair_user(group=EngagementGroupFactory(borough=borough("hackney")))
+    other_chair.role_assignments.create(role=Role.GROUP_EXECUTIVE, group=camden)
+    with pytest.raises(ValidationError, match="Only the chair, or an executive member authorised to sign"):
+        services.group_sla_sign(sla=sla, actor=other_chair, loaded_version=sla.version)
+
+
+def test_an_executive_member_authorised_to_sign_signs_in_their_own_name_and_role(sla, camden):
+    lead = executive_user(group=camden, role=ExecutiveRole.OTHER, authorised_to_sign=True)
+    signed = services.group_sla_sign(sla=sla, actor=lead, loaded_version=sla.version)
+    assert signed.status == SlaStatus.GROUP_SIGNED
+    assert (signed.group_signatory_name, signed.group_signatory_role) == (
+        lead.person.full_name,
+        "Youth engagement lead",
+    )
+    event = AuditEvent.objects.get(event_type="GROUP_SLA_SIGNED", target_id=sla.pk)
+    assert event.summary == f"Signed for the group by {lead.person.full_name} (Youth engagement lead)"
+
+
+def test_a_disbanded_groups_sla_cannot_be_signed(sla, camden, chair):
+    EngagementGroup.objects.filter(pk=camden.pk).update(status=GroupStatus.DISBANDED)
+    with pytest.raises(ValidationError, match="has been disbanded, so its SLA cannot be signed"):
+        _sign(sla, chair)
     sla.refresh_from_db()
     assert sla.status == SlaStatus.DRAFT
 
@@ -380,17 +428,13 @@ def test_signing_a_version_that_changed_since_it_was_read_is_refused(sla, chair,
     loaded = sla.version
     _vary(sla, officer)
     with pytest.raises(EditConflict):
-        services.group_sla_sign(
-            sla=sla, actor=chair, signatory_name="Amara Adeyemi", signatory_role="Chair", loaded_version=loaded
-        )
+        services.group_sla_sign(sla=sla, actor=chair, loaded_version=loaded)
 
 
 def test_countersigning_cannot_be_dated_before_the_group_signed(sla, chair, officer):
     signed = services.group_sla_sign(
         sla=sla,
         actor=chair,
-        signatory_name="Amara Adeyemi",
-        signatory_role="Chair",
         loaded_version=sla.version,
         signed_on=dt.date(2030, 5, 1),
     )

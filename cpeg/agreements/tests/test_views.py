@@ -1,3 +1,6 @@
+import itertools
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -5,7 +8,7 @@ from cpeg.accounts.tests.factories import GroupAdminFactory, GroupExecutiveFacto
 from cpeg.agreements import services
 from cpeg.agreements.choices import SlaStatus
 from cpeg.agreements.models import GroupSla, SlaTemplate
-from cpeg.agreements.tests.factories import group_sla, standard_template
+from cpeg.agreements.tests.factories import chair_user, executive_user, group_sla, standard_template
 from cpeg.core.fiscal import FinancialYear
 from cpeg.groups.tests.factories import EngagementGroupFactory, borough
 
@@ -73,7 +76,7 @@ def test_the_sla_page_shows_outputs_under_headings_with_variations_and_reasons(c
 
 
 def test_the_chair_sees_the_sign_button_and_the_administrator_does_not(client, sla, camden):
-    client.force_login(GroupExecutiveFactory(group=camden))
+    client.force_login(chair_user(group=camden))
     assert "Sign the SLA for the group" in client.get(_sla_url(camden)).content.decode()
     client.force_login(GroupAdminFactory(group=camden))
     assert "Sign the SLA for the group" not in client.get(_sla_url(camden)).content.decode()
@@ -136,13 +139,7 @@ def test_the_sla_page_runs_the_same_number_of_queries_for_more_versions_and_outp
     with CaptureQueriesContext(connection) as small:
         client.get(_sla_url(camden))
     sla = services.group_sla_countersign(
-        sla=services.group_sla_sign(
-            sla=sla,
-            actor=GroupExecutiveFactory(group=camden),
-            signatory_name="A",
-            signatory_role="Chair",
-            loaded_version=sla.version,
-        ),
+        sla=services.group_sla_sign(sla=sla, actor=chair_user(group=camden), loaded_version=sla.version),
         actor=officer,
         countersignatory_name="O",
         loaded_version=sla.version + 1,
@@ -235,18 +232,23 @@ def test_adding_and_removing_outputs_through_the_pages(client, sla, camden, offi
 
 
 def test_the_chair_signs_and_an_officer_countersigns_through_the_pages(client, sla, camden, officer, year):
-    chair = GroupExecutiveFactory(group=camden, first_name="Amara", last_name="Adeyemi")
+    chair = chair_user(group=camden)
+    name = chair.person.full_name
     sign = reverse("agreements:sla-sign", kwargs={"pk": camden.pk, "year": year})
     client.force_login(chair)
     response = client.get(sign)
-    assert response.context["form"].initial["signatory_name"] == "Amara Adeyemi"
-    response = client.post(sign, {"signatory_name": "Amara Adeyemi", "signatory_role": "Chair", "version": "1"})
+    assert response.context["seat"].person == chair.person
+    html = response.content.decode()
+    assert f'<dd class="govuk-summary-list__value">{name}</dd>' in html
+    assert '<dd class="govuk-summary-list__value">Chair</dd>' in html
+    response = client.post(sign, {"version": "1"})
     assert response.status_code == 400
     assert response.context["form"].errors["confirm"] == [
         "Confirm that you are authorised to sign this SLA for the group"
     ]
+    # A name or role typed into the request is ignored: both come from the seat.
     response = client.post(
-        sign, {"signatory_name": "Amara Adeyemi", "signatory_role": "Chair", "confirm": "on", "version": "1"}
+        sign, {"signatory_name": "Someone Else", "signatory_role": "Treasurer", "confirm": "on", "version": "1"}
     )
     assert response.status_code == 302
     assert "nothing to sign" in client.get(sign).content.decode()
@@ -259,16 +261,42 @@ def test_the_chair_signs_and_an_officer_countersigns_through_the_pages(client, s
     sla.refresh_from_db()
     assert sla.status == SlaStatus.SIGNED
     html = client.get(_sla_url(camden)).content.decode()
-    assert "Amara Adeyemi, Chair, on" in html
+    assert f"{name}, Chair, on" in html
     assert "Olivia Officer, on" in html
     assert "cannot change" in html
 
 
+def test_an_executive_member_not_authorised_to_sign_is_told_who_can(client, sla, camden, year):
+    secretary = executive_user(group=camden, role="secretary")
+    sign = reverse("agreements:sla-sign", kwargs={"pk": camden.pk, "year": year})
+    client.force_login(secretary)
+    response = client.get(sign)
+    assert response.status_code == 200
+    html = response.content.decode()
+    message = "Only the chair, or an executive member authorised to sign, can sign the SLA for the group"
+    assert message in html
+    assert 'name="confirm"' not in html
+    response = client.post(sign, {"confirm": "on", "version": "1"})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    sla.refresh_from_db()
+    assert sla.status == SlaStatus.DRAFT
+
+
+def test_an_executive_member_authorised_to_sign_signs_through_the_page(client, sla, camden, year):
+    treasurer = executive_user(group=camden, role="treasurer", authorised_to_sign=True)
+    sign = reverse("agreements:sla-sign", kwargs={"pk": camden.pk, "year": year})
+    client.force_login(treasurer)
+    assert client.post(sign, {"confirm": "on", "version": "1"}).status_code == 302
+    sla.refresh_from_db()
+    assert (sla.group_signatory_name, sla.group_signatory_role) == (treasurer.person.full_name, "Treasurer")
+
+
 def test_signing_twice_from_two_open_pages_shows_a_clear_error(client, sla, camden, year):
-    chair = GroupExecutiveFactory(group=camden)
+    chair = chair_user(group=camden)
     sign = reverse("agreements:sla-sign", kwargs={"pk": camden.pk, "year": year})
     client.force_login(chair)
-    data = {"signatory_name": "A B", "signatory_role": "Chair", "confirm": "on", "version": "1"}
+    data = {"confirm": "on", "version": "1"}
     assert client.post(sign, data).status_code == 302
     response = client.post(sign, data)
     assert response.status_code == 400
@@ -276,6 +304,41 @@ def test_signing_twice_from_two_open_pages_shows_a_clear_error(client, sla, camd
     response = client.post(sign, {**data, "version": "2"})
     assert response.status_code == 400
     assert "Only a draft SLA can be signed for the group" in response.content.decode()
+
+
+def _heading_levels(html: str) -> list[int]:
+    return [int(level) for level in re.findall(r"<h([1-6])[\s>]", html)]
+
+
+def _assert_no_skipped_heading_level(html: str) -> None:
+    levels = _heading_levels(html)
+    assert levels, html
+    assert levels[0] == 1, levels
+    for before, after in itertools.pairwise(levels):
+        assert after <= before + 1, levels
+
+
+def test_the_template_page_puts_outputs_before_the_first_heading_under_core_requirements(client, camden, year):
+    client.force_login(OfficerFactory())
+    response = client.get(reverse("agreements:template-detail", kwargs={"year": year}))
+    html = response.content.decode()
+    _assert_no_skipped_heading_level(html)
+    core = html.index(">Core requirements</h2>")
+    assert (
+        core
+        < html.index("Hold at least 4 public meetings/events per annum")
+        < html.index(">Publicise the group&#x27;s role, functions and achievements</h2>")
+    )
+
+
+def test_the_sign_page_and_the_sla_page_never_skip_a_heading_level(client, sla, camden, year, officer):
+    client.force_login(chair_user(group=camden))
+    sign = client.get(reverse("agreements:sla-sign", kwargs={"pk": camden.pk, "year": year})).content.decode()
+    _assert_no_skipped_heading_level(sign)
+    assert ">Core requirements</h2>" in sign
+    page = client.get(_sla_url(camden)).content.decode()
+    _assert_no_skipped_heading_level(page)
+    assert ">Core requirements</h3>" in page
 
 
 # --- Making SLAs ------------------------------------------------------------------------

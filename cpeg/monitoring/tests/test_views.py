@@ -1,6 +1,8 @@
 """The return pages, the dashboard and the scorecard, through the test client."""
 
 import datetime as dt
+from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -213,12 +215,17 @@ def test_the_dashboard_flags_late_returned_behind_support_and_barriers(client, t
     camden_row = rows[camden.name]
     # Barriers on every line in 2024/25 Q4, Q1 and Q2: a run of three quarters per output.
     assert [q.label for q in camden_row.barriers[0].quarters] == ["Q4 2024/25", "Q1 2025/26", "Q2 2025/26"]
-    # Support asked for on every line of the latest return (Q2), none resolved yet.
-    assert len(camden_row.support) == 5
-    # Live, to 1 Oct 2025 against Q3's pro-rata targets: 4 meetings of 3 -> on track; annual report
-    # 0 of 0.75 -> amber (normal part-way through a quarter, not flagged); newsletters 0 of 3 -> red.
+    # Support asked for on every line (5) of each of the year's reported returns (2024/25 Q4,
+    # Q1 and Q2), none resolved yet: 15, oldest first, each linking to its own return.
+    assert len(camden_row.support) == 15
+    assert [s.quarter.label for s in camden_row.support[::5]] == ["Q4 2024/25", "Q1 2025/26", "Q2 2025/26"]
+    q4 = QuarterlyReturn.objects.get(group=camden, financial_year=2024, quarter=4)
+    assert camden_row.support[0].return_url == q4.get_absolute_url()
+    # Live, to 1 Oct 2025 against the pro-rata targets to the end of Q2 (the last quarter to
+    # end): 4 meetings of 2 -> on track; annual report 0 of 0.5 -> amber (not flagged);
+    # newsletters 0 of 2 -> red.
     assert [(f.code, f.count, str(f.target), f.rag) for f in camden_row.behind_live] == [
-        ("newsletters", 0, "3.00", Rag.RED),
+        ("newsletters", 0, "2.00", Rag.RED),
     ]
     assert camden_row.behind_live[0].url == (
         reverse("activities:activity-list", kwargs={"pk": camden.pk}) + "?year=2025&type=newsletter"
@@ -233,7 +240,7 @@ def test_the_dashboard_flags_late_returned_behind_support_and_barriers(client, t
     version = ReturnLine.objects.get(pk=line.line_id).version
     assert client.post(url, {"support_given": "Found a hall", "version": version}).status_code == 302
     board = client.get(reverse("monitoring:dashboard"), {"year": "2025"}).context["board"]
-    assert len({r.group_name: r for r in board.rows}[camden.name].support) == 4
+    assert len({r.group_name: r for r in board.rows}[camden.name].support) == 14
 
 
 def test_a_draft_past_its_due_date_is_late_on_the_dashboard(client, camden, today, monkeypatch):
@@ -339,3 +346,199 @@ def test_without_an_award_the_return_says_there_is_no_spend_to_report(client, ca
     qr = _q2(camden)
     client.force_login(admin)
     assert "there is no spend to report" in client.get(qr.get_absolute_url()).content.decode()
+
+
+# --- Live figures: judged against the last quarter to end ----------------------------------
+
+
+def _live(group, day: dt.date):
+    """(code, count, pro-rata target, RAG) of the group's outputs flagged live on ``day``."""
+    from cpeg.monitoring import selectors
+
+    board = selectors.dashboard(user=OfficerFactory(), today=day)
+    row = next(r for r in board.rows if r.group_id == group.pk)
+    return board, [(f.code, f.count, str(f.target), f.rag) for f in row.behind_live]
+
+
+def test_on_the_first_day_of_the_year_nothing_is_behind_on_the_activity_record(camden):
+    """1 April 2025, no activities yet: the pro-rata target to the end of Q1
+    would be 6 x 1/4 = 1.5 meetings, 0 of 1.5 red. But nothing is due until
+    Q1 ends, so nothing is judged."""
+    board, behind = _live(camden, dt.date(2025, 4, 1))
+    assert behind == []
+    assert board.live_quarter is None
+
+
+def test_at_the_start_of_a_quarter_the_record_is_judged_against_the_quarter_that_ended(camden):
+    """1 October 2025: meetings on 10 May and 15 August. Against the end of
+    Q2 (6 x 2/4 = 3): 2 of 3 is amber (within one), not flagged; against Q3's
+    4.5 it would be red. Newsletters: 0 of 4 x 2/4 = 2, red. Annual report:
+    0 of 1 x 2/4 = 0.5, amber."""
+    board, behind = _live(camden, dt.date(2025, 10, 1))
+    assert behind == [("newsletters", 0, "2.00", Rag.RED)]
+    assert board.live_quarter == Quarter(2025, 2)
+
+
+def test_in_the_middle_of_a_quarter_activities_so_far_count_against_the_quarter_that_ended(camden):
+    """15 November 2025: a newsletter on 3 November brings newsletters to 1
+    of 2 (amber, within one); meetings stay 2 of 3 (amber). Nothing is red.
+    Judged against Q3's targets both would be red (1 of 3; 2 of 4.5)."""
+    activity(camden, dt.date(2025, 11, 3), "newsletters")
+    board, behind = _live(camden, dt.date(2025, 11, 15))
+    assert behind == []
+    assert (board.live_quarter, board.live_to) == (Quarter(2025, 2), dt.date(2025, 11, 15))
+    _, later = _live(camden, dt.date(2026, 1, 5))  # Q3 has ended: 2 of 4.5 meetings, 1 of 3 newsletters
+    assert later == [("public-meetings", 2, "4.50", Rag.RED), ("newsletters", 1, "3.00", Rag.RED)]
+
+
+def test_a_signed_slas_targets_apply_until_the_group_signs_a_variation(camden):
+    """Camden signed for 6 meetings a year. An officer varies it to 10: a new
+    draft version. Until the group signs it, returns and the dashboard keep
+    using 6 (1 October 2025: 2 of 3 amber, where 2 of 5 would be red)."""
+    from cpeg.agreements import services as sla_services
+    from cpeg.agreements.models import GroupSla
+    from cpeg.agreements.tests.factories import chair_user
+
+    officer = OfficerFactory()
+    signed = GroupSla.objects.get(group=camden, financial_year=2025)
+    draft = sla_services.group_sla_output_vary(
+        sla=signed,
+        code="public-meetings",
+        actor=officer,
+        data={"measure": "count", "annual_target": 10, "reason": "Monthly in term time"},
+        loaded_version=signed.version,
+    )
+    qr = _q2(camden)
+    assert qr.lines.get(output_code="public-meetings").annual_target == 6
+    assert _live(camden, dt.date(2025, 10, 1))[1] == [("newsletters", 0, "2.00", Rag.RED)]
+    sla_services.group_sla_sign(sla=draft, actor=chair_user(group=camden), loaded_version=draft.version)
+    services.return_refresh_figures(quarterly_return=qr)
+    meetings = qr.lines.get(output_code="public-meetings")
+    assert (meetings.annual_target, meetings.pro_rata_target) == (10, Decimal("5.00"))
+    assert ("public-meetings", 2, "5.00", Rag.RED) in _live(camden, dt.date(2025, 10, 1))[1]
+
+
+# --- Support requests from every return of the year --------------------------------------
+
+
+def test_support_asked_for_in_an_earlier_return_stays_on_the_dashboard_until_provided(client, camden, admin, today):
+    q1 = services.return_open(group=camden, quarter=Quarter(2025, 1), today=today)
+    complete_lines(q1)
+    meetings = q1.lines.get(output_code="public-meetings")
+    meetings.support_requested = "Help finding a venue in the north of the borough"
+    meetings.save()
+    services.return_submit(quarterly_return=q1, actor=admin)
+    q2 = _q2(camden)
+    complete_lines(q2)
+    services.return_submit(quarterly_return=q2, actor=admin)  # the latest return asks for nothing
+    officer = OfficerFactory()
+    client.force_login(officer)
+    url = reverse("monitoring:dashboard")
+    board = client.get(url, {"year": "2025"}).context["board"]
+    (item,) = board.rows[0].support
+    assert (item.line_id, item.quarter, item.return_url) == (meetings.pk, Quarter(2025, 1), q1.get_absolute_url())
+    assert board.totals["support"] == 1
+    html = client.get(url, {"year": "2025"}).content.decode()
+    assert f'href="{q1.get_absolute_url()}#line-{meetings.pk}"' in html
+    services.support_mark_provided(line=meetings, actor=officer, support_given="Booked the library hall")
+    assert client.get(url, {"year": "2025"}).context["board"].rows[0].support == []
+
+
+def test_support_asked_for_in_a_draft_is_not_on_the_dashboard_until_submitted(client, camden, today):
+    qr = _q2(camden)
+    qr.lines.filter(output_code="newsletters").update(support_requested="Printing costs")
+    client.force_login(OfficerFactory())
+    assert client.get(reverse("monitoring:dashboard"), {"year": "2025"}).context["board"].rows[0].support == []
+
+
+# --- Filters behind the summary figures -----------------------------------------------------
+
+
+def test_each_summary_figure_links_to_the_groups_behind_it(client, today):
+    camden, hackney, islington = _build(3)
+    officer = OfficerFactory()
+    q2 = QuarterlyReturn.objects.get(group=hackney, financial_year=2025, quarter=2)
+    services.return_send_back(quarterly_return=q2, actor=officer, comments="More please")
+    # No returns opened: Q1 (due 21 July) is late, Q2 (due 21 October) is due.
+    lambeth = EngagementGroupFactory(borough=borough("lambeth"))
+    client.force_login(officer)
+    url = reverse("monitoring:dashboard")
+    response = client.get(url, {"year": "2025"})
+    html = response.content.decode()
+    for show in ("attention", "due", "late", "returned", "review", "behind", "behind-return", "support", "barriers"):
+        assert f'href="?year=2025&amp;show={show}"' in html, show
+
+    def shown(show):
+        board = client.get(url, {"year": "2025", "show": show}).context["board"]
+        assert board.totals["groups"] == 4  # the totals always cover every group
+        return sorted(r.group_name for r in board.rows)
+
+    assert shown("returned") == [hackney.name]
+    assert shown("review") == sorted([camden.name, islington.name])
+    assert shown("due") == [lambeth.name]
+    assert shown("late") == [lambeth.name]
+    assert shown("support") == sorted([camden.name, hackney.name, islington.name])
+    assert shown("barriers") == sorted([camden.name, hackney.name, islington.name])
+    assert shown("behind") == sorted([camden.name, hackney.name, islington.name, lambeth.name])
+    assert shown("nonsense") == sorted([camden.name, hackney.name, islington.name, lambeth.name])
+    response = client.get(url, {"year": "2025", "show": "returned"})
+    assert "Groups with returns sent back: 1 of 4." in response.content.decode()
+
+
+@pytest.mark.parametrize("show", ["", "attention", "late", "support", "behind"])
+def test_every_dashboard_filter_runs_the_same_fixed_number_of_queries(client, today, show):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    officer = OfficerFactory()
+    counts = []
+    for size, start in ((1, 0), (4, 1)):
+        _build(size, start)
+        client.force_login(officer)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("monitoring:dashboard"), {"year": "2025", "show": show}).status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1], counts
+    assert counts[1] <= 12, counts
+
+
+# --- The support page's return address ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    ["/\\evil.example/", "//evil.example/", "https://evil.example/monitoring/", "javascript:alert(1)", "\\\\evil"],
+)
+def test_the_support_page_never_sends_the_officer_to_another_site(client, camden, admin, next_url):
+    qr = _q2(camden)
+    complete_lines(qr, support_requested="Need a venue")
+    services.return_submit(quarterly_return=qr, actor=admin)
+    line = qr.lines.first()
+    client.force_login(OfficerFactory())
+    url = reverse("monitoring:support-provided", kwargs={"pk": line.pk}) + "?" + urlencode({"next": next_url})
+    page = client.get(url)
+    assert page.context["cancel_url"] == qr.get_absolute_url()
+    response = client.post(url, {"support_given": "Found a hall", "version": line.version})
+    assert response.status_code == 302
+    assert response["Location"] == qr.get_absolute_url()
+
+
+def test_the_support_page_returns_to_the_dashboard_page_it_came_from(client, camden, admin):
+    qr = _q2(camden)
+    complete_lines(qr, support_requested="Need a venue")
+    services.return_submit(quarterly_return=qr, actor=admin)
+    line = qr.lines.first()
+    client.force_login(OfficerFactory())
+    back = "/monitoring/?year=2025&show=support&page=2"
+    url = reverse("monitoring:support-provided", kwargs={"pk": line.pk}) + "?" + urlencode({"next": back})
+    response = client.post(url, {"support_given": "Found a hall", "version": line.version})
+    assert response["Location"] == back
+
+
+def test_a_return_first_submitted_after_its_due_date_is_marked_late_on_the_dashboard(client, camden, admin):
+    qr = _q2(camden)  # due Tue 21 October 2025
+    complete_lines(qr)
+    services.return_submit(quarterly_return=qr, actor=admin, at=dt.datetime(2025, 10, 22, 9, tzinfo=dt.UTC))
+    client.force_login(OfficerFactory())
+    board = client.get(reverse("monitoring:dashboard"), {"year": "2025"}).context["board"]
+    assert [(c.quarter.number, c.late) for c in board.rows[0].cells] == [(1, False), (2, True), (3, False), (4, False)]
