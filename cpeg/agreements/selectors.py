@@ -15,7 +15,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, FilteredRelation, Prefetch, Q
+from django.db.models import Count, F, FilteredRelation, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -70,7 +70,9 @@ def _template_targets(financial_year: int, measure: str | None = None) -> list[O
     outputs = (
         SlaTemplateOutput.objects.filter(template__financial_year=financial_year, removed_at__isnull=True)
         .select_related("heading")
-        .order_by("heading__position", "position")
+        # Outputs with no heading come first, as in the source SLA (NULLs
+        # sort first on SQLite but last on PostgreSQL unless told).
+        .order_by(F("heading__position").asc(nulls_first=True), "position")
     )
     targets = []
     # Positions as a group's SLA would number them: template order.
