@@ -10,9 +10,9 @@ from crispy_forms_gds.fields import DateInputField
 from django import forms
 
 from cpeg.activities.choices import DEFAULT_OUTPUT_FOR_TYPE, ActivityType, DocumentType
-from cpeg.activities.files import ALLOWED_TYPES_TEXT, check_document
 from cpeg.activities.outputs import OUTPUT_CHOICES
 from cpeg.activities.services import ACTIVITY_FIELDS, ATTENDANCE_MESSAGE, activity_rule_errors
+from cpeg.core.files import ALLOWED_TYPES_TEXT, check_document
 from cpeg.core.forms import GovukFormMixin
 
 

@@ -25,9 +25,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from cpeg.activities.choices import ActivityType, public_by_default
-from cpeg.activities.files import extension_of, size_limit_text
 from cpeg.activities.outputs import OUTPUT_CHOICES, OUTPUT_CODES
 from cpeg.activities.services import ATTENDANCE_MESSAGE, activity_date_bounds, activity_rule_errors, evidence_codes
+from cpeg.core.files import extension_of, size_limit_text
 
 MAX_ROWS = 5000
 TOO_MANY_ROWS_MESSAGE = "The selected file has more than {limit:,} activities. Split it into smaller files"

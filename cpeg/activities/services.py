@@ -38,11 +38,11 @@ from simple_history.utils import bulk_create_with_history
 
 from cpeg.accounts.access import require_perm
 from cpeg.activities.choices import DEFAULT_OUTPUT_FOR_TYPE, ActivityType, DocumentType, public_by_default
-from cpeg.activities.files import check_document
 from cpeg.activities.models import Activity, ActivityDocument, ActivityEvidence
 from cpeg.activities.outputs import OUTPUT_CODES
 from cpeg.core.audit import audit_record
 from cpeg.core.concurrency import lock_and_check_version, save_new_version
+from cpeg.core.files import check_document
 from cpeg.core.fiscal import FinancialYear
 from cpeg.groups.choices import GroupStatus
 from cpeg.groups.models import EngagementGroup

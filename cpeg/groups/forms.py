@@ -5,59 +5,27 @@ Forms check the shape of input only; rules live in ``groups.services``.
 
 from django import forms
 
+from cpeg.core.files import check_document
 from cpeg.core.forms import GovukFormMixin, gds_date_field
 from cpeg.groups.choices import ExecutiveRole, GroupStatus, PartnerRole, StaffingModel
 from cpeg.groups.models import Borough, EngagementGroup, Person
 
-ALLOWED_DOCUMENT_TYPES = {
-    ".pdf": (b"%PDF-",),
-    ".docx": (b"PK\x03\x04",),
-    ".odt": (b"PK\x03\x04",),
-    ".doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
-}
-# Zip-based formats: a member only that format has (any zip starts "PK").
-ZIP_MARKERS = {".docx": "word/", ".odt": "content.xml"}
-
-
-def _zip_has(value, marker: str) -> bool:
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(value) as archive:
-            return any(name.startswith(marker) for name in archive.namelist())
-    except zipfile.BadZipFile:
-        return False
-    finally:
-        value.seek(0)
+CONSTITUTION_TYPES = frozenset({".pdf", ".docx", ".odt", ".doc"})
 
 
 class DocumentField(forms.FileField):
     """An uploaded document whose content must match its name's type."""
 
-    def __init__(self, *args, max_bytes=None, **kwargs):
+    def __init__(self, *args, allowed=CONSTITUTION_TYPES, **kwargs):
         super().__init__(*args, **kwargs)
-        self.max_bytes = max_bytes
+        self.allowed = allowed
+        self.error_messages["empty"] = "The selected file is empty"
 
     def clean(self, data, initial=None):
-        from django.conf import settings
-
         value = super().clean(data, initial)
         if not value or value is initial or not hasattr(value, "read"):
             return value
-        name = value.name.lower()
-        ext = "." + name.rsplit(".", 1)[-1] if "." in name else ""
-        limit = self.max_bytes or settings.UPLOAD_MAX_BYTES
-        if ext not in ALLOWED_DOCUMENT_TYPES:
-            raise forms.ValidationError("The selected file must be a PDF, DOCX, ODT or DOC")
-        if value.size > limit:
-            raise forms.ValidationError(f"The selected file must be smaller than {limit // (1024 * 1024)}MB")
-        head = value.read(8)
-        value.seek(0)
-        real = any(head.startswith(magic) for magic in ALLOWED_DOCUMENT_TYPES[ext])
-        if real and ext in ZIP_MARKERS:
-            real = _zip_has(value, ZIP_MARKERS[ext])
-        if not real:
-            raise forms.ValidationError(f"The selected file is not a real {ext[1:].upper()} file")
+        check_document(value, allowed=self.allowed)
         return value
 
 

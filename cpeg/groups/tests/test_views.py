@@ -270,3 +270,24 @@ def test_an_edit_form_without_its_version_is_refused_with_a_visible_message(clie
     assert "govuk-error-summary__list" in html
     group.refresh_from_db()
     assert group.email != "x@example.org"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("constitution.docx", b"PK\x03\x04 a zip that is not a Word document", "is not a real DOCX file"),
+        ("constitution.xlsx", b"PK\x03\x04", "must be a PDF, DOCX, ODT or DOC"),
+        ("constitution.pdf", b"", "The selected file is empty"),
+    ],
+)
+def test_constitution_uploads_are_checked_by_type_and_content(client, name, content, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    group = EngagementGroupFactory(borough=borough("camden"))
+    client.force_login(GroupAdminFactory(group=group))
+    response = client.post(
+        reverse("groups:group-edit", kwargs={"pk": group.pk}),
+        _form(group, name=group.name, constitution_document=SimpleUploadedFile(name, content)),
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()

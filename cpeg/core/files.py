@@ -1,4 +1,6 @@
-"""Checks on uploaded evidence documents: type by name AND by content.
+"""Checks on uploaded documents: type by name AND by content.
+
+Used for activity evidence (minutes, newsletters) and group constitutions.
 
 A file's name says what it claims to be; its first bytes (and, for the
 zip-based office formats, what is inside the zip) say what it is. Both
@@ -71,18 +73,26 @@ def _zip_has(file, marker: str) -> bool:
     return any(n == marker or n.startswith(marker) for n in names)
 
 
-def check_document(file, *, max_bytes: int | None = None) -> DocumentKind:
+def allowed_types_text(extensions) -> str:
+    """ "PDF, DOCX or DOC" for the given extensions, in DOCUMENT_KINDS order."""
+    labels = list(dict.fromkeys(DOCUMENT_KINDS[e].label for e in DOCUMENT_KINDS if e in extensions))
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
+
+
+def check_document(file, *, max_bytes: int | None = None, allowed=None) -> DocumentKind:
     """Return the kind of an uploaded document, or raise ValidationError.
 
-    Refuses a file whose type is not allowed, that is empty or too large
-    (``settings.UPLOAD_MAX_BYTES``), or whose content is not what its name
-    claims.
+    Refuses a file whose type is not allowed (``allowed``: extensions such as
+    ``{".pdf", ".docx"}``; default every kind above), that is empty or too
+    large (``settings.UPLOAD_MAX_BYTES``), or whose content is not what its
+    name claims.
     """
     limit = max_bytes or settings.UPLOAD_MAX_BYTES
     ext = extension_of(getattr(file, "name", ""))
     kind = DOCUMENT_KINDS.get(ext)
-    if kind is None:
-        raise ValidationError(f"The selected file must be a {ALLOWED_TYPES_TEXT}", code="file_type")
+    if kind is None or (allowed is not None and ext not in allowed):
+        types = ALLOWED_TYPES_TEXT if allowed is None else allowed_types_text(allowed)
+        raise ValidationError(f"The selected file must be a {types}", code="file_type")
     size = getattr(file, "size", None) or 0
     if size == 0:
         raise ValidationError("The selected file is empty", code="empty")
