@@ -140,7 +140,7 @@ def test_the_next_meetings_appear_on_the_groups_public_page(client, camden_meeti
     html = response.content.decode()
     assert "Next public meeting" in html
     assert "Camden Town Hall" in html
-    assert "7:00p.m." in html
+    assert "7:00pm" in html
     assert "Face the People" in html
     assert "Closed meeting" not in html
     assert "Executive training" not in html
