@@ -367,17 +367,31 @@ def budget_line_edit(request, pk, line_pk):
     )
 
 
-@login_required
-@require_POST
-def budget_line_delete(request, pk, line_pk):
+def _remove_from_application(request, pk, *, model, item_pk, remove, message, anchor):
+    """Remove one of an editable application's rows (a budget line, a support
+    entry) through its service; a row already gone (a second click) is fine."""
     application, refused = _editable_application(request, pk)
     if refused:
         return refused
-    line = BudgetLine.objects.filter(pk=line_pk, application=application).first()
-    if line is not None:  # already removed (e.g. a second click): nothing to do
-        services.budget_line_delete(line=line, actor=request.user)
-    messages.success(request, "Budget line removed")
-    return redirect(application.get_absolute_url() + "#budget")
+    item = model.objects.filter(pk=item_pk, application=application).first()
+    if item is not None:
+        remove(item)
+    messages.success(request, message)
+    return redirect(application.get_absolute_url() + anchor)
+
+
+@login_required
+@require_POST
+def budget_line_delete(request, pk, line_pk):
+    return _remove_from_application(
+        request,
+        pk,
+        model=BudgetLine,
+        item_pk=line_pk,
+        remove=lambda line: services.budget_line_delete(line=line, actor=request.user),
+        message="Budget line removed",
+        anchor="#budget",
+    )
 
 
 @login_required
@@ -405,14 +419,15 @@ def other_support_add(request, pk):
 @login_required
 @require_POST
 def other_support_delete(request, pk, support_pk):
-    application, refused = _editable_application(request, pk)
-    if refused:
-        return refused
-    support = OtherSupport.objects.filter(pk=support_pk, application=application).first()
-    if support is not None:  # already removed (e.g. a second click): nothing to do
-        services.other_support_delete(support=support, actor=request.user)
-    messages.success(request, "Support removed")
-    return redirect(application.get_absolute_url() + "#support")
+    return _remove_from_application(
+        request,
+        pk,
+        model=OtherSupport,
+        item_pk=support_pk,
+        remove=lambda support: services.other_support_delete(support=support, actor=request.user),
+        message="Support removed",
+        anchor="#support",
+    )
 
 
 @login_required
