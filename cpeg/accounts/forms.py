@@ -1,5 +1,7 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import password_validators_help_texts
 
 from cpeg.core.forms import GovukFormMixin
 
@@ -17,3 +19,73 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
         self.fields["username"].widget = forms.TextInput(
             attrs={"autocomplete": "username", "spellcheck": "false", "autocapitalize": "none"}
         )
+
+
+def _new_password_hint() -> str:
+    """The rules the configured password validators apply, as one hint."""
+    return " ".join(str(text) for text in password_validators_help_texts())
+
+
+class _NewPasswordMixin:
+    """GOV.UK labels and messages for choosing a new password.
+
+    Django's forms put the validators' messages ("This password is too
+    short…") on the confirmation box; here they go on the new password,
+    which is the box to fix. Saving is a service's job, not the form's.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        new, confirm = self.fields["new_password1"], self.fields["new_password2"]
+        new.label = "New password"
+        new.help_text = _new_password_hint()
+        new.error_messages["required"] = "Enter a new password"
+        confirm.label = "Confirm new password"
+        confirm.help_text = ""
+        confirm.error_messages["required"] = "Enter your new password again"
+
+    def clean(self):
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(self.user, "new_password1")
+        return forms.Form.clean(self)
+
+    def save(self, commit=True):
+        raise NotImplementedError("Set passwords through cpeg.accounts.services.")
+
+
+class PasswordChangeForm(_NewPasswordMixin, GovukFormMixin, auth_forms.PasswordChangeForm):
+    error_messages = {
+        "password_mismatch": "The new passwords do not match",
+        "password_incorrect": "Your current password is incorrect",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.fields["old_password"]
+        current.label = "Current password"
+        current.error_messages["required"] = "Enter your current password"
+        # GOV.UK: moving focus on load disorientates screen reader users.
+        current.widget.attrs.pop("autofocus", None)
+
+
+class SetPasswordForm(_NewPasswordMixin, GovukFormMixin, auth_forms.SetPasswordForm):
+    error_messages = {"password_mismatch": "The new passwords do not match"}
+
+
+class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
+    """Ask for the email address on an account.
+
+    Django's form emails every active account with a usable password and
+    that address, and nothing else: the page after is the same either way,
+    so it does not tell anyone which addresses have accounts.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        email = self.fields["email"]
+        email.label = "Email address"
+        email.help_text = "The email address on your CPEG Manager account"
+        email.error_messages["required"] = "Enter your email address"
+        email.error_messages["invalid"] = "Enter an email address in the correct format, like name@example.com"
+        email.error_messages["max_length"] = "Email address must be 254 characters or fewer"
+        email.widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})

@@ -1,7 +1,30 @@
+from django.contrib.auth.tokens import default_token_generator
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
 from tests.access import EVERYONE, SIGNED_IN, AccessCase
+
+
+def _reset_link(world):
+    # Not one of the matrix's users: signing in changes last_login, which
+    # would spend the token.
+    from cpeg.accounts.tests.factories import UserFactory
+
+    user = world.make("reset-user", lambda w: UserFactory())
+    return {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)}
+
 
 CASES = [
     # Signed-in people are sent on from the sign-in page.
     AccessCase("accounts:sign-in", EVERYONE, allowed_status=(200, 302)),
     AccessCase("accounts:sign-out", SIGNED_IN, post_only=True, allowed_status=(302,)),
+    # Each signed-in person changes their own password, whatever their role.
+    AccessCase("accounts:password-change", SIGNED_IN, post=True),
+    # Forgotten passwords: public, since the person cannot sign in.
+    AccessCase("accounts:password-reset", EVERYONE, post=True),
+    AccessCase("accounts:password-reset-sent", EVERYONE),
+    AccessCase("accounts:password-reset-done", EVERYONE),
+    # A good link is swapped for the same address without its token (302);
+    # the form behind it is tested in test_password_reset.py.
+    AccessCase("accounts:password-reset-confirm", EVERYONE, kwargs=_reset_link, post=True, allowed_status=(302,)),
 ]
