@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.urls import reverse
 
 from cpeg.accounts.access import get_for_user_or_404, is_officer, scope_group_records
@@ -27,6 +27,7 @@ from cpeg.funding.choices import (
 )
 from cpeg.funding.models import (
     Assessment,
+    AssessmentCriterion,
     Award,
     BudgetLine,
     FundingApplication,
@@ -136,7 +137,7 @@ def weighted_score(scores) -> Decimal | None:
     if not scores:
         return None
     got = sum(s.score * s.criterion.weight for s in scores)
-    best = sum(5 * s.criterion.weight for s in scores)
+    best = sum(AssessmentCriterion.MAX_SCORE * s.criterion.weight for s in scores)
     return share(got, best)
 
 
@@ -330,19 +331,44 @@ class AllocationPage:
         )
 
 
+# The columns the allocation page shows: it lists every bid in the round
+# (2,000 in the benchmark), so it reads no long texts and no timestamps.
+ALLOCATION_COLUMNS = (
+    "pk",
+    "status",
+    "award_amount",
+    "group__name",
+    "group__borough__name",
+    "assessment__recommended_amount",
+    "assessment__moderated_amount",
+)
+
+
 def allocation_page(*, funding_round: FundingRound) -> AllocationPage:
     """Every bid's request, recommendation and award, with the running total
     against the pot and any breach of cap, floor or pot. Four queries."""
+    from cpeg.funding.models import CriterionScore
     from cpeg.funding.services import check_awards
 
     applications = list(
         _with_totals(FundingApplication.objects.filter(funding_round=funding_round, status__in=BID_STATUSES))
         .select_related("group__borough", "assessment")
-        .prefetch_related(
-            Prefetch("assessment__scores", queryset=_score_queryset()),
-        )
+        .only(*ALLOCATION_COLUMNS)
         .order_by("group__borough__name")
     )
+    # Weighted scores added up in the database: score x weight, and the
+    # most the same criteria could give (5 x weight), per assessment.
+    scores = {
+        application_id: share(got, best)
+        for application_id, got, best in CriterionScore.objects.filter(
+            assessment__application__funding_round=funding_round
+        )
+        .values_list("assessment__application_id")
+        .annotate(
+            got=Sum(F("score") * F("criterion__weight")),
+            best=Sum(Value(AssessmentCriterion.MAX_SCORE) * F("criterion__weight")),
+        )
+    }
     rows = []
     for application in applications:
         assessment = getattr(application, "assessment", None)
@@ -352,7 +378,7 @@ def allocation_page(*, funding_round: FundingRound) -> AllocationPage:
                 requested=application.requested_total or ZERO,
                 recommended=assessment.final_recommendation if assessment else None,
                 award=application.award_amount,
-                weighted_score=weighted_score(assessment.scores.all()) if assessment else None,
+                weighted_score=scores.get(application.pk) if assessment else None,
             )
         )
     awarded = sum((r.award for r in rows if r.award is not None), ZERO)
@@ -367,12 +393,6 @@ def allocation_page(*, funding_round: FundingRound) -> AllocationPage:
         errors=check_awards(funding_round, {r.application.pk: r.award for r in rows}),
         drafts=drafts,
     )
-
-
-def _score_queryset():
-    from cpeg.funding.models import CriterionScore
-
-    return CriterionScore.objects.select_related("criterion")
 
 
 # --- Awards, payments and spend ------------------------------------------------
@@ -873,6 +893,27 @@ def cost_groups_visible(*, user, analysis: CostAnalysis) -> list[GroupCost]:
     if is_officer(user):
         return list(analysis.groups)
     return [g for g in analysis.groups if user.has_perm("funding.view_fundingapplication", g.group)]
+
+
+# A staffing model's figures are withheld from someone who cannot see every
+# group under it when it has fewer groups than this: with one or two groups
+# the "averages" are a group's own budget (small-number suppression, as in
+# official statistics).
+SMALL_GROUP_COUNT = 3
+
+
+def cost_models_withheld(*, user, analysis: CostAnalysis, visible: list[GroupCost]) -> set[str]:
+    """The staffing models whose figures ``user`` may not see: those with
+    fewer than SMALL_GROUP_COUNT groups, some of them outside the groups
+    ``user`` may see. Officers see every model."""
+    if is_officer(user):
+        return set()
+    seen = {g.group.pk for g in visible}
+    return {
+        m.model
+        for m in analysis.by_model
+        if m.count < SMALL_GROUP_COUNT and any(g.group.pk not in seen for g in m.groups)
+    }
 
 
 @dataclass

@@ -999,6 +999,12 @@ def cost_analysis(request):
             "analysis": analysis,
             "groups": groups,
             "hidden_groups": len(analysis.groups) - len(groups) if analysis else 0,
+            "withheld": (
+                selectors.cost_models_withheld(user=request.user, analysis=analysis, visible=groups)
+                if analysis
+                else set()
+            ),
+            "small_count": selectors.SMALL_GROUP_COUNT,
             "threshold": selectors.STAFFING_THRESHOLD,
         },
     )

@@ -559,3 +559,46 @@ def test_lines_across_groups_page_runs_a_fixed_number_of_queries(client, officer
     add(slugs[2:15])
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+# --- Cost analysis: small staffing models withheld from link members ------------------------------
+
+
+def test_a_staffing_model_with_fewer_than_three_groups_is_withheld_from_a_link_member(client, officer):
+    from cpeg.accounts.tests.factories import LinkMemberFactory
+
+    groups = {
+        slug: EngagementGroupFactory(borough=borough(slug), staffing_model=model)
+        for slug, model in [
+            ("camden", "direct"),
+            ("islington", "direct"),
+            ("lambeth", "direct"),
+            ("hackney", "voluntary"),
+        ]
+    }
+    first = _past_award(groups["camden"])
+    for slug in ("islington", "lambeth", "hackney"):
+        AwardFactory(group=groups[slug], funding_round=first.funding_round, amount=D("40000.00"))
+    for award in first.funding_round.awards.all():
+        BudgetLineFactory(application=award.application, category="staffing", amount=D("30000.00"))
+        BudgetLineFactory(application=award.application, category="venue", amount=D("10000.00"))
+    link = LinkMemberFactory(boroughs=[borough("camden")])
+    url = reverse("funding:cost-analysis") + "?year=2024"
+
+    def by_model(page):
+        start = page.index('id="by-model"')
+        return page[start : page.index("</table>", start)]
+
+    client.force_login(link)
+    page = client.get(url).content.decode()
+    assert "Not shown: with fewer than 3 groups" in by_model(page)
+    assert "Hackney" not in page
+    assert "except that a staffing model with fewer than 3 groups is not shown" in page
+    # Each shown row gives 75.0% four times (staffing share, with office costs,
+    # range from and to): directly contracted (three groups) and all groups.
+    assert by_model(page).count("75.0%") == 8
+
+    client.force_login(officer)
+    page = client.get(url).content.decode()
+    assert "Not shown" not in page
+    assert by_model(page).count("75.0%") == 12
