@@ -89,3 +89,19 @@ class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
         email.error_messages["invalid"] = "Enter an email address in the correct format, like name@example.com"
         email.error_messages["max_length"] = "Email address must be 254 characters or fewer"
         email.widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})
+
+    def get_users(self, email):
+        """Django's matching accounts, less any emailed a link in the last
+        RESET_EMAIL_INTERVAL: asking again and again cannot flood a
+        person's inbox. The page after is the same either way."""
+        from cpeg.accounts import selectors
+
+        for user in super().get_users(email):
+            if not selectors.reset_emailed_recently(user=user):
+                yield user
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        from cpeg.accounts import services
+
+        services.password_reset_emailed(user=context["user"])
+        super().send_mail(subject_template_name, email_template_name, context, from_email, to_email, **kwargs)

@@ -13,6 +13,7 @@ from axes.utils import reset as axes_reset
 from django.db import transaction
 
 from cpeg.accounts.models import User
+from cpeg.accounts.selectors import PASSWORD_RESET_EMAILED
 from cpeg.core.audit import audit_record
 
 
@@ -47,3 +48,9 @@ def user_password_reset(*, user: User, password: str) -> User:
         actor=user, event_type="PASSWORD_RESET", target=user, summary="Reset their password from an emailed link"
     )
     return user
+
+
+def password_reset_emailed(*, user: User) -> None:
+    """Record that a reset link was emailed to ``user`` (the audit trail,
+    and what limits how often one is sent)."""
+    audit_record(actor=None, event_type=PASSWORD_RESET_EMAILED, target=user, summary="Emailed a password reset link")

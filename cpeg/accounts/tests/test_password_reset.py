@@ -1,3 +1,4 @@
+import datetime as dt
 import re
 
 import pytest
@@ -187,3 +188,21 @@ def test_the_locked_out_page_points_to_the_forgotten_password_page(client):
         _sign_in(client, "olive", "wrong")
     html = _sign_in(client, "olive", "demo").content.decode()
     assert f'href="{REQUEST_URL}">reset it by email</a>' in html
+
+
+def test_asking_again_within_ten_minutes_sends_no_second_email_but_shows_the_same_page(client):
+    user = OfficerFactory(email="olive@authority.example")
+
+    first = _request_reset(client, "olive@authority.example")
+    assert len(mail.outbox) == 1
+    again = _request_reset(client, "olive@authority.example")
+    assert mail.outbox == []
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"]
+    (event,) = AuditEvent.objects.filter(event_type="PASSWORD_RESET_EMAILED", target_id=user.pk)
+    assert event.actor is None
+
+    # Eleven minutes later another link may be sent.
+    AuditEvent.objects.filter(pk=event.pk).update(created_at=event.created_at - dt.timedelta(minutes=11))
+    _request_reset(client, "olive@authority.example")
+    assert len(mail.outbox) == 1

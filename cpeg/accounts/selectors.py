@@ -1,0 +1,23 @@
+"""Reads about people's accounts."""
+
+import datetime as dt
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from cpeg.accounts.models import User
+from cpeg.core.models import AuditEvent
+
+PASSWORD_RESET_EMAILED = "PASSWORD_RESET_EMAILED"
+# One reset email per account in this time, however often it is asked for.
+RESET_EMAIL_INTERVAL = dt.timedelta(minutes=10)
+
+
+def reset_emailed_recently(*, user: User) -> bool:
+    """Whether a reset link went to ``user`` within RESET_EMAIL_INTERVAL."""
+    return AuditEvent.objects.filter(
+        event_type=PASSWORD_RESET_EMAILED,
+        target_type=ContentType.objects.get_for_model(User),
+        target_id=user.pk,
+        created_at__gte=timezone.now() - RESET_EMAIL_INTERVAL,
+    ).exists()
