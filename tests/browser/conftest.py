@@ -3,13 +3,36 @@
 axe-core comes from npm (ui/node_modules/axe-core), installed by `make`.
 """
 
+import datetime as dt
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 AXE_JS = Path(__file__).resolve().parents[2] / "ui" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+# The day every browser test runs on: the walks through a year (returns due,
+# late, quarters ended) read the clock in the server, so the tests pin it
+# rather than pass or fail with the season they happen to run in.
+NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock(settings):
+    """Start the server's clock (and the test's) at NOW, ticking on.
+
+    Chromium keeps the real clock, so session cookies last until the browser
+    closes: a cookie dated from NOW could otherwise be expired already by the
+    browser's clock. Sessions still expire on the server after
+    SESSION_COOKIE_AGE of the pinned clock.
+    """
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    with time_machine.travel(NOW, tick=True):
+        yield
 
 
 @cache

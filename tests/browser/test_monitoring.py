@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo(transactional_db):
-    # The pages use the real date, so the demo is built as of today.
+    # The pages read the (pinned) clock, so the demo is built as of that day.
     call_command("load_demo_data", today=timezone.localdate().isoformat(), stdout=open("/dev/null", "w"))
 
 
