@@ -9,29 +9,13 @@ percentile wall time and the number of SQL queries per request.
 """
 
 import datetime as dt
-import os
-import statistics
-import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
-DB_FILE = Path("/tmp/cpeg-bench-groups.sqlite3")
-if "DATABASE_URL" not in os.environ:
-    DB_FILE.unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{DB_FILE}"
+from common import page, setup, timed
 
-import django  # noqa: E402
+setup("groups")
 
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 REPEATS = 30
@@ -75,21 +59,7 @@ def build(count: int) -> None:
         RoleAssignment.objects.create(user=user, role="officer")
 
 
-def measure(client: Client, url: str) -> tuple[float, float, int]:
-    timings = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        response = client.get(url)
-        timings.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200
-    with CaptureQueriesContext(connection) as ctx:
-        client.get(url)
-    timings.sort()
-    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], len(ctx.captured_queries)
-
-
 def main() -> None:
-    call_command("migrate", verbosity=0)
     from cpeg.accounts.models import User
 
     rows = []
@@ -98,7 +68,7 @@ def main() -> None:
         client = Client()
         client.force_login(User.objects.get(username="bench-officer"))
         for label, query in (("first page", "?sort=name"), ("filtered", "?staffing_model=direct&sort=hours")):
-            median, p95, queries = measure(client, reverse("groups:group-list") + query)
+            median, p95, queries = timed(page(client, reverse("groups:group-list") + query), REPEATS)
             rows.append((count, label, median, p95, queries))
         reset_queries()
     print(f"Groups dashboard, {REPEATS} requests each ({connection.vendor})")

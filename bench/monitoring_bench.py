@@ -15,28 +15,14 @@ wall time and the SQL queries per call.
 
 import datetime as dt
 import os
-import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
-DB_FILE = Path("/tmp/cpeg-bench-monitoring.sqlite3")
-if "DATABASE_URL" not in os.environ:
-    DB_FILE.unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{DB_FILE}"
+from common import page, print_table, setup
 
-import django  # noqa: E402
+setup("monitoring")
 
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -227,18 +213,6 @@ def build(today: dt.date) -> None:
     _log(f"{len(lines)} return lines", started)
 
 
-def timed(fn, repeats: int):
-    timings = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        timings.append((time.perf_counter() - start) * 1000)
-    with CaptureQueriesContext(connection) as ctx:
-        fn()
-    timings.sort()
-    return statistics.median(timings), timings[max(int(len(timings) * 0.95) - 1, 0)], len(ctx.captured_queries)
-
-
 def main() -> None:
     from cpeg.accounts.models import User
     from cpeg.core.fiscal import FinancialYear
@@ -248,7 +222,6 @@ def main() -> None:
 
     today = timezone.localdate()
     print(f"Monitoring benchmark: {GROUPS} groups x {YEARS} years ({connection.vendor}), today {today}")
-    call_command("migrate", verbosity=0)
     started = time.perf_counter()
     with transaction.atomic():
         build(today)
@@ -264,13 +237,6 @@ def main() -> None:
     client.force_login(officer)
     link_client = Client()
     link_client.force_login(link)
-
-    def page(c, url):
-        def get():
-            response = c.get(url)
-            assert response.status_code == 200, (url, response.status_code)
-
-        return get
 
     cases = [
         (
@@ -297,10 +263,7 @@ def main() -> None:
         ("page group's returns", page(client, reverse("monitoring:return-list", kwargs={"pk": group.pk})), 30),
         ("page return", page(client, qr.get_absolute_url()), 30),
     ]
-    rows = [(label, *timed(fn, repeats), repeats) for label, fn, repeats in cases]
-    print(f"{'what':<45} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'runs':>5}")
-    for label, median, p95, queries, repeats in rows:
-        print(f"{label:<45} {median:>10.1f} {p95:>8.1f} {queries:>8} {repeats:>5}")
+    print_table(cases, width=45)
 
 
 if __name__ == "__main__":
