@@ -39,12 +39,17 @@ ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
 	cd ui && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(ASSETS) &: ui/node_modules/.package-lock.json ui/scss/app.scss
+$(ASSETS) &: ui/node_modules/.package-lock.json ui/scss/app.scss ui/scss/_app-images.scss
 	mkdir -p static/govuk
 	cd ui && npx sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps scss/app.scss ../static/govuk/app.css
+	@# Not a GOV.UK service: Arial, no crown (ui/scss/app.scss), so none of GOV.UK
+	@# Frontend's assets (GDS Transport fonts, crown icons, manifest) are copied.
 	rm -rf static/govuk/assets
-	cp -r ui/node_modules/govuk-frontend/dist/govuk/assets static/govuk/assets
 	cp ui/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js ui/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js.map static/govuk/
+	@# Every file the CSS links to must exist, or collectstatic's manifest storage fails.
+	@for f in $$(grep -o 'url("[^"]*")' static/govuk/app.css | sed 's/^url("//; s/")$$//' | grep -v '^data:' | sort -u); do \
+		test -f "static/govuk/$$f" || { echo "static/govuk/app.css links to $$f, which is not in static/govuk/"; exit 1; }; \
+	done
 	touch $(ASSETS)
 
 assets: $(ASSETS)

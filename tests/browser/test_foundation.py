@@ -60,16 +60,39 @@ def test_group_admin_sees_only_their_group(page, live_server, demo):
     assert response.status == 403
 
 
-def test_link_member_reads_their_boroughs(page, live_server, demo):
+def _open_camden(page) -> None:
+    page.get_by_role("link", name="Camden Community and Police Engagement Group").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Camden Community and Police Engagement Group").is_visible()
+    assert_accessible(page)
+
+
+def test_link_member_walks_their_boroughs_monitoring_and_cost_analysis(page, live_server, demo):
     sign_in(page, live_server, "link-member")
     visit(page, f"{live_server.url}/groups/")
     assert page.get_by_text("2 groups").is_visible()
+    _open_camden(page)
+    # Read only: no way to change the group.
+    assert page.get_by_role("link", name="Change group details").count() == 0
+    visit(page, f"{live_server.url}/monitoring/")
+    assert page.get_by_role("heading", name="Monitoring dashboard", level=1).is_visible()
+    visit(page, f"{live_server.url}/funding/cost-analysis/")
+    assert page.get_by_role("heading", name="Cost analysis", level=1).is_visible()
 
 
-def test_manager_reaches_the_admin(page, live_server, demo):
+def test_manager_walks_the_main_pages_and_reaches_the_admin(page, live_server, demo):
     sign_in(page, live_server, "manager")
-    response = page.goto(f"{live_server.url}/admin/")
-    assert response.status == 200
+    visit(page, f"{live_server.url}/groups/")
+    assert page.get_by_text("32 groups").is_visible()
+    page.goto(f"{live_server.url}/groups/?q=camden")
+    _open_camden(page)
+    visit(page, f"{live_server.url}/funding/")
+    assert page.get_by_role("heading", name="Funding rounds", level=1).is_visible()
+    visit(page, f"{live_server.url}/monitoring/")
+    assert page.get_by_role("heading", name="Monitoring dashboard", level=1).is_visible()
+    # Django's admin passes axe too (visit runs it on every page).
+    visit(page, f"{live_server.url}/admin/")
+    assert page.get_by_role("heading", name="Site administration").is_visible()
 
 
 def test_group_chair_sees_their_group_and_adds_a_venue(page, live_server, demo):
