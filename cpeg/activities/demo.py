@@ -161,6 +161,16 @@ class _Builder:
         title, outputs = self.rng.choice(SURVEYS)
         self.add(ActivityType.CONSULTATION_PRODUCT, title, held_on, outputs, notes="Report shared with the CDRP.")
 
+    def membership_review(self, held_on):
+        if held_on <= self.today:
+            self.add(
+                ActivityType.OTHER,
+                "Annual general meeting: membership review",
+                held_on,
+                ["membership-review"],
+                venue=self.venue,
+            )
+
     def training(self, held_on):
         self.add(
             ActivityType.TRAINING,
@@ -258,6 +268,13 @@ def load(ctx: DemoContext) -> None:
             )
         if rng.random() < 0.5:
             build.training(_evening(past.starts_on + dt.timedelta(days=rng.randint(30, 330))))
+        # The yearly membership review at the AGM, in late spring (fixed dates,
+        # so the random draws for everything else stay as they were).
+        if slug not in BEHIND:
+            agm_day = dt.timedelta(days=45 + (slugs.index(slug) * 3) % 40)
+            build.membership_review(_evening(past.starts_on + agm_day))
+            if slug not in slipping:
+                build.membership_review(_evening(current.starts_on + agm_day))
 
         # This financial year to date.
         for index, quarter in enumerate(elapsed):
