@@ -16,7 +16,9 @@ from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.urls import reverse
 
 from cpeg.accounts.access import get_for_user_or_404, is_officer, scope_group_records
+from cpeg.core.audit import HistoryEntry, history_entries
 from cpeg.core.fiscal import FinancialYear, Quarter
+from cpeg.core.models import AuditEvent
 from cpeg.funding.choices import (
     BID_STATUSES,
     STAFF_CATEGORIES,
@@ -32,9 +34,12 @@ from cpeg.funding.models import (
     BudgetLine,
     FundingApplication,
     FundingRound,
+    LocalConsultation,
+    OtherSupport,
     Payment,
     SpendLine,
     SpendReport,
+    WorkProgrammeItem,
 )
 from cpeg.funding.money import ZERO, round_money, share
 from cpeg.groups.choices import StaffingModel
@@ -65,7 +70,7 @@ def round_list() -> QuerySet:
 def round_get(*, pk: int) -> FundingRound:
     from django.shortcuts import get_object_or_404
 
-    return get_object_or_404(FundingRound, pk=pk)
+    return get_object_or_404(FundingRound.objects.select_related("decided_by"), pk=pk)
 
 
 def _with_totals(queryset: QuerySet) -> QuerySet:
@@ -83,7 +88,7 @@ def round_applications(*, funding_round: FundingRound) -> list[FundingApplicatio
 
 def application_get_for(*, user, pk: int, perm: str = "funding.view_fundingapplication") -> FundingApplication:
     """One application the user may act on with ``perm``; 404 otherwise."""
-    queryset = FundingApplication.objects.select_related("funding_round", "group__borough")
+    queryset = FundingApplication.objects.select_related("funding_round", "group__borough", "submitted_by")
     return get_for_user_or_404(user, queryset, perm, pk=pk)
 
 
@@ -199,6 +204,149 @@ def group_funding_page(*, group: EngagementGroup) -> GroupFundingPage:
     return GroupFundingPage(group=group, open_rounds=open_rounds, applications=applications, awards=awards)
 
 
+# --- Change history -------------------------------------------------------------
+
+
+@dataclass
+class RecordHistory:
+    """What a funding record's page shows of its past: the business events
+    (who did what, when: ``AuditEvent``) and every field-level change
+    (simple-history), newest first."""
+
+    events: list[AuditEvent]
+    changes: list[HistoryEntry]
+
+
+def _about(model: str, ids, **extra) -> Q:
+    """AuditEvents whose target is one of ``ids`` (a list or a subquery) of
+    the funding model named ``model``."""
+    return Q(target_type__app_label="funding", target_type__model=model, target_id__in=ids, **extra)
+
+
+def _events(condition: Q, *, hidden=()) -> list[AuditEvent]:
+    """The events matching ``condition``, newest first, with their actors (one query)."""
+    return list(
+        AuditEvent.objects.filter(condition)
+        .exclude(event_type__in=hidden)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )
+
+
+def round_history(*, funding_round: FundingRound, limit: int = 200) -> RecordHistory:
+    """A round's events (set up, changed, criteria, awards saved, decided)
+    and every change to it and its criteria. Three queries."""
+    criteria = AssessmentCriterion.history.filter(funding_round_id=funding_round.pk)
+    return RecordHistory(
+        events=_events(
+            _about("fundinground", [funding_round.pk]) | _about("assessmentcriterion", criteria.values("id"))
+        ),
+        changes=history_entries(
+            ("Round", FundingRound.history.filter(id=funding_round.pk)),
+            ("Criterion", criteria),
+            limit=limit,
+        ),
+    )
+
+
+# Before a group may see its scores (``can_see_scores``) its application's
+# history must not show them either: no assessment or moderation events,
+# no assessment record, no award amounts the manager tried before deciding,
+# and the internal stages read "Submitted", as the status does.
+ASSESSMENT_EVENTS = frozenset({"FUNDING_APPLICATION_ASSESSED", "FUNDING_APPLICATION_MODERATED"})
+
+
+def _label(model, name: str) -> str:
+    return str(model._meta.get_field(name).verbose_name).capitalize()
+
+
+def _without_assessment(entries: list[HistoryEntry]) -> list[HistoryEntry]:
+    """An application's history entries as a group sees them before it may see its scores."""
+    status, award = _label(FundingApplication, "status"), _label(FundingApplication, "award_amount")
+    internal = {ApplicationStatus(s).label for s in INTERNAL_STATUSES}
+    submitted = ApplicationStatus.SUBMITTED.label
+    shown = []
+    for entry in entries:
+        if not entry.changes:
+            shown.append(entry)
+            continue
+        changes = []
+        for label, old, new in entry.changes:
+            if label == award:
+                continue
+            if label == status:
+                old = submitted if old in internal else old
+                new = submitted if new in internal else new
+                if old == new:
+                    continue
+            changes.append((label, old, new))
+        if changes:
+            entry.changes = changes
+            shown.append(entry)
+    return shown
+
+
+def application_history(*, application: FundingApplication, show_scores: bool, limit: int = 200) -> RecordHistory:
+    """An application's events and every change to it, its work programme,
+    budget, other support, local consultation and (with ``show_scores``)
+    its assessment. Seven queries, whatever the number of changes."""
+    pk = application.pk
+    lines = BudgetLine.history.filter(application_id=pk)
+    support = OtherSupport.history.filter(application_id=pk)
+    condition = (
+        _about("fundingapplication", [pk])
+        | _about("budgetline", lines.values("id"))
+        | _about("othersupport", support.values("id"))
+        | _about("award", Award.objects.filter(application_id=pk).values("pk"), event_type="FUNDING_AWARD_DECIDED")
+    )
+    own = history_entries(
+        ("Application", FundingApplication.history.filter(id=pk).select_related("group", "funding_round")),
+        limit=limit,
+    )
+    sources = [
+        ("Work programme", WorkProgrammeItem.history.filter(application_id=pk)),
+        ("Budget line", lines),
+        ("Other support", support),
+        ("Local consultation", LocalConsultation.history.filter(application_id=pk)),
+    ]
+    if show_scores:
+        sources.append(
+            (
+                "",
+                Assessment.history.filter(application_id=pk).select_related(
+                    "application__group", "application__funding_round"
+                ),
+            )
+        )
+    else:
+        own = _without_assessment(own)
+    changes = sorted(own + history_entries(*sources, limit=limit), key=lambda entry: entry.when, reverse=True)
+    return RecordHistory(
+        events=_events(condition, hidden=() if show_scores else ASSESSMENT_EVENTS),
+        changes=changes[:limit],
+    )
+
+
+def award_history(*, award: Award, limit: int = 200) -> RecordHistory:
+    """An award's events and every change to it (the reconciliation), its
+    payments (scheduled, paid, by whom) and its spend reports. Four queries."""
+    payments = Payment.history.filter(award_id=award.pk)
+    reports = SpendReport.history.filter(award_id=award.pk)
+    return RecordHistory(
+        events=_events(
+            _about("award", [award.pk])
+            | _about("payment", payments.values("id"))
+            | _about("spendreport", reports.values("id"))
+        ),
+        changes=history_entries(
+            ("Award", Award.history.filter(id=award.pk).select_related("group", "funding_round")),
+            ("Payment", payments),
+            ("Spend report", reports.select_related("group")),
+            limit=limit,
+        ),
+    )
+
+
 # --- Last year's delivery (assessment panel) --------------------------------
 
 
@@ -244,18 +392,23 @@ def expected_returns(group, year: FinancialYear) -> int:
 
 def _monitoring_delivery(delivery: Delivery, group, year: FinancialYear) -> None:
     """Returns submitted on time and support asked for, from the group's
-    quarterly returns for the year (two queries)."""
+    quarterly returns for the year (two queries).
+
+    Support counts once the return asking for it has been submitted, as on
+    the monitoring dashboard: a draft's request never reached the authority.
+    """
     from cpeg.monitoring.models import QuarterlyReturn, ReturnLine
 
     returns = list(
         QuarterlyReturn.objects.filter(group=group, financial_year=year.start_year, archived_at__isnull=True)
     )
+    submitted = [r for r in returns if r.first_submitted_at is not None]
     delivery.monitoring_available = True
     delivery.returns_expected = expected_returns(group, year)
-    delivery.returns_on_time = sum(1 for r in returns if r.first_submitted_at is not None and not r.was_late)
+    delivery.returns_on_time = sum(1 for r in submitted if not r.was_late)
     delivery.support_needed = [
         f"Q{quarter}, {output}: {text}"
-        for quarter, output, text in ReturnLine.objects.filter(quarterly_return__in=returns)
+        for quarter, output, text in ReturnLine.objects.filter(quarterly_return__in=submitted)
         .exclude(support_requested="")
         .order_by("quarterly_return__quarter", "position")
         .values_list("quarterly_return__quarter", "output", "support_requested")
@@ -264,31 +417,35 @@ def _monitoring_delivery(delivery: Delivery, group, year: FinancialYear) -> None
 
 def previous_year_delivery(*, group: EngagementGroup, year: FinancialYear) -> Delivery:
     """Outputs delivered against the SLA targets, returns on time and support
-    needed, for ``year`` (usually the year before the round's)."""
+    needed, for ``year`` (usually the year before the round's).
+
+    The targets are those monitoring judged the group against: its latest
+    signed SLA version for the year, not a variation it has yet to sign
+    (``agreements.selectors.sla_targets_for_groups``). Only counted outputs
+    have a target to meet.
+    """
     from cpeg.activities.choices import ActivityType
-    from cpeg.activities.models import Activity, ActivityEvidence
-    from cpeg.agreements.models import GroupSla
+    from cpeg.activities.models import Activity
+    from cpeg.activities.selectors import output_counts
+    from cpeg.agreements.choices import MeasureType
+    from cpeg.agreements.selectors import sla_targets_for_groups
 
     delivery = Delivery(year=year)
-    sla = (
-        GroupSla.objects.filter(group=group, financial_year=year.start_year, superseded_at__isnull=True)
-        .prefetch_related("outputs")
-        .first()
-    )
+    targets = sla_targets_for_groups(group_ids=[group.pk], financial_year=year.start_year).get(group.pk, [])
+    delivered = output_counts(group_ids=[group.pk], starts_on=year.starts_on, ends_on=year.ends_on)
+    delivery.outputs = [
+        OutputDelivery(
+            t.code,
+            t.output,
+            t.annual_target if t.measure == MeasureType.COUNT else None,
+            delivered[(group.pk, t.code)],
+        )
+        for t in targets
+    ]
     in_year = Q(held_on__gte=year.starts_on, held_on__lte=year.ends_on)
-    evidence = dict(
-        ActivityEvidence.objects.filter(activity__group=group)
-        .filter(activity__held_on__gte=year.starts_on, activity__held_on__lte=year.ends_on)
-        .values_list("output_code")
-        .annotate(n=Count("activity", distinct=True))
+    counts = dict(
+        Activity.objects.filter(in_year, group=group).values_list("activity_type").annotate(n=Count("id")).order_by()
     )
-    if sla is not None:
-        delivery.outputs = [
-            OutputDelivery(o.code, o.output, o.annual_target, evidence.get(o.code, 0))
-            for o in sla.outputs.all()
-            if not o.is_removed
-        ]
-    counts = dict(Activity.objects.filter(in_year, group=group).values_list("activity_type").annotate(n=Count("id")))
     delivery.public_meetings = counts.get(ActivityType.PUBLIC_MEETING, 0)
     delivery.targeted_events = counts.get(ActivityType.TARGETED_EVENT, 0)
     delivery.attendance = Activity.objects.filter(in_year, group=group).aggregate(n=Sum("public_attendance"))["n"] or 0
@@ -399,7 +556,7 @@ def allocation_page(*, funding_round: FundingRound) -> AllocationPage:
 
 
 def award_get_for(*, user, pk: int, perm: str = "funding.view_fundingapplication") -> Award:
-    queryset = Award.objects.select_related("funding_round", "group__borough", "application")
+    queryset = Award.objects.select_related("funding_round", "group__borough", "application", "reconciled_by")
     return get_for_user_or_404(user, queryset, perm, pk=pk)
 
 

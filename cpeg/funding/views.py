@@ -113,6 +113,7 @@ def round_detail(request, pk):
             "can_manage": request.user.has_perm("funding.manage_fundinground"),
             "can_decide": request.user.has_perm("funding.decide_allocation"),
             "can_assess": request.user.has_perm("funding.assess_fundingapplication"),
+            "history": selectors.round_history(funding_round=funding_round),
         },
     )
 
@@ -262,6 +263,7 @@ def application_detail(request, pk):
             and application.status
             in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.ASSESSED),
             "award": Award.objects.filter(application=application).first(),
+            "history": selectors.application_history(application=application, show_scores=show_scores),
         },
     )
 
@@ -699,6 +701,7 @@ def award_detail(request, pk):
             "quarters": quarters,
             "reports": {r.quarter: r for r in award.spend_reports.all()},
             "can_manage_payments": request.user.has_perm("funding.manage_payments", award),
+            "history": selectors.award_history(award=award),
         },
     )
 

@@ -311,16 +311,61 @@ def test_the_returns_list_and_a_return_page_run_a_fixed_number_of_queries(client
         assert client.get(qr.get_absolute_url()).status_code == 200
 
 
-def test_spend_flags_from_funding_show_on_the_dashboard(client, camden, today, monkeypatch):
-    from decimal import Decimal
-    from types import SimpleNamespace
+def _award_with_spend(group, funding_round, amount, budget, q1_spend):
+    """An award with its budget lines (category -> pounds) and the group's
+    submitted Q1 spend (category -> pounds), through the funding services."""
+    from cpeg.funding import services as funding_services
+    from cpeg.funding.tests.factories import AwardFactory, BudgetLineFactory
 
-    category = SimpleNamespace(label="Venue hire", spent_to_date=Decimal("900.00"), budget_to_date=Decimal("500.00"))
-    flag = SimpleNamespace(is_flagged=True, overspent=[category], underspent=[], quarter=2, url="/funding/x/")
-    monkeypatch.setattr("cpeg.funding.selectors.spend_flags_for", lambda **kwargs: {camden.pk: flag})
+    award = AwardFactory(group=group, funding_round=funding_round, amount=Decimal(amount))
+    for category, value in budget.items():
+        BudgetLineFactory(application=award.application, category=category, amount=Decimal(value))
+    funding_services.spend_report_save(
+        award=award,
+        quarter=1,
+        actor=GroupAdminFactory(group=group),
+        amounts=q1_spend,
+        submit=True,
+        loaded_version=0,
+        today=Quarter(funding_round.financial_year, 2).starts_on,
+    )
+    return award
+
+
+def test_spend_flags_from_funding_show_on_the_dashboard(client, camden, today):
+    """Camden's 2025/26 award budgets £10,000 for the venue: £2,500 by the end
+    of Q1, with a tolerance of £250 (10%). It spent £4,000 in Q1: an
+    overspend. Its staffing (£7,500 of £30,000 to date) is on track, and so
+    is Hackney (£7,600 of £7,500, within £750). Camden's 2024/25 overspend
+    on publicity shows on that year's dashboard only."""
+    from cpeg.funding.tests.factories import FundingRoundFactory
+
+    hackney = EngagementGroupFactory(borough=borough("hackney"))
+    this_year = FundingRoundFactory(financial_year=2025, decided=True)
+    _award_with_spend(
+        camden, this_year, "40000", {"staffing": "30000", "venue": "10000"}, {"staffing": "7500", "venue": "4000"}
+    )
+    _award_with_spend(hackney, this_year, "30000", {"venue": "30000"}, {"venue": "7600"})
+    last_year = FundingRoundFactory(financial_year=2024, decided=True)
+    _award_with_spend(camden, last_year, "20000", {"publicity": "20000"}, {"publicity": "15000"})
     client.force_login(OfficerFactory())
-    response = client.get(reverse("monitoring:dashboard"))
-    assert "Overspend on Venue hire: £900.00 spent against £500.00 budgeted to Q2" in response.content.decode()
+
+    response = client.get(reverse("monitoring:dashboard"), {"year": "2025"})
+    rows = {r.group_name: r for r in response.context["board"].rows}
+    flag = "Overspend on Venue and facilities: £4,000.00 spent against £2,500.00 budgeted to Q1"
+    assert [str(note) for note in rows[camden.name].spend_flags] == [flag]
+    spend_url = reverse("funding:spend-report", kwargs={"pk": camden.pk, "year": 2025, "quarter": 1})
+    assert rows[camden.name].spend_flags[0].url == spend_url
+    assert rows[hackney.name].spend_flags == []
+    html = response.content.decode()
+    assert f'<a class="govuk-link" href="{spend_url}">{flag}</a>' in html
+    assert "Publicity" not in html
+
+    board = client.get(reverse("monitoring:dashboard"), {"year": "2024"}).context["board"]
+    rows = {r.group_name: r for r in board.rows}
+    assert [str(note) for note in rows[camden.name].spend_flags] == [
+        "Overspend on Publicity and newsletters: £15,000.00 spent against £5,000.00 budgeted to Q1"
+    ]
 
 
 def test_the_return_page_has_a_spend_section_linking_to_the_quarters_spend_report(client, camden, admin):
