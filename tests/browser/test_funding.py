@@ -211,17 +211,10 @@ def past_year(transactional_db):
     from cpeg.accounts.tests.factories import GroupAdminFactory, LinkMemberFactory, OfficerFactory
     from cpeg.activities.models import Activity
     from cpeg.funding import services
-    from cpeg.funding.tests.factories import AwardFactory, BudgetLineFactory, FundingRoundFactory, PaymentFactory
+    from cpeg.funding.tests.factories import AwardFactory, BudgetLineFactory, PaymentFactory, decided_round
     from cpeg.groups.tests.factories import EngagementGroupFactory, borough
 
-    funding_round = FundingRoundFactory(
-        decided=True,
-        financial_year=2024,
-        opens_on=dt.date(2024, 1, 1),
-        closes_on=dt.date(2024, 1, 2),
-        assessment_ends_on=dt.date(2024, 1, 3),
-        decisions_on=dt.date(2024, 1, 4),
-    )
+    funding_round = decided_round()
     awards = {}
     for slug in ("camden", "islington", "hackney"):
         group = EngagementGroupFactory(borough=borough(slug))

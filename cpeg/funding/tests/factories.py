@@ -135,3 +135,23 @@ class PaymentFactory(factory.django.DjangoModelFactory):
     due_on = factory.LazyFunction(_today)
     amount = Decimal("10000.00")
     status = PaymentStatus.SCHEDULED
+
+
+def decided_round(financial_year: int = 2024, **fields) -> FundingRound:
+    """A decided round for ``financial_year`` (default 2024/25, every quarter
+    ended), its timetable run in the January before the year began."""
+    opens_on = dt.date(financial_year, 1, 1)
+    return FundingRoundFactory(
+        decided=True,
+        financial_year=financial_year,
+        opens_on=opens_on,
+        closes_on=opens_on + dt.timedelta(days=1),
+        assessment_ends_on=opens_on + dt.timedelta(days=2),
+        decisions_on=opens_on + dt.timedelta(days=3),
+        **fields,
+    )
+
+
+def past_award(group, amount: str = "40000.00", **fields) -> Award:
+    """The group's award in a new decided round for 2024/25."""
+    return AwardFactory(group=group, amount=Decimal(amount), funding_round=decided_round(), **fields)

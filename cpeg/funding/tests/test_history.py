@@ -13,7 +13,13 @@ from django.utils import timezone
 
 from cpeg.funding import services
 from cpeg.funding.choices import BudgetCategory
-from cpeg.funding.tests.factories import AwardFactory, CriterionFactory, FundingRoundFactory, PaymentFactory
+from cpeg.funding.tests.factories import (
+    AwardFactory,
+    CriterionFactory,
+    FundingRoundFactory,
+    PaymentFactory,
+    decided_round,
+)
 
 D = Decimal
 pytestmark = pytest.mark.django_db
@@ -48,14 +54,7 @@ def _past_award(group):
     award = AwardFactory(
         group=group,
         amount=D("40000.00"),
-        funding_round=FundingRoundFactory(
-            decided=True,
-            financial_year=2024,
-            opens_on=dt.date(2024, 1, 1),
-            closes_on=dt.date(2024, 1, 2),
-            assessment_ends_on=dt.date(2024, 1, 3),
-            decisions_on=dt.date(2024, 1, 4),
-        ),
+        funding_round=decided_round(),
     )
     for number, due_on in ((1, dt.date(2024, 4, 1)), (2, dt.date(2024, 10, 1))):
         PaymentFactory(award=award, instalment=number, due_on=due_on, amount=D("20000.00"))

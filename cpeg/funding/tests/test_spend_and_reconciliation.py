@@ -13,7 +13,7 @@ from cpeg.core.models import AuditEvent
 from cpeg.funding import services
 from cpeg.funding.choices import PaymentStatus, SpendReportStatus
 from cpeg.funding.models import Award, SpendReport
-from cpeg.funding.tests.factories import AwardFactory, FundingRoundFactory, PaymentFactory
+from cpeg.funding.tests.factories import AwardFactory, PaymentFactory, decided_round
 from cpeg.monitoring.choices import ReturnStatus
 from cpeg.monitoring.tests.factories import QuarterlyReturnFactory
 
@@ -31,14 +31,7 @@ def award(camden):
     return AwardFactory(
         group=camden,
         amount=D("40000.00"),
-        funding_round=FundingRoundFactory(
-            decided=True,
-            financial_year=2024,
-            opens_on=dt.date(2024, 1, 1),
-            closes_on=dt.date(2024, 1, 2),
-            assessment_ends_on=dt.date(2024, 1, 3),
-            decisions_on=dt.date(2024, 1, 4),
-        ),
+        funding_round=decided_round(),
     )
 
 

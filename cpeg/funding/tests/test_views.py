@@ -21,6 +21,8 @@ from cpeg.funding.tests.factories import (
     FundingApplicationFactory,
     FundingRoundFactory,
     PaymentFactory,
+    decided_round,
+    past_award,
 )
 from cpeg.groups.models import Borough
 from cpeg.groups.tests.factories import EngagementGroupFactory, borough
@@ -160,14 +162,7 @@ def test_what_if_panel_shows_a_scenario_without_saving(client, manager):
 
 
 def test_cost_analysis_page_runs_a_fixed_number_of_queries(client, officer, django_assert_max_num_queries):
-    funding_round = FundingRoundFactory(
-        decided=True,
-        financial_year=2024,
-        opens_on=dt.date(2024, 1, 1),
-        closes_on=dt.date(2024, 1, 2),
-        assessment_ends_on=dt.date(2024, 1, 3),
-        decisions_on=dt.date(2024, 1, 4),
-    )
+    funding_round = decided_round()
     slugs = list(Borough.objects.order_by("name").values_list("slug", flat=True)) if Borough.objects.exists() else []
     borough("camden")
     slugs = list(Borough.objects.order_by("name").values_list("slug", flat=True))
@@ -243,14 +238,7 @@ def test_group_admin_fills_the_application_form_and_sees_computed_totals(client,
 def test_spend_report_page_saves_the_groups_spend(client, camden, camden_admin):
     award = AwardFactory(
         group=camden,
-        funding_round=FundingRoundFactory(
-            decided=True,
-            financial_year=2024,
-            opens_on=dt.date(2024, 1, 1),
-            closes_on=dt.date(2024, 1, 2),
-            assessment_ends_on=dt.date(2024, 1, 3),
-            decisions_on=dt.date(2024, 1, 4),
-        ),
+        funding_round=decided_round(),
     )
     BudgetLineFactory(application=award.application, category="venue", amount=award.amount)
     client.force_login(camden_admin)
@@ -270,21 +258,6 @@ def test_another_groups_admin_cannot_start_an_application_for_camden(client, cam
     assert not FundingApplication.objects.exists()
 
 
-def _past_award(group, amount="40000.00"):
-    return AwardFactory(
-        group=group,
-        amount=D(amount),
-        funding_round=FundingRoundFactory(
-            decided=True,
-            financial_year=2024,
-            opens_on=dt.date(2024, 1, 1),
-            closes_on=dt.date(2024, 1, 2),
-            assessment_ends_on=dt.date(2024, 1, 3),
-            decisions_on=dt.date(2024, 1, 4),
-        ),
-    )
-
-
 def _spend_url(group, quarter=1, year=2024):
     return reverse("funding:spend-report", kwargs={"pk": group.pk, "year": year, "quarter": quarter})
 
@@ -295,7 +268,7 @@ def _spend_url(group, quarter=1, year=2024):
 def test_spend_form_carries_version_0_until_a_report_exists_and_a_stale_form_is_a_conflict(
     client, camden, camden_admin
 ):
-    award = _past_award(camden)
+    award = past_award(camden)
     client.force_login(camden_admin)
     url = _spend_url(camden)
     assert 'name="version" value="0"' in client.get(url).content.decode()
@@ -316,7 +289,7 @@ def test_spend_form_carries_version_0_until_a_report_exists_and_a_stale_form_is_
 
 
 def test_submitted_spend_shows_why_it_is_frozen_and_refuses_a_post(client, camden, camden_admin, officer):
-    award = _past_award(camden)
+    award = past_award(camden)
     report = services.spend_report_save(
         award=award, quarter=1, actor=camden_admin, amounts={"venue": "600"}, submit=True, loaded_version=0
     )
@@ -348,7 +321,7 @@ def test_submitted_spend_shows_why_it_is_frozen_and_refuses_a_post(client, camde
 def test_spend_is_frozen_once_the_quarters_return_is_accepted(client, camden, camden_admin):
     from cpeg.monitoring.tests.factories import QuarterlyReturnFactory
 
-    award = _past_award(camden)
+    award = past_award(camden)
     QuarterlyReturnFactory(group=camden, financial_year=2024, quarter=2, status="accepted")
     client.force_login(camden_admin)
     url = _spend_url(camden, quarter=2)
@@ -362,7 +335,7 @@ def test_spend_is_frozen_once_the_quarters_return_is_accepted(client, camden, ca
 
 
 def test_reconciliation_page_shows_the_worked_out_figures_and_records_them(client, camden, camden_admin, officer):
-    award = _past_award(camden)
+    award = past_award(camden)
     PaymentFactory(award=award, instalment=1, amount=D("20000"), status="paid", paid_on=dt.date(2024, 4, 1))
     services.spend_report_save(
         award=award, quarter=1, actor=camden_admin, amounts={"staffing": "15000.50"}, submit=True, loaded_version=0
@@ -460,7 +433,7 @@ def cost_year(camden):
     """Awards for 2024/25 to Camden, Islington and Hackney, with activities."""
     from cpeg.activities.models import Activity
 
-    funding_round = _past_award(camden).funding_round
+    funding_round = past_award(camden).funding_round
     awards = {"camden": funding_round.awards.get()}
     for slug in ("islington", "hackney"):
         awards[slug] = AwardFactory(
@@ -541,7 +514,7 @@ def test_every_cost_figure_links_to_the_lines_or_activities_behind_it(client, of
 
 
 def test_lines_across_groups_page_runs_a_fixed_number_of_queries(client, officer, django_assert_max_num_queries):
-    funding_round = _past_award(EngagementGroupFactory(borough=borough("camden"))).funding_round
+    funding_round = past_award(EngagementGroupFactory(borough=borough("camden"))).funding_round
     BudgetLineFactory(application=funding_round.awards.get().application, amount=D("40000"))
     slugs = list(Borough.objects.exclude(slug="camden").order_by("name").values_list("slug", flat=True))
 
@@ -576,7 +549,7 @@ def test_a_staffing_model_with_fewer_than_three_groups_is_withheld_from_a_link_m
             ("hackney", "voluntary"),
         ]
     }
-    first = _past_award(groups["camden"])
+    first = past_award(groups["camden"])
     for slug in ("islington", "lambeth", "hackney"):
         AwardFactory(group=groups[slug], funding_round=first.funding_round, amount=D("40000.00"))
     for award in first.funding_round.awards.all():
