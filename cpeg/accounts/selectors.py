@@ -6,9 +6,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from cpeg.accounts.models import User
+from cpeg.core.audit_events import AuditEventType
 from cpeg.core.models import AuditEvent
 
-PASSWORD_RESET_EMAILED = "PASSWORD_RESET_EMAILED"
+PASSWORD_RESET_EMAILED = AuditEventType.PASSWORD_RESET_EMAILED
 # One reset email per account in this time, however often it is asked for.
 RESET_EMAIL_INTERVAL = dt.timedelta(minutes=10)
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from cpeg.accounts.models import User
 from cpeg.accounts.selectors import PASSWORD_RESET_EMAILED
 from cpeg.core.audit import audit_record
+from cpeg.core.audit_events import AuditEventType
 
 
 def _password_save(*, user: User, password: str) -> None:
@@ -30,7 +31,7 @@ def user_password_change(*, user: User, password: str) -> User:
     matches); the view keeps the current one signed in.
     """
     _password_save(user=user, password=password)
-    audit_record(actor=user, event_type="PASSWORD_CHANGED", target=user, summary="Changed their password")
+    audit_record(actor=user, event_type=AuditEventType.PASSWORD_CHANGED, target=user, summary="Changed their password")
     return user
 
 
@@ -45,7 +46,10 @@ def user_password_reset(*, user: User, password: str) -> User:
     _password_save(user=user, password=password)
     axes_reset(username=user.get_username())
     audit_record(
-        actor=user, event_type="PASSWORD_RESET", target=user, summary="Reset their password from an emailed link"
+        actor=user,
+        event_type=AuditEventType.PASSWORD_RESET,
+        target=user,
+        summary="Reset their password from an emailed link",
     )
     return user
 

@@ -41,6 +41,7 @@ from cpeg.activities.choices import DEFAULT_OUTPUT_FOR_TYPE, ActivityType, Docum
 from cpeg.activities.models import Activity, ActivityDocument, ActivityEvidence
 from cpeg.activities.outputs import OUTPUT_CODES
 from cpeg.core.audit import audit_record
+from cpeg.core.audit_events import AuditEventType
 from cpeg.core.concurrency import lock_and_check_version, save_new_version
 from cpeg.core.files import check_document
 from cpeg.core.fiscal import FinancialYear
@@ -261,7 +262,7 @@ def activity_create(*, group, actor, data: dict) -> Activity:
     _set_evidence(activity, codes, actor=actor)
     audit_record(
         actor=actor,
-        event_type="ACTIVITY_RECORDED",
+        event_type=AuditEventType.ACTIVITY_RECORDED,
         target=activity,
         group=group,
         summary=f"Recorded {activity}",
@@ -299,7 +300,7 @@ def activity_update(*, activity: Activity, actor, data: dict, loaded_version) ->
     summary_parts = list(changed) + (["outputs evidenced"] if added or removed else [])
     audit_record(
         actor=actor,
-        event_type="ACTIVITY_UPDATED",
+        event_type=AuditEventType.ACTIVITY_UPDATED,
         target=current,
         group=group,
         summary=f"Changed {', '.join(summary_parts)} of {current.title}",
@@ -342,7 +343,7 @@ def activity_document_add(*, activity: Activity, actor, document_type: str, file
         raise
     audit_record(
         actor=actor,
-        event_type="ACTIVITY_DOCUMENT_ADDED",
+        event_type=AuditEventType.ACTIVITY_DOCUMENT_ADDED,
         target=document,
         group=activity.group,
         summary=f"Added {document.get_document_type_display().lower()} {original_name} to {activity.title}",
@@ -358,7 +359,7 @@ def activity_document_delete(*, document: ActivityDocument, actor) -> None:
     storage, name = current.file.storage, current.file.name
     audit_record(
         actor=actor,
-        event_type="ACTIVITY_DOCUMENT_DELETED",
+        event_type=AuditEventType.ACTIVITY_DOCUMENT_DELETED,
         target=current,
         group=current.activity.group,
         summary=f"Deleted {current.original_name} from {current.activity.title}",
@@ -492,7 +493,7 @@ def activity_import(*, group, actor, file, dry_run: bool = False):
     result.imported = len(new_rows)
     audit_record(
         actor=actor,
-        event_type="ACTIVITIES_IMPORTED",
+        event_type=AuditEventType.ACTIVITIES_IMPORTED,
         target=group,
         group=group,
         summary=f"Imported {len(new_rows)} activities from {result.file_name}"

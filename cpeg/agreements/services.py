@@ -37,6 +37,7 @@ from cpeg.agreements.models import GroupSla, GroupSlaOutput, SlaHeading, SlaTemp
 from cpeg.agreements.seed import POSITION_STEP, seed_standard_template
 from cpeg.agreements.selectors import signing_membership_for
 from cpeg.core.audit import audit_record
+from cpeg.core.audit_events import AuditEventType
 from cpeg.core.concurrency import lock_and_check_version, save_new_version
 from cpeg.core.errors import EditConflict, InvalidTransition
 from cpeg.core.fiscal import FinancialYear
@@ -94,7 +95,7 @@ def sla_template_seed_standard(*, financial_year: int, actor) -> SlaTemplate:
     )
     audit_record(
         actor=actor,
-        event_type="SLA_TEMPLATE_SEEDED",
+        event_type=AuditEventType.SLA_TEMPLATE_SEEDED,
         target=template,
         summary=f"Standard SLA {template.year.label} set up from the source document",
     )
@@ -135,7 +136,7 @@ def sla_template_copy_to_year(*, source: SlaTemplate, financial_year: int, actor
         )
     audit_record(
         actor=actor,
-        event_type="SLA_TEMPLATE_COPIED",
+        event_type=AuditEventType.SLA_TEMPLATE_COPIED,
         target=template,
         summary=f"Standard SLA {label} started as a copy of {source.year.label}",
         payload={"from": source.financial_year},
@@ -197,7 +198,7 @@ def sla_template_output_add(*, template: SlaTemplate, actor, data: dict) -> SlaT
     output.save()
     audit_record(
         actor=actor,
-        event_type="SLA_TEMPLATE_OUTPUT_ADDED",
+        event_type=AuditEventType.SLA_TEMPLATE_OUTPUT_ADDED,
         target=output,
         summary=f"Added \u201c{output.output}\u201d to the standard SLA {template.year.label}",
     )
@@ -228,7 +229,7 @@ def sla_template_output_update(*, output: SlaTemplateOutput, actor, data: dict, 
     save_new_version(current, actor=actor)
     audit_record(
         actor=actor,
-        event_type="SLA_TEMPLATE_OUTPUT_CHANGED",
+        event_type=AuditEventType.SLA_TEMPLATE_OUTPUT_CHANGED,
         target=current,
         summary=f"Changed {', '.join(changed)} of \u201c{current.output}\u201d in the standard SLA "
         f"{current.template.year.label}",
@@ -251,7 +252,7 @@ def sla_template_output_remove(*, output: SlaTemplateOutput, actor, loaded_versi
     save_new_version(current, actor=actor)
     audit_record(
         actor=actor,
-        event_type="SLA_TEMPLATE_OUTPUT_REMOVED",
+        event_type=AuditEventType.SLA_TEMPLATE_OUTPUT_REMOVED,
         target=current,
         summary=f"Removed \u201c{current.output}\u201d from the standard SLA {current.template.year.label}",
     )
@@ -294,7 +295,7 @@ def _new_sla(*, group: EngagementGroup, template: SlaTemplate, actor) -> GroupSl
         row.save()
     audit_record(
         actor=actor,
-        event_type="GROUP_SLA_CREATED",
+        event_type=AuditEventType.GROUP_SLA_CREATED,
         target=sla,
         group=group,
         summary=f"SLA {sla.year.label} made from the standard SLA for {group.name}",
@@ -339,7 +340,7 @@ def group_sla_create_for_active_groups(*, financial_year: int, actor) -> list[Gr
     made = [_new_sla(group=group, template=template, actor=actor) for group in groups]
     audit_record(
         actor=actor,
-        event_type="GROUP_SLAS_CREATED",
+        event_type=AuditEventType.GROUP_SLAS_CREATED,
         target=template,
         summary=f"SLAs {template.year.label} made for {len(made)} active group{'s' if len(made) != 1 else ''}",
         payload={"groups": [s.group_id for s in made]},
@@ -386,7 +387,7 @@ def _new_version(sla: GroupSla, *, actor) -> GroupSla:
         )
     audit_record(
         actor=actor,
-        event_type="GROUP_SLA_NEW_VERSION",
+        event_type=AuditEventType.GROUP_SLA_NEW_VERSION,
         target=new,
         group=sla.group,
         summary=f"Version {new.version_number} of the SLA {new.year.label} started, "
@@ -451,7 +452,7 @@ def group_sla_output_vary(*, sla: GroupSla, code: str, actor, data: dict, loaded
         sla=editable,
         output=output,
         actor=actor,
-        event_type="GROUP_SLA_OUTPUT_VARIED",
+        event_type=AuditEventType.GROUP_SLA_OUTPUT_VARIED,
         summary=f"\u201c{output.output}\u201d: target {before if before is not None else 'none'} "
         f"\u2192 {output.annual_target if output.annual_target is not None else 'none'} "
         f"({output.get_measure_display().lower()})",
@@ -494,7 +495,7 @@ def group_sla_output_add(*, sla: GroupSla, actor, data: dict, loaded_version) ->
         sla=editable,
         output=output,
         actor=actor,
-        event_type="GROUP_SLA_OUTPUT_ADDED",
+        event_type=AuditEventType.GROUP_SLA_OUTPUT_ADDED,
         summary=f"Added \u201c{output.output}\u201d to the SLA",
         reason=reason,
     )
@@ -526,7 +527,7 @@ def group_sla_output_remove(*, sla: GroupSla, code: str, actor, reason: str, loa
         sla=editable,
         output=output,
         actor=actor,
-        event_type="GROUP_SLA_OUTPUT_REMOVED",
+        event_type=AuditEventType.GROUP_SLA_OUTPUT_REMOVED,
         summary=f"Removed \u201c{output.output}\u201d from the SLA",
         reason=reason,
     )
@@ -553,7 +554,7 @@ def group_sla_output_restore(*, sla: GroupSla, code: str, actor, loaded_version)
         sla=editable,
         output=output,
         actor=actor,
-        event_type="GROUP_SLA_OUTPUT_RESTORED",
+        event_type=AuditEventType.GROUP_SLA_OUTPUT_RESTORED,
         summary=f"\u201c{output.output}\u201d returned to the standard SLA",
         reason="",
     )
@@ -591,7 +592,7 @@ def group_sla_sign(*, sla: GroupSla, actor, loaded_version, signed_on: dt.date |
     save_new_version(current, actor=actor)
     audit_record(
         actor=actor,
-        event_type="GROUP_SLA_SIGNED",
+        event_type=AuditEventType.GROUP_SLA_SIGNED,
         target=current,
         group=group,
         summary=f"Signed for the group by {current.group_signatory_name} ({current.group_signatory_role})",
@@ -619,7 +620,7 @@ def group_sla_countersign(
     save_new_version(current, actor=actor)
     audit_record(
         actor=actor,
-        event_type="GROUP_SLA_COUNTERSIGNED",
+        event_type=AuditEventType.GROUP_SLA_COUNTERSIGNED,
         target=current,
         group=current.group,
         summary=f"Countersigned for the authority by {current.countersignatory_name}",

@@ -10,6 +10,7 @@ from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from cpeg.core.audit import audit_record
+from cpeg.core.audit_events import AuditEventType
 from cpeg.core.models import AuditEvent
 
 
@@ -60,7 +61,7 @@ class ManagerAdmin(SimpleHistoryAdmin):
             super().save_model(request, obj, form, change)
             audit_record(
                 actor=request.user,
-                event_type="ADMIN_CHANGED" if change else "ADMIN_ADDED",
+                event_type=AuditEventType.ADMIN_CHANGED if change else AuditEventType.ADMIN_ADDED,
                 target=obj,
                 summary=f"{'Changed' if change else 'Added'} {obj._meta.verbose_name} in the back office",
                 payload={"fields": list(form.changed_data)},

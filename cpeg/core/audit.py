@@ -6,20 +6,42 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 
+from cpeg.core.audit_events import AuditEventType
 from cpeg.core.models import AuditEvent
 
 
-def audit_record(*, actor, event_type: str, target, summary: str, group=None, payload=None):
-    """Write one AuditEvent; call inside the service's transaction."""
+def audit_record(*, actor, event_type: AuditEventType, target, summary: str, group=None, payload=None, changes=None):
+    """Write one AuditEvent; call inside the service's transaction.
+
+    ``event_type`` must be an ``AuditEventType``: an unknown name is a
+    programming error, refused here rather than stored. ``changes`` maps a
+    field name to its ``(old, new)`` values; they are stored, as text, in
+    ``payload["changes"]`` as ``{"field": {"old": ..., "new": ...}}`` so a
+    timeline can say what changed without reading simple-history.
+    """
+    event_type = AuditEventType(event_type)
+    payload = dict(payload or {})
+    if changes:
+        payload["changes"] = {
+            name: {"old": _as_text(old_value), "new": _as_text(new_value)}
+            for name, (old_value, new_value) in changes.items()
+        }
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        event_type=event_type,
+        event_type=event_type.value,
         target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
         target_id=target.pk,
         group=group,
         summary=summary[:500],
-        payload=payload or {},
+        payload=payload,
     )
+
+
+def _as_text(value):
+    """A JSON-safe form of a field value (dates, money and ids as text)."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)
 
 
 @dataclass

@@ -5,6 +5,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from cpeg.core.audit_events import AuditEventType
+
 
 class BaseModel(models.Model):
     """Who made and last changed a record, when, and its edit version.
@@ -53,7 +55,7 @@ class AuditEvent(models.Model):
         blank=True,
         related_name="audit_events",
     )
-    event_type = models.CharField(max_length=64)
+    event_type = models.CharField(max_length=64, choices=AuditEventType.choices)
     target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     target_id = models.PositiveBigIntegerField()
     group = models.ForeignKey(

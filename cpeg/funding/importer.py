@@ -24,6 +24,7 @@ from simple_history.utils import bulk_create_with_history
 
 from cpeg.accounts.access import require_perm
 from cpeg.core.audit import audit_record
+from cpeg.core.audit_events import AuditEventType
 from cpeg.core.fiscal import FinancialYear
 from cpeg.funding.choices import ApplicationStatus, BudgetCategory, RoundStatus
 from cpeg.funding.models import Award, BudgetLine, FundingApplication, FundingRound
@@ -340,7 +341,7 @@ def history_import(*, actor, rows: list[dict], today=None) -> FundingRound:
     lines = sum(len(v) for v in checked.budgets.values())
     audit_record(
         actor=actor,
-        event_type="FUNDING_HISTORY_IMPORTED",
+        event_type=AuditEventType.FUNDING_HISTORY_IMPORTED,
         target=funding_round,
         summary=f"Imported {year.label}: {len(checked.awards)} awards totalling {format_money(total)}, "
         f"{lines} budget lines",

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from cpeg.accounts.access import get_for_user_or_404, is_officer, scope_group_records
 from cpeg.core.audit import HistoryEntry, history_entries
+from cpeg.core.audit_events import AuditEventType
 from cpeg.core.fiscal import FinancialYear, Quarter
 from cpeg.core.models import AuditEvent
 from cpeg.funding.choices import (
@@ -253,7 +254,9 @@ def round_history(*, funding_round: FundingRound, limit: int = 200) -> RecordHis
 # history must not show them either: no assessment or moderation events,
 # no assessment record, no award amounts the manager tried before deciding,
 # and the internal stages read "Submitted", as the status does.
-ASSESSMENT_EVENTS = frozenset({"FUNDING_APPLICATION_ASSESSED", "FUNDING_APPLICATION_MODERATED"})
+ASSESSMENT_EVENTS = frozenset(
+    {AuditEventType.FUNDING_APPLICATION_ASSESSED, AuditEventType.FUNDING_APPLICATION_MODERATED}
+)
 
 
 def _label(model, name: str) -> str:
@@ -297,7 +300,11 @@ def application_history(*, application: FundingApplication, show_scores: bool, l
         _about("fundingapplication", [pk])
         | _about("budgetline", lines.values("id"))
         | _about("othersupport", support.values("id"))
-        | _about("award", Award.objects.filter(application_id=pk).values("pk"), event_type="FUNDING_AWARD_DECIDED")
+        | _about(
+            "award",
+            Award.objects.filter(application_id=pk).values("pk"),
+            event_type=AuditEventType.FUNDING_AWARD_DECIDED,
+        )
     )
     own = history_entries(
         ("Application", FundingApplication.history.filter(id=pk).select_related("group", "funding_round")),

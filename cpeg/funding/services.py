@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from cpeg.accounts.access import require_perm
 from cpeg.core.audit import audit_record
+from cpeg.core.audit_events import AuditEventType
 from cpeg.core.concurrency import lock_and_check_version, save_new_version
 from cpeg.core.errors import EditConflict, InvalidTransition
 from cpeg.core.fiscal import FinancialYear, Quarter, add_working_days
@@ -164,7 +165,7 @@ def round_create(*, actor, data: dict) -> FundingRound:
     funding_round.save()
     audit_record(
         actor=actor,
-        event_type="FUNDING_ROUND_CREATED",
+        event_type=AuditEventType.FUNDING_ROUND_CREATED,
         target=funding_round,
         summary=f"Set up {funding_round}: pot {format_money(funding_round.pot_amount)}, "
         f"cap {format_money(funding_round.cap_amount)}",
@@ -185,7 +186,7 @@ def round_update(*, funding_round: FundingRound, actor, data: dict, loaded_versi
     save_new_version(current, actor=actor)
     audit_record(
         actor=actor,
-        event_type="FUNDING_ROUND_UPDATED",
+        event_type=AuditEventType.FUNDING_ROUND_UPDATED,
         target=current,
         summary=f"Changed {', '.join(changed)}",
         payload={"fields": changed},
@@ -214,7 +215,7 @@ def criterion_add(*, funding_round: FundingRound, actor, data: dict) -> Assessme
     criterion.save()
     audit_record(
         actor=actor,
-        event_type="FUNDING_CRITERION_ADDED",
+        event_type=AuditEventType.FUNDING_CRITERION_ADDED,
         target=criterion,
         summary=f"Added criterion {criterion.title} (weight {criterion.weight}) to {funding_round}",
     )
@@ -234,7 +235,7 @@ def criterion_update(*, criterion: AssessmentCriterion, actor, data: dict, loade
         save_new_version(current, actor=actor)
         audit_record(
             actor=actor,
-            event_type="FUNDING_CRITERION_UPDATED",
+            event_type=AuditEventType.FUNDING_CRITERION_UPDATED,
             target=current,
             summary=f"Changed criterion {current.title}",
             payload={"fields": changed},
@@ -294,7 +295,7 @@ def application_start(*, funding_round: FundingRound, group, actor, today=None) 
         LocalConsultation.objects.create(application=application, partner_role=role)
     audit_record(
         actor=actor,
-        event_type="FUNDING_APPLICATION_STARTED",
+        event_type=AuditEventType.FUNDING_APPLICATION_STARTED,
         target=application,
         group=group,
         summary=f"Started an application for {funding_round}",
@@ -345,7 +346,7 @@ def application_update(*, application: FundingApplication, actor, data: dict, lo
     if changed:
         audit_record(
             actor=actor,
-            event_type="FUNDING_APPLICATION_UPDATED",
+            event_type=AuditEventType.FUNDING_APPLICATION_UPDATED,
             target=current,
             group=current.group,
             summary=f"Changed {', '.join(changed)}"[:500],
@@ -402,7 +403,7 @@ def budget_line_add(*, application: FundingApplication, actor, data: dict) -> Bu
     save_new_version(current, actor=actor)
     audit_record(
         actor=actor,
-        event_type="FUNDING_BUDGET_LINE_ADDED",
+        event_type=AuditEventType.FUNDING_BUDGET_LINE_ADDED,
         target=line,
         group=current.group,
         summary=f"Added {line.get_category_display().lower()} line {line.description}: {format_money(line.amount)}",
@@ -420,7 +421,7 @@ def budget_line_update(*, line: BudgetLine, actor, data: dict, loaded_version) -
         save_new_version(current, actor=actor)
         audit_record(
             actor=actor,
-            event_type="FUNDING_BUDGET_LINE_UPDATED",
+            event_type=AuditEventType.FUNDING_BUDGET_LINE_UPDATED,
             target=current,
             group=current.application.group,
             summary=f"Changed budget line {current.description}",
@@ -435,7 +436,7 @@ def budget_line_delete(*, line: BudgetLine, actor) -> None:
     application = _lock_editable(line.application, actor)
     audit_record(
         actor=actor,
-        event_type="FUNDING_BUDGET_LINE_REMOVED",
+        event_type=AuditEventType.FUNDING_BUDGET_LINE_REMOVED,
         target=application,
         group=application.group,
         summary=f"Removed budget line {line.description} ({format_money(line.amount)})",
@@ -468,7 +469,7 @@ def other_support_add(*, application: FundingApplication, actor, data: dict) -> 
     save_new_version(current, actor=actor)
     audit_record(
         actor=actor,
-        event_type="FUNDING_OTHER_SUPPORT_ADDED",
+        event_type=AuditEventType.FUNDING_OTHER_SUPPORT_ADDED,
         target=support,
         group=current.group,
         summary=f"Added {support.get_kind_display().lower()} from {support.provider}",
@@ -482,7 +483,7 @@ def other_support_delete(*, support: OtherSupport, actor) -> None:
     application = _lock_editable(support.application, actor)
     audit_record(
         actor=actor,
-        event_type="FUNDING_OTHER_SUPPORT_REMOVED",
+        event_type=AuditEventType.FUNDING_OTHER_SUPPORT_REMOVED,
         target=application,
         group=application.group,
         summary=f"Removed {support.get_kind_display().lower()} from {support.provider}",
@@ -548,7 +549,7 @@ def application_submit(*, application: FundingApplication, actor, loaded_version
     save_new_version(current, actor=actor)
     audit_record(
         actor=actor,
-        event_type="FUNDING_APPLICATION_SUBMITTED",
+        event_type=AuditEventType.FUNDING_APPLICATION_SUBMITTED,
         target=current,
         group=current.group,
         summary=f"Submitted the application for {current.funding_round}",
@@ -573,7 +574,7 @@ def application_reopen(*, application: FundingApplication, actor, today=None) ->
     save_new_version(current, actor=actor)
     audit_record(
         actor=actor,
-        event_type="FUNDING_APPLICATION_REOPENED",
+        event_type=AuditEventType.FUNDING_APPLICATION_REOPENED,
         target=current,
         group=current.group,
         summary=f"Reopened the application; it may be submitted until {current.late_submission_until:%-d %B %Y}",
@@ -640,7 +641,7 @@ def application_assess(
     save_new_version(current, actor=actor)
     audit_record(
         actor=actor,
-        event_type="FUNDING_APPLICATION_ASSESSED",
+        event_type=AuditEventType.FUNDING_APPLICATION_ASSESSED,
         target=current,
         group=current.group,
         summary=f"Assessed; recommended {format_money(amount)}",
@@ -679,7 +680,7 @@ def application_moderate(
     save_new_version(current, actor=actor)
     audit_record(
         actor=actor,
-        event_type="FUNDING_APPLICATION_MODERATED",
+        event_type=AuditEventType.FUNDING_APPLICATION_MODERATED,
         target=current,
         group=current.group,
         summary=f"Moderated; recommendation {format_money(amount)}"
@@ -753,7 +754,7 @@ def allocation_save(*, funding_round: FundingRound, actor, awards: dict, loaded_
     if changed:
         audit_record(
             actor=actor,
-            event_type="FUNDING_ALLOCATION_SAVED",
+            event_type=AuditEventType.FUNDING_ALLOCATION_SAVED,
             target=current,
             summary=f"Set awards for {len(changed)} group{'s' if len(changed) != 1 else ''}",
             payload={str(a.group_id): str(a.award_amount) for a in changed},
@@ -822,7 +823,7 @@ def allocation_decide(*, funding_round: FundingRound, actor, loaded_version=None
             awards.append(award)
             audit_record(
                 actor=actor,
-                event_type="FUNDING_AWARD_DECIDED",
+                event_type=AuditEventType.FUNDING_AWARD_DECIDED,
                 target=award,
                 group=bid.group,
                 summary=f"Awarded {format_money(award.amount)} for {current}",
@@ -830,7 +831,7 @@ def allocation_decide(*, funding_round: FundingRound, actor, loaded_version=None
         else:
             audit_record(
                 actor=actor,
-                event_type="FUNDING_APPLICATION_DECLINED",
+                event_type=AuditEventType.FUNDING_APPLICATION_DECLINED,
                 target=bid,
                 group=bid.group,
                 summary=f"Not funded in {current}",
@@ -841,7 +842,7 @@ def allocation_decide(*, funding_round: FundingRound, actor, loaded_version=None
     total = sum((a.amount for a in awards), ZERO)
     audit_record(
         actor=actor,
-        event_type="FUNDING_ROUND_DECIDED",
+        event_type=AuditEventType.FUNDING_ROUND_DECIDED,
         target=current,
         summary=f"Decided {current}: {len(awards)} awards totalling {format_money(total)} "
         f"of a pot of {format_money(current.pot_amount)}",
@@ -898,7 +899,7 @@ def payment_schedule_set(*, award: Award, actor, instalments: list, loaded_versi
     save_new_version(current, actor=actor)
     audit_record(
         actor=actor,
-        event_type="FUNDING_PAYMENT_SCHEDULE_SET",
+        event_type=AuditEventType.FUNDING_PAYMENT_SCHEDULE_SET,
         target=current,
         group=current.group,
         summary="Payment schedule set: "
@@ -922,7 +923,7 @@ def payment_mark_paid(*, payment: Payment, actor, paid_on=None) -> Payment:
     save_new_version(current, actor=actor)
     audit_record(
         actor=actor,
-        event_type="FUNDING_PAYMENT_PAID",
+        event_type=AuditEventType.FUNDING_PAYMENT_PAID,
         target=current,
         group=current.award.group,
         summary=f"Paid instalment {current.instalment} of {format_money(current.amount)} on {paid_on:%-d %B %Y}",
@@ -1067,7 +1068,7 @@ def spend_report_save(
     total = sum(values.values(), ZERO)
     audit_record(
         actor=actor,
-        event_type="FUNDING_SPEND_SUBMITTED" if submit else "FUNDING_SPEND_SAVED",
+        event_type=AuditEventType.FUNDING_SPEND_SUBMITTED if submit else AuditEventType.FUNDING_SPEND_SAVED,
         target=report,
         group=current.group,
         summary=f"{'Submitted' if submit else 'Saved'} spend for {q.label}: {format_money(total)}",
@@ -1113,7 +1114,7 @@ def spend_report_reopen(*, award: Award, quarter: int, actor, reason: str) -> Sp
     save_new_version(report, actor=actor)
     audit_record(
         actor=actor,
-        event_type="FUNDING_SPEND_REOPENED",
+        event_type=AuditEventType.FUNDING_SPEND_REOPENED,
         target=report,
         group=current.group,
         summary=f"Reopened the spend for {q.label}: {reason}",
@@ -1157,7 +1158,7 @@ def spend_report_import(*, award: Award, quarter: int, actor, amounts: dict, not
     _write_spend_lines(report, values)
     audit_record(
         actor=actor,
-        event_type="FUNDING_SPEND_IMPORTED",
+        event_type=AuditEventType.FUNDING_SPEND_IMPORTED,
         target=report,
         group=current.group,
         summary=f"Recorded spend for {q.label} from the authority's records: "
@@ -1226,7 +1227,7 @@ def award_reconcile(
         summary += f" (adjusted from {format_money(figures.calculated_return)}: {reason})"
     audit_record(
         actor=actor,
-        event_type="FUNDING_AWARD_RECONCILED",
+        event_type=AuditEventType.FUNDING_AWARD_RECONCILED,
         target=current,
         group=current.group,
         summary=summary,
@@ -1265,7 +1266,7 @@ def award_reconciliation_reopen(*, award: Award, actor, reason: str, loaded_vers
     save_new_version(current, actor=actor)
     audit_record(
         actor=actor,
-        event_type="FUNDING_RECONCILIATION_REOPENED",
+        event_type=AuditEventType.FUNDING_RECONCILIATION_REOPENED,
         target=current,
         group=current.group,
         summary=f"Reopened the reconciliation (was {format_money(Decimal(previous['return']))} to be returned): "

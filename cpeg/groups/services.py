@@ -17,6 +17,7 @@ from django.utils.text import slugify
 
 from cpeg.accounts.access import require_perm
 from cpeg.core.audit import audit_record
+from cpeg.core.audit_events import AuditEventType
 from cpeg.core.concurrency import lock_and_check_version, save_new_version
 from cpeg.groups.choices import CURRENT_GROUP_STATUSES, SINGLE_HOLDER_ROLES, GroupStatus
 from cpeg.groups.models import (
@@ -97,7 +98,7 @@ def group_create(*, actor, data: dict) -> EngagementGroup:
     group.save()
     audit_record(
         actor=actor,
-        event_type="GROUP_CREATED",
+        event_type=AuditEventType.GROUP_CREATED,
         target=group,
         group=group,
         summary=f"Set up {group.name} for {group.borough}",
@@ -122,7 +123,7 @@ def group_update(*, group: EngagementGroup, actor, data: dict, loaded_version) -
     save_new_version(current, actor=actor)
     audit_record(
         actor=actor,
-        event_type="GROUP_UPDATED",
+        event_type=AuditEventType.GROUP_UPDATED,
         target=current,
         group=current,
         summary=f"Changed {', '.join(changed)}",
@@ -131,7 +132,7 @@ def group_update(*, group: EngagementGroup, actor, data: dict, loaded_version) -
     if current.status != old_status:
         audit_record(
             actor=actor,
-            event_type="GROUP_STATUS_CHANGED",
+            event_type=AuditEventType.GROUP_STATUS_CHANGED,
             target=current,
             group=current,
             summary=f"Status changed from {GroupStatus(old_status).label} to {current.get_status_display()}",
@@ -209,7 +210,7 @@ def executive_member_add(*, group: EngagementGroup, actor, data: dict) -> Execut
     member.save()
     audit_record(
         actor=actor,
-        event_type="EXECUTIVE_MEMBER_ADDED",
+        event_type=AuditEventType.EXECUTIVE_MEMBER_ADDED,
         target=member,
         group=group,
         summary=f"{member.person} joined the executive as {member.role_label}",
@@ -233,7 +234,7 @@ def executive_member_update(*, member: ExecutiveMembership, actor, data: dict, l
     save_new_version(current, actor=actor)
     audit_record(
         actor=actor,
-        event_type="EXECUTIVE_MEMBER_UPDATED",
+        event_type=AuditEventType.EXECUTIVE_MEMBER_UPDATED,
         target=current,
         group=current.group,
         summary=f"Changed {current.person}'s {', '.join(changed)}",
@@ -252,7 +253,9 @@ def venue_add(*, group: EngagementGroup, actor, data: dict) -> Venue:
     _apply(venue, data, VENUE_FIELDS)
     venue.full_clean()
     venue.save()
-    audit_record(actor=actor, event_type="VENUE_ADDED", target=venue, group=group, summary=f"Added venue {venue}")
+    audit_record(
+        actor=actor, event_type=AuditEventType.VENUE_ADDED, target=venue, group=group, summary=f"Added venue {venue}"
+    )
     return venue
 
 
@@ -264,7 +267,7 @@ def venue_update(*, venue: Venue, actor, data: dict, loaded_version) -> Venue:
         save_new_version(current, actor=actor)
         audit_record(
             actor=actor,
-            event_type="VENUE_UPDATED",
+            event_type=AuditEventType.VENUE_UPDATED,
             target=current,
             group=venue.group,
             summary=f"Changed venue {current}",
@@ -286,7 +289,7 @@ def partner_contact_add(*, borough: Borough, actor, data: dict) -> PartnerContac
     contact.save()
     audit_record(
         actor=actor,
-        event_type="PARTNER_CONTACT_ADDED",
+        event_type=AuditEventType.PARTNER_CONTACT_ADDED,
         target=contact,
         summary=f"{contact.person} recorded as {contact.get_role_display().lower()} for {borough}",
     )
@@ -301,7 +304,7 @@ def partner_contact_update(*, contact: PartnerContact, actor, data: dict, loaded
         save_new_version(current, actor=actor)
         audit_record(
             actor=actor,
-            event_type="PARTNER_CONTACT_UPDATED",
+            event_type=AuditEventType.PARTNER_CONTACT_UPDATED,
             target=current,
             summary=f"Changed {current.person}'s partner role for {current.borough}",
         )
@@ -318,7 +321,12 @@ def person_update(*, person: Person, actor, data: dict, loaded_version) -> Perso
     current = lock_and_check_version(Person, person.pk, loaded_version)
     if _apply(current, data, PERSON_FIELDS):
         save_new_version(current, actor=actor)
-        audit_record(actor=actor, event_type="PERSON_UPDATED", target=current, summary=f"Changed {current}'s details")
+        audit_record(
+            actor=actor,
+            event_type=AuditEventType.PERSON_UPDATED,
+            target=current,
+            summary=f"Changed {current}'s details",
+        )
     return current
 
 
@@ -333,5 +341,5 @@ def other_role_add(*, person: Person, actor, data: dict) -> OtherRole:
     _apply(role, data, OTHER_ROLE_FIELDS)
     role.full_clean()
     role.save()
-    audit_record(actor=actor, event_type="OTHER_ROLE_ADDED", target=role, summary=f"{person}: {role}")
+    audit_record(actor=actor, event_type=AuditEventType.OTHER_ROLE_ADDED, target=role, summary=f"{person}: {role}")
     return role

@@ -27,6 +27,7 @@ from cpeg.accounts.access import require_perm
 from cpeg.accounts.roles import Role
 from cpeg.agreements.choices import MeasureType
 from cpeg.core.audit import audit_record
+from cpeg.core.audit_events import AuditEventType
 from cpeg.core.concurrency import lock_and_check_version, save_new_version
 from cpeg.core.fiscal import Quarter, is_working_day
 from cpeg.groups.choices import GroupStatus
@@ -98,7 +99,7 @@ def monitoring_settings_update(*, actor, data: dict, loaded_version) -> Monitori
         save_new_version(current, actor=actor)
         audit_record(
             actor=actor,
-            event_type="MONITORING_SETTINGS_UPDATED",
+            event_type=AuditEventType.MONITORING_SETTINGS_UPDATED,
             target=current,
             summary=f"Returns due {current.deadline_working_days} working days after the quarter; "
             f"reminder {current.reminder_working_days_before} working days before",
@@ -210,7 +211,7 @@ def _create_return(group, quarter: Quarter, targets, counts, actor) -> Quarterly
     bulk_create_with_history(_new_lines(qr, targets, counts, actor), ReturnLine, default_user=actor)
     audit_record(
         actor=actor,
-        event_type="RETURN_OPENED",
+        event_type=AuditEventType.RETURN_OPENED,
         target=qr,
         group=group,
         summary=f"Return for {quarter.label} opened, due {qr.due_on:%-d %B %Y}",
@@ -353,7 +354,7 @@ def return_save(*, quarterly_return: QuarterlyReturn, actor, answers: dict, load
     if changed_lines:
         audit_record(
             actor=actor,
-            event_type="RETURN_UPDATED",
+            event_type=AuditEventType.RETURN_UPDATED,
             target=qr,
             group=qr.group,
             summary=f"Changed {len(changed_lines)} line{'s' if len(changed_lines) != 1 else ''} of the return",
@@ -412,7 +413,7 @@ def return_submit(
     late = " (after the deadline)" if qr.was_late else ""
     audit_record(
         actor=actor,
-        event_type="RETURN_RESUBMITTED" if resubmission else "RETURN_SUBMITTED",
+        event_type=AuditEventType.RETURN_RESUBMITTED if resubmission else AuditEventType.RETURN_SUBMITTED,
         target=qr,
         group=qr.group,
         summary=f"Return for {qr.period.label} {'resubmitted' if resubmission else 'submitted'}{late}",
@@ -436,7 +437,7 @@ def return_accept(
     save_new_version(qr, actor=actor)
     audit_record(
         actor=actor,
-        event_type="RETURN_ACCEPTED",
+        event_type=AuditEventType.RETURN_ACCEPTED,
         target=qr,
         group=qr.group,
         summary=f"Return for {qr.period.label} accepted",
@@ -461,7 +462,7 @@ def return_send_back(
     save_new_version(qr, actor=actor)
     audit_record(
         actor=actor,
-        event_type="RETURN_RETURNED",
+        event_type=AuditEventType.RETURN_RETURNED,
         target=qr,
         group=qr.group,
         summary=f"Return for {qr.period.label} returned to the group with comments",
@@ -488,7 +489,7 @@ def support_mark_provided(*, line: ReturnLine, actor, support_given: str, loaded
     qr = current.quarterly_return
     audit_record(
         actor=actor,
-        event_type="RETURN_SUPPORT_PROVIDED",
+        event_type=AuditEventType.RETURN_SUPPORT_PROVIDED,
         target=qr,
         group=qr.group,
         summary=f"Support provided for {current.output}",
@@ -600,7 +601,7 @@ def _reminder_not_sent(*, reminder: ReturnReminder, error: Exception) -> None:
         ReturnReminder.objects.filter(pk=reminder.pk).delete()
         audit_record(
             actor=None,
-            event_type="RETURN_REMINDER_FAILED",
+            event_type=AuditEventType.RETURN_REMINDER_FAILED,
             target=qr,
             group=qr.group,
             summary=f"{reminder.get_kind_display()} reminder could not be emailed ({error.__class__.__name__}); "
@@ -658,7 +659,7 @@ def reminders_send(*, today: dt.date) -> list[ReturnReminder]:
                 reminder.save()
                 audit_record(
                     actor=None,
-                    event_type="RETURN_REMINDER_SENT",
+                    event_type=AuditEventType.RETURN_REMINDER_SENT,
                     target=qr,
                     group=qr.group,
                     summary=f"{reminder.get_kind_display()} reminder emailed to {', '.join(recipients)}",

@@ -26,9 +26,10 @@ from django.db import IntegrityError, transaction
 
 from cpeg.accounts.roles import Role
 from cpeg.core.audit import audit_record
+from cpeg.core.audit_events import AuditEventType
 
 PASSWORD_ENV = "CPEG_MANAGER_PASSWORD"
-MANAGER_CREATED = "MANAGER_CREATED"
+MANAGER_CREATED = AuditEventType.MANAGER_CREATED
 
 
 class Command(BaseCommand):
