@@ -1,8 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from cpeg.core import converters
+
+converters.register()
+
 urlpatterns = [
     path("", include("cpeg.core.urls")),
+    path("", include("cpeg.reporting.urls")),
     path("accounts/", include("cpeg.accounts.urls")),
     path("groups/", include("cpeg.groups.urls")),
     path("agreements/", include("cpeg.agreements.urls")),

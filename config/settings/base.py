@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "cpeg.activities",
     "cpeg.monitoring",
     "cpeg.funding",
+    "cpeg.reporting",
     "cpeg.public",
 ]
 

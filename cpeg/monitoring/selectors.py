@@ -802,3 +802,62 @@ def scorecard_year_choices(*, today: dt.date) -> list[tuple[int, str]]:
     from cpeg.core.fiscal import financial_year_choices
 
     return financial_year_choices(FinancialYear.containing(today), before=5, after=0)
+
+
+# --- What other apps may read about a group's returns ------------------------
+# Funding (which sits above monitoring) and reporting read returns only
+# through these three functions, never the models.
+
+
+def returns_owed(*, group: EngagementGroup, year: FinancialYear) -> int:
+    """The quarterly returns a group owed for ``year``: one for each quarter
+    that ended on or after the day it was set up (as returns are opened), so
+    a group set up mid-year owes fewer than four."""
+    established = group.established_on
+    return sum(1 for q in year.quarters if established is None or established <= q.ends_on)
+
+
+@dataclass(frozen=True)
+class ReturnsRecord:
+    """A group's reporting in a year: returns submitted on time and the
+    support it asked for in submitted returns ("Q2, Output: text")."""
+
+    owed: int
+    on_time: int
+    support_needed: list[str]
+
+
+def returns_record(*, group: EngagementGroup, year: FinancialYear) -> ReturnsRecord:
+    """Returns submitted on time and support asked for, from the group's
+    quarterly returns for the year (two queries).
+
+    Support counts once the return asking for it has been submitted, as on
+    the monitoring dashboard: a draft's request never reached the authority.
+    """
+    returns = list(
+        QuarterlyReturn.objects.filter(group=group, financial_year=year.start_year, archived_at__isnull=True)
+    )
+    submitted = [r for r in returns if r.first_submitted_at is not None]
+    support = [
+        f"Q{quarter}, {output}: {text}"
+        for quarter, output, text in ReturnLine.objects.filter(quarterly_return__in=submitted)
+        .exclude(support_requested="")
+        .order_by("quarterly_return__quarter", "position")
+        .values_list("quarterly_return__quarter", "output", "support_requested")
+    ]
+    return ReturnsRecord(
+        owed=returns_owed(group=group, year=year),
+        on_time=sum(1 for r in submitted if not r.was_late),
+        support_needed=support,
+    )
+
+
+def return_status(*, group_id: int, financial_year: int, quarter: int) -> str | None:
+    """The status of the group's (unarchived) return for a quarter, or None."""
+    return (
+        QuarterlyReturn.objects.filter(
+            group_id=group_id, financial_year=financial_year, quarter=quarter, archived_at__isnull=True
+        )
+        .values_list("status", flat=True)
+        .first()
+    )
