@@ -29,6 +29,7 @@ from cpeg.groups.models import (
     Person,
     Venue,
 )
+from cpeg.groups.workflow import GROUP_WORKFLOW, can_change_status
 
 GROUP_EDITABLE_FIELDS = (
     "name",
@@ -112,9 +113,11 @@ def group_update(*, group: EngagementGroup, actor, data: dict, loaded_version) -
     require_perm(actor, "groups.change_engagementgroup", group)
     current = lock_and_check_version(EngagementGroup, group.pk, loaded_version)
     allowed = GROUP_EDITABLE_FIELDS
-    if actor.has_perm("groups.change_status_engagementgroup", current):
+    if can_change_status(actor, current):
         allowed = allowed + GROUP_OFFICER_FIELDS
     old_status = current.status
+    if "status" in allowed and data.get("status", old_status) != old_status:
+        GROUP_WORKFLOW.ensure(current, to=data["status"])
     changed = _apply(current, data, allowed)
     if not changed:
         return current

@@ -20,6 +20,7 @@ from cpeg.groups.forms import (
     VenueForm,
 )
 from cpeg.groups.models import Borough, ExecutiveMembership, PartnerContact, Person, Venue
+from cpeg.groups.workflow import can_change_status
 
 PAGE_SIZE = 50
 
@@ -125,7 +126,7 @@ def group_create(request):
 @require_http_methods(["GET", "POST"])
 def group_edit(request, pk):
     group = selectors.group_get_for(user=request.user, pk=pk, perm="groups.change_engagementgroup")
-    officer = request.user.has_perm("groups.change_status_engagementgroup", group)
+    officer = can_change_status(request.user, group)
     form = GroupForm(
         request.POST or None,
         request.FILES or None,
