@@ -141,6 +141,10 @@ STORAGES = {
 # Uploaded documents (constitutions, minutes, newsletters): size cap in bytes.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# An uploaded XLSX is a zip of XML: no part of it may unpack to more than
+# this (a 5,000-row activity import is about 4MB), so a small file cannot
+# hold a sheet that takes minutes to read. See cpeg/core/spreadsheets.py.
+SPREADSHEET_MAX_UNCOMPRESSED_BYTES = env.int("SPREADSHEET_MAX_UNCOMPRESSED_BYTES", default=16 * 1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -28,6 +28,7 @@ from cpeg.activities.choices import ActivityType, public_by_default
 from cpeg.activities.outputs import OUTPUT_CHOICES, OUTPUT_CODES
 from cpeg.activities.services import ATTENDANCE_MESSAGE, activity_date_bounds, activity_rule_errors, evidence_codes
 from cpeg.core.files import extension_of, size_limit_text
+from cpeg.core.spreadsheets import SpreadsheetTooLarge, SpreadsheetUnreadable, limit_rows, xlsx_rows
 
 MAX_ROWS = 5000
 TOO_MANY_ROWS_MESSAGE = "The selected file has more than {limit:,} activities. Split it into smaller files"
@@ -254,6 +255,12 @@ def _numbered_rows(rows) -> list[tuple[int, list]]:
     return found
 
 
+def _rows_read_limit() -> int:
+    """Rows read from a file, blank ones included, before it is refused:
+    the column names, ``MAX_ROWS`` activities and as many blank spacers."""
+    return 2 * MAX_ROWS + 1
+
+
 def _read_csv(data: bytes) -> list[tuple[int, list]]:
     if b"\x00" in data[:4096] or data.startswith(_BINARY_MAGIC):
         raise _file_error("The selected file is not a real CSV file. Save the spreadsheet as CSV, or upload the XLSX")
@@ -265,7 +272,9 @@ def _read_csv(data: bytes) -> list[tuple[int, list]]:
         except UnicodeDecodeError as error:
             raise _file_error("The selected file is not a real CSV file. Save it as CSV UTF-8") from error
     try:
-        return _numbered_rows(csv.reader(io.StringIO(text, newline="")))
+        return _numbered_rows(limit_rows(csv.reader(io.StringIO(text, newline="")), max_rows=_rows_read_limit()))
+    except SpreadsheetTooLarge as error:
+        raise _file_error(error.message) from error
     except csv.Error as error:
         raise _file_error("The selected file is not a real CSV file. Save the spreadsheet as CSV") from error
 
@@ -274,16 +283,13 @@ def _read_xlsx(data: bytes) -> list[tuple[int, list]]:
     if not data.startswith(b"PK\x03\x04"):
         raise _file_error("The selected file is not a real XLSX file. Open it and save it as an Excel workbook")
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
+        return _numbered_rows(xlsx_rows(data, max_rows=_rows_read_limit(), sheet_name="Activities"))
+    except SpreadsheetTooLarge as error:
+        raise _file_error(error.message) from error
+    except SpreadsheetUnreadable as error:
         raise _file_error(
             "The selected file is not a real XLSX file. Open it and save it as an Excel workbook"
         ) from error
-    try:
-        sheet = workbook["Activities"] if "Activities" in workbook.sheetnames else workbook.worksheets[0]
-        return _numbered_rows(sheet.iter_rows(values_only=True))
-    finally:
-        workbook.close()
 
 
 def _blank(value) -> bool:

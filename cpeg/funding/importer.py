@@ -26,6 +26,7 @@ from cpeg.accounts.access import require_perm
 from cpeg.core.audit import audit_record
 from cpeg.core.audit_events import AuditEventType
 from cpeg.core.fiscal import FinancialYear
+from cpeg.core.spreadsheets import SpreadsheetTooLarge, SpreadsheetUnreadable, limit_rows, xlsx_rows
 from cpeg.funding.choices import ApplicationStatus, BudgetCategory, RoundStatus
 from cpeg.funding.models import Award, BudgetLine, FundingApplication, FundingRound
 from cpeg.funding.money import MoneyError, format_money, parse_money
@@ -88,7 +89,10 @@ def _read_csv(data: bytes) -> list[dict]:
     except UnicodeDecodeError as exc:
         raise HistoryImportError([ImportIssue(1, "File", "The file must be saved as UTF-8 CSV")]) from exc
     reader = csv.reader(io.StringIO(text))
-    rows = list(reader)
+    try:
+        rows = list(limit_rows(reader, max_rows=2 * MAX_ROWS + 1))
+    except SpreadsheetTooLarge as exc:
+        raise HistoryImportError([ImportIssue(1, "File", exc.message)]) from exc
     if not rows:
         raise HistoryImportError([ImportIssue(1, "File", "The file is empty")])
     mapping = _header_map(rows[0])
@@ -96,14 +100,12 @@ def _read_csv(data: bytes) -> list[dict]:
 
 
 def _read_xlsx(data: bytes) -> list[dict]:
-    from openpyxl import load_workbook
-
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable workbook
+        rows = list(xlsx_rows(data, max_rows=2 * MAX_ROWS + 1))
+    except SpreadsheetTooLarge as exc:
+        raise HistoryImportError([ImportIssue(1, "File", exc.message)]) from exc
+    except SpreadsheetUnreadable as exc:
         raise HistoryImportError([ImportIssue(1, "File", "The file is not a readable XLSX workbook")]) from exc
-    sheet = book.worksheets[0]
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     if not rows:
         raise HistoryImportError([ImportIssue(1, "File", "The file is empty")])
     mapping = _header_map(rows[0])
@@ -333,6 +335,7 @@ def history_import(*, actor, rows: list[dict], today=None) -> FundingRound:
             application=application,
             funding_round=funding_round,
             group=group,
+            recipient_name=group.name,
             amount=amount,
             awarded_on=day,
             created_by=actor,
