@@ -2,8 +2,9 @@
 
 A group's SLA moves draft -> group_signed -> signed. Only a draft changes in
 place; an officer's variation to a group-signed or signed SLA makes a new
-draft version and marks the old one superseded. Services check these sets;
-``agreements.services`` holds one function per transition.
+draft version and marks the old one superseded. The transition table and
+who may move an SLA on: ``agreements.workflow``; ``agreements.services``
+holds one function per transition.
 """
 
 from django.db import models
@@ -43,9 +44,3 @@ EDITABLE_SLA_STATUSES = frozenset({SlaStatus.DRAFT})
 # Signed for the group (or countersigned): nobody edits these in place; an
 # officer's variation makes a new draft version.
 FROZEN_SLA_STATUSES = frozenset({SlaStatus.GROUP_SIGNED, SlaStatus.SIGNED})
-
-ALLOWED_TRANSITIONS = {
-    SlaStatus.DRAFT: frozenset({SlaStatus.GROUP_SIGNED}),
-    SlaStatus.GROUP_SIGNED: frozenset({SlaStatus.SIGNED}),
-    SlaStatus.SIGNED: frozenset(),
-}

@@ -6,7 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from cpeg.agreements.choices import FROZEN_SLA_STATUSES, MeasureType, SlaStatus, VariationKind
+from cpeg.agreements import workflow
+from cpeg.agreements.choices import MeasureType, SlaStatus, VariationKind
 from cpeg.core.fiscal import FinancialYear
 from cpeg.core.models import BaseModel
 
@@ -153,7 +154,7 @@ class GroupSla(BaseModel):
 
     @property
     def is_frozen(self) -> bool:
-        return self.status in FROZEN_SLA_STATUSES
+        return workflow.is_frozen(self)
 
 
 class GroupSlaOutput(BaseModel):

@@ -26,23 +26,19 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from cpeg.accounts.access import require_perm
-from cpeg.agreements.choices import (
-    ALLOWED_TRANSITIONS,
-    EDITABLE_SLA_STATUSES,
-    MeasureType,
-    SlaStatus,
-    VariationKind,
-)
+from cpeg.agreements.choices import MeasureType, SlaStatus, VariationKind
 from cpeg.agreements.models import GroupSla, GroupSlaOutput, SlaHeading, SlaTemplate, SlaTemplateOutput
 from cpeg.agreements.seed import POSITION_STEP, seed_standard_template
 from cpeg.agreements.selectors import signing_membership_for
+from cpeg.agreements.workflow import ensure_countersignable, ensure_signable, is_editable_in_place
 from cpeg.core.audit import audit_record
 from cpeg.core.audit_events import AuditEventType
 from cpeg.core.concurrency import lock_and_check_version, save_new_version
-from cpeg.core.errors import EditConflict, InvalidTransition
+from cpeg.core.errors import EditConflict
 from cpeg.core.fiscal import FinancialYear
 from cpeg.groups.choices import GroupStatus
 from cpeg.groups.models import EngagementGroup
+from cpeg.groups.workflow import is_disbanded
 
 TEMPLATE_OUTPUT_FIELDS = ("heading", "output", "outcomes", "in_practice", "activity_refs", "measure", "annual_target")
 OUTPUT_COPY_FIELDS = ("code", "output", "outcomes", "in_practice", "activity_refs", "measure", "annual_target")
@@ -65,11 +61,6 @@ def _clean_reason(reason: str | None) -> str:
     if not text:
         raise ValidationError({"reason": "Enter the reason for this variation"})
     return text
-
-
-def _ensure_transition(sla: GroupSla, *, to: SlaStatus, message: str) -> None:
-    if to not in ALLOWED_TRANSITIONS[SlaStatus(sla.status)]:
-        raise InvalidTransition(message)
 
 
 def _unique_code(existing: set[str], base: str, prefix: str = "") -> str:
@@ -317,7 +308,7 @@ def group_sla_create(*, group: EngagementGroup, financial_year: int, actor) -> G
     """Make a group's SLA for a year from that year's standard SLA."""
     require_perm(actor, "agreements.change_groupsla", group)
     group = EngagementGroup.objects.select_for_update().get(pk=group.pk)
-    if group.status == GroupStatus.DISBANDED:
+    if is_disbanded(group):
         raise ValidationError(f"{group.name} has been disbanded, so it cannot have a new SLA")
     template = _template_or_error(financial_year)
     if GroupSla.objects.filter(group=group, financial_year=financial_year, superseded_at__isnull=True).exists():
@@ -399,7 +390,7 @@ def _new_version(sla: GroupSla, *, actor) -> GroupSla:
 
 def _editable(sla: GroupSla, *, actor) -> GroupSla:
     """The draft to change: this one, or a new version if it is signed."""
-    if sla.status in EDITABLE_SLA_STATUSES:
+    if is_editable_in_place(sla):
         save_new_version(sla, actor=actor)
         return sla
     return _new_version(sla, actor=actor)
@@ -577,13 +568,13 @@ def group_sla_sign(*, sla: GroupSla, actor, loaded_version, signed_on: dt.date |
     """
     require_perm(actor, "agreements.sign_groupsla", sla)
     group = EngagementGroup.objects.get(pk=sla.group_id)
-    if group.status == GroupStatus.DISBANDED:
+    if is_disbanded(group):
         raise ValidationError(f"{group.name} has been disbanded, so its SLA cannot be signed")
     seat = signing_membership_for(user=actor, group=group, today=timezone.localdate())
     if seat is None:
         raise ValidationError(NOT_A_SIGNATORY_MESSAGE)
     current = _lock_current(sla, loaded_version)
-    _ensure_transition(current, to=SlaStatus.GROUP_SIGNED, message="Only a draft SLA can be signed for the group")
+    ensure_signable(current)
     current.status = SlaStatus.GROUP_SIGNED
     current.group_signed_by = actor
     current.group_signatory_name = seat.person.full_name
@@ -608,7 +599,7 @@ def group_sla_countersign(
     """Countersign a group-signed SLA for the authority; it is then frozen."""
     require_perm(actor, "agreements.countersign_groupsla", sla)
     current = _lock_current(sla, loaded_version)
-    _ensure_transition(current, to=SlaStatus.SIGNED, message="The group must sign the SLA before it is countersigned")
+    ensure_countersignable(current)
     if not countersignatory_name.strip():
         raise ValidationError({"countersignatory_name": "Enter the name of the person countersigning"})
     current.status = SlaStatus.SIGNED

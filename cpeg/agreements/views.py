@@ -1,7 +1,6 @@
 """Pages for the standard SLA template, each group's SLA and the overview."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -9,8 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cpeg.accounts.access import require_perm
-from cpeg.agreements import selectors, services
-from cpeg.agreements.choices import SlaStatus
+from cpeg.agreements import selectors, services, workflow
 from cpeg.agreements.forms import (
     ConfirmForm,
     SlaCountersignForm,
@@ -20,23 +18,14 @@ from cpeg.agreements.forms import (
     SlaSignForm,
     TemplateOutputForm,
 )
-from cpeg.core.errors import InvalidTransition
 from cpeg.core.fiscal import FinancialYear
 from cpeg.core.views_helpers import handle_form
-from cpeg.groups.choices import GroupStatus
+from cpeg.groups.workflow import is_disbanded
 
 
 def _posted(request):
     """The POST data, or None for a GET (an empty POST still binds the form)."""
     return request.POST if request.method == "POST" else None
-
-
-def _as_form_error(call):
-    """Run a service call; show a refused workflow step on the form."""
-    try:
-        return call()
-    except InvalidTransition as error:
-        raise ValidationError(str(error)) from error
 
 
 # --- The standard SLA template ---------------------------------------------------------
@@ -194,19 +183,15 @@ def _group_sla_url(group, year: int) -> str:
 def _page_context(request, page):
     sla = page.sla
     user = request.user
-    is_current = sla is not None and sla.superseded_at is None
-    can_change = user.has_perm("agreements.change_groupsla", page.group)
     return {
         "group": page.group,
         "page": page,
         "sla": sla,
-        "is_current": is_current,
-        "can_change": can_change and is_current,
-        "can_make": can_change and sla is None and page.template is not None,
-        "can_sign": is_current and sla.status == SlaStatus.DRAFT and user.has_perm("agreements.sign_groupsla", sla),
-        "can_countersign": is_current
-        and sla.status == SlaStatus.GROUP_SIGNED
-        and user.has_perm("agreements.countersign_groupsla", sla),
+        "is_current": workflow.is_current(sla),
+        "can_change": workflow.can_change(user, sla),
+        "can_make": workflow.can_make(user, page.group, template=page.template, sla=sla),
+        "can_sign": workflow.can_sign(user, sla),
+        "can_countersign": workflow.can_countersign(user, sla),
         "can_read_template": user.has_perm("agreements.view_slatemplate"),
         "can_overview": user.has_perm("core.view_officer_pages"),
     }
@@ -268,7 +253,7 @@ def _current_for_change(request, pk, year):
 
 
 def _frozen_note(sla) -> str:
-    if sla.is_frozen:
+    if workflow.is_frozen(sla):
         return (
             f"This SLA is {sla.get_status_display().lower()}, so your change will start version "
             f"{sla.version_number + 1}, which the group will need to sign again."
@@ -396,19 +381,17 @@ def sla_sign(request, pk, year):
             "title": f"Sign the SLA {sla.year.label} for the group",
             "group": group,
             "sla": sla,
-            "ready": sla.status == SlaStatus.DRAFT,
+            "ready": workflow.ready_to_sign(sla),
             "page": selectors.group_sla_page(group=group, year=sla.year),
             "signing": True,
             # Who signs comes from the signer's executive seat, not from the form.
             "seat": selectors.signing_membership_for(user=request.user, group=group, today=timezone.localdate()),
             "not_a_signatory": services.NOT_A_SIGNATORY_MESSAGE,
-            "is_disbanded": group.status == GroupStatus.DISBANDED,
+            "is_disbanded": is_disbanded(group),
             "submit_label": "Sign the SLA",
             "cancel_url": _group_sla_url(group, year),
         },
-        save=lambda f: _as_form_error(
-            lambda: services.group_sla_sign(sla=sla, actor=request.user, loaded_version=f.cleaned_data["version"])
-        ),
+        save=lambda f: services.group_sla_sign(sla=sla, actor=request.user, loaded_version=f.cleaned_data["version"]),
         success_message="SLA signed for the group. An officer will countersign it.",
         success_url=_group_sla_url(group, year),
     )
@@ -429,18 +412,16 @@ def sla_countersign(request, pk, year):
             "title": f"Countersign the SLA {sla.year.label}",
             "group": group,
             "sla": sla,
-            "ready": sla.status == SlaStatus.GROUP_SIGNED,
+            "ready": workflow.ready_to_countersign(sla),
             "page": selectors.group_sla_page(group=group, year=sla.year),
             "submit_label": "Countersign the SLA",
             "cancel_url": _group_sla_url(group, year),
         },
-        save=lambda f: _as_form_error(
-            lambda: services.group_sla_countersign(
-                sla=sla,
-                actor=request.user,
-                countersignatory_name=f.cleaned_data["countersignatory_name"],
-                loaded_version=f.cleaned_data["version"],
-            )
+        save=lambda f: services.group_sla_countersign(
+            sla=sla,
+            actor=request.user,
+            countersignatory_name=f.cleaned_data["countersignatory_name"],
+            loaded_version=f.cleaned_data["version"],
         ),
         success_message="SLA countersigned. It is now signed and frozen.",
         success_url=_group_sla_url(group, year),
@@ -465,7 +446,6 @@ def sla_overview(request):
             "can_make_all": request.user.has_perm("agreements.change_groupsla")
             and overview.template is not None
             and overview.without_sla_active > 0,
-            "statuses": SlaStatus,
         },
     )
 
