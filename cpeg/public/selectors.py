@@ -3,6 +3,7 @@
 from django.db.models import Q
 from django.utils import timezone
 
+from cpeg.activities.selectors import upcoming_public_meetings
 from cpeg.groups.choices import ExecutiveRole
 
 
@@ -15,18 +16,9 @@ def public_group_page(*, group) -> dict:
         .select_related("person")
         .first()
     )
-    upcoming = []
-    for provider in PUBLIC_MEETING_PROVIDERS:
-        upcoming.extend(provider(group=group, today=today))
-    upcoming.sort(key=lambda m: m["date"])
     return {
         "group": group,
         "chair": chair,
         "venues": list(group.venues.filter(is_active=True)),
-        "upcoming_meetings": upcoming[:5],
+        "upcoming_meetings": upcoming_public_meetings(group=group, today=today, limit=5),
     }
-
-
-# Apps that record meetings add a callable here returning upcoming public
-# meetings as dicts with "date", "title", "venue" and "time" keys.
-PUBLIC_MEETING_PROVIDERS: list = []
