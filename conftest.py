@@ -1,4 +1,5 @@
 import os
+import sys
 
 import pytest
 
@@ -17,6 +18,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+# The day the shared demo is built as of (the browser tests pin the clock to
+# the same day).
+DEMO_TODAY = "2026-11-24"
+
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
@@ -24,15 +29,108 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
 
 
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker):
-    """The whole demo data set, loaded once for a test module inside a
-    transaction rolled back afterwards, so reference data that migrations
-    loaded (boroughs, the standard SLA) is left as it was for other tests."""
-    from django.core.management import call_command
-    from django.db import transaction
+class SharedDemo:
+    """The whole demo, loaded once per test session into an open transaction.
 
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo_data", today="2026-11-24", stdout=open(os.devnull, "w"))
-        yield
-        transaction.set_rollback(True)
+    Loading the demo through the services takes about a minute, so it is
+    loaded once, before the first test that asks for it, and the transaction
+    is left open while every test that uses it runs (each in its own savepoint,
+    rolled back by pytest-django's ``db``). After the last of them the
+    transaction is rolled back, so the tests that follow see the database as
+    migrations left it. See docs/adr/0004-test-data-loaded-once.md.
+    """
+
+    def __init__(self):
+        self._atomic = None
+        self._blocker = None
+        self.discarded = False
+
+    @property
+    def is_loaded(self) -> bool:
+        return self._atomic is not None
+
+    def load(self, blocker) -> None:
+        from django.core.management import call_command
+        from django.db import transaction
+
+        self._blocker = blocker
+        with blocker.unblock():
+            self._atomic = transaction.atomic()
+            self._atomic.__enter__()
+            try:
+                call_command("load_demo_data", today=DEMO_TODAY, stdout=open(os.devnull, "w"))
+            except BaseException:
+                self._atomic.__exit__(*sys.exc_info())
+                self._atomic = None
+                raise
+
+    def discard(self) -> None:
+        from django.db import transaction
+
+        with self._blocker.unblock():
+            transaction.set_rollback(True)
+            self._atomic.__exit__(None, None, None)
+        self._atomic = None
+        self.discarded = True
+
+
+shared_demo = SharedDemo()
+
+
+def uses_demo(item) -> bool:
+    return "demo_data" in getattr(item, "fixturenames", ())
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    return bool({"transactional_db", "live_server"} & set(item.fixturenames))
+
+
+@pytest.fixture(scope="session")
+def demo_data(django_db_setup, django_db_blocker):
+    """The whole demo data set as of 24 November 2026, loaded once per session.
+
+    Tests that use it need ``db`` (not ``transactional_db``): each runs in a
+    savepoint inside the transaction that holds the demo, so what a test
+    writes is rolled back before the next one runs.
+    """
+    shared_demo.load(django_db_blocker)
+    yield
+    if shared_demo.is_loaded:
+        shared_demo.discard()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the tests that use the shared demo first, one after another.
+
+    pytest-django has already put database tests before transactional ones;
+    this stable sort keeps that order within each part.
+    """
+    for item in items:
+        if uses_demo(item) and _is_transactional(item):
+            raise pytest.UsageError(
+                f"{item.nodeid}: demo_data is loaded inside a transaction, so a test that uses it cannot be "
+                "transactional (a flush would wipe it for the other tests)."
+            )
+    items.sort(key=lambda item: not uses_demo(item))
+
+
+def pytest_runtest_setup(item):
+    if uses_demo(item) and shared_demo.discarded:
+        pytest.fail(
+            "The shared demo was already rolled back: another plugin reordered the tests so that those "
+            "using demo_data no longer run together."
+        )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Roll the shared demo back after the last test that uses it."""
+    try:
+        return (yield)
+    finally:
+        if shared_demo.is_loaded and (nextitem is None or not uses_demo(nextitem)):
+            shared_demo.discard()

@@ -1,10 +1,8 @@
 """The activities demo data loads through the services, with its defaults."""
 
 import datetime as dt
-import io
 
 import pytest
-from django.core.management import call_command
 
 from cpeg.activities.choices import ActivityType
 from cpeg.activities.models import Activity, ActivityEvidence
@@ -14,8 +12,12 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 24)
 
 
-def test_the_demo_activities_load_with_public_page_defaults_and_evidence_history():
-    call_command("load_demo_data", today=TODAY.isoformat(), only="groups,accounts,activities", stdout=io.StringIO())
+@pytest.fixture
+def demo(demo_data):
+    """The demo loaded as of TODAY (the shared fixture in conftest.py)."""
+
+
+def test_the_demo_activities_load_with_public_page_defaults_and_evidence_history(demo):
     assert Activity.objects.count() > 500
     # The 2008/09 figures of the annual review, in the past financial year.
     past = Activity.objects.filter(held_on__range=(dt.date(2025, 4, 1), dt.date(2026, 3, 31)))

@@ -1,20 +1,15 @@
-import datetime as dt
-import random
-
 import pytest
 
 from cpeg.agreements.choices import SlaStatus
 from cpeg.agreements.models import GroupSla, SlaTemplate
-from cpeg.core.demo import DemoContext, demo_steps
+
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo_ctx(db):
-    """The groups, accounts and agreements demo steps, as ``make run`` runs them."""
-    ctx = DemoContext(today=dt.date(2026, 11, 24), rng=random.Random(2009))
-    for step in demo_steps(only=["groups", "accounts", "agreements"]):
-        step(ctx)
-    return ctx
+def demo_ctx(demo_data):
+    """The demo as ``make run`` loads it, as of 24 November 2026 (the shared
+    fixture in conftest.py, loaded once per test session)."""
 
 
 def test_demo_has_templates_for_the_past_and_current_years(demo_ctx):
