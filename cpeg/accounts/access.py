@@ -46,12 +46,6 @@ def _assignments(user) -> tuple[set[str], set[int], set[int]]:
     return cached
 
 
-def forget_cached_roles(user) -> None:
-    """Drop the cached roles after a role assignment changes."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
-
-
 def roles_of(user) -> set[str]:
     return _assignments(user)[0]
 
@@ -134,14 +128,6 @@ def is_own_group(user, obj) -> bool:
 
 
 @rules.predicate
-def is_own_group_admin(user, obj) -> bool:
-    gid = _group_id(obj)
-    if gid is None or gid not in group_ids_of(user):
-        return False
-    return user.role_assignments.filter(role=Role.GROUP_ADMIN, group_id=gid).exists()
-
-
-@rules.predicate
 def is_own_group_executive(user, obj) -> bool:
     """The user sits on the executive of the group that owns the record."""
     gid = _group_id(obj)
@@ -161,13 +147,13 @@ def is_linked_borough(user, obj) -> bool:
 def is_group_not_disbanded(user, obj) -> bool:
     """The owning group still exists: a disbanded group's people keep read
     access to its records but can no longer change them."""
-    from cpeg.groups.choices import GroupStatus
     from cpeg.groups.models import EngagementGroup
+    from cpeg.groups.workflow import is_disbanded
 
     if obj is None:
         return False
     group = obj if isinstance(obj, EngagementGroup) else getattr(obj, "group", None)
-    return group is not None and group.status != GroupStatus.DISBANDED
+    return group is not None and not is_disbanded(group)
 
 
 can_read_group_records = is_officer | is_own_group | is_linked_borough
@@ -234,20 +220,27 @@ rules.add_perm("funding.import_history", is_manager)
 
 def scope_groups(user, queryset: QuerySet) -> QuerySet:
     """Narrow a queryset of EngagementGroup to those the user may read."""
-    if is_officer(user):
-        return queryset
-    q = Q(pk__in=group_ids_of(user)) | Q(borough_id__in=borough_ids_of(user))
-    return queryset.filter(q)
+    return scope_group_records(user, queryset, group_field="")
 
 
 def scope_group_records(user, queryset: QuerySet, group_field: str = "group") -> QuerySet:
-    """Narrow a queryset of group-owned records to those the user may read."""
+    """Narrow a queryset of group-owned records to those the user may read
+    (``can_read_group_records``): every group's for officers, otherwise
+    their own groups' and their linked boroughs' groups'. ``group_field``
+    names the path to the owning group; "" for groups themselves."""
     if is_officer(user):
         return queryset
-    q = Q(**{f"{group_field}_id__in": group_ids_of(user)}) | Q(
-        **{f"{group_field}__borough_id__in": borough_ids_of(user)}
-    )
+    prefix = f"{group_field}__" if group_field else ""
+    q = Q(**{f"{prefix}pk__in": group_ids_of(user)}) | Q(**{f"{prefix}borough_id__in": borough_ids_of(user)})
     return queryset.filter(q)
+
+
+def scope_own_groups(user, queryset: QuerySet) -> QuerySet:
+    """Narrow a queryset of EngagementGroup to the groups the user works on:
+    every group for officers, otherwise those they administer or sit on."""
+    if is_officer(user):
+        return queryset
+    return queryset.filter(pk__in=group_ids_of(user))
 
 
 def get_for_user_or_404(user, queryset: QuerySet, perm: str, **lookup):

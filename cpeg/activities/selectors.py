@@ -16,7 +16,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from cpeg.accounts.access import get_for_user_or_404, group_ids_of, is_officer
+from cpeg.accounts.access import get_for_user_or_404, scope_own_groups
 from cpeg.activities.choices import PUBLIC_MEETING_TYPES, ActivityType
 from cpeg.activities.models import Activity, ActivityDocument, ActivityEvidence
 from cpeg.activities.outputs import output_label
@@ -143,10 +143,7 @@ def activity_page(*, activity: Activity) -> ActivityPage:
 def importable_groups(*, user) -> QuerySet:
     """Groups whose activities the user may import: every group for
     officers, otherwise the groups they administer or sit on."""
-    qs = EngagementGroup.objects.select_related("borough").order_by("borough__name", "name")
-    if is_officer(user):
-        return qs
-    return qs.filter(pk__in=group_ids_of(user))
+    return scope_own_groups(user, EngagementGroup.objects.select_related("borough").order_by("borough__name", "name"))
 
 
 def output_counts(*, group_ids, starts_on: dt.date, ends_on: dt.date) -> dict[tuple[int, str], int]:

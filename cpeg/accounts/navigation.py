@@ -1,0 +1,87 @@
+"""Where each person starts, and the links in the service navigation.
+
+Both depend on who the person is (an officer, a link member, a group's
+administrator or executive), so they live here, beside the rules in
+``accounts.access``, rather than in ``core``, which knows no roles. The
+home page (``core:home``) redirects to ``start_url``; ``base.html`` shows
+``nav_items`` through the ``accounts_navigation`` template tag.
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse
+
+from cpeg.accounts.access import group_ids_of
+
+
+def _url(name: str) -> str | None:
+    """The URL of ``name``, or None while that page is not installed."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def own_group_url(user) -> str | None:
+    """The page of the (first) group the user administers or sits on."""
+    own = sorted(group_ids_of(user))
+    return reverse("groups:group-detail", kwargs={"pk": own[0]}) if own else None
+
+
+def start_url(user) -> str:
+    """The page each person starts from: officers and link members the
+    group list, a group's people their group, everyone else the public
+    directory."""
+    if user.is_authenticated:
+        if user.has_perm("core.view_group_list"):
+            return reverse("groups:group-list")
+        own = own_group_url(user)
+        if own:
+            return own
+    return reverse("public:group-list")
+
+
+def home(request):
+    """Send each person to the page they start from."""
+    return redirect(start_url(request.user))
+
+
+def nav_links(user) -> list[tuple[str, str]]:
+    """(label, URL) of each link the user's navigation shows, in order."""
+    items = []
+    if user is not None and user.is_authenticated:
+        if user.has_perm("core.view_group_list"):
+            items.append(("Groups", reverse("groups:group-list")))
+        if user.has_perm("core.view_officer_pages"):
+            items.append(("SLAs", _url("agreements:sla-overview")))
+        if user.has_perm("monitoring.view_dashboard"):
+            # The dashboard is moving from monitoring to reporting (issue 7);
+            # drop the old name once the move has landed.
+            dashboard = _url("reporting:monitoring-dashboard") or _url("monitoring:dashboard")
+            items.append(("Monitoring", dashboard))
+        if user.has_perm("core.view_officer_pages"):
+            items.append(("Funding", _url("funding:round-list")))
+        items.append(("Your group", own_group_url(user)))
+        if user.has_perm("groups.view_person"):
+            items.append(("People", reverse("groups:person-list")))
+        if user.has_perm("core.use_admin"):
+            items.append(("Admin", reverse("admin:index")))
+    items.append(("Public directory", reverse("public:group-list")))
+    return [(label, url) for label, url in items if url]
+
+
+def nav_items(request) -> list[dict]:
+    """The navigation for ``request``: label, URL and whether it is the
+    current section (only the longest matching link is marked)."""
+    path = request.path if request is not None else ""
+    nav = [
+        {"label": label, "url": url, "active": path == url or (url != "/" and path.startswith(url))}
+        for label, url in nav_links(getattr(request, "user", None))
+    ]
+    active = [n for n in nav if n["active"]]
+    if len(active) > 1:
+        longest = max(active, key=lambda n: len(n["url"]))
+        for n in nav:
+            n["active"] = n is longest
+    return nav
