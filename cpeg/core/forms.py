@@ -61,12 +61,6 @@ class GovukFormMixin:
             self.add_error(None, error)
 
 
-class VersionedFormMixin(forms.Form):
-    """Carries the version of the record the person loaded."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-
 def gds_date_field(label, *, required=True, help_text=""):
     field = DateInputField(label=label, required=required, help_text=help_text or "For example, 27 3 2025")
     field.require_all_fields = False
