@@ -152,12 +152,14 @@ def build(today: dt.date) -> dict:
     lines = []
     for i, a in enumerate(past_apps):
         lines += _budget(a, request_for(i), 24 + (i * 7) % 63)
+    names = {g.pk: g.name for g in groups}
     awards = Award.objects.bulk_create(
         [
             Award(
                 application=a,
                 funding_round=decided_round,
                 group_id=a.group_id,
+                recipient_name=names[a.group_id],
                 amount=a.award_amount,
                 awarded_on=decided_round.decisions_on,
             )
@@ -247,7 +249,9 @@ def build(today: dt.date) -> dict:
 
 def main() -> None:
     from cpeg.accounts.models import User
-    from cpeg.funding import opendata, selectors
+    from cpeg.funding import allocation as allocation_rule
+    from cpeg.funding import opendata
+    from cpeg.reporting.funding import selectors as reporting_selectors
 
     today = timezone.localdate()
     print(f"Funding benchmark: {GROUPS} groups ({connection.vendor}), today {today}")
@@ -266,13 +270,13 @@ def main() -> None:
         clients[name].force_login(user)
 
     allocation = reverse("funding:allocation", kwargs={"pk": open_round.pk})
-    cost = reverse("funding:cost-analysis") + f"?year={past.start_year}"
-    lines_all = reverse("funding:cost-lines-all", kwargs={"year": past.start_year})
+    cost = reverse("reporting:cost-analysis") + f"?year={past.start_year}"
+    lines_all = reverse("reporting:cost-lines-all", kwargs={"year": past.start_year})
     package = opendata.grants_package(decided)
     assert opendata.validate_package(package) == [], "the 360Giving package does not validate"
     cases = [
-        ("selector allocation", lambda: selectors.allocation_page(funding_round=open_round), 10),
-        ("selector cost analysis", lambda: selectors.cost_analysis(year=past), 10),
+        ("selector allocation", lambda: allocation_rule.allocation_page(funding_round=open_round), 10),
+        ("selector cost analysis", lambda: reporting_selectors.cost_analysis(year=past), 10),
         ("page allocation", page(clients["manager"], allocation), 5),
         (
             "page allocation, what-if pro rata, £100 unit",

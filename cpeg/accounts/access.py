@@ -258,3 +258,11 @@ def require_perm(user, perm: str, obj=None) -> None:
     """Raise PermissionDenied unless the user holds ``perm`` (on ``obj``)."""
     if not user.has_perm(perm, obj):
         raise PermissionDenied(f"You do not have permission to do this ({perm}).")
+
+
+# --- Funding: stages and figures beyond one group ---------------------------
+# Officers see an application's real stage and its scores before the round
+# is decided (a group sees "Submitted" until then), and every group's row
+# in the cost analysis (a link member sees only their boroughs' groups).
+rules.add_perm("funding.view_assessment", is_officer)
+rules.add_perm("funding.view_every_group_cost", is_officer)

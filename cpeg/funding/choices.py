@@ -3,6 +3,7 @@
 An application moves draft -> submitted -> assessed -> moderated ->
 decided. The group edits it only while it is a draft; a manager may send a
 submitted application back to draft (and let a late one in) by reopening it.
+The moves and who may make them: ``funding.workflow``.
 """
 
 from django.db import models
@@ -20,6 +21,8 @@ class RoundStatus(models.TextChoices):
 
 
 DECIDED_ROUND_STATUSES = frozenset({RoundStatus.DECIDED, RoundStatus.IMPORTED})
+# Applications, assessment, criteria and awards change only in these.
+EDITABLE_ROUND_STATUSES = frozenset({RoundStatus.OPEN})
 
 
 class ApplicationStatus(models.TextChoices):
@@ -35,12 +38,6 @@ EDITABLE_APPLICATION_STATUSES = frozenset({ApplicationStatus.DRAFT})
 BID_STATUSES = frozenset(
     {ApplicationStatus.SUBMITTED, ApplicationStatus.ASSESSED, ApplicationStatus.MODERATED, ApplicationStatus.DECIDED}
 )
-ALLOWED_TRANSITIONS = {
-    ApplicationStatus.DRAFT: {ApplicationStatus.SUBMITTED},
-    ApplicationStatus.SUBMITTED: {ApplicationStatus.ASSESSED, ApplicationStatus.DRAFT},
-    ApplicationStatus.ASSESSED: {ApplicationStatus.ASSESSED, ApplicationStatus.MODERATED, ApplicationStatus.DRAFT},
-    ApplicationStatus.MODERATED: {ApplicationStatus.MODERATED, ApplicationStatus.DECIDED},
-}
 
 
 class BudgetCategory(models.TextChoices):
@@ -74,6 +71,13 @@ class PaymentStatus(models.TextChoices):
 class SpendReportStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"
+
+
+class ReconciliationStatus(models.TextChoices):
+    """An award's end-of-year reconciliation (``Award.reconciled_at`` set or not)."""
+
+    OPEN = "open", "Not reconciled"
+    RECONCILED = "reconciled", "Reconciled"
 
 
 class WhatIfRule(models.TextChoices):

@@ -10,9 +10,11 @@ from django.urls import reverse
 from cpeg.core.fiscal import FinancialYear
 from cpeg.core.models import BaseModel
 from cpeg.funding.choices import (
+    DECIDED_ROUND_STATUSES,
     ApplicationStatus,
     BudgetCategory,
     PaymentStatus,
+    ReconciliationStatus,
     RoundStatus,
     SpendReportStatus,
     SupportKind,
@@ -88,7 +90,7 @@ class FundingRound(BaseModel):
 
     @property
     def is_decided(self) -> bool:
-        return self.status in (RoundStatus.DECIDED, RoundStatus.IMPORTED)
+        return self.status in DECIDED_ROUND_STATUSES
 
 
 class AssessmentCriterion(BaseModel):
@@ -327,6 +329,11 @@ class Award(BaseModel):
     application = models.OneToOneField(FundingApplication, on_delete=models.PROTECT, related_name="award")
     funding_round = models.ForeignKey(FundingRound, on_delete=models.PROTECT, related_name="awards")
     group = models.ForeignKey("groups.EngagementGroup", on_delete=models.PROTECT, related_name="funding_awards")
+    recipient_name = models.CharField(
+        "Recipient's name when awarded",
+        max_length=150,
+        help_text="The group's name on the day of the award: open data and the award letter keep it after a rename.",
+    )
     amount = money_field("Amount awarded")
     awarded_on = models.DateField()
     reconciled_at = models.DateTimeField(null=True, blank=True)
@@ -358,6 +365,11 @@ class Award(BaseModel):
 
     def get_absolute_url(self):
         return reverse("funding:award-detail", kwargs={"pk": self.pk})
+
+    @property
+    def reconciliation_status(self) -> str:
+        """``ReconciliationStatus``: whether the year has been reconciled."""
+        return ReconciliationStatus.OPEN if self.reconciled_at is None else ReconciliationStatus.RECONCILED
 
 
 class Payment(BaseModel):

@@ -89,3 +89,32 @@ def share(part, whole) -> Decimal | None:
     if whole == 0:
         return None
     return (Decimal(part or 0) * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def to_pence(value) -> int:
+    """Pounds (Decimal, int or text) as whole pence."""
+    return int((Decimal(value) / PENNY).to_integral_value())
+
+
+def to_pounds(pence: int) -> Decimal:
+    """Whole pence as Decimal pounds to two places."""
+    return (Decimal(pence) * PENNY).quantize(PENNY)
+
+
+def share_in_proportion(weights, total: int) -> dict:
+    """Split ``total`` whole pence in proportion to ``weights`` (whole,
+    not negative) so the shares add up to exactly ``total``.
+
+    Each key first gets the whole pence of its exact share; the pence left
+    over go one each to the largest remainders (ties by key), so no share is
+    more than a penny from its exact value. All weights 0: all shares 0.
+    """
+    weight_sum = sum(weights.values())
+    if weight_sum == 0:
+        return {k: 0 for k in weights}
+    shares = {k: w * total // weight_sum for k, w in weights.items()}
+    remainders = {k: w * total % weight_sum for k, w in weights.items()}
+    spare = total - sum(shares.values())
+    for k in sorted(shares, key=lambda k: (-remainders[k], str(k)))[:spare]:
+        shares[k] += 1
+    return shares

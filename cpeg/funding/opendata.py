@@ -150,14 +150,17 @@ def grant_record(award: Award) -> dict:
     year = funding_round.year
     authority = settings.AUTHORITY_NAME
     paid = sum((p.amount for p in award.payments.all() if p.status == PaymentStatus.PAID), ZERO)
-    recipient = {"id": recipient_id(group), "name": group.name, "addressLocality": "London", "addressCountry": "GB"}
+    # The recipient as it was called when awarded: a later rename does not
+    # rewrite a past year's open data.
+    name = award.recipient_name
+    recipient = {"id": recipient_id(group), "name": name, "addressLocality": "London", "addressCountry": "GB"}
     if group.website:
         recipient["url"] = group.website
     record = {
         "id": grant_id(award),
-        "title": f"{group.name}: community and police engagement {year.label}",
+        "title": f"{name}: community and police engagement {year.label}",
         "description": (
-            f"Annual funding for the {group.name} to deliver its {year.label} work programme of community "
+            f"Annual funding for the {name} to deliver its {year.label} work programme of community "
             f"and police engagement in {group.borough.name}, under its service level agreement with the "
             f"{authority}."
         ),

@@ -150,13 +150,13 @@ CASES = [
         allowed_status=(200, 302),
     ),
     AccessCase("funding:payment-paid", AUTHORITY, payment, post=True),
-    AccessCase("funding:cost-analysis", ANALYSTS),
+    AccessCase("reporting:cost-analysis", ANALYSTS),
     AccessCase(
-        "funding:cost-lines",
+        "reporting:cost-lines",
         ANALYSTS,
         lambda w: {"year": award(w).funding_round.financial_year, "pk": w.camden.pk},
     ),
-    AccessCase("funding:cost-lines-all", ANALYSTS, lambda w: {"year": award(w).funding_round.financial_year}),
+    AccessCase("reporting:cost-lines-all", ANALYSTS, lambda w: {"year": award(w).funding_round.financial_year}),
     AccessCase("funding:history-import", MANAGER, post=True),
     AccessCase("funding:import-template", MANAGER),
 ]

@@ -117,6 +117,7 @@ class AwardFactory(factory.django.DjangoModelFactory):
 
     funding_round = factory.SubFactory(FundingRoundFactory, decided=True)
     group = factory.SubFactory(EngagementGroupFactory)
+    recipient_name = factory.LazyAttribute(lambda a: a.group.name)
     application = factory.LazyAttribute(
         lambda a: FundingApplicationFactory(
             funding_round=a.funding_round, group=a.group, status=ApplicationStatus.DECIDED, award_amount=a.amount

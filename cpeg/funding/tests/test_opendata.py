@@ -82,3 +82,38 @@ def test_the_column_titles_match_the_official_2023_template():
     written = load_workbook(io.BytesIO(opendata.grants_workbook(package)))
     assert [c.value for c in written["grants"][1]] == official
     assert [row[0].value for row in written["Meta"].iter_rows()] == opendata.META_ROWS
+
+
+def test_a_rename_after_the_award_changes_neither_open_data_nor_the_award_letter(decided_round, client):
+    """Issue 14, finding 4: a past year names the recipient as it was awarded."""
+    import shutil
+    import subprocess
+
+    from django.urls import reverse
+
+    from cpeg.accounts.tests.factories import OfficerFactory
+
+    award = decided_round.awards.get(group__borough__slug="camden")
+    old = award.group.name
+    group = award.group
+    group.name = "Camden Safer Neighbourhoods Board"
+    group.save()
+    grant = next(g for g in opendata.grants_package(decided_round)["grants"] if g["id"].endswith("E09000007"))
+    assert grant["recipientOrganization"][0]["name"] == old
+    assert grant["title"].startswith(f"{old}:")
+    assert "Safer Neighbourhoods" not in json.dumps(grant, default=str)
+    book = load_workbook(io.BytesIO(opendata.grants_workbook(opendata.grants_package(decided_round))))
+    sheet = book["grants"]
+    header = [c.value for c in sheet[1]]
+    names = [row[header.index("Recipient Org:Name")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert old in names
+    assert group.name not in names
+    client.force_login(OfficerFactory())
+    response = client.get(reverse("funding:award-letter", kwargs={"pk": award.pk}))
+    assert response.status_code == 200
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+        ).stdout.decode()
+        assert " ".join(old.split()) in " ".join(text.split())
+        assert "Safer Neighbourhoods" not in text

@@ -390,6 +390,17 @@ def test_deciding_records_awards_with_four_quarterly_instalments(open_round, cam
         services.allocation_save(funding_round=open_round, actor=manager, awards={})
 
 
+def test_an_award_keeps_the_groups_name_as_it_was_when_decided(open_round, camden, camden_admin, officer, manager):
+    name = camden.name
+    application = _moderated(open_round, camden, camden_admin, officer, manager)
+    services.allocation_save(funding_round=open_round, actor=manager, awards={application.pk: D("30000.00")})
+    award = services.allocation_decide(funding_round=open_round, actor=manager)[0]
+    camden.name = "Camden Safer Neighbourhoods Board"
+    camden.save()
+    award.refresh_from_db()
+    assert award.recipient_name == name
+
+
 # --- Payments, spend and reconciliation --------------------------------------------------------
 
 

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from cpeg.funding.allocation import apply_rule, cap_and_redistribute, round_to_unit, scale_to_pot
 from cpeg.funding.choices import WhatIfRule
 from cpeg.funding.money import floor_money, parse_money, round_money
-from cpeg.funding.whatif import apply_rule, cap_and_redistribute, round_to_unit, scale_to_pot
 
 D = Decimal
 
@@ -216,7 +216,7 @@ def test_with_a_floor_no_rule_breaks_the_pot_the_cap_or_the_floor(rule):
 
 
 def test_share_in_proportion_adds_up_exactly_giving_leftover_pence_to_the_largest_remainders():
-    from cpeg.funding.whatif import share_in_proportion
+    from cpeg.funding.money import share_in_proportion
 
     assert share_in_proportion({"x": 100, "y": 100, "z": 100}, 200) == {"x": 67, "y": 67, "z": 66}
     # Exact shares 33.33, 50.00, 16.67 pence: the spare penny goes to z (.67).

@@ -1,0 +1,1 @@
+"""Pages for the annual funding process, one module per stage."""

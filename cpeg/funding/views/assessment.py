@@ -1,0 +1,192 @@
+"""Pages for assessing, moderating and allocating: the assessment form
+(with last year's delivery beside it, from ``reporting``: the one import of
+reporting a funding view makes, see the ADR), moderation, the allocation
+page with its what-if panel, and deciding the round."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from cpeg.accounts.access import require_perm
+from cpeg.core.errors import InvalidTransition
+from cpeg.core.views_helpers import handle_form
+from cpeg.funding import allocation as allocation_rule
+from cpeg.funding import selectors, services, workflow
+from cpeg.funding.choices import ApplicationStatus, WhatIfRule
+from cpeg.funding.forms import AllocationForm, AssessmentForm, ModerationForm, WhatIfForm
+from cpeg.reporting.funding.selectors import previous_year_delivery
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_assess(request, pk):
+    application = selectors.application_get_for(user=request.user, pk=pk, perm="funding.assess_fundingapplication")
+    url = application.get_absolute_url()
+    if not workflow.can_assess_application(request.user, application):
+        messages.error(request, f"You cannot assess an application that is {application.get_status_display().lower()}")
+        return redirect(url)
+    criteria = list(application.funding_round.criteria.all())
+    page = selectors.application_page(application=application, show_scores=True)
+    initial = {"version": application.version}
+    if page.assessment:
+        initial.update(comments=page.assessment.comments, recommended_amount=page.assessment.recommended_amount)
+        initial.update({f"score_{s.criterion_id}": s.score for s in page.scores})
+    else:
+        initial["recommended_amount"] = min(page.total, application.funding_round.cap_amount)
+    form = AssessmentForm(request.POST or None, initial=initial, criteria=criteria)
+    delivery = previous_year_delivery(group=application.group, year=application.funding_round.year.previous())
+    return handle_form(
+        request,
+        form=form,
+        template="funding/application_assess.html",
+        context={
+            "title": f"Assess {application.group.name}",
+            "application": application,
+            "group": application.group,
+            "page": page,
+            "delivery": delivery,
+            "criteria": criteria,
+            "cancel_url": url,
+            "submit_label": "Save assessment",
+        },
+        save=lambda f: services.application_assess(
+            application=application,
+            actor=request.user,
+            scores=f.scores(),
+            comments=f.cleaned_data["comments"],
+            recommended_amount=f.cleaned_data["recommended_amount"],
+            loaded_version=f.cleaned_data["version"],
+        ),
+        success_message="Assessment saved",
+        success_url=url,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_moderate(request, pk):
+    application = selectors.application_get_for(user=request.user, pk=pk, perm="funding.moderate_fundingapplication")
+    url = application.get_absolute_url()
+    if not workflow.APPLICATION_WORKFLOW.allows(application, to=ApplicationStatus.MODERATED):
+        messages.error(request, "Only an assessed application can be moderated")
+        return redirect(url)
+    page = selectors.application_page(application=application, show_scores=True)
+    if workflow.is_assessor(request.user, application):
+        messages.error(request, "Someone other than the assessor must moderate: you assessed this application.")
+        return redirect(url)
+    form = ModerationForm(
+        request.POST or None,
+        initial={
+            "version": application.version,
+            "moderated_amount": page.assessment.final_recommendation,
+            "moderation_comments": page.assessment.moderation_comments,
+        },
+    )
+    return handle_form(
+        request,
+        form=form,
+        template="funding/application_moderate.html",
+        context={
+            "title": f"Moderate the assessment of {application.group.name}",
+            "application": application,
+            "group": application.group,
+            "page": page,
+            "cancel_url": url,
+            "submit_label": "Save moderation",
+        },
+        save=lambda f: services.application_moderate(
+            application=application,
+            actor=request.user,
+            comments=f.cleaned_data["moderation_comments"],
+            moderated_amount=f.cleaned_data["moderated_amount"],
+            loaded_version=f.cleaned_data["version"],
+        ),
+        success_message="Moderation saved",
+        success_url=url,
+    )
+
+
+def _what_if(request, page):
+    """The what-if panel's form (from the query string) and, once a rule is
+    chosen, its scenario (``allocation.what_if``); nothing is saved."""
+    form = WhatIfForm(request.GET or None)
+    if not form.is_valid() or not form.cleaned_data.get("rule"):
+        return form, None
+    unit = form.cleaned_data.get("unit") or ""
+    scenario = allocation_rule.what_if(page, rule=form.cleaned_data["rule"], unit=unit)
+    scenario["unit"] = dict(form.fields["unit"].choices).get(unit)
+    return form, scenario
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def allocation(request, pk):
+    require_perm(request.user, "funding.decide_allocation")
+    funding_round = selectors.round_get(pk=pk)
+    page = allocation_rule.allocation_page(funding_round=funding_round)
+    what_if_form, scenario = _what_if(request, page)
+    initial = {f"award_{r.application.pk}": r.award for r in page.rows}
+    if scenario and request.GET.get("fill") == "1":
+        initial.update({f"award_{k}": v for k, v in scenario["amounts"].items()})
+    initial["version"] = funding_round.version
+    form = AllocationForm(request.POST or None, initial=initial, rows=page.rows)
+    if request.method == "POST" and not workflow.can_decide_round(request.user, funding_round):
+        messages.error(request, f"{funding_round} has been decided; the awards can no longer change")
+        return redirect("funding:allocation", pk=pk)
+    return handle_form(
+        request,
+        form=form,
+        template="funding/allocation.html",
+        context={
+            "round": funding_round,
+            "can_decide": workflow.can_decide_round(request.user, funding_round),
+            "page": page,
+            "what_if_form": what_if_form,
+            "scenario": scenario,
+            "rules": WhatIfRule.choices,
+            "units": what_if_form.fields["unit"].choices,
+            "query": request.GET.urlencode(),
+        },
+        save=lambda f: services.allocation_save(
+            funding_round=funding_round, actor=request.user, awards=f.awards(), loaded_version=f.cleaned_data["version"]
+        ),
+        success_message="Awards saved (not yet decided)",
+        success_url=reverse("funding:allocation", kwargs={"pk": pk}),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def allocation_decide(request, pk):
+    require_perm(request.user, "funding.decide_allocation")
+    funding_round = selectors.round_get(pk=pk)
+    page = allocation_rule.allocation_page(funding_round=funding_round)
+    errors = []
+    if request.method == "POST":
+        try:
+            awards = services.allocation_decide(
+                funding_round=funding_round, actor=request.user, loaded_version=request.POST.get("version") or None
+            )
+        except ValidationError as error:
+            errors = error.messages
+        except InvalidTransition as error:
+            errors = [str(error)]
+        else:
+            messages.success(request, f"{funding_round} decided: {len(awards)} awards. Award letters are ready.")
+            return redirect("funding:round-payments", pk=pk)
+    return render(
+        request,
+        "funding/allocation_decide.html",
+        {
+            "round": funding_round,
+            "can_decide": workflow.can_decide_round(request.user, funding_round),
+            "page": page,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
