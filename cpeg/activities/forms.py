@@ -67,9 +67,11 @@ class ActivityForm(GovukFormMixin, forms.Form):
     starts_at = forms.TimeField(
         label="Start time (optional)",
         required=False,
-        input_formats=["%H:%M", "%H.%M", "%I%p", "%I:%M%p", "%I.%M%p", "%I %p", "%I:%M %p"],
+        # 18:30:00, as older pages and spreadsheets wrote it, is accepted
+        # too; the form itself refills the time as 18:30.
+        input_formats=["%H:%M", "%H.%M", "%H:%M:%S", "%I%p", "%I:%M%p", "%I.%M%p", "%I %p", "%I:%M %p"],
         help_text="For example, 19:00 or 7pm",
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "spellcheck": "false"}),
+        widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5", "spellcheck": "false"}),
         error_messages={"invalid": "Enter the start time like 19:00 or 7pm"},
     )
     venue = forms.ModelChoiceField(
