@@ -54,10 +54,6 @@ class BudgetCategory(models.TextChoices):
     OTHER = "other", "Other"
 
 
-# The annual review's second measure: staffing "including staff office costs".
-STAFF_CATEGORIES = frozenset({BudgetCategory.STAFFING, BudgetCategory.STAFF_OFFICE})
-
-
 class SupportKind(models.TextChoices):
     IN_KIND = "in_kind", "In-kind support"
     OTHER_FUNDING = "other_funding", "Other funding"

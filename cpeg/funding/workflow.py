@@ -137,15 +137,6 @@ def can_change_application(user, application) -> bool:
     return is_application_editable(application) and user.has_perm("funding.change_fundingapplication", application)
 
 
-def can_submit_application(user, application) -> bool:
-    """The group may submit its draft while the round is open."""
-    return (
-        is_round_open(application.funding_round)
-        and awaits_submission(application)
-        and user.has_perm("funding.submit_fundingapplication", application)
-    )
-
-
 def awaits_submission(application) -> bool:
     """The application is a draft the group has yet to submit."""
     return APPLICATION_WORKFLOW.allows(application, to=ApplicationStatus.SUBMITTED)
