@@ -47,6 +47,7 @@ from cpeg.core.files import check_document
 from cpeg.core.fiscal import FinancialYear
 from cpeg.groups.choices import GroupStatus
 from cpeg.groups.models import EngagementGroup
+from cpeg.groups.workflow import is_disbanded
 
 ACTIVITY_FIELDS = (
     "activity_type",
@@ -94,7 +95,7 @@ def group_disbanded_on(*, group) -> dt.date | None:
 
     One query, and only for a disbanded group.
     """
-    if group.status != GroupStatus.DISBANDED:
+    if not is_disbanded(group):
         return None
     records = EngagementGroup.history.filter(id=group.pk).order_by("-history_date", "-history_id")
     became = None
@@ -121,7 +122,7 @@ def activity_date_bounds(*, group, today: dt.date | None = None) -> DateBounds:
         first, from_set_up = FinancialYear(current.start_year - UNKNOWN_SET_UP_YEARS_BACK).starts_on, False
     last = current.next().ends_on
     disbanded_on = group_disbanded_on(group=group)
-    closed = group.status == GroupStatus.DISBANDED and disbanded_on is None
+    closed = is_disbanded(group) and disbanded_on is None
     if disbanded_on is not None:
         last = min(last, disbanded_on)
     return DateBounds(first, last, from_set_up, disbanded_on, closed)
