@@ -1,6 +1,7 @@
 # CPEG Manager. Two commands set everything up on a fresh machine:
 #   make run   - virtualenv, packages, front-end assets, SQLite database,
-#                demo data, then serves on http://127.0.0.1:$(PORT)
+#                demo data, then serves on http://127.0.0.1:$(PORT) with the
+#                background task worker beside it
 #   make test  - the same set-up, then every test (browser tests included)
 # DATABASE_URL switches the database (e.g. to PostgreSQL) for both.
 
@@ -18,7 +19,12 @@ PYTEST_ARGS ?=
 run: setup
 	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=true $(PY) manage.py load_demo_data
-	DJANGO_DEBUG=true SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@# The task worker (it sends emails such as password resets) runs beside
+	@# the web server, and stops when the server does.
+	DJANGO_DEBUG=true SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} sh -c '\
+		$(PY) manage.py db_worker & worker=$$!; \
+		trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+		$(PY) manage.py runserver 127.0.0.1:$(PORT)'
 
 test: setup
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check --fail-level WARNING

@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "rules",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_tasks_db",
     "cpeg.core",
     "cpeg.accounts",
     "cpeg.groups",
@@ -56,11 +60,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body: refuses one over REQUEST_BODY_MAX_BYTES.
+    "cpeg.core.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control on signed-in pages, Permissions-Policy on every page.
+    "cpeg.core.middleware.SecurityHeadersMiddleware",
+    # Officers and managers (and anyone who turned it on) give a code from
+    # their authenticator app before any other page.
+    "cpeg.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -112,17 +123,31 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
 
 # Throttling of failed sign-ins (django-axes): 5 failures for one username
-# from one address locks that pair out for an hour.
+# from one address locks that pair out for an hour, and
+# AXES_ADDRESS_FAILURE_LIMIT failures from one address, whatever the
+# usernames, lock that address out for the same hour (the handler in
+# cpeg/accounts/throttling.py adds that second limit).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-# Behind a TLS-terminating proxy every request arrives from the proxy: take
-# the client's address from the one X-Forwarded-For entry the proxy adds.
-if env.bool("BEHIND_TLS_PROXY", default=False):
-    AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=1)
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+AXES_HANDLER = "cpeg.accounts.throttling.SignInThrottleHandler"
+AXES_CLIENT_IP_CALLABLE = "cpeg.accounts.throttling.client_ip"
+# Behind a TLS-terminating proxy every request arrives from the proxy: the
+# client's address is then read from the X-Forwarded-For entry the nearest
+# PROXY_COUNT proxies added (never from one the client could have written).
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+PROXY_COUNT = env.int("PROXY_COUNT", default=1)
+
+# Two-factor sign-in (TOTP codes from an authenticator app, with recovery
+# codes): required of officers and managers, who hold every group's
+# records; anyone else may turn it on for their own account. On unless
+# DEBUG: the demo (`make run`) turns it off so its made-up officer accounts
+# can be tried without an authenticator app (docs/security.md).
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = "CPEG Manager"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -141,6 +166,10 @@ STORAGES = {
 # Uploaded documents (constitutions, minutes, newsletters): size cap in bytes.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# The largest request body accepted at all (an upload and its form): larger
+# ones get 413 before anything reads them. Set the proxy's limit to match
+# (docs/deploy.md).
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=UPLOAD_MAX_BYTES + 1024 * 1024)
 # An uploaded XLSX is a zip of XML: no part of it may unpack to more than
 # this (a 5,000-row activity import is about 4MB), so a small file cannot
 # hold a sheet that takes minutes to read. See cpeg/core/spreadsheets.py.
@@ -169,6 +198,12 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="cpeg-manager@localhost")
 
+# Background tasks (django.tasks): queued in the database and run by a
+# separate worker, `python manage.py db_worker` (`make run` starts one
+# beside the web server). Emails such as password resets are sent there,
+# off the request.
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+
 # Security. Defaults are safe for production; `make run` (DEBUG) relaxes the
 # cookie and HTTPS settings because the demo is served over plain HTTP.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -177,11 +212,16 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# Browser features no page here uses, turned off for every page.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), fullscreen=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -22,3 +22,19 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tasks run as they are queued, the same task code the worker runs; a test
+# in accounts runs the database backend's worker for real.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Two-factor sign-in is enforced in tests as in production. A test that
+# signs in (the client's force_login, or the sign-in form) passes the second
+# step with it, unless it sets TEST_SIGN_IN_SKIPS_SECOND_STEP = False to go
+# through the real one (accounts/tests/test_two_factor.py,
+# tests/browser/test_two_factor.py): see cpeg/accounts/tests/signals.py.
+TWO_FACTOR_REQUIRED = True
+TEST_SIGN_IN_SKIPS_SECOND_STEP = True
+
+from django.contrib.auth.signals import user_logged_in  # noqa: E402
+
+from cpeg.accounts.tests.signals import pass_second_step_in_tests  # noqa: E402
+
+user_logged_in.connect(pass_second_step_in_tests, dispatch_uid="cpeg-test-second-step")

@@ -266,3 +266,28 @@ def require_perm(user, perm: str, obj=None) -> None:
 # in the cost analysis (a link member sees only their boroughs' groups).
 rules.add_perm("funding.view_assessment", is_officer)
 rules.add_perm("funding.view_every_group_cost", is_officer)
+
+
+# --- Two-factor sign-in and merging people (issue 14) ------------------------
+
+
+@rules.predicate
+def must_use_two_factor(user) -> bool:
+    """Officers and managers hold every group's records: they sign in with a
+    code as well as a password wherever TWO_FACTOR_REQUIRED is on."""
+    from django.conf import settings
+
+    return bool(settings.TWO_FACTOR_REQUIRED) and is_officer(user)
+
+
+@rules.predicate
+def is_signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+# Anyone may turn two-factor sign-in on for their own account; only those
+# not required to use it may turn it off.
+rules.add_perm("accounts.turn_off_two_factor", is_signed_in & ~must_use_two_factor)
+# Two person records for one person become one (officers only: the register
+# holds every group's people).
+rules.add_perm("groups.merge_person", is_officer)

@@ -100,8 +100,40 @@ class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
             if not selectors.reset_emailed_recently(user=user):
                 yield user
 
+    on_send = None
+
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
         from cpeg.accounts import services
 
         services.password_reset_emailed(user=context["user"])
         super().send_mail(subject_template_name, email_template_name, context, from_email, to_email, **kwargs)
+        if self.on_send is not None:
+            self.on_send(context["user"])
+
+
+class TwoFactorCodeForm(GovukFormMixin, forms.Form):
+    """The code from an authenticator app (or, when signing in, a recovery code)."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=40,
+        error_messages={"required": "Enter the code"},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "none"}
+        ),
+    )
+
+    def __init__(self, *args, recovery: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        code = self.fields["code"]
+        if recovery:
+            code.help_text = "The 6-digit code your authenticator app shows, or one of your recovery codes"
+        else:
+            code.help_text = "The 6-digit code your authenticator app shows"
+            code.widget.attrs["inputmode"] = "numeric"
+            code.error_messages["required"] = "Enter the 6-digit code"
+        code.widget.attrs["class"] = "govuk-input--width-10"
+
+
+class ConfirmForm(GovukFormMixin, forms.Form):
+    """A form with no questions: the button is the answer."""

@@ -17,6 +17,10 @@ class User(AbstractUser):
         related_name="user_accounts",
         help_text="The person record this account belongs to, if any.",
     )
+    two_factor_enabled = models.BooleanField(
+        default=False,
+        help_text="Signs in with a code from an authenticator app as well as a password.",
+    )
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 

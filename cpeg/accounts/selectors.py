@@ -2,8 +2,10 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from django.utils.timesince import timeuntil
 
 from cpeg.accounts.models import User
 from cpeg.core.audit_events import AuditEventType
@@ -22,3 +24,10 @@ def reset_emailed_recently(*, user: User) -> bool:
         target_id=user.pk,
         created_at__gte=timezone.now() - RESET_EMAIL_INTERVAL,
     ).exists()
+
+
+def reset_link_lifetime() -> str:
+    """How long a reset link works, in words ("3 days")."""
+    now = timezone.now()
+    later = now + dt.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+    return timeuntil(later, now).replace("\xa0", " ")

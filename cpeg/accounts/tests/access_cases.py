@@ -2,7 +2,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from tests.access import EVERYONE, SIGNED_IN, AccessCase
+from tests.access import AUTHORITY, EVERYONE, SIGNED_IN, AccessCase
 
 
 def _reset_link(world):
@@ -27,4 +27,13 @@ CASES = [
     # A good link is swapped for the same address without its token (302);
     # the form behind it is tested in test_password_reset.py.
     AccessCase("accounts:password-reset-confirm", EVERYONE, kwargs=_reset_link, post=True, allowed_status=(302,)),
+    # Two-factor sign-in: each person's own. The matrix's sessions have
+    # passed the second step and have no app set up, so the code page and
+    # the recovery codes page send them on (302).
+    AccessCase("accounts:two-factor", SIGNED_IN),
+    AccessCase("accounts:two-factor-setup", SIGNED_IN, post=True),
+    AccessCase("accounts:two-factor-verify", SIGNED_IN, post=True, allowed_status=(302,)),
+    AccessCase("accounts:two-factor-recovery-codes", SIGNED_IN, post=True, allowed_status=(302,)),
+    # Officers and managers may not turn it off (403).
+    AccessCase("accounts:two-factor-disable", SIGNED_IN - AUTHORITY, post=True, allowed_status=(302,)),
 ]

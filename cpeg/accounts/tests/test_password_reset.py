@@ -1,10 +1,11 @@
 import datetime as dt
+import io
 import re
 
 import pytest
 from axes.models import AccessAttempt
 from django.core import mail
-from django.test import override_settings
+from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from cpeg.accounts.tests.factories import OfficerFactory
@@ -18,8 +19,11 @@ LINK = re.compile(r"^(https://cpeg\.example\.org/accounts/password/reset/[^/\s]+
 
 
 def _request_reset(client, email):
+    """Ask for a reset and run the task it queues (on commit, as in
+    production; the test settings' immediate backend runs it as queued)."""
     mail.outbox.clear()
-    return client.post(REQUEST_URL, {"email": email})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(REQUEST_URL, {"email": email})
 
 
 def _link_from_email():
@@ -206,3 +210,62 @@ def test_asking_again_within_ten_minutes_sends_no_second_email_but_shows_the_sam
     AuditEvent.objects.filter(pk=event.pk).update(created_at=event.created_at - dt.timedelta(minutes=11))
     _request_reset(client, "olive@authority.example")
     assert len(mail.outbox) == 1
+
+
+# --- The email is sent by a background task (issue 14, finding 5) -----------
+
+
+def test_the_request_only_queues_a_task_the_same_for_every_address(client, django_capture_on_commit_callbacks):
+    """Known and unknown addresses cost the request the same work: one task
+    queued with the address, and nothing looked up or sent in the request."""
+    OfficerFactory(email="olive@authority.example")
+    queued = []
+    for email in ("olive@authority.example", "nobody@authority.example"):
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            response = client.post(REQUEST_URL, {"email": email})
+        assert response.status_code == 302
+        queued.append(len(callbacks))
+    assert queued == [1, 1]
+    assert mail.outbox == []
+    assert not AuditEvent.objects.filter(event_type="PASSWORD_RESET_EMAILED").exists()
+
+
+def _reload_task_backends():
+    from asgiref.local import Local
+    from django.tasks import task_backends
+
+    task_backends.__dict__.pop("settings", None)
+    task_backends._connections = Local(task_backends.thread_critical)
+
+
+@pytest.fixture
+def database_tasks(settings):
+    """The production task backend: tasks stored in the database for the
+    worker, instead of the test settings' immediate backend."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    _reload_task_backends()
+    yield
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    _reload_task_backends()
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(SITE_URL="https://cpeg.example.org")
+def test_the_database_worker_sends_the_queued_email(client, database_tasks):
+    """The production set-up: the request stores a task row, and the worker
+    (``manage.py db_worker``) sends the email."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    OfficerFactory(username="olive", email="olive@authority.example")
+    mail.outbox.clear()
+    client.post(REQUEST_URL, {"email": "olive@authority.example"})
+    client.post(REQUEST_URL, {"email": "nobody@authority.example"})
+    assert DBTaskResult.objects.count() == 2
+    assert mail.outbox == []
+
+    call_command("db_worker", batch=True, interval=0, stdout=io.StringIO())
+
+    assert [m.to for m in mail.outbox] == [["olive@authority.example"]]
+    assert _link_from_email().startswith("https://cpeg.example.org/accounts/password/reset/")
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}

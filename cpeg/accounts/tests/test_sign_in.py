@@ -1,7 +1,9 @@
 import pytest
+from axes.models import AccessAttempt
 from django.urls import reverse
 
 from cpeg.accounts.tests.factories import GroupAdminFactory, LinkMemberFactory, OfficerFactory
+from cpeg.core.models import AuditEvent
 from cpeg.groups.tests.factories import EngagementGroupFactory, borough
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +67,85 @@ def test_pages_send_security_headers(client):
     assert "script-src 'self' 'nonce-" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+# --- Behind the production proxy, and per address (issue 14, finding 2) ------
+
+PROXY = "10.0.0.9"
+
+
+def _sign_in_from(client, username, password, *, forwarded_for):
+    """A sign-in as the proxy passes it on: from the proxy's address, with
+    the X-Forwarded-For the proxy appended the client's address to."""
+    return client.post(
+        reverse("accounts:sign-in"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+@pytest.fixture
+def behind_proxy(settings):
+    settings.BEHIND_TLS_PROXY = True
+    settings.PROXY_COUNT = 1
+
+
+def test_behind_the_proxy_a_lockout_keys_on_the_client_not_the_proxy(client, behind_proxy):
+    OfficerFactory(username="olive")
+    for _ in range(5):
+        _sign_in_from(client, "olive", "wrong", forwarded_for="203.0.113.5")
+    assert _sign_in_from(client, "olive", "demo", forwarded_for="203.0.113.5").status_code == 429
+    # The same account from another client, through the same proxy.
+    client.cookies.clear()
+    assert _sign_in_from(client, "olive", "demo", forwarded_for="198.51.100.7").status_code == 302
+    assert AccessAttempt.objects.get(username="olive").ip_address == "203.0.113.5"
+
+
+def test_an_address_the_client_writes_into_the_header_is_not_trusted(client, behind_proxy):
+    """The proxy appends the address it saw; entries to its left come from
+    the client and change nothing."""
+    OfficerFactory(username="olive")
+    for n in range(5):
+        _sign_in_from(client, "olive", "wrong", forwarded_for=f"192.0.2.{n}, 203.0.113.5")
+    assert _sign_in_from(client, "olive", "demo", forwarded_for="192.0.2.99, 203.0.113.5").status_code == 429
+
+
+def test_without_a_proxy_the_header_is_ignored(client):
+    OfficerFactory(username="olive")
+    for n in range(5):
+        _sign_in_from(client, "olive", "wrong", forwarded_for=f"203.0.113.{n}")
+    assert AccessAttempt.objects.get(username="olive").ip_address == PROXY
+
+
+def test_one_address_is_locked_out_after_twenty_failures_across_usernames(client, behind_proxy, settings):
+    """Four wrong passwords on each of five accounts: no account reaches its
+    own limit, but the address reaches its limit of 20 and is refused, even
+    with a right password."""
+    assert settings.AXES_ADDRESS_FAILURE_LIMIT == 20
+    for n in range(5):
+        OfficerFactory(username=f"officer{n}")
+    LinkMemberFactory(username="lina")
+    responses = [
+        _sign_in_from(client, f"officer{n}", "wrong", forwarded_for="203.0.113.5").status_code
+        for n in range(5)
+        for _ in range(4)
+    ]
+    assert responses[:19] == [200] * 19
+    assert responses[19] == 429
+    assert _sign_in_from(client, "lina", "demo", forwarded_for="203.0.113.5").status_code == 429
+    # Other addresses are not affected.
+    assert _sign_in_from(client, "lina", "demo", forwarded_for="198.51.100.7").status_code == 302
+
+
+def test_sign_ins_and_lockouts_are_audited_with_the_clients_address(client, behind_proxy):
+    olive = OfficerFactory(username="olive")
+    _sign_in_from(client, "olive", "demo", forwarded_for="198.51.100.7")
+    client.post(reverse("accounts:sign-out"))
+    for _ in range(5):
+        _sign_in_from(client, "olive", "wrong", forwarded_for="203.0.113.5")
+    events = AuditEvent.objects.filter(target_id=olive.pk).order_by("pk")
+    assert [(e.event_type, e.payload["address"]) for e in events] == [
+        ("SIGNED_IN", "198.51.100.7"),
+        ("SIGN_IN_LOCKED_OUT", "203.0.113.5"),
+    ]
