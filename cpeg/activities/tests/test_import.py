@@ -515,16 +515,6 @@ def test_a_file_without_the_public_page_column_keeps_its_fingerprints(camden, ad
 # --- Two imports at once (review item 19) -------------------------------------
 
 
-def test_an_import_locks_the_groups_row_before_reading_anything(camden, admin, monkeypatch):
-    from django.db.models.query import QuerySet
-
-    locked = []
-    original = QuerySet.select_for_update
-
-    def spy(self, *args, **kwargs):
-        locked.append(self.model)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(QuerySet, "select_for_update", spy)
+def test_an_import_locks_the_groups_row_before_reading_anything(camden, admin, locks):
     activity_import(group=camden, actor=admin, file=csv_upload(GOOD_ROWS))
-    assert locked[:1] == [EngagementGroup]
+    assert locks[:1] == [EngagementGroup]

@@ -344,22 +344,6 @@ def test_bulk_recorded_activities_have_evidence_history(camden, admin):
 # --- Locking the group ------------------------------------------------------------
 
 
-@pytest.fixture
-def locks(monkeypatch):
-    """The models whose rows are locked (select_for_update), in order."""
-    from django.db.models.query import QuerySet
-
-    locked = []
-    original = QuerySet.select_for_update
-
-    def spy(self, *args, **kwargs):
-        locked.append(self.model)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(QuerySet, "select_for_update", spy)
-    return locked
-
-
 def test_recording_an_activity_locks_the_groups_row(camden, admin, locks):
     services.activity_create(group=camden, actor=admin, data=meeting())
     assert locks == [EngagementGroup]
