@@ -36,6 +36,15 @@ def measure_field():
     )
 
 
+def output_field():
+    return forms.CharField(
+        label="Output",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter the output"},
+    )
+
+
 def reason_field(label="Reason for the variation"):
     return forms.CharField(
         label=label,
@@ -70,12 +79,7 @@ class TemplateOutputForm(GovukFormMixin, MeasureMixin, forms.Form):
         empty_label="Core requirements (no heading, before the others)",
         error_messages={"invalid_choice": "Select a heading from the list"},
     )
-    output = forms.CharField(
-        label="Output",
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Enter the output"},
-    )
+    output = output_field()
     outcomes = forms.CharField(
         label="Outcomes",
         max_length=3000,
@@ -131,12 +135,7 @@ class SlaOutputAddForm(GovukFormMixin, MeasureMixin, forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     heading_title = forms.ChoiceField(label="Heading", required=False)
-    output = forms.CharField(
-        label="Output",
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Enter the output"},
-    )
+    output = output_field()
     outcomes = forms.CharField(
         label="Outcomes", max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
