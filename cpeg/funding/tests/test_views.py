@@ -401,3 +401,21 @@ def test_award_letter_is_a_tagged_pdf_with_the_groups_name(client, camden, camde
     assert tree.count("Table (block)") == 2
     assert tree.count("Caption") == 2
     assert "TH" in tree
+
+
+def test_a_bad_year_quarter_or_id_in_a_funding_url_is_not_found(client, officer, camden):
+    """A 404, never a server error: years outside 1990-2099 never reach a view."""
+    past_award(camden)
+    client.force_login(officer)
+    for url in (
+        f"/funding/groups/{camden.pk}/spend/0/1/",
+        f"/funding/groups/{camden.pk}/spend/99999/1/",
+        f"/funding/groups/{camden.pk}/spend/2024/5/",
+        f"/funding/groups/{camden.pk}/spend/0/1/reopen/",
+        "/funding/groups/0/spend/2024/1/",
+        "/funding/rounds/0/",
+        "/funding/applications/999999/",
+        "/funding/awards/999999/",
+        "/funding/payments/999999/paid/",
+    ):
+        assert client.get(url).status_code == 404, url
