@@ -132,7 +132,9 @@ class GroupForm(GovukFormMixin, forms.Form):
 class PersonFieldsMixin(forms.Form):
     """Who holds the role: a new person, or (officers) one already recorded.
 
-    A person whose email is already in the register is linked, not copied.
+    For officers, a person whose email is already in the register is
+    linked, not copied; anyone else always records a new person, and
+    officers merge duplicates.
     """
 
     person = forms.ModelChoiceField(
@@ -259,3 +261,17 @@ class OtherRoleForm(GovukFormMixin, forms.Form):
     )
     starts_on = gds_date_field("From", required=False)
     ends_on = gds_date_field("Until", required=False)
+
+
+class PersonMergeForm(GovukFormMixin, forms.Form):
+    duplicate = forms.IntegerField(
+        label="Record number of the duplicate",
+        min_value=1,
+        help_text="The number shown beside the duplicate below, or at the end of its page's address",
+        error_messages={
+            "required": "Enter the record number of the duplicate",
+            "invalid": "Enter the record number as digits, like 123",
+            "min_value": "Enter the record number as digits, like 123",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-5"}),
+    )

@@ -182,6 +182,14 @@ def person_list(*, q: str = "") -> QuerySet:
     return qs.order_by("full_name")
 
 
+def person_duplicates(*, person: Person, limit: int = 20) -> list[Person]:
+    """Other records with this person's name or email: likely the same person."""
+    match = Q(full_name__iexact=person.full_name)
+    if person.email:
+        match |= Q(email__iexact=person.email)
+    return list(Person.objects.filter(match).exclude(pk=person.pk).order_by("full_name", "pk")[:limit])
+
+
 @dataclass
 class PersonPage:
     person: Person

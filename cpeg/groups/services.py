@@ -166,16 +166,20 @@ def _check_single_holder(member: ExecutiveMembership) -> None:
 
 
 def _person_for(data: dict, actor) -> Person:
-    """The person chosen, the existing person with this email, or a new one.
+    """The person chosen (officers only), or a new record.
 
-    One person may hold several roles, so an email address already in the
-    register links the new role to that person rather than a duplicate.
+    Officers keep the register: they may pick someone already recorded, and
+    an email address they type that is already in the register links the
+    role to that person. Anyone else always makes a new record, so nobody
+    outside the authority can attach another group's member or learn whose
+    email is registered; officers merge the duplicates (``person_merge``).
     """
+    officer = actor.has_perm("groups.view_person")
     person = data.get("person")
-    if person is not None:
+    if person is not None and officer:
         return person
     email = (data.get("person_email") or "").strip()
-    if email:
+    if email and officer:
         existing = Person.objects.filter(email__iexact=email).order_by("pk").first()
         if existing is not None:
             return existing
@@ -346,3 +350,56 @@ def other_role_add(*, person: Person, actor, data: dict) -> OtherRole:
     role.save()
     audit_record(actor=actor, event_type=AuditEventType.OTHER_ROLE_ADDED, target=role, summary=f"{person}: {role}")
     return role
+
+
+MERGED_FIELDS = ("email", "phone")
+
+
+@transaction.atomic
+def person_merge(*, person: Person, duplicate: Person, actor) -> Person:
+    """Make two records of one person into one: ``person`` is kept.
+
+    Every role the duplicate holds (executive seats, partner roles, roles
+    elsewhere) and any sign-in account linked to it move to ``person``; an
+    email or telephone number only the duplicate has is copied over. The
+    duplicate is then deleted (simple-history keeps its last version) and
+    the merge recorded with both records' details.
+    """
+    require_perm(actor, "groups.merge_person", person)
+    if duplicate.pk == person.pk:
+        raise ValidationError({"duplicate": "Choose a different person's record to merge into this one"})
+    kept = Person.objects.select_for_update().get(pk=person.pk)
+    other = Person.objects.select_for_update().get(pk=duplicate.pk)
+    moved = {}
+    # Every record that points at a person, in any app (a sign-in account
+    # too), saved one by one so simple-history records each move.
+    for relation in Person._meta.related_objects:
+        if not relation.one_to_many:
+            continue
+        model, field = relation.related_model, relation.field.name
+        records = list(model._default_manager.select_for_update().filter(**{field: other}))
+        for record in records:
+            setattr(record, field, kept)
+            if hasattr(record, "updated_by"):
+                record.updated_by = actor
+            record.save()
+        if records:
+            moved[relation.get_accessor_name()] = [record.pk for record in records]
+    changes = {}
+    for name in MERGED_FIELDS:
+        if not getattr(kept, name) and getattr(other, name):
+            changes[name] = (getattr(kept, name), getattr(other, name))
+            setattr(kept, name, getattr(other, name))
+    if changes:
+        save_new_version(kept, actor=actor)
+    details = {"id": other.pk, "full_name": other.full_name, "email": other.email, "phone": other.phone}
+    other.delete()
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.PERSON_MERGED,
+        target=kept,
+        summary=f"Merged the record of {details['full_name']} (#{details['id']}) into {kept.full_name}",
+        payload={"merged": details, "moved": moved},
+        changes=changes,
+    )
+    return kept

@@ -26,4 +26,5 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),
     path("people/<int:pk>/roles/add/", views.other_role_add, name="other-role-add"),
+    path("people/<int:pk>/merge/", views.person_merge, name="person-merge"),
 ]

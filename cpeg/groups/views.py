@@ -1,6 +1,7 @@
 """Pages for officers, link members and group people: groups and people."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import render
@@ -17,6 +18,7 @@ from cpeg.groups.forms import (
     OtherRoleForm,
     PartnerContactForm,
     PersonForm,
+    PersonMergeForm,
     VenueForm,
 )
 from cpeg.groups.models import Borough, ExecutiveMembership, PartnerContact, Person, Venue
@@ -325,6 +327,7 @@ def person_detail(request, pk):
             "page": selectors.person_page(person=person),
             "history": selectors.person_history(person=person),
             "can_change": request.user.has_perm("groups.change_person", person),
+            "can_merge": request.user.has_perm("groups.merge_person", person),
         },
     )
 
@@ -362,5 +365,35 @@ def other_role_add(request, pk):
         context={"title": f"Add a role {person} holds elsewhere", "cancel_url": url},
         save=lambda f: services.other_role_add(person=person, actor=request.user, data=dict(f.cleaned_data)),
         success_message="Role added",
+        success_url=url,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_merge(request, pk):
+    """Officers: merge a duplicate record of this person into this one."""
+    person = _person_for(request, pk, "groups.merge_person")
+    form = PersonMergeForm(request.POST or None)
+    url = reverse("groups:person-detail", kwargs={"pk": person.pk})
+
+    def save(f):
+        duplicate = Person.objects.filter(pk=f.cleaned_data["duplicate"]).first()
+        if duplicate is None:
+            raise ValidationError({"duplicate": "There is no person with that record number"})
+        return services.person_merge(person=person, duplicate=duplicate, actor=request.user)
+
+    return handle_form(
+        request,
+        form=form,
+        template="groups/person_merge.html",
+        context={
+            "title": f"Merge a duplicate into {person}'s record",
+            "person": person,
+            "candidates": selectors.person_duplicates(person=person),
+            "cancel_url": url,
+        },
+        save=save,
+        success_message="Records merged",
         success_url=url,
     )

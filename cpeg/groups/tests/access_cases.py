@@ -55,4 +55,5 @@ CASES = [
     AccessCase("groups:person-detail", AUTHORITY, person),
     AccessCase("groups:person-edit", AUTHORITY, person, post=True),
     AccessCase("groups:other-role-add", AUTHORITY, person, post=True),
+    AccessCase("groups:person-merge", AUTHORITY, person, post=True),
 ]
