@@ -24,10 +24,7 @@ class GovukFormMixin:
                 # GOV.UK advise against type=number: a text input with a
                 # numeric keyboard instead.
                 field.widget = forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"})
-            label = str(field.label or name.replace("_", " ").capitalize())
-            max_length = getattr(field, "max_length", None)
-            if max_length:
-                field.error_messages.setdefault("max_length", f"{label} must be {max_length} characters or fewer")
+            prepare_length_limit(name, field)
         # An edit form must say which version of the record it was loaded
         # from; without it a stale save could not be detected.
         if "version" in self.fields and self.initial.get("version") is not None:
@@ -36,7 +33,16 @@ class GovukFormMixin:
                 "This page is out of date. Reload it and make your changes again."
             )
 
+    def __getitem__(self, name):
+        # Fields a subclass adds after __init__ are prepared as they are
+        # rendered, so every long text field gets the character count.
+        bound = super().__getitem__(name)
+        prepare_length_limit(name, bound.field)
+        return bound
+
     def full_clean(self):
+        for name, field in self.fields.items():
+            prepare_length_limit(name, field)
         super().full_clean()
         # The version travels in a hidden field, which the error summary
         # does not list: show its error for the whole form instead.
@@ -59,6 +65,31 @@ class GovukFormMixin:
                     self.add_error(target, e)
         else:
             self.add_error(None, error)
+
+
+def prepare_length_limit(name: str, field: forms.Field) -> None:
+    """Check a text field's length on the server, never by the browser.
+
+    A ``maxlength`` attribute makes the browser drop whatever is typed or
+    pasted past the limit without a word, so it is removed: the server
+    refuses the text with "<Label> must be N characters or fewer" and keeps
+    it on the page. A textarea also gets GOV.UK's character count, which
+    tells the person how many characters they have left as they type
+    (``templates/gds/field.html`` reads ``widget.max_characters``).
+    """
+    max_length = getattr(field, "max_length", None)
+    if not max_length:
+        return
+    widget = field.widget
+    widget.attrs.pop("maxlength", None)
+    label = str(field.label or name.replace("_", " ").capitalize())
+    field.error_messages.setdefault("max_length", f"{label} must be {max_length:,} characters or fewer")
+    if isinstance(widget, forms.Textarea) and not getattr(widget, "max_characters", None):
+        widget.max_characters = max_length
+        classes = widget.attrs.get("class", "").split()
+        widget.attrs["class"] = " ".join([*classes, "govuk-js-character-count"])
+        # crispy-forms-gds adds the count's "-info" id to this attribute.
+        widget.attrs.setdefault("aria-describedby", "")
 
 
 def gds_date_field(label, *, required=True, help_text=""):
