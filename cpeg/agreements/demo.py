@@ -24,7 +24,8 @@ from cpeg.agreements.choices import MeasureType
 from cpeg.agreements.models import SlaTemplate
 from cpeg.core.demo import DemoContext, create_demo_user
 from cpeg.core.fiscal import FinancialYear
-from cpeg.groups.choices import ExecutiveRole, GroupStatus
+from cpeg.groups.choices import ExecutiveRole
+from cpeg.groups.workflow import is_active
 
 GROUP_SIGNED_ONLY = ("croydon", "ealing", "enfield")
 DRAFT = ("camden", "kingston-upon-thames")
@@ -150,7 +151,7 @@ def load(ctx: DemoContext) -> None:
         slas[slug] = _sign(ctx, sla, chairs, slug, current, countersign=slug not in GROUP_SIGNED_ONLY, offset=offset)
 
     # Haringey's signed SLA varied afterwards: version 2, signed again.
-    if "haringey" in slas and ctx.groups["haringey"].status == GroupStatus.ACTIVE:
+    if "haringey" in slas and is_active(ctx.groups["haringey"]):
         sla = services.group_sla_output_vary(
             sla=slas["haringey"],
             code="newsletters",

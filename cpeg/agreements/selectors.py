@@ -26,6 +26,7 @@ from cpeg.core.audit import history_entries
 from cpeg.core.fiscal import FinancialYear
 from cpeg.groups.choices import ExecutiveRole, GroupStatus
 from cpeg.groups.models import EngagementGroup, ExecutiveMembership
+from cpeg.groups.workflow import is_active
 
 # --- For other apps ------------------------------------------------------------
 
@@ -423,6 +424,6 @@ def sla_overview(*, financial_year: int) -> SlaOverview:
         year=FinancialYear(financial_year),
         rows=rows,
         counts=counts,
-        without_sla_active=sum(1 for r in rows if r.sla is None and r.group.status == GroupStatus.ACTIVE),
+        without_sla_active=sum(1 for r in rows if r.sla is None and is_active(r.group)),
         template=template_for_year(financial_year),
     )
