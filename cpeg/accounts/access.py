@@ -268,6 +268,11 @@ rules.add_perm("funding.view_assessment", is_officer)
 rules.add_perm("funding.view_every_group_cost", is_officer)
 
 
+# Quarterly monitoring: officers open a group's missing returns by hand (the
+# ``open_quarterly_returns`` command does it every day).
+rules.add_perm("monitoring.open_quarterlyreturn", is_officer)
+
+
 # --- Two-factor sign-in and merging people (issue 14) ------------------------
 
 

@@ -56,10 +56,7 @@ def nav_links(user) -> list[tuple[str, str]]:
         if user.has_perm("core.view_officer_pages"):
             items.append(("SLAs", _url("agreements:sla-overview")))
         if user.has_perm("monitoring.view_dashboard"):
-            # The dashboard is moving from monitoring to reporting (issue 7);
-            # drop the old name once the move has landed.
-            dashboard = _url("reporting:monitoring-dashboard") or _url("monitoring:dashboard")
-            items.append(("Monitoring", dashboard))
+            items.append(("Monitoring", _url("reporting:monitoring-dashboard")))
         if user.has_perm("core.view_officer_pages"):
             items.append(("Funding", _url("funding:round-list")))
         items.append(("Your group", own_group_url(user)))

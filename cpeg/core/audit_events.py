@@ -71,6 +71,7 @@ class AuditEventType(models.TextChoices):
     PERSON_MERGED = "PERSON_MERGED", "Person merged"
     PERSON_UPDATED = "PERSON_UPDATED", "Person updated"
     RETURN_ACCEPTED = "RETURN_ACCEPTED", "Return accepted"
+    RETURN_FIGURES_UPDATED = "RETURN_FIGURES_UPDATED", "Return figures updated"
     RETURN_OPENED = "RETURN_OPENED", "Return opened"
     RETURN_REMINDER_FAILED = "RETURN_REMINDER_FAILED", "Return reminder failed"
     RETURN_REMINDER_SENT = "RETURN_REMINDER_SENT", "Return reminder sent"

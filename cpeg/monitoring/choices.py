@@ -9,7 +9,8 @@ class ReturnStatus(models.TextChoices):
     draft -> submitted (the group) -> accepted (an officer), or
     submitted -> returned (an officer, with comments) -> submitted again
     (the group resubmits) -> accepted. "Overdue" is not a status: it is a
-    draft whose due date has passed.
+    draft whose due date has passed. The transition table and who may move
+    a return on: ``monitoring.workflow``.
     """
 
     DRAFT = "draft", "Draft"
@@ -18,14 +19,7 @@ class ReturnStatus(models.TextChoices):
     ACCEPTED = "accepted", "Accepted"
 
 
-ALLOWED_TRANSITIONS = {
-    ReturnStatus.DRAFT: frozenset({ReturnStatus.SUBMITTED}),
-    ReturnStatus.SUBMITTED: frozenset({ReturnStatus.ACCEPTED, ReturnStatus.RETURNED}),
-    ReturnStatus.RETURNED: frozenset({ReturnStatus.SUBMITTED}),
-    ReturnStatus.ACCEPTED: frozenset(),
-}
-
-# The group may change these; their figures refresh from the activity record.
+# The group may change these, and bring their figures up to date.
 EDITABLE_RETURN_STATUSES = frozenset({ReturnStatus.DRAFT, ReturnStatus.RETURNED})
 # Figures are frozen as submitted.
 FROZEN_RETURN_STATUSES = frozenset({ReturnStatus.SUBMITTED, ReturnStatus.ACCEPTED})

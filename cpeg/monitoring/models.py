@@ -10,7 +10,6 @@ from cpeg.agreements.choices import MeasureType
 from cpeg.core.fiscal import FinancialYear, Quarter
 from cpeg.core.models import BaseModel
 from cpeg.monitoring.choices import (
-    EDITABLE_RETURN_STATUSES,
     RAG_SHORT_LABELS,
     RAG_TAG_CLASSES,
     Rag,
@@ -49,8 +48,9 @@ class MonitoringSettings(BaseModel):
 
     @classmethod
     def load(cls) -> "MonitoringSettings":
-        obj, _ = cls.objects.get_or_create(singleton=True)
-        return obj
+        """The settings, or the defaults (unsaved) until a manager first saves
+        them: reading the settings never writes, so a page visit stays a read."""
+        return cls.objects.filter(singleton=True).first() or cls(singleton=True)
 
 
 class QuarterlyReturn(BaseModel):
@@ -64,6 +64,7 @@ class QuarterlyReturn(BaseModel):
       and submits again.
     - accepted: an officer accepted it; frozen for good.
     A draft past ``due_on`` is overdue. Officers never edit a return's lines.
+    Who moves it on, and what each status allows: ``monitoring.workflow``.
     """
 
     group = models.ForeignKey("groups.EngagementGroup", on_delete=models.PROTECT, related_name="quarterly_returns")
@@ -114,10 +115,6 @@ class QuarterlyReturn(BaseModel):
     @property
     def year(self) -> FinancialYear:
         return FinancialYear(self.financial_year)
-
-    @property
-    def is_editable(self) -> bool:
-        return self.status in EDITABLE_RETURN_STATUSES
 
     def is_overdue(self, today) -> bool:
         return self.status == ReturnStatus.DRAFT and today > self.due_on

@@ -2,9 +2,14 @@
 reviewing, support follow-up, reminders and the settings.
 
 Each function is one use case in one transaction: permission, state,
-validation, save, AuditEvent. System steps (opening returns, refreshing
-their figures, sending reminders) run from management commands or on a
-page visit and take ``actor=None``.
+validation, save, AuditEvent. System steps (opening returns, sending
+reminders) run from management commands and take ``actor=None``; an
+officer may also open a group's missing returns, and the group may bring a
+return's figures up to date, each by an explicit, audited action. A page
+visit (a GET) never writes.
+
+A step the return's status does not allow raises ``InvalidTransition``
+(``monitoring.workflow``); input the user can fix raises ValidationError.
 
 Reads: ``monitoring.selectors``. Arithmetic: ``monitoring.figures``.
 """
@@ -29,18 +34,19 @@ from cpeg.agreements.choices import MeasureType
 from cpeg.core.audit import audit_record
 from cpeg.core.audit_events import AuditEventType
 from cpeg.core.concurrency import lock_and_check_version, save_new_version
+from cpeg.core.errors import InvalidTransition
 from cpeg.core.fiscal import Quarter, is_working_day
 from cpeg.groups.choices import GroupStatus
 from cpeg.groups.models import EngagementGroup
 from cpeg.monitoring import figures, sources
-from cpeg.monitoring.choices import (
-    ALLOWED_TRANSITIONS,
-    EDITABLE_RETURN_STATUSES,
-    RAG_SHORT_LABELS,
-    ReminderKind,
-    ReturnStatus,
-)
+from cpeg.monitoring.choices import RAG_SHORT_LABELS, ReminderKind, ReturnStatus
 from cpeg.monitoring.models import MonitoringSettings, QuarterlyReturn, ReturnLine, ReturnReminder
+from cpeg.monitoring.workflow import (
+    RETURN_WORKFLOW,
+    SUPPORT_ALREADY_PROVIDED_MESSAGE,
+    ensure_editable,
+    is_reported,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -60,8 +66,6 @@ FIGURE_FIELDS = (
 # Fields the group answers.
 ANSWER_FIELDS = ("rag", "rag_override_reason", "progress", "barriers", "support_requested")
 
-NOT_EDITABLE_MESSAGE = "This return has been submitted, so it cannot be changed."
-
 
 def line_field_key(line: ReturnLine, field: str) -> str:
     """The key a line's field errors are raised under (forms use the same names)."""
@@ -69,16 +73,11 @@ def line_field_key(line: ReturnLine, field: str) -> str:
 
 
 def _ensure_transition(qr: QuarterlyReturn, to: str) -> None:
-    if to not in ALLOWED_TRANSITIONS[ReturnStatus(qr.status)]:
-        raise ValidationError(
-            f"A {qr.get_status_display().lower()} return cannot be {ReturnStatus(to).label.lower()}.",
-            code="invalid_transition",
-        )
-
-
-def _ensure_editable(qr: QuarterlyReturn) -> None:
-    if qr.status not in EDITABLE_RETURN_STATUSES:
-        raise ValidationError(NOT_EDITABLE_MESSAGE, code="not_editable")
+    RETURN_WORKFLOW.ensure(
+        qr,
+        to=to,
+        message=f"This return is {qr.get_status_display().lower()}, so it cannot be {ReturnStatus(to).label.lower()}.",
+    )
 
 
 # --- Settings ----------------------------------------------------------------
@@ -88,7 +87,7 @@ def _ensure_editable(qr: QuarterlyReturn) -> None:
 def monitoring_settings_update(*, actor, data: dict, loaded_version) -> MonitoringSettings:
     """Change the return deadline or reminder timing (managers only)."""
     require_perm(actor, "monitoring.change_settings")
-    current_pk = MonitoringSettings.load().pk
+    current_pk = MonitoringSettings.objects.get_or_create(singleton=True)[0].pk
     current = lock_and_check_version(MonitoringSettings, current_pk, loaded_version)
     changed = []
     for name in ("deadline_working_days", "reminder_working_days_before"):
@@ -224,9 +223,9 @@ def _create_return(group, quarter: Quarter, targets, counts, actor) -> Quarterly
 def returns_open_due(*, today: dt.date, group_ids=None, actor=None) -> list[QuarterlyReturn]:
     """Open every missing return for quarters that have ended (idempotent).
 
-    For the ``open_quarterly_returns`` command and for a visit to a group's
-    returns page. Runs a fixed number of queries per quarter, plus the
-    inserts for the returns it opens.
+    For the ``open_quarterly_returns`` command (``actor=None``) and
+    ``returns_open_missing``. Runs a fixed number of queries per quarter,
+    plus the inserts for the returns it opens (each audited).
     """
     groups = EngagementGroup.objects.filter(status=GroupStatus.ACTIVE)
     if group_ids is not None:
@@ -256,33 +255,59 @@ def returns_open_due(*, today: dt.date, group_ids=None, actor=None) -> list[Quar
     return opened
 
 
+@transaction.atomic
+def returns_open_missing(*, group: EngagementGroup, actor, today: dt.date) -> list[QuarterlyReturn]:
+    """An officer opens the group's missing returns for quarters that have
+    ended, as the daily command would (each opened return is audited with
+    the officer as its actor); none if nothing is missing."""
+    require_perm(actor, "monitoring.open_quarterlyreturn", group)
+    return returns_open_due(today=today, group_ids=[group.pk], actor=actor)
+
+
 # --- Pre-fill refresh ----------------------------------------------------------
 
 
 @transaction.atomic
-def return_refresh_figures(*, quarterly_return: QuarterlyReturn) -> bool:
+def return_refresh_figures(*, quarterly_return: QuarterlyReturn, actor) -> bool:
     """Bring a draft or returned return's figures up to date with the SLA and
-    the activity record; True if anything changed.
+    the activity record, at the group's request; True if anything changed
+    (then audited, naming the lines that changed).
 
     A RAG status still equal to the old suggestion follows the new one; a
     status the group chose differently (with a reason) is kept. Lines for
     outputs no longer in the SLA are removed, new outputs get a line. The
     return's edit version does not change, so nobody's open form goes stale.
-    A submitted or accepted return is never touched: its figures are frozen.
+    A submitted or accepted return is refused: its figures are frozen.
     """
+    require_perm(actor, "monitoring.change_quarterlyreturn", quarterly_return)
     qr = QuarterlyReturn.objects.select_for_update().get(pk=quarterly_return.pk)
-    if qr.status not in EDITABLE_RETURN_STATUSES:
-        return False
+    ensure_editable(qr)
+    changed = _refresh_figures(qr, actor=actor)
+    if changed:
+        audit_record(
+            actor=actor,
+            event_type=AuditEventType.RETURN_FIGURES_UPDATED,
+            target=qr,
+            group=qr.group,
+            summary="Figures updated from the SLA and the activity record: " + ", ".join(changed),
+            payload={"lines": changed},
+        )
+    return bool(changed)
+
+
+def _refresh_figures(qr: QuarterlyReturn, *, actor=None) -> list[str]:
+    """Refresh the (locked, editable) return's lines; the output codes of
+    the lines added, changed or removed."""
     targets, counts = _figures_for([qr.group_id], qr.period)
     wanted = {t.code: t for t in targets.get(qr.group_id, [])}
     if not wanted:
-        return False  # the SLA is missing for now: keep the lines as they are
+        return []  # the SLA is missing for now: keep the lines as they are
     lines = {line.output_code: line for line in qr.lines.all()}
-    changed = False
+    changed = []
     for code, line in lines.items():
         if code not in wanted:
             line.delete()
-            changed = True
+            changed.append(code)
             continue
         data = _line_figures(wanted[code], qr.period, counts, qr.group_id)
         updates = {k: v for k, v in data.items() if getattr(line, k) != v}
@@ -293,13 +318,14 @@ def return_refresh_figures(*, quarterly_return: QuarterlyReturn) -> bool:
             setattr(line, k, v)
         if follows:
             line.rag = line.suggested_rag
+        line.updated_by = actor or line.updated_by
         line.full_clean()
         line.save()
-        changed = True
+        changed.append(code)
     new_targets = [t for code, t in wanted.items() if code not in lines]
     if new_targets:
-        bulk_create_with_history(_new_lines(qr, new_targets, counts, None), ReturnLine)
-        changed = True
+        bulk_create_with_history(_new_lines(qr, new_targets, counts, actor), ReturnLine, default_user=actor)
+        changed += [t.code for t in new_targets]
     return changed
 
 
@@ -324,7 +350,7 @@ def return_save(*, quarterly_return: QuarterlyReturn, actor, answers: dict, load
     """
     require_perm(actor, "monitoring.change_quarterlyreturn", quarterly_return)
     qr = lock_and_check_version(QuarterlyReturn, quarterly_return.pk, loaded_version)
-    _ensure_editable(qr)
+    ensure_editable(qr)
     errors: dict = {}
     changed_lines = []
     for line in qr.lines.all():
@@ -395,9 +421,9 @@ def return_submit(
     """
     require_perm(actor, "monitoring.submit_quarterlyreturn", quarterly_return)
     qr = lock_and_check_version(QuarterlyReturn, quarterly_return.pk, loaded_version)
-    _ensure_editable(qr)
+    ensure_editable(qr)
     _ensure_transition(qr, ReturnStatus.SUBMITTED)
-    return_refresh_figures(quarterly_return=qr)
+    _refresh_figures(qr, actor=actor)
     if not qr.lines.exists():
         raise ValidationError("This return has no SLA lines to report on. Ask the authority to set up the SLA.")
     errors = _completeness_errors(qr)
@@ -482,7 +508,9 @@ def support_mark_provided(*, line: ReturnLine, actor, support_given: str, loaded
     if not current.support_requested.strip():
         raise ValidationError("This line has no request for support.")
     if current.support_resolved_at is not None:
-        raise ValidationError("This request for support is already marked as provided.")
+        raise InvalidTransition(SUPPORT_ALREADY_PROVIDED_MESSAGE)
+    if not is_reported(current.quarterly_return):
+        raise InvalidTransition("This return has not been submitted yet, so its requests for support are not open.")
     current.support_given = support_given
     current.support_resolved_at, current.support_resolved_by = timezone.now(), actor
     save_new_version(current, actor=actor)

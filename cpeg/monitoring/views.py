@@ -1,6 +1,13 @@
 """Pages for quarterly returns: a group's returns, one return (answer, submit,
-review), support follow-up, the early-warning dashboard, the scorecard and
-the settings."""
+review, update its figures), support follow-up and the settings.
+
+A GET never writes: returns open through the daily command or an officer's
+"Open missing returns" button, and a return's figures change when the group
+asks ("Update figures from the activity record") or submits it. The
+early-warning dashboard and the scorecard are in ``reporting.monitoring``;
+so is a return's spend section, which the return page shows (the one place a
+monitoring view reads reporting, as ``docs/adr`` records).
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,34 +19,22 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cpeg.accounts.access import require_perm
-from cpeg.core.fiscal import FinancialYear
+from cpeg.core.errors import InvalidTransition
 from cpeg.core.views_helpers import handle_form
 from cpeg.groups.selectors import group_get_for
-from cpeg.monitoring import selectors, services, sources
-from cpeg.monitoring.choices import ReturnStatus
+from cpeg.monitoring import selectors, services, workflow
 from cpeg.monitoring.forms import MonitoringSettingsForm, ReturnForm, ReviewForm, SupportProvidedForm
 from cpeg.monitoring.models import MonitoringSettings
-
-DASHBOARD_PAGE_SIZE = 50
+from cpeg.reporting.monitoring.selectors import return_spend
 
 
 def _today():
     return timezone.localdate()
 
 
-def _year_from(request, today):
-    try:
-        return FinancialYear.parse(request.GET.get("year", ""))
-    except ValueError:
-        return FinancialYear.containing(today)
-
-
 @login_required
 def return_list(request, pk):
     group = group_get_for(user=request.user, pk=pk, perm="monitoring.view_quarterlyreturn")
-    today = _today()
-    # Returns open on their own after each quarter ends (cron); a visit opens any still missing.
-    services.returns_open_due(today=today, group_ids=[group.pk])
     returns = list(selectors.return_list_for_group(group=group))
     return render(
         request,
@@ -47,11 +42,24 @@ def return_list(request, pk):
         {
             "group": group,
             "returns": returns,
-            "today": today,
-            "can_change": request.user.has_perm("monitoring.change_quarterlyreturn", group),
-            "can_review": request.user.has_perm("monitoring.review_quarterlyreturn", group),
+            "today": _today(),
+            "can_open_returns": workflow.can_open_returns(request.user, group),
         },
     )
+
+
+@login_required
+@require_POST
+def returns_open(request, pk):
+    """An officer opens the group's returns still missing for ended quarters."""
+    group = group_get_for(user=request.user, pk=pk, perm="monitoring.view_quarterlyreturn")
+    require_perm(request.user, "monitoring.open_quarterlyreturn", group)
+    opened = services.returns_open_missing(group=group, actor=request.user, today=_today())
+    if opened:
+        messages.success(request, f"Opened {len(opened)} return{'s' if len(opened) != 1 else ''}")
+    else:
+        messages.success(request, "No returns were missing")
+    return redirect("monitoring:return-list", pk=group.pk)
 
 
 def _detail_context(request, qr):
@@ -62,11 +70,15 @@ def _detail_context(request, qr):
         "group": qr.group,
         "page": page,
         "today": _today(),
-        "can_change": qr.is_editable and user.has_perm("monitoring.change_quarterlyreturn", qr),
-        "can_submit": qr.is_editable and user.has_perm("monitoring.submit_quarterlyreturn", qr),
-        "can_review": qr.status == ReturnStatus.SUBMITTED and user.has_perm("monitoring.review_quarterlyreturn", qr),
-        "is_officer": user.has_perm("monitoring.review_quarterlyreturn", qr),
-        "spend": sources.return_spend(group=qr.group, financial_year=qr.financial_year, quarter=qr.quarter),
+        "can_change": workflow.can_edit(user, qr),
+        "can_refresh": workflow.can_refresh_figures(user, qr),
+        "can_submit": workflow.can_submit(user, qr),
+        "can_review": workflow.can_review(user, qr),
+        "is_editable": workflow.is_editable(qr),
+        "is_frozen": workflow.is_frozen(qr),
+        "is_returned": workflow.is_returned(qr),
+        "support_line_ids": {line.pk for line in page.lines if workflow.can_provide_support(user, line)},
+        "spend": return_spend(quarterly_return=qr),
         "can_report_spend": user.has_perm("funding.change_fundingapplication", qr.group),
     }
 
@@ -74,21 +86,32 @@ def _detail_context(request, qr):
 @login_required
 def return_detail(request, pk):
     qr = selectors.return_get_for(user=request.user, pk=pk)
-    if qr.is_editable:
-        services.return_refresh_figures(quarterly_return=qr)
     return render(request, "monitoring/return_detail.html", _detail_context(request, qr))
+
+
+@login_required
+@require_POST
+def return_refresh(request, pk):
+    """The group brings a draft or returned return's figures up to date."""
+    qr = selectors.return_get_for(user=request.user, pk=pk, perm="monitoring.change_quarterlyreturn")
+    try:
+        changed = services.return_refresh_figures(quarterly_return=qr, actor=request.user)
+    except InvalidTransition as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, "Figures updated from the activity record" if changed else "The figures were already up to date"
+        )
+    return redirect(qr.get_absolute_url())
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def return_edit(request, pk):
     qr = selectors.return_get_for(user=request.user, pk=pk, perm="monitoring.change_quarterlyreturn")
-    if not qr.is_editable:
-        messages.error(request, services.NOT_EDITABLE_MESSAGE)
+    if not workflow.is_editable(qr):
+        messages.error(request, workflow.NOT_EDITABLE_MESSAGE)
         return redirect(qr.get_absolute_url())
-    if request.method == "GET":
-        services.return_refresh_figures(quarterly_return=qr)
-        qr.refresh_from_db()
     page = selectors.return_page(quarterly_return=qr)
     form = ReturnForm(
         request.POST or None, lines=page.lines, activity_urls=page.activity_urls, initial={"version": qr.version}
@@ -108,7 +131,13 @@ def return_edit(request, pk):
         request,
         form=form,
         template="monitoring/return_form.html",
-        context={"qr": qr, "group": qr.group, "page": page, "cancel_url": qr.get_absolute_url()},
+        context={
+            "qr": qr,
+            "group": qr.group,
+            "page": page,
+            "cancel_url": qr.get_absolute_url(),
+            "is_returned": workflow.is_returned(qr),
+        },
         save=save,
         success_message="Return submitted to the authority" if submitting else "Return saved as a draft",
         success_url=qr.get_absolute_url(),
@@ -121,6 +150,9 @@ def return_submit(request, pk):
     qr = selectors.return_get_for(user=request.user, pk=pk, perm="monitoring.submit_quarterlyreturn")
     try:
         services.return_submit(quarterly_return=qr, actor=request.user, loaded_version=request.POST.get("version"))
+    except InvalidTransition as error:
+        messages.error(request, str(error))
+        return redirect(qr.get_absolute_url())
     except ValidationError as error:
         qr.refresh_from_db()
         context = _detail_context(request, qr)
@@ -149,8 +181,8 @@ def _messages_of(error: ValidationError) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def return_review(request, pk):
     qr = selectors.return_get_for(user=request.user, pk=pk, perm="monitoring.review_quarterlyreturn")
-    if qr.status != ReturnStatus.SUBMITTED:
-        messages.error(request, "This return is not waiting for review.")
+    if not workflow.can_review(request.user, qr):
+        messages.error(request, workflow.NOT_IN_REVIEW_MESSAGE)
         return redirect(qr.get_absolute_url())
     form = ReviewForm(request.POST or None, initial={"version": qr.version})
     accepting = request.POST.get("decision") == "accept"
@@ -219,49 +251,6 @@ def support_provided(request, pk):
 
 
 @login_required
-def dashboard(request):
-    require_perm(request.user, "monitoring.view_dashboard")
-    today = _today()
-    year = _year_from(request, today)
-    board = selectors.dashboard(
-        user=request.user,
-        year=year,
-        today=today,
-        show=request.GET.get("show", ""),
-        page=request.GET.get("page"),
-        page_size=DASHBOARD_PAGE_SIZE,
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "monitoring/dashboard.html",
-        {
-            "board": board,
-            "totals": board.totals,
-            "page": board.page,
-            "query": query.urlencode(),
-            "filters": selectors.DASHBOARD_FILTERS,
-            "year_choices": selectors.scorecard_year_choices(today=today),
-            "can_change_settings": request.user.has_perm("monitoring.change_settings"),
-            "can_review": request.user.has_perm("monitoring.review_quarterlyreturn"),
-        },
-    )
-
-
-@login_required
-def scorecard(request, pk):
-    group = group_get_for(user=request.user, pk=pk, perm="monitoring.view_quarterlyreturn")
-    today = _today()
-    card = selectors.scorecard(group=group, year=_year_from(request, today), today=today)
-    return render(
-        request,
-        "monitoring/scorecard.html",
-        {"group": group, "card": card, "year_choices": selectors.scorecard_year_choices(today=today)},
-    )
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def settings_edit(request):
     require_perm(request.user, "monitoring.change_settings")
@@ -274,7 +263,7 @@ def settings_edit(request):
             "version": current.version,
         },
     )
-    url = reverse("monitoring:dashboard")
+    url = reverse("reporting:monitoring-dashboard")
     return handle_form(
         request,
         form=form,

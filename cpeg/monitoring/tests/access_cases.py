@@ -32,11 +32,14 @@ def support_line(w):
 
 
 CASES = [
-    AccessCase("monitoring:dashboard", AUTHORITY | {"link_member"}),
+    # The dashboard and the scorecard are reporting's pages, built on monitoring.
+    AccessCase("reporting:monitoring-dashboard", AUTHORITY | {"link_member"}),
+    AccessCase("reporting:monitoring-scorecard", CAMDEN_READERS, camden),
     AccessCase("monitoring:settings", frozenset({"manager"}), post=True),
     AccessCase("monitoring:return-list", CAMDEN_READERS, camden),
-    AccessCase("monitoring:scorecard", CAMDEN_READERS, camden),
+    AccessCase("monitoring:returns-open", AUTHORITY, camden, post_only=True, allowed_status=(302,)),
     AccessCase("monitoring:return-detail", CAMDEN_READERS, draft),
+    AccessCase("monitoring:return-refresh", CAMDEN_GROUP, draft, post_only=True, allowed_status=(302,)),
     AccessCase("monitoring:return-edit", CAMDEN_GROUP, draft, post=True),
     # An empty draft cannot be submitted: allowed roles get the page back with the errors.
     AccessCase("monitoring:return-submit", CAMDEN_GROUP, draft, post_only=True, allowed_status=(302, 400)),

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
 from cpeg.accounts.tests.factories import GroupAdminFactory, GroupExecutiveFactory, OfficerFactory
-from cpeg.core.errors import EditConflict
+from cpeg.core.errors import EditConflict, InvalidTransition
 from cpeg.core.fiscal import Quarter
 from cpeg.core.models import AuditEvent
 from cpeg.groups.choices import GroupStatus
@@ -133,21 +133,51 @@ def test_a_year_with_no_sla_and_no_standard_sla_opens_no_return(camden):
 
 
 def test_figures_refresh_while_draft_and_freeze_once_submitted(camden):
+    """The group asks for the figures to be brought up to date (audited);
+    once submitted the figures are frozen and a refresh is refused."""
     qr = services.return_open(group=camden, quarter=Quarter(2025, 2), today=AFTER_Q2)
     admin = GroupAdminFactory(group=camden)
     activity(camden, dt.date(2025, 9, 1), "newsletters")
-    assert services.return_refresh_figures(quarterly_return=qr) is True
+    assert services.return_refresh_figures(quarterly_return=qr, actor=admin) is True
     newsletters = _lines(qr)["newsletters"]
     # 2 of 2 now: the status followed the suggestion from amber to green.
     assert (newsletters.count_to_date, newsletters.suggested_rag, newsletters.rag) == (2, Rag.GREEN, Rag.GREEN)
     qr.refresh_from_db()
     assert qr.version == 1  # a refresh does not make anyone's open form stale
+    event = AuditEvent.objects.get(event_type="RETURN_FIGURES_UPDATED")
+    assert (event.actor, event.target_id, event.payload["lines"]) == (admin, qr.pk, ["newsletters"])
+    # Nothing new on the activity record: nothing changes and nothing is recorded.
+    assert services.return_refresh_figures(quarterly_return=qr, actor=admin) is False
+    assert AuditEvent.objects.filter(event_type="RETURN_FIGURES_UPDATED").count() == 1
 
     complete_lines(qr)
     services.return_submit(quarterly_return=qr, actor=admin, loaded_version=qr.version)
     activity(camden, dt.date(2025, 9, 2), "newsletters")
-    assert services.return_refresh_figures(quarterly_return=qr) is False
+    with pytest.raises(InvalidTransition, match="cannot be changed"):
+        services.return_refresh_figures(quarterly_return=qr, actor=admin)
     assert _lines(qr)["newsletters"].count_to_date == 2
+
+
+def test_only_the_groups_people_may_refresh_a_returns_figures(camden):
+    qr = services.return_open(group=camden, quarter=Quarter(2025, 2), today=AFTER_Q2)
+    for outsider in (OfficerFactory(), GroupAdminFactory(group=EngagementGroupFactory(borough=borough("hackney")))):
+        with pytest.raises(PermissionDenied):
+            services.return_refresh_figures(quarterly_return=qr, actor=outsider)
+    assert not AuditEvent.objects.filter(event_type="RETURN_FIGURES_UPDATED").exists()
+
+
+def test_an_officer_opens_a_groups_missing_returns(camden):
+    """As the daily command would, with the officer as the opener; a group's
+    own people may not."""
+    standard_template(2024)
+    with pytest.raises(PermissionDenied):
+        services.returns_open_missing(group=camden, actor=GroupAdminFactory(group=camden), today=AFTER_Q2)
+    officer = OfficerFactory()
+    opened = services.returns_open_missing(group=camden, actor=officer, today=AFTER_Q2)
+    assert sorted((qr.financial_year, qr.quarter) for qr in opened) == [(2024, 4), (2025, 1), (2025, 2)]
+    events = AuditEvent.objects.filter(event_type="RETURN_OPENED")
+    assert [e.actor for e in events] == [officer] * 3
+    assert services.returns_open_missing(group=camden, actor=officer, today=AFTER_Q2) == []
 
 
 def test_an_overridden_status_is_kept_when_the_figures_change(camden):
@@ -161,7 +191,7 @@ def test_an_overridden_status_is_kept_when_the_figures_change(camden):
         loaded_version=1,
     )
     activity(camden, dt.date(2025, 9, 1), "newsletters")
-    services.return_refresh_figures(quarterly_return=qr)
+    services.return_refresh_figures(quarterly_return=qr, actor=admin)
     line.refresh_from_db()
     assert (line.suggested_rag, line.rag) == (Rag.GREEN, Rag.RED)
 
@@ -222,7 +252,7 @@ def test_the_whole_workflow_draft_submitted_returned_resubmitted_accepted(camden
     assert (qr.status, qr.submitted_by, qr.version) == (ReturnStatus.SUBMITTED, admin, 2)
     first = qr.first_submitted_at
 
-    with pytest.raises(ValidationError, match="cannot be changed"):
+    with pytest.raises(InvalidTransition, match="cannot be changed"):
         services.return_save(quarterly_return=qr, actor=admin, answers={}, loaded_version=qr.version)
     with pytest.raises(PermissionDenied):
         services.return_accept(quarterly_return=qr, actor=admin)
@@ -245,10 +275,16 @@ def test_the_whole_workflow_draft_submitted_returned_resubmitted_accepted(camden
     assert qr.first_submitted_at == first
     qr = services.return_accept(quarterly_return=qr, actor=officer, loaded_version=qr.version)
     assert qr.status == ReturnStatus.ACCEPTED
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidTransition, match="This return is accepted, so it cannot be returned for changes"):
         services.return_send_back(quarterly_return=qr, actor=officer, comments="Too late")
+    with pytest.raises(InvalidTransition, match="This return is accepted, so it cannot be accepted"):
+        services.return_accept(quarterly_return=qr, actor=officer)
 
-    events = list(AuditEvent.objects.filter(target_id=qr.pk).order_by("id").values_list("event_type", flat=True))
+    events = list(
+        AuditEvent.objects.filter(target_id=qr.pk, target_type__model="quarterlyreturn")
+        .order_by("id")
+        .values_list("event_type", flat=True)
+    )
     assert events == [
         "RETURN_OPENED",
         "RETURN_SUBMITTED",
@@ -284,5 +320,14 @@ def test_an_officer_marks_support_as_provided(camden):
     line = services.support_mark_provided(line=line, actor=officer, support_given="Printing paid from reserve")
     assert line.support_resolved_by == officer
     assert not line.has_open_support_request
-    with pytest.raises(ValidationError, match="already marked"):
+    with pytest.raises(InvalidTransition, match="already marked"):
         services.support_mark_provided(line=line, actor=officer, support_given="Again")
+
+
+def test_support_asked_for_in_a_draft_cannot_be_marked_as_provided(camden):
+    qr = services.return_open(group=camden, quarter=Quarter(2025, 2), today=AFTER_Q2)
+    line = _lines(qr)["newsletters"]
+    line.support_requested = "Help with printing costs"
+    line.save()
+    with pytest.raises(InvalidTransition, match="not been submitted"):
+        services.support_mark_provided(line=line, actor=OfficerFactory(), support_given="Paid")

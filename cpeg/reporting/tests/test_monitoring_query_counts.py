@@ -1,4 +1,4 @@
-"""The dashboard, scorecard and return pages run the same number of SQL
+"""The dashboard, scorecard and returns pages run the same number of SQL
 queries whatever the number of groups, years, returns and activities."""
 
 import datetime as dt
@@ -21,7 +21,8 @@ CODES = ["public-meetings", "newsletters", "annual-report"]
 
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
-    monkeypatch.setattr("cpeg.monitoring.views._today", lambda: TODAY)
+    for module in ("cpeg.monitoring.views", "cpeg.reporting.monitoring.views"):
+        monkeypatch.setattr(f"{module}._today", lambda: TODAY)
 
 
 def _returns(group, admin, officer, quarters):
@@ -60,9 +61,11 @@ def test_more_groups_years_returns_and_activities_do_not_add_queries(client):
 
     def measure():
         return {
-            "dashboard": _queries(client, reverse("monitoring:dashboard"), {"year": "2025"}),
-            "dashboard, last year": _queries(client, reverse("monitoring:dashboard"), {"year": "2024"}),
-            "scorecard": _queries(client, reverse("monitoring:scorecard", kwargs={"pk": camden.pk}), {"year": "2025"}),
+            "dashboard": _queries(client, reverse("reporting:monitoring-dashboard"), {"year": "2025"}),
+            "dashboard, last year": _queries(client, reverse("reporting:monitoring-dashboard"), {"year": "2024"}),
+            "scorecard": _queries(
+                client, reverse("reporting:monitoring-scorecard", kwargs={"pk": camden.pk}), {"year": "2025"}
+            ),
             "returns": _queries(client, reverse("monitoring:return-list", kwargs={"pk": camden.pk}), {}),
         }
 
