@@ -217,8 +217,8 @@ def main() -> None:
     from cpeg.accounts.models import User
     from cpeg.core.fiscal import FinancialYear
     from cpeg.groups.models import EngagementGroup
-    from cpeg.monitoring import selectors
     from cpeg.monitoring.models import QuarterlyReturn
+    from cpeg.reporting.monitoring import selectors
 
     today = timezone.localdate()
     print(f"Monitoring benchmark: {GROUPS} groups x {YEARS} years ({connection.vendor}), today {today}")
@@ -238,6 +238,7 @@ def main() -> None:
     link_client = Client()
     link_client.force_login(link)
 
+    dashboard_url = reverse("reporting:monitoring-dashboard")
     cases = [
         (
             "selector dashboard, officer, this year",
@@ -256,10 +257,10 @@ def main() -> None:
         ),
         ("selector scorecard, this year", lambda: selectors.scorecard(group=group, year=year, today=today), 30),
         ("selector scorecard, last year", lambda: selectors.scorecard(group=group, year=past, today=today), 30),
-        ("page dashboard (first 50 of all)", page(client, reverse("monitoring:dashboard")), 5),
-        ("page dashboard, needing attention", page(client, reverse("monitoring:dashboard") + "?show=attention"), 5),
-        ("page dashboard, link member", page(link_client, reverse("monitoring:dashboard")), 20),
-        ("page scorecard", page(client, reverse("monitoring:scorecard", kwargs={"pk": group.pk})), 30),
+        ("page dashboard (first 50 of all)", page(client, dashboard_url), 5),
+        ("page dashboard, needing attention", page(client, dashboard_url + "?show=attention"), 5),
+        ("page dashboard, link member", page(link_client, dashboard_url), 20),
+        ("page scorecard", page(client, reverse("reporting:monitoring-scorecard", kwargs={"pk": group.pk})), 30),
         ("page group's returns", page(client, reverse("monitoring:return-list", kwargs={"pk": group.pk})), 30),
         ("page return", page(client, qr.get_absolute_url()), 30),
     ]
