@@ -419,6 +419,16 @@ def test_an_officer_starts_the_next_years_template(client, officer):
     assert SlaTemplate.objects.get(financial_year=latest.financial_year + 1).outputs.count() == 18
 
 
+def _edit_newsletters_output(client, officer, year):
+    """The standard SLA's newsletters output, its edit URL (signed in as
+    ``officer``) and the form data that keeps it as it is."""
+    output = standard_template(year).outputs.get(code="newsletters")
+    client.force_login(officer)
+    url = reverse("agreements:template-output-edit", kwargs={"year": year, "output_pk": output.pk})
+    data = {"output": output.output, "outcomes": output.outcomes, "measure": "count", "version": output.version}
+    return output, url, data
+
+
 @pytest.mark.parametrize(
     ("target", "message"),
     [
@@ -428,18 +438,8 @@ def test_an_officer_starts_the_next_years_template(client, officer):
     ],
 )
 def test_bad_template_targets_are_refused_on_the_field(client, officer, year, target, message):
-    template = standard_template(year)
-    output = template.outputs.get(code="newsletters")
-    client.force_login(officer)
-    url = reverse("agreements:template-output-edit", kwargs={"year": year, "output_pk": output.pk})
-    data = {
-        "output": output.output,
-        "outcomes": output.outcomes,
-        "measure": "count",
-        "annual_target": target,
-        "version": output.version,
-    }
-    response = client.post(url, data)
+    output, url, data = _edit_newsletters_output(client, officer, year)
+    response = client.post(url, {**data, "annual_target": target})
     assert response.status_code == 400
     assert response.context["form"].errors["annual_target"] == [message]
     output.refresh_from_db()
@@ -447,18 +447,9 @@ def test_bad_template_targets_are_refused_on_the_field(client, officer, year, ta
 
 
 def test_an_officer_edits_a_template_output_and_a_stale_copy_conflicts(client, officer, year):
-    template = standard_template(year)
-    output = template.outputs.get(code="newsletters")
-    client.force_login(officer)
-    url = reverse("agreements:template-output-edit", kwargs={"year": year, "output_pk": output.pk})
-    data = {
-        "output": output.output,
-        "outcomes": output.outcomes,
-        "measure": "count",
-        "annual_target": "6",
-        "activity_refs": "14 ,15",
-        "version": "1",
-    }
+    output, url, data = _edit_newsletters_output(client, officer, year)
+    template = output.template
+    data = {**data, "annual_target": "6", "activity_refs": "14 ,15", "version": "1"}
     assert client.post(url, data).status_code == 302
     output.refresh_from_db()
     assert (output.annual_target, output.activity_refs) == (6, "14, 15")
