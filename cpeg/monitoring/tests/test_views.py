@@ -286,3 +286,23 @@ def test_the_support_page_returns_to_the_dashboard_page_it_came_from(client, cam
     url = reverse("monitoring:support-provided", kwargs={"pk": line.pk}) + "?" + urlencode({"next": back})
     response = client.post(url, {"support_given": "Found a hall", "version": line.version})
     assert response["Location"] == back
+
+
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [
+        ("monitoring:return-list", "get"),
+        ("monitoring:returns-open", "post"),
+        ("monitoring:return-detail", "get"),
+        ("monitoring:return-refresh", "post"),
+        ("monitoring:return-edit", "get"),
+        ("monitoring:return-submit", "post"),
+        ("monitoring:return-review", "get"),
+        ("monitoring:support-provided", "get"),
+    ],
+)
+def test_an_id_that_does_not_exist_is_a_404_not_a_server_error(client, name, method):
+    client.force_login(OfficerFactory())
+    url = reverse(name, kwargs={"pk": 2_147_483_647})
+    assert getattr(client, method)(url).status_code == 404
+    assert client.get(url.replace("2147483647", "0")).status_code in (404, 405)

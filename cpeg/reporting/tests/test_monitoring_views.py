@@ -367,3 +367,18 @@ def test_a_return_first_submitted_after_its_due_date_is_marked_late_on_the_dashb
     client.force_login(OfficerFactory())
     board = client.get(reverse("reporting:monitoring-dashboard"), {"year": "2025"}).context["board"]
     assert [(c.quarter.number, c.late) for c in board.rows[0].cells] == [(1, False), (2, True), (3, False), (4, False)]
+
+
+@pytest.mark.parametrize("year", ["0", "abc", "-1", "99999", "2025/27"])
+def test_a_year_that_is_not_a_financial_year_shows_this_year(client, camden, year):
+    """1 October 2025: this year is 2025/26, on the dashboard and the scorecard."""
+    client.force_login(OfficerFactory())
+    board = client.get(reverse("reporting:monitoring-dashboard"), {"year": year}).context["board"]
+    assert board.year.start_year == 2025
+    scorecard = reverse("reporting:monitoring-scorecard", kwargs={"pk": camden.pk})
+    assert client.get(scorecard, {"year": year}).context["card"].year.start_year == 2025
+
+
+def test_a_scorecard_for_a_group_that_does_not_exist_is_a_404(client, today):
+    client.force_login(OfficerFactory())
+    assert client.get(reverse("reporting:monitoring-scorecard", kwargs={"pk": 2_147_483_647})).status_code == 404
