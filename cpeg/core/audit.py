@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
 
 from cpeg.core.audit_events import AuditEventType
 from cpeg.core.models import AuditEvent
+
+# History is read in the authority's time, whatever the server's.
+LONDON = ZoneInfo("Europe/London")
 
 
 def audit_record(*, actor, event_type: AuditEventType, target, summary: str, group=None, payload=None, changes=None):
@@ -46,7 +54,11 @@ def _as_text(value):
 
 @dataclass
 class HistoryEntry:
-    """One change to one record, as shown on the record's page."""
+    """One change to one record, as shown on the record's page.
+
+    ``changes`` holds ``(label, old, new)`` as words a person reads: field
+    labels, people's names, dates, Yes/No and money already formatted.
+    """
 
     when: object
     who: str
@@ -54,33 +66,27 @@ class HistoryEntry:
     action: str
     changes: list[tuple[str, str, str]] = field(default_factory=list)
 
+    @property
+    def when_text(self) -> str:
+        return format_datetime(self.when)
+
 
 _ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 _SKIP = {"updated_at", "created_at", "version", "updated_by", "created_by"}
-
-
-def _display(model, field_name, value):
-    if value in (None, ""):
-        return "(blank)"
-    try:
-        f = model._meta.get_field(field_name)
-    except Exception:  # noqa: BLE001 - history may hold a field since removed
-        return str(value)
-    if f.choices:
-        return str(dict(f.flatchoices).get(value, value))
-    if f.is_relation:
-        return f"#{value}"
-    return str(value)
+BLANK = "(blank)"
 
 
 def history_entries(*sources, limit: int = 200) -> list[HistoryEntry]:
     """Merge the simple-history of several querysets into one timeline.
 
     Each source is ``(label, history_queryset)``, e.g. ``("Group",
-    EngagementGroup.history.filter(id=5))``. Runs one query per source plus
-    one for the users named, whatever the number of changes.
+    EngagementGroup.history.filter(id=5))``. Runs one query per source, plus
+    one per kind of record that changed foreign keys point at (to show a
+    person's or a group's name rather than its id), whatever the number of
+    changes. A change whose old and new values read the same (nothing a
+    person could see moved) is left out.
     """
-    rows = []
+    pending = []
     for label, queryset in sources:
         model = queryset.model.instance_type
         records = list(queryset.select_related("history_user").order_by("id", "history_date", "history_id"))
@@ -89,36 +95,133 @@ def history_entries(*sources, limit: int = 200) -> list[HistoryEntry]:
         previous_by_id = {}
         for record in records:
             before = previous_by_id.get(record.id)
-            changes = []
-            if before is not None and record.history_type == "~":
-                delta = record.diff_against(before)
-                for change in delta.changes:
-                    if change.field in _SKIP:
-                        continue
-                    changes.append(
-                        (
-                            str(model._meta.get_field(change.field).verbose_name).capitalize(),
-                            _display(model, change.field, change.old),
-                            _display(model, change.field, change.new),
-                        )
-                    )
-                if not changes:
-                    previous_by_id[record.id] = record
-                    continue
             previous_by_id[record.id] = record
-            user = record.history_user
-            instance = record.instance
-            instance._state.fields_cache.update(
-                {k: v for k, v in record._state.fields_cache.items() if k != "history_user"}
+            deltas = []
+            if record.history_type == "~":
+                if before is not None:
+                    deltas = [
+                        (change.field, change.old, change.new)
+                        for change in record.diff_against(before).changes
+                        if change.field not in _SKIP
+                    ]
+                if not deltas:
+                    continue
+            pending.append((label, model, record, deltas))
+    names = _related_names(pending)
+    rows = []
+    for label, model, record, deltas in pending:
+        changes = []
+        for name, old, new in deltas:
+            shown = (_display(model, name, old, names), _display(model, name, new, names))
+            if shown[0] != shown[1]:
+                changes.append((_label(model, name), *shown))
+        if record.history_type == "~" and not changes:
+            continue
+        user = record.history_user
+        instance = record.instance
+        instance._state.fields_cache.update(
+            {k: v for k, v in record._state.fields_cache.items() if k != "history_user"}
+        )
+        rows.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=(user.get_full_name() or user.username) if user else "System",
+                record_label=f"{label}: {instance}" if label else str(instance),
+                action=_ACTIONS.get(record.history_type, record.history_type),
+                changes=changes,
             )
-            rows.append(
-                HistoryEntry(
-                    when=record.history_date,
-                    who=(user.get_full_name() or user.username) if user else "System",
-                    record_label=f"{label}: {instance}" if label else str(instance),
-                    action=_ACTIONS.get(record.history_type, record.history_type),
-                    changes=changes,
-                )
-            )
+        )
     rows.sort(key=lambda r: r.when, reverse=True)
     return rows[:limit]
+
+
+def _field(model, name):
+    try:
+        return model._meta.get_field(name)
+    except Exception:  # noqa: BLE001 - history may hold a field since removed
+        return None
+
+
+def _label(model, name) -> str:
+    f = _field(model, name)
+    text = str(f.verbose_name) if f is not None and hasattr(f, "verbose_name") else name.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def _related_names(pending) -> dict:
+    """``{(related model, pk): name}`` for every foreign key value in the
+    changes: one query per related model."""
+    wanted: dict = {}
+    for _, model, _, deltas in pending:
+        for name, old, new in deltas:
+            f = _field(model, name)
+            if f is None or not (f.many_to_one or f.one_to_one):
+                continue
+            ids = wanted.setdefault(f.related_model, set())
+            ids.update(value for value in (old, new) if value not in (None, ""))
+    names = {}
+    for related, ids in wanted.items():
+        for pk, obj in related._default_manager.select_related().in_bulk(ids).items():
+            if hasattr(obj, "get_full_name"):
+                names[related, pk] = obj.get_full_name() or obj.get_username()
+            else:
+                names[related, pk] = str(obj)
+    return names
+
+
+def _display(model, field_name, value, names=None) -> str:
+    """A field's value in words: choice labels, names, dates, Yes/No, £."""
+    if value in (None, ""):
+        return BLANK
+    f = _field(model, field_name)
+    if f is None:
+        return str(value)
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if f.is_relation:
+        return (names or {}).get((f.related_model, value), "(a deleted record)")
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, dt.datetime):
+        return format_datetime(value)
+    if isinstance(value, dt.date):
+        return format_date(value)
+    if isinstance(value, dt.time):
+        return format_time(value)
+    if isinstance(f, models.DecimalField) and (field_name == "amount" or field_name.endswith("_amount")):
+        return format_money(value)
+    if isinstance(f, models.IntegerField) and field_name.endswith("_pence"):
+        return format_money(Decimal(value) / 100)
+    return str(value)
+
+
+def format_date(value: dt.date) -> str:
+    """``2 December 2026``, as GOV.UK writes dates."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def format_time(value: dt.time) -> str:
+    """``12:35am``, ``7pm``: GOV.UK's 12-hour clock."""
+    hour = value.hour % 12 or 12
+    suffix = "am" if value.hour < 12 else "pm"
+    return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
+
+
+def format_datetime(value) -> str:
+    """``2 December 2026, 12:35am`` in the UK's time (GMT or BST)."""
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value, LONDON)
+        return f"{format_date(value)}, {format_time(value.time())}"
+    if isinstance(value, dt.date):
+        return format_date(value)
+    return "" if value is None else str(value)
+
+
+def format_money(value) -> str:
+    """``£1,234.50``; whole pounds without pence (``£32,400``)."""
+    amount = Decimal(value)
+    sign = "-" if amount < 0 else ""
+    amount = abs(amount)
+    text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+    return f"{sign}£{text}"
