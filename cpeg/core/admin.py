@@ -5,8 +5,11 @@ changes are audited like any other.
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from cpeg.core.audit import audit_record
@@ -66,6 +69,15 @@ class ManagerAdmin(SimpleHistoryAdmin):
                 summary=f"{'Changed' if change else 'Added'} {obj._meta.verbose_name} in the back office",
                 payload={"fields": list(form.changed_data)},
             )
+
+    def history_view(self, request, object_id, extra_context=None):
+        # simple-history looks the id up as given: "abc" for an integer key
+        # would be a ValueError (a 500), so it is a 404 as in Django's views.
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError as error:
+            raise Http404 from error
+        return super().history_view(request, object_id, extra_context)
 
     def save_formset(self, request, form, formset, change):
         for inline_form in formset.forms:
