@@ -4,6 +4,7 @@ axe-core comes from npm (ui/node_modules/axe-core), installed by `make`.
 """
 
 import datetime as dt
+import random
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -33,6 +34,127 @@ def pinned_clock(settings):
     settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
     with time_machine.travel(NOW, tick=True):
         yield
+
+
+class DemoCopies:
+    """Demo data sets built once per session and copied back for each test.
+
+    Browser tests are transactional (the live server must see what the test
+    wrote), so pytest-django empties every table after each one. Building a
+    demo through the services takes up to a minute; so the first test that
+    asks for a set builds it, its rows are copied into plain tables beside the
+    real ones (which the flush leaves alone), and later tests copy them back
+    in a second or two. Plain SQL, so it works on SQLite and PostgreSQL.
+    See docs/adr/0004-test-data-loaded-once.md.
+    """
+
+    TABLE_PREFIX = "demo_copy_"
+
+    def __init__(self):
+        self._copies = {}  # the demo steps' apps -> [(table, copy of it)]
+        self._count = 0
+
+    def put(self, only) -> None:
+        """Fill the database with the demo set ``only`` (None: every app's steps)."""
+        if only in self._copies:
+            self._copy_back(only)
+        else:
+            self._build(only)
+
+    def _build(self, only) -> None:
+        from django.core.management import call_command
+        from django.db import connection, transaction
+        from django.utils import timezone
+
+        from cpeg.core.demo import DemoContext, demo_steps
+
+        # The same starting point whichever test comes first: an emptied
+        # database, as every transactional test but the first one gets.
+        call_command("flush", interactive=False, verbosity=0)
+        # As ``load_demo_data`` runs it (its default seed), as of the pinned day.
+        ctx = DemoContext(today=timezone.localdate(), rng=random.Random(2009))
+        with transaction.atomic():
+            for step in demo_steps(only=only):
+                step(ctx)
+        copies = []
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            for table in connection.introspection.django_table_names(only_existing=True, include_views=False):
+                copy = f"{self.TABLE_PREFIX}{self._count}"
+                self._count += 1
+                cursor.execute(f"DROP TABLE IF EXISTS {quote(copy)}")
+                cursor.execute(f"CREATE TABLE {quote(copy)} AS SELECT * FROM {quote(table)}")
+                copies.append((table, copy))
+        self._copies[only] = copies
+
+    def _copy_back(self, only) -> None:
+        from django.apps import apps
+        from django.contrib.contenttypes.models import ContentType
+        from django.core.management.color import no_style
+        from django.db import connection, transaction
+
+        copies = self._copies[only]
+        quote = connection.ops.quote_name
+        # Foreign keys are checked at commit (Django creates them deferred on
+        # both databases), so the tables can be filled in any order.
+        with transaction.atomic(), connection.cursor() as cursor:
+            for sql in connection.ops.sql_flush(no_style(), [table for table, _ in copies]):
+                cursor.execute(sql)
+            for table, copy in copies:
+                cursor.execute(f"INSERT INTO {quote(table)} SELECT * FROM {quote(copy)}")
+            for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True)):
+                cursor.execute(sql)
+        # The rows came back with the ids they had when the set was built.
+        ContentType.objects.clear_cache()
+
+    def drop(self) -> None:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            for copies in self._copies.values():
+                for _, copy in copies:
+                    cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(copy)}")
+        self._copies.clear()
+
+
+@pytest.fixture(scope="session")
+def demo_copies(django_db_setup, django_db_blocker):
+    copies = DemoCopies()
+    yield copies
+    with django_db_blocker.unblock():
+        copies.drop()
+
+
+@pytest.fixture
+def demo_database(demo_copies, transactional_db, pinned_clock):
+    """Put the demo in the database, as of the pinned day; return its context.
+
+    Call it with ``only`` (e.g. ``["groups", "accounts"]``) for some apps'
+    demo steps, or without for the whole demo, as ``make run`` loads it. The
+    context lists the groups by borough slug, the officer, the manager and
+    each group's administrator.
+    """
+
+    def put(only=None):
+        from django.contrib.auth import get_user_model
+        from django.utils import timezone
+
+        from cpeg.core.demo import DemoContext
+        from cpeg.groups.models import EngagementGroup
+
+        demo_copies.put(tuple(only) if only else None)
+        users = get_user_model().objects
+        groups = {group.borough.slug: group for group in EngagementGroup.objects.select_related("borough")}
+        return DemoContext(
+            today=timezone.localdate(),
+            rng=random.Random(2009),
+            officer=users.filter(username="officer").first(),
+            manager=users.filter(username="manager").first(),
+            groups=groups,
+            admins={user.username.removesuffix("-admin"): user for user in users.filter(username__endswith="-admin")},
+        )
+
+    return put
 
 
 @cache
