@@ -9,6 +9,7 @@ from django.urls import reverse
 from cpeg.agreements.choices import MeasureType
 from cpeg.core.fiscal import FinancialYear, Quarter
 from cpeg.core.models import BaseModel
+from cpeg.monitoring import workflow
 from cpeg.monitoring.choices import (
     RAG_SHORT_LABELS,
     RAG_TAG_CLASSES,
@@ -117,7 +118,7 @@ class QuarterlyReturn(BaseModel):
         return FinancialYear(self.financial_year)
 
     def is_overdue(self, today) -> bool:
-        return self.status == ReturnStatus.DRAFT and today > self.due_on
+        return workflow.is_overdue(self.status, self.due_on, today)
 
     @property
     def was_late(self) -> bool:

@@ -39,7 +39,7 @@ from cpeg.core.fiscal import Quarter, is_working_day
 from cpeg.groups.choices import GroupStatus
 from cpeg.groups.models import EngagementGroup
 from cpeg.monitoring import figures, sources
-from cpeg.monitoring.choices import RAG_SHORT_LABELS, ReminderKind, ReturnStatus
+from cpeg.monitoring.choices import EDITABLE_RETURN_STATUSES, RAG_SHORT_LABELS, ReminderKind, ReturnStatus
 from cpeg.monitoring.models import MonitoringSettings, QuarterlyReturn, ReturnLine, ReturnReminder
 from cpeg.monitoring.workflow import (
     RETURN_WORKFLOW,
@@ -658,7 +658,7 @@ def reminders_send(*, today: dt.date) -> list[ReturnReminder]:
     """
     config = MonitoringSettings.load()
     chased = list(
-        QuarterlyReturn.objects.filter(status__in=[ReturnStatus.DRAFT, ReturnStatus.RETURNED], archived_at__isnull=True)
+        QuarterlyReturn.objects.filter(status__in=EDITABLE_RETURN_STATUSES, archived_at__isnull=True)
         .select_related("group")
         .order_by("due_on", "pk")
     )

@@ -58,6 +58,11 @@ def is_reported(quarterly_return) -> bool:
     return quarterly_return.status in REPORTED_RETURN_STATUSES
 
 
+def is_overdue(status: str, due_on, today) -> bool:
+    """A draft past its due date (a return sent back is chased by the reminders instead)."""
+    return status == ReturnStatus.DRAFT and today > due_on
+
+
 def ensure_editable(quarterly_return) -> None:
     """Raise InvalidTransition unless the group may change the return."""
     RETURN_WORKFLOW.ensure_in(quarterly_return, EDITABLE_RETURN_STATUSES, message=NOT_EDITABLE_MESSAGE)

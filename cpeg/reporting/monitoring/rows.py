@@ -30,6 +30,7 @@ from cpeg.monitoring.choices import (
     ReturnStatus,
 )
 from cpeg.monitoring.selectors import activity_list_url
+from cpeg.monitoring.workflow import is_overdue
 
 BEHIND = frozenset({Rag.AMBER, Rag.RED})
 # Part-way through a quarter amber is normal, so the live record flags red only.
@@ -286,7 +287,7 @@ def return_cells(returns_by_q: dict[int, dict], ctx: RowContext, *, reporting: b
                     label=ctx.labels[status],
                     due_on=row["due_on"],
                     url=ctx.return_url(row["id"]),
-                    overdue=status == ReturnStatus.DRAFT and ctx.today > row["due_on"],
+                    overdue=is_overdue(status, row["due_on"], ctx.today),
                     return_id=row["id"],
                 )
             )
