@@ -54,3 +54,31 @@ def test_last_years_delivery_counts_in_the_singular_and_the_plural():
     )
     assert "4 public meetings, 0 targeted events, 120 people attending" in many
     assert "1 of 3 counted outputs" in many
+
+
+def _title(html: str) -> str:
+    return html.split("<title>", 1)[1].split("</title>", 1)[0].strip()
+
+
+@pytest.mark.django_db
+def test_filtered_and_paged_lists_have_their_own_page_titles(client):
+    from cpeg.accounts.tests.factories import OfficerFactory
+
+    camden = EngagementGroupFactory(borough=borough("camden"))
+    year = FinancialYear.current()
+    for day in range(30):
+        ActivityFactory(group=camden, held_on=year.starts_on + dt.timedelta(days=day))
+    client.force_login(OfficerFactory())
+    url = reverse("activities:activity-list", kwargs={"pk": camden.pk})
+    titles = {
+        _title(client.get(url).content.decode()),
+        _title(client.get(url, {"page": 2}).content.decode()),
+        _title(client.get(url, {"year": year.start_year, "type": "public_meeting"}).content.decode()),
+        _title(client.get(reverse("groups:group-list")).content.decode()),
+        _title(client.get(reverse("groups:group-list"), {"borough": "camden", "status": "active"}).content.decode()),
+        _title(client.get(reverse("groups:person-list"), {"q": "smith"}).content.decode()),
+        _title(client.get(reverse("groups:person-list")).content.decode()),
+    }
+    assert len(titles) == 7, titles
+    assert f"Activities {year.label}: Public meeting - {camden.name} - CPEG Manager" in titles
+    assert f"Activities - {camden.name} (page 2 of 2) - CPEG Manager" in titles
