@@ -83,11 +83,11 @@ def test_the_award_page_shows_who_paid_who_reported_spend_and_who_reconciled(cli
     ]
     who, label, changes = _changes(response, "Payment: Instalment 1")[-1]
     assert (who, label) == (officer.get_full_name(), "Payment: Instalment 1: 20000.00")
-    assert {("Status", "Scheduled", "Paid"), ("Paid on", "(blank)", "2024-04-03")} <= set(changes)
+    assert {("Status", "Scheduled", "Paid"), ("Paid on", "(blank)", "3 April 2024")} <= set(changes)
     who, _, changes = _changes(response, "Award")[-1]
     assert who == officer.get_full_name()
-    assert ("Sum to be returned", "(blank)", "5000.00") in changes
-    assert ("Total spent in the year", "(blank)", "15000.00") in changes
+    assert ("Sum to be returned", "(blank)", "£5,000") in changes
+    assert ("Total spent in the year", "(blank)", "£15,000") in changes
     spend_who, spend_label, _ = _changes(response, "Spend report")[0]
     assert (spend_who, spend_label) == (camden_admin.get_full_name(), f"Spend report: Spend {camden.name} Q1 2024/25")
     # The group sees the same history on its award page.
@@ -211,8 +211,8 @@ def test_the_round_page_shows_changes_to_the_pot_cap_criteria_and_the_decision(
     who, label, changes = _changes(response, "Round")[1]
     assert (who, label) == (manager.get_full_name(), f"Round: {funding_round.title}")
     assert sorted(changes) == [
-        ("Most any group may be awarded (the cap)", "50000.00", "45000.00"),
-        ("Total available (the pot)", "1600000.00", "1500000.00"),
+        ("Most any group may be awarded (the cap)", "£50,000", "£45,000"),
+        ("Total available (the pot)", "£1,600,000", "£1,500,000"),
     ]
     assert ("Status", "Open", "Decided") in _changes(response, "Round")[-1][2]
     assert (manager.get_full_name(), "Criterion: Delivery last year", []) in _changes(response, "Criterion")
