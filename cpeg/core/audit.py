@@ -80,59 +80,67 @@ def history_entries(*sources, limit: int = 200) -> list[HistoryEntry]:
     """Merge the simple-history of several querysets into one timeline.
 
     Each source is ``(label, history_queryset)``, e.g. ``("Group",
-    EngagementGroup.history.filter(id=5))``. Runs one query per source, plus
-    one per kind of record that changed foreign keys point at (to show a
-    person's or a group's name rather than its id), whatever the number of
-    changes. A change whose old and new values read the same (nothing a
-    person could see moved) is left out.
+    EngagementGroup.history.filter(id=5))``. Runs one query per source,
+    whatever the number of changes: the rows that changed foreign keys point
+    at (a person, a group, a user) come in the same query, so they are shown
+    by name rather than id. A change whose old and new values read the same
+    (nothing a person could see moved) is left out.
     """
-    pending = []
+    rows = []
     for label, queryset in sources:
         model = queryset.model.instance_type
-        records = list(queryset.select_related("history_user").order_by("id", "history_date", "history_id"))
+        related = [
+            f.name
+            for f in queryset.model._meta.concrete_fields
+            if f.many_to_one and f.name not in _SKIP and f.name != "history_user"
+        ]
+        records = list(queryset.select_related("history_user", *related).order_by("id", "history_date", "history_id"))
         # Labels come from the model's __str__; related rows it reads (a
         # person's name, say) must be select_related on the source queryset.
         previous_by_id = {}
         for record in records:
             before = previous_by_id.get(record.id)
             previous_by_id[record.id] = record
-            deltas = []
+            changes = []
             if record.history_type == "~":
                 if before is not None:
-                    deltas = [
-                        (change.field, change.old, change.new)
-                        for change in record.diff_against(before).changes
-                        if change.field not in _SKIP
-                    ]
-                if not deltas:
+                    changes = _changes(model, before, record)
+                if not changes:
                     continue
-            pending.append((label, model, record, deltas))
-    names = _related_names(pending)
-    rows = []
-    for label, model, record, deltas in pending:
-        changes = []
-        for name, old, new in deltas:
-            shown = (_display(model, name, old, names), _display(model, name, new, names))
-            if shown[0] != shown[1]:
-                changes.append((_label(model, name), *shown))
-        if record.history_type == "~" and not changes:
-            continue
-        user = record.history_user
-        instance = record.instance
-        instance._state.fields_cache.update(
-            {k: v for k, v in record._state.fields_cache.items() if k != "history_user"}
-        )
-        rows.append(
-            HistoryEntry(
-                when=record.history_date,
-                who=(user.get_full_name() or user.username) if user else "System",
-                record_label=f"{label}: {instance}" if label else str(instance),
-                action=_ACTIONS.get(record.history_type, record.history_type),
-                changes=changes,
+            user = record.history_user
+            instance = record.instance
+            instance._state.fields_cache.update(
+                {k: v for k, v in record._state.fields_cache.items() if k != "history_user"}
             )
-        )
+            rows.append(
+                HistoryEntry(
+                    when=record.history_date,
+                    who=(user.get_full_name() or user.username) if user else "System",
+                    record_label=f"{label}: {instance}" if label else str(instance),
+                    action=_ACTIONS.get(record.history_type, record.history_type),
+                    changes=changes,
+                )
+            )
     rows.sort(key=lambda r: r.when, reverse=True)
     return rows[:limit]
+
+
+def _changes(model, before, record) -> list[tuple[str, str, str]]:
+    """What moved between two versions of a record, as a person reads it."""
+    changes = []
+    for change in record.diff_against(before).changes:
+        if change.field in _SKIP:
+            continue
+        f = _field(model, change.field)
+        if f is not None and f.is_relation:
+            old = _name_of(getattr(before, change.field, None), change.old)
+            new = _name_of(getattr(record, change.field, None), change.new)
+        else:
+            old = _display(model, change.field, change.old)
+            new = _display(model, change.field, change.new)
+        if old != new:
+            changes.append((_label(model, change.field), old, new))
+    return changes
 
 
 def _field(model, name):
@@ -148,29 +156,23 @@ def _label(model, name) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _related_names(pending) -> dict:
-    """``{(related model, pk): name}`` for every foreign key value in the
-    changes: one query per related model."""
-    wanted: dict = {}
-    for _, model, _, deltas in pending:
-        for name, old, new in deltas:
-            f = _field(model, name)
-            if f is None or not (f.many_to_one or f.one_to_one):
-                continue
-            ids = wanted.setdefault(f.related_model, set())
-            ids.update(value for value in (old, new) if value not in (None, ""))
-    names = {}
-    for related, ids in wanted.items():
-        for pk, obj in related._default_manager.select_related().in_bulk(ids).items():
-            if hasattr(obj, "get_full_name"):
-                names[related, pk] = obj.get_full_name() or obj.get_username()
-            else:
-                names[related, pk] = str(obj)
-    return names
+def _name_of(obj, value) -> str:
+    """A related record's name, read from its own columns (no query)."""
+    if value in (None, ""):
+        return BLANK
+    if obj is None:
+        return "(a deleted record)"
+    if hasattr(obj, "get_full_name"):
+        return obj.get_full_name() or obj.get_username()
+    for attribute in ("full_name", "name", "title"):
+        text = getattr(obj, attribute, None)
+        if isinstance(text, str) and text:
+            return text
+    return str(obj)
 
 
-def _display(model, field_name, value, names=None) -> str:
-    """A field's value in words: choice labels, names, dates, Yes/No, £."""
+def _display(model, field_name, value) -> str:
+    """A field's value in words: choice labels, dates, Yes/No, £."""
     if value in (None, ""):
         return BLANK
     f = _field(model, field_name)
@@ -178,8 +180,6 @@ def _display(model, field_name, value, names=None) -> str:
         return str(value)
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))
-    if f.is_relation:
-        return (names or {}).get((f.related_model, value), "(a deleted record)")
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, dt.datetime):
