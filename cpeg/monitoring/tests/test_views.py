@@ -2,7 +2,6 @@
 ``reporting/tests/test_monitoring_views.py``)."""
 
 import datetime as dt
-from decimal import Decimal
 from urllib.parse import urlencode
 
 import pytest
@@ -229,30 +228,6 @@ def test_the_returns_list_and_a_return_page_run_a_fixed_number_of_queries(client
     qr = QuarterlyReturn.objects.filter(group=camden).order_by("-financial_year", "-quarter").first()
     with django_assert_max_num_queries(20):
         assert client.get(qr.get_absolute_url()).status_code == 200
-
-
-def test_the_return_page_has_a_spend_section_linking_to_the_quarters_spend_report(client, camden, admin):
-
-    from cpeg.funding.tests.factories import AwardFactory, BudgetLineFactory, FundingRoundFactory
-
-    award = AwardFactory(
-        group=camden, funding_round=FundingRoundFactory(financial_year=2025, decided=True), amount=Decimal("40000")
-    )
-    BudgetLineFactory(application=award.application, category="staffing", amount=Decimal("40000"))
-    qr = q2_return(camden)
-    client.force_login(admin)
-    html = client.get(qr.get_absolute_url()).content.decode()
-    assert "Spend to date by budget category" in html
-    assert reverse("funding:spend-report", kwargs={"pk": camden.pk, "year": 2025, "quarter": 2}) in html
-    assert "Report this quarter's spend" in html
-    # Half the year gone: half of the £40,000 staffing budget is the budget to date.
-    assert "£20,000.00" in html
-
-
-def test_without_an_award_the_return_says_there_is_no_spend_to_report(client, camden, admin):
-    qr = q2_return(camden)
-    client.force_login(admin)
-    assert "there is no spend to report" in client.get(qr.get_absolute_url()).content.decode()
 
 
 # --- The support page's return address ------------------------------------------------------

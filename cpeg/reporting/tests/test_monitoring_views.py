@@ -382,3 +382,29 @@ def test_a_year_that_is_not_a_financial_year_shows_this_year(client, camden, yea
 def test_a_scorecard_for_a_group_that_does_not_exist_is_a_404(client, today):
     client.force_login(OfficerFactory())
     assert client.get(reverse("reporting:monitoring-scorecard", kwargs={"pk": 2_147_483_647})).status_code == 404
+
+
+# --- The return page's spend section (from funding, through reporting) ------------------
+
+
+def test_the_return_page_has_a_spend_section_linking_to_the_quarters_spend_report(client, camden, admin):
+    from cpeg.funding.tests.factories import AwardFactory, BudgetLineFactory, FundingRoundFactory
+
+    award = AwardFactory(
+        group=camden, funding_round=FundingRoundFactory(financial_year=2025, decided=True), amount=Decimal("40000")
+    )
+    BudgetLineFactory(application=award.application, category="staffing", amount=Decimal("40000"))
+    qr = q2_return(camden)
+    client.force_login(admin)
+    html = client.get(qr.get_absolute_url()).content.decode()
+    assert "Spend to date by budget category" in html
+    assert reverse("funding:spend-report", kwargs={"pk": camden.pk, "year": 2025, "quarter": 2}) in html
+    assert "Report this quarter's spend" in html
+    # Half the year gone: half of the £40,000 staffing budget is the budget to date.
+    assert "£20,000.00" in html
+
+
+def test_without_an_award_the_return_says_there_is_no_spend_to_report(client, camden, admin):
+    qr = q2_return(camden)
+    client.force_login(admin)
+    assert "there is no spend to report" in client.get(qr.get_absolute_url()).content.decode()
