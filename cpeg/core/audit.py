@@ -139,7 +139,7 @@ def _changes(model, before, record) -> list[tuple[str, str, str]]:
             old = _display(model, change.field, change.old)
             new = _display(model, change.field, change.new)
         if old != new:
-            changes.append((_label(model, change.field), old, new))
+            changes.append((field_label(model, change.field), old, new))
     return changes
 
 
@@ -150,7 +150,8 @@ def _field(model, name):
         return None
 
 
-def _label(model, name) -> str:
+def field_label(model, name: str) -> str:
+    """A field's label as a person reads it: "Work programme summary"."""
     f = _field(model, name)
     text = str(f.verbose_name) if f is not None and hasattr(f, "verbose_name") else name.replace("_", " ")
     return text[:1].upper() + text[1:]

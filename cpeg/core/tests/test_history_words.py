@@ -128,3 +128,11 @@ def test_the_history_table_shows_the_time_in_words():
     html = render_to_string("components/history.html", {"history": entries})
     assert ">2 December 2026, 12:35am</time>" in html
     assert "2 Dec 2026 00:35" not in html
+
+
+def test_a_field_label_reads_as_words():
+    from cpeg.core.audit import field_label
+    from cpeg.funding.models import FundingApplication
+
+    assert field_label(QuarterlyReturn, "submitted_by") == "Submitted by"
+    assert field_label(FundingApplication, "no_such_field") == "No such field"
