@@ -5,8 +5,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from cpeg.core.audit_events import AuditEventType
-
 
 class BaseModel(models.Model):
     """Who made and last changed a record, when, and its edit version.
@@ -55,7 +53,9 @@ class AuditEvent(models.Model):
         blank=True,
         related_name="audit_events",
     )
-    event_type = models.CharField(max_length=64, choices=AuditEventType.choices)
+    # An AuditEventType value; the enum is checked by audit_record rather than
+    # given as field choices, so a new kind of event needs no migration.
+    event_type = models.CharField(max_length=64)
     target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     target_id = models.PositiveBigIntegerField()
     group = models.ForeignKey(
