@@ -296,3 +296,14 @@ rules.add_perm("accounts.turn_off_two_factor", is_signed_in & ~must_use_two_fact
 # Two person records for one person become one (officers only: the register
 # holds every group's people).
 rules.add_perm("groups.merge_person", is_officer)
+
+
+# --- Withdrawing activities and undoing imports (issue 9.2) -------------------
+# Whoever records a group's activities may withdraw one recorded in error
+# (with a reason) or undo a whole spreadsheet import; only an officer may
+# restore a withdrawn activity, because withdrawing may already have changed
+# a return the authority has received. ``activities.workflow`` adds the
+# state (not already withdrawn, not already undone).
+rules.add_perm("activities.withdraw_activity", can_change_group_records)
+rules.add_perm("activities.restore_activity", is_officer)
+rules.add_perm("activities.undo_activityimportbatch", can_change_group_records)
