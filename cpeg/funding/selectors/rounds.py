@@ -13,22 +13,31 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 
 from cpeg.accounts.access import get_for_user_or_404
 from cpeg.funding.choices import BID_STATUSES, ApplicationStatus, BudgetCategory, RoundStatus
-from cpeg.funding.models import Assessment, AssessmentCriterion, FundingApplication, FundingRound
+from cpeg.funding.models import Assessment, AssessmentCriterion, Award, FundingApplication, FundingRound
 from cpeg.funding.money import ZERO, share
 from cpeg.groups.models import EngagementGroup
 
 
 def round_list() -> QuerySet:
     """Every round, newest first, with its counts of bids and awards."""
+    # The awards are summed in a subquery: summed over the same join as the
+    # bids, each award would be counted once per bid in its round.
+    awards = (
+        Award.objects.filter(funding_round=OuterRef("pk"))
+        .order_by()
+        .values("funding_round")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
     return FundingRound.objects.annotate(
         bid_count=Count("applications", filter=Q(applications__status__in=BID_STATUSES), distinct=True),
         draft_count=Count("applications", filter=Q(applications__status=ApplicationStatus.DRAFT), distinct=True),
-        award_total=Sum("awards__amount"),
+        award_total=Subquery(awards),
     ).order_by("-financial_year")
 
 
