@@ -253,10 +253,13 @@ def spend_position(*, award: Award, quarter: int) -> SpendPosition:
 
 
 def payments_total(award: Award) -> tuple[Decimal, Decimal]:
-    """(paid, scheduled) for an award whose payments are prefetched."""
-    payments = list(award.payments.all())
-    paid = sum((p.amount for p in payments if p.status == PaymentStatus.PAID), ZERO)
-    return paid, sum((p.amount for p in payments), ZERO) - paid
+    """(paid, still to pay) for an award whose payments are prefetched.
+
+    Still to pay is the award less what has been paid, whether or not the
+    rest is scheduled (an imported award has no instalments at all).
+    """
+    paid = sum((p.amount for p in award.payments.all() if p.status == PaymentStatus.PAID), ZERO)
+    return paid, max(ZERO, award.amount - paid)
 
 
 @dataclass
