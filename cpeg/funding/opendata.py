@@ -138,8 +138,9 @@ def _awards(funding_round: FundingRound):
 
 
 def _award_date(award: Award, funding_round: FundingRound) -> str:
-    if funding_round.decided_at:
-        return timezone.localtime(funding_round.decided_at).replace(microsecond=0).isoformat()
+    # One date, the decision's, as the award page and letter give it
+    # ("Awarded on"): the round's decided_at is when the record was saved,
+    # which may be a later day than the decision itself.
     return award.awarded_on.isoformat()
 
 
