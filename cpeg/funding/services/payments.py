@@ -13,6 +13,7 @@ AuditEvent.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -94,14 +95,19 @@ def payment_schedule_set(*, award: Award, actor, instalments: list, loaded_versi
 
 
 @transaction.atomic
-def payment_mark_paid(*, payment: Payment, actor, paid_on=None) -> Payment:
-    """Record that an instalment has been paid."""
+def payment_mark_paid(*, payment: Payment, actor, paid_on: dt.date | None) -> Payment:
+    """Record that an instalment has been paid, on the date it was paid.
+
+    The date is required: defaulting to today would record an instalment
+    due next month as paid now.
+    """
     require_perm(actor, "funding.manage_payments", payment.award)
     current = lock_and_check_version(Payment, payment.pk, None)
     PAYMENT_WORKFLOW.ensure(
         current, to=PaymentStatus.PAID, message=f"Instalment {current.instalment} is already marked paid"
     )
-    paid_on = paid_on or _today()
+    if paid_on is None:
+        raise ValidationError({"paid_on": "Enter the date the instalment was paid"})
     if paid_on > _today():
         raise ValidationError({"paid_on": "The payment date must be today or in the past"})
     current.status = PaymentStatus.PAID

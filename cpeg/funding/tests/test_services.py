@@ -423,14 +423,14 @@ def test_a_schedule_that_does_not_add_up_to_the_award_is_refused(officer):
 def test_marking_a_payment_paid_is_audited_and_happens_once(officer, camden_admin):
     payment = PaymentFactory()
     with pytest.raises(PermissionDenied):
-        services.payment_mark_paid(payment=payment, actor=camden_admin)
+        services.payment_mark_paid(payment=payment, actor=camden_admin, paid_on=_today())
     services.payment_mark_paid(payment=payment, actor=officer, paid_on=_today())
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.PAID
     assert payment.paid_by == officer
     assert _events("FUNDING_PAYMENT_PAID").count() == 1
     with pytest.raises(InvalidTransition, match="already marked paid"):
-        services.payment_mark_paid(payment=payment, actor=officer)
+        services.payment_mark_paid(payment=payment, actor=officer, paid_on=_today())
 
 
 def test_group_reports_spend_by_category_and_bad_amounts_are_refused(camden, camden_admin, officer):

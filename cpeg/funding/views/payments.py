@@ -131,7 +131,7 @@ def payment_paid(request, pk):
     if not workflow.can_mark_paid(request.user, payment):
         messages.error(request, f"Instalment {payment.instalment} is already marked paid")
         return redirect(award.get_absolute_url())
-    form = MarkPaidForm(request.POST or None, initial={"paid_on": timezone.localdate()})
+    form = MarkPaidForm(request.POST or None)
     return handle_form(
         request,
         form=form,
