@@ -1,0 +1,80 @@
+"""Figures an officer can stand behind (issue 8): totals that add up, one
+award date, payments recorded on the day they were made."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from cpeg.funding import opendata, selectors, services
+from cpeg.funding.choices import PaymentStatus
+from cpeg.funding.tests.factories import AwardFactory, FundingRoundFactory, PaymentFactory, decided_round
+from cpeg.groups.tests.factories import EngagementGroupFactory, borough
+
+D = Decimal
+pytestmark = pytest.mark.django_db
+
+
+def _group(slug):
+    return EngagementGroupFactory(borough=borough(slug))
+
+
+def test_round_list_awarded_is_the_sum_of_the_awards_whatever_the_number_of_bids(client, officer):
+    """Summing awards over a join with the bids counted each award once per
+    bid; the list shows the awards' own total."""
+    funding_round = decided_round(2025)
+    for slug, amount in (("camden", "40000.00"), ("hackney", "30000.00"), ("islington", "20000.00")):
+        AwardFactory(funding_round=funding_round, group=_group(slug), amount=D(amount))
+    FundingRoundFactory()  # another round with no awards
+    client.force_login(officer)
+    page = client.get(reverse("funding:round-list")).content.decode()
+    assert "£90,000" in page
+    assert "£270,000" not in page
+    rounds = {r.pk: r for r in selectors.round_list()}
+    assert rounds[funding_round.pk].award_total == D("90000.00")
+    assert rounds[funding_round.pk].bid_count == 3
+
+
+def test_still_to_pay_is_awarded_minus_paid_even_with_no_payment_schedule(client, manager):
+    """An imported award has no instalments: all of it is still to pay."""
+    funding_round = decided_round(2025)
+    unscheduled = AwardFactory(funding_round=funding_round, group=_group("camden"), amount=D("40000.00"))
+    part_paid = AwardFactory(funding_round=funding_round, group=_group("hackney"), amount=D("30000.00"))
+    PaymentFactory(award=part_paid, amount=D("10000.00"), status=PaymentStatus.PAID, paid_on=dt.date(2025, 4, 1))
+    assert selectors.payments_total(unscheduled) == (D("0"), D("40000.00"))
+    assert selectors.payments_total(part_paid) == (D("10000.00"), D("20000.00"))
+    client.force_login(manager)
+    page = client.get(reverse("funding:round-payments", kwargs={"pk": funding_round.pk})).content.decode()
+    assert "£40,000" in page
+    assert "£20,000" in page
+
+
+def test_360giving_award_date_is_the_award_pages_awarded_on_date(client, officer):
+    """One date, from the decision: the award page's "Awarded on"."""
+    award = AwardFactory(funding_round=decided_round(2024), awarded_on=dt.date(2024, 3, 1))
+    assert opendata.grant_record(award)["awardDate"] == "2024-03-01"
+    client.force_login(officer)
+    assert "Awarded on 1 March 2024" in client.get(award.get_absolute_url()).content.decode()
+
+
+def test_marking_paid_needs_the_date_it_was_paid(client, officer):
+    """A payment due next month is never recorded as paid today by default."""
+    payment = PaymentFactory(due_on=dt.date.today() + dt.timedelta(days=30))
+    with pytest.raises(ValidationError, match="Enter the date the instalment was paid"):
+        services.payment_mark_paid(payment=payment, actor=officer, paid_on=None)
+    client.force_login(officer)
+    url = reverse("funding:payment-paid", kwargs={"pk": payment.pk})
+    assert 'value="' + str(dt.date.today().day) + '"' not in client.get(url).content.decode()
+    response = client.post(url, {"paid_on_0": "", "paid_on_1": "", "paid_on_2": ""})
+    assert response.status_code == 400
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.SCHEDULED
+    assert payment.paid_on is None
+
+
+def test_editing_a_criterion_of_a_round_id_too_big_for_the_database_is_not_found(client, manager):
+    client.force_login(manager)
+    response = client.get("/funding/rounds/99999999999999999999/criteria/1/edit/")
+    assert response.status_code == 404
