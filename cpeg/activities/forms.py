@@ -6,14 +6,17 @@ activity form also runs those rules from clean() on the fields that passed,
 so a person sees every error at once; the service checks them again.
 """
 
+import datetime as dt
+
 from crispy_forms_gds.fields import DateInputField
 from django import forms
 
 from cpeg.activities.choices import DEFAULT_OUTPUT_FOR_TYPE, ActivityType, DocumentType
-from cpeg.activities.outputs import OUTPUT_CHOICES
+from cpeg.activities.outputs import OUTPUT_CHOICES, OutputCatalogue
 from cpeg.activities.services import ACTIVITY_FIELDS, ATTENDANCE_MESSAGE, activity_rule_errors
 from cpeg.core.files import ALLOWED_TYPES_TEXT, check_document
 from cpeg.core.forms import GovukFormMixin
+from cpeg.core.idempotency import FORM_TOKEN_FIELD, FormTokenMixin
 
 
 class ActivityDateField(DateInputField):
@@ -138,6 +141,10 @@ class ActivityForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, group, **kwargs):
         super().__init__(*args, **kwargs)
         self.group = group
+        self.catalogue = OutputCatalogue(group)
+        # The group's own outputs (standard and local) for the activity's
+        # financial year: the date sent, else the date loaded, else today.
+        self.fields["outputs"].choices = self.catalogue.choices_for(self._activity_date())
         venues = group.venues.all()
         current = (self.initial or {}).get("venue")
         venue_filter = {"is_active": True}
@@ -146,6 +153,16 @@ class ActivityForm(GovukFormMixin, forms.Form):
         )
         self.fields["venue"].widget.attrs["class"] = "govuk-select"
 
+    def _activity_date(self):
+        if self.is_bound:
+            field = self.fields["held_on"]
+            try:
+                return field.clean(field.widget.value_from_datadict(self.data, self.files, self.add_prefix("held_on")))
+            except forms.ValidationError:
+                pass
+        held_on = (self.initial or {}).get("held_on")
+        return held_on if isinstance(held_on, dt.date) else None
+
     def clean(self):
         """Apply the service's rules to the fields that passed, so the date
         and venue rules show alongside any other error, not on a second
@@ -153,7 +170,8 @@ class ActivityForm(GovukFormMixin, forms.Form):
         cleaned = super().clean()
         values = {name: cleaned[name] for name in ACTIVITY_FIELDS if name in cleaned}
         outputs = cleaned.get("outputs") or []
-        for name, message in activity_rule_errors(group=self.group, values=values, outputs=outputs).items():
+        errors = activity_rule_errors(group=self.group, values=values, outputs=outputs, catalogue=self.catalogue)
+        for name, message in errors.items():
             if name in self.fields and name in cleaned and name not in self.errors:
                 self.add_error(name, message)
         return cleaned
@@ -169,10 +187,52 @@ class ActivityForm(GovukFormMixin, forms.Form):
         return data
 
     def service_data(self) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        data = {k: v for k, v in self.cleaned_data.items() if k not in {"version", FORM_TOKEN_FIELD}}
         for key in ("title", "venue_text", "other_partners_present", "topics", "notes"):
             data[key] = data.get(key) or ""
         return data
+
+
+class ActivityCreateForm(FormTokenMixin, ActivityForm):
+    """A new activity: the one-time token makes a repeated POST record it once."""
+
+
+class WithdrawForm(GovukFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(
+        label="Why is this activity being withdrawn?",
+        max_length=2000,
+        help_text="For example, entered twice, or the meeting was cancelled. Withdrawn activities are not "
+        "counted anywhere; an officer can restore one.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter why the activity is being withdrawn",
+            "max_length": "Reason must be 2,000 characters or fewer",
+        },
+    )
+
+
+class RestoreForm(GovukFormMixin, forms.Form):
+    confirm = forms.ChoiceField(
+        label="Restore this activity?",
+        choices=[("yes", "Yes, count it again"), ("no", "No, keep it withdrawn")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if you want to restore the activity"},
+    )
+
+
+class ImportUndoForm(GovukFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why is this import being undone?",
+        max_length=2000,
+        help_text="Every activity it recorded is withdrawn: not counted anywhere. An officer can restore them "
+        "one by one.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter why the import is being undone",
+            "max_length": "Reason must be 2,000 characters or fewer",
+        },
+    )
 
 
 class DocumentForm(GovukFormMixin, forms.Form):
@@ -198,7 +258,7 @@ class DocumentDeleteForm(GovukFormMixin, forms.Form):
     )
 
 
-class ImportForm(GovukFormMixin, forms.Form):
+class ImportForm(FormTokenMixin, GovukFormMixin, forms.Form):
     """A spreadsheet of activities; officers also pick the group."""
 
     group = forms.ModelChoiceField(

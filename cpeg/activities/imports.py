@@ -25,9 +25,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from cpeg.activities.choices import ActivityType, public_by_default
-from cpeg.activities.outputs import OUTPUT_CHOICES, OUTPUT_CODES
+from cpeg.activities.outputs import OUTPUT_CHOICES, OUTPUT_CODES, OutputCatalogue
 from cpeg.activities.services import ATTENDANCE_MESSAGE, activity_date_bounds, activity_rule_errors, evidence_codes
 from cpeg.core.files import extension_of, size_limit_text
+from cpeg.core.fiscal import FinancialYear
 from cpeg.core.spreadsheets import SpreadsheetTooLarge, SpreadsheetUnreadable, limit_rows, xlsx_rows
 
 MAX_ROWS = 5000
@@ -205,6 +206,11 @@ class ImportResult:
     already_recorded: int = 0
     imported: int = 0
     dry_run: bool = False
+    # The import batch a real import recorded (None for a check).
+    batch: object = None
+    # True when the same form was posted again: ``batch`` is the first
+    # post's import, nothing new was read or saved.
+    repeated: bool = False
     # Column key -> position (0-based) in the file.
     columns: dict[str, int] = field(default_factory=dict)
 
@@ -383,12 +389,16 @@ def _parse_type(value) -> str:
     return found
 
 
-def _parse_outputs(value) -> list[str]:
+def _parse_outputs(value, allowed: frozenset[str] = OUTPUT_CODES, year_label: str = "") -> list[str]:
+    """The output codes in a cell; each must be in ``allowed`` (the group's
+    outputs for the row's financial year, ``year_label``)."""
     codes = [c.strip().lower() for c in re.split(r"[;,\n]", _text(value)) if c.strip()]
-    unknown = [c for c in codes if c not in OUTPUT_CODES]
+    unknown = [c for c in codes if c not in allowed]
     if unknown:
+        whose = f" of the group for {year_label}" if year_label else ""
         raise ValueError(
-            f"{', '.join(unknown)} {'is not an SLA output code' if len(unknown) == 1 else 'are not SLA output codes'}."
+            f"{', '.join(unknown)} "
+            f"{'is not an SLA output code' if len(unknown) == 1 else 'are not SLA output codes'}{whose}."
             " Use codes from the list of outputs, like public-meetings, separated by ;"
         )
     return sorted(set(codes))
@@ -551,12 +561,20 @@ def parse_activity_file(*, group, file, today: dt.date | None = None) -> ImportR
 
     venues = {v.name.casefold(): v for v in group.venues.all()}
     bounds = activity_date_bounds(group=group, today=today)
+    catalogue = OutputCatalogue(group)
     result = ImportResult(file_name=name, ignored_columns=ignored, columns=positions)
     seen: dict[str, int] = {}
     seen_natural: dict[tuple, int] = {}
     for number, row in data_rows:
         row_errors = _parse_row(
-            group=group, number=number, row=row, positions=positions, venues=venues, today=today, bounds=bounds
+            group=group,
+            number=number,
+            row=row,
+            positions=positions,
+            venues=venues,
+            today=today,
+            bounds=bounds,
+            catalogue=catalogue,
         )
         if isinstance(row_errors, list):
             result.errors.extend(row_errors)
@@ -585,7 +603,7 @@ def parse_activity_file(*, group, file, today: dt.date | None = None) -> ImportR
     return result
 
 
-def _parse_row(*, group, number, row, positions, venues, today, bounds):
+def _parse_row(*, group, number, row, positions, venues, today, bounds, catalogue):
     errors: list[RowError] = []
 
     def cell(key):
@@ -628,13 +646,20 @@ def _parse_row(*, group, number, row, positions, venues, today, bounds):
     venue = venues.get(venue_text.casefold()) if venue_text else None
     values["venue"] = venue
     values["venue_text"] = "" if venue is not None else venue_text
+    held_on = values.get("held_on")
     try:
-        outputs = _parse_outputs(cell("outputs"))
+        if isinstance(held_on, dt.date):
+            year = FinancialYear.containing(held_on)
+            outputs = _parse_outputs(cell("outputs"), catalogue.codes_for(held_on), year.label)
+        else:
+            outputs = _parse_outputs(cell("outputs"))
     except ValueError as error:
         report("outputs", str(error))
         outputs = []
     reported = {e.field for e in errors}
-    rule_errors = activity_rule_errors(group=group, values=values, outputs=outputs, today=today, bounds=bounds)
+    rule_errors = activity_rule_errors(
+        group=group, values=values, outputs=outputs, today=today, bounds=bounds, catalogue=catalogue
+    )
     for name, message in rule_errors.items():
         key = FIELD_COLUMN.get(name, name)
         if COLUMN_BY_KEY[key].label not in reported:
@@ -656,9 +681,13 @@ def template_csv() -> str:
     return buffer.getvalue()
 
 
-def template_xlsx() -> bytes:
+def template_xlsx(outputs: list[tuple[str, str]] | None = None, outputs_heading: str = "SLA output") -> bytes:
     """The import template as an Excel workbook: an Activities sheet with
-    the column names and drop-downs, and a Guide sheet of types and codes."""
+    the column names and drop-downs, and a Guide sheet of types and codes.
+
+    ``outputs`` lists the output codes to offer (a group's own for a year,
+    from ``OutputCatalogue``); the standard ones by default.
+    """
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Activities"
@@ -691,11 +720,11 @@ def template_xlsx() -> bytes:
     for value, label in ActivityType.choices:
         guide.append([label, value])
     guide.append([])
-    guide.append(["SLA output", "Code"])
-    for code, text in OUTPUT_CHOICES:
+    guide.append([outputs_heading, "Code"])
+    for code, text in outputs or OUTPUT_CHOICES:
         guide.append([text, code])
     for row in guide.iter_rows():
-        if row[0].value in {"Column", "Type", "SLA output"}:
+        if row[0].value in {"Column", "Type", outputs_heading}:
             for c in row:
                 c.font = Font(bold=True)
     guide.column_dimensions["A"].width = 45

@@ -4,36 +4,75 @@ Pages read one group's activities (the view has already checked the person
 may see the group); monitoring and reporting read counts for many groups
 at once through ``output_counts`` and ``activity_totals``, each ONE
 aggregate query whatever the number of groups or activities.
+
+The list and the counts share ``activity_queryset``: a count and the list
+it links to (``activities.links.activity_list_url``) apply the same
+filters the same way, and neither ever includes a withdrawn activity.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from django.db.models import Count, QuerySet, Sum
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from cpeg.accounts.access import get_for_user_or_404, scope_own_groups
 from cpeg.activities.choices import PUBLIC_MEETING_TYPES, ActivityType
-from cpeg.activities.models import Activity, ActivityDocument, ActivityEvidence
+from cpeg.activities.models import Activity, ActivityDocument, ActivityEvidence, ActivityImportBatch
 from cpeg.activities.outputs import output_label
 from cpeg.core.audit import history_entries
 from cpeg.core.fiscal import FinancialYear, financial_year_choices
+from cpeg.core.idempotency import made_with_token
 from cpeg.groups.models import EngagementGroup
 
 
-@dataclass
+class When(models.TextChoices):
+    """Held (on or before today) or planned (after today)."""
+
+    HELD = "held", "Held"
+    PLANNED = "planned", "Planned"
+
+
+# Query-string keys of the list's filters, as links carry them.
+QUERY_KEYS = ("year", "type", "output", "from", "to", "when", "withdrawn")
+_CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,49}")
+
+
+def _parse_date(raw) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((raw or "").strip()) if raw else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
 class ActivityFilters:
-    """The activity list's filters: a financial year and a type (both optional)."""
+    """The activity list's filters, all optional: a financial year, a type,
+    an SLA output evidenced, a date range (inclusive), held or planned, and
+    whether to show withdrawn activities instead of the others.
+
+    The list and the counts (``output_counts``, ``activity_totals``) apply
+    them through one function, ``activity_queryset``, so a count and the
+    list it links to always agree.
+    """
 
     year: FinancialYear | None = None
     activity_type: str = ""
+    output: str = ""
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    when: str = ""
+    withdrawn: bool = False
 
     @classmethod
     def from_querydict(cls, data) -> ActivityFilters:
+        """Filters from a query string; a bad value is ignored, never an error."""
         year = None
         raw = (data.get("year") or "").strip()
         if raw:
@@ -42,28 +81,113 @@ class ActivityFilters:
             except ValueError:
                 year = None
         activity_type = data.get("type", "")
-        return cls(year=year, activity_type=activity_type if activity_type in ActivityType.values else "")
+        output = (data.get("output") or "").strip().lower()
+        starts_on, ends_on = _parse_date(data.get("from")), _parse_date(data.get("to"))
+        if starts_on and ends_on and starts_on > ends_on:
+            starts_on = ends_on = None
+        when = data.get("when", "")
+        return cls(
+            year=year,
+            activity_type=activity_type if activity_type in ActivityType.values else "",
+            output=output if _CODE.fullmatch(output) else "",
+            starts_on=starts_on,
+            ends_on=ends_on,
+            when=when if when in When.values else "",
+            withdrawn=data.get("withdrawn") == "yes",
+        )
 
     def as_query(self) -> dict:
+        """The query-string form (``from_querydict`` reads it back)."""
         query = {}
         if self.year:
             query["year"] = str(self.year.start_year)
         if self.activity_type:
             query["type"] = self.activity_type
+        if self.output:
+            query["output"] = self.output
+        if self.starts_on:
+            query["from"] = self.starts_on.isoformat()
+        if self.ends_on:
+            query["to"] = self.ends_on.isoformat()
+        if self.when:
+            query["when"] = self.when
+        if self.withdrawn:
+            query["withdrawn"] = "yes"
         return query
 
+    def tags(self, output_labels: dict[str, str] | None = None) -> list[tuple[str, str]]:
+        """(query key, words) for each filter applied, in query order: the
+        list shows each as a tag that removes it."""
+        labels = output_labels or {}
+        tags = []
+        if self.year:
+            tags.append(("year", self.year.label))
+        if self.activity_type:
+            tags.append(("type", ActivityType(self.activity_type).label))
+        if self.output:
+            tags.append(("output", f"Evidences: {labels.get(self.output, output_label(self.output))}"))
+        if self.starts_on:
+            tags.append(("from", f"From {_day(self.starts_on)}"))
+        if self.ends_on:
+            tags.append(("to", f"To {_day(self.ends_on)}"))
+        if self.when:
+            tags.append(("when", When(self.when).label))
+        if self.withdrawn:
+            tags.append(("withdrawn", "Withdrawn"))
+        return tags
 
-def activity_list_for(*, group: EngagementGroup, filters: ActivityFilters | None = None) -> QuerySet:
-    """A group's activities, newest first, with venue, evidence and a count of
-    documents: a fixed number of queries for any number of rows."""
+    def title(self, output_labels: dict[str, str] | None = None) -> str:
+        """The list's page title for these filters, different for each set:
+        "Activities 2025 to 2026: Public meeting", then the other filters."""
+        title = "Activities"
+        if self.year:
+            title += f" {self.year.label}"
+        if self.activity_type:
+            title += f": {ActivityType(self.activity_type).label}"
+        rest = [words for key, words in self.tags(output_labels) if key not in {"year", "type"}]
+        if rest:
+            title += f" ({', '.join(rest)})"
+        return title
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def activity_queryset(*, group_ids, filters: ActivityFilters | None = None, today: dt.date | None = None) -> QuerySet:
+    """The groups' activities that ``filters`` select: THE rule for what the
+    activity list shows and what every count counts.
+
+    Withdrawn activities are left out (only ``filters.withdrawn`` shows
+    them, and then only them). "Held" is on or before ``today``, "planned"
+    after it.
+    """
     filters = filters or ActivityFilters()
-    qs = Activity.objects.filter(group=group)
+    qs = Activity.objects.filter(group_id__in=list(group_ids), withdrawn_at__isnull=not filters.withdrawn)
     if filters.year:
         qs = qs.filter(held_on__range=(filters.year.starts_on, filters.year.ends_on))
+    if filters.starts_on:
+        qs = qs.filter(held_on__gte=filters.starts_on)
+    if filters.ends_on:
+        qs = qs.filter(held_on__lte=filters.ends_on)
+    if filters.when:
+        today = today or timezone.localdate()
+        qs = qs.filter(held_on__lte=today) if filters.when == When.HELD else qs.filter(held_on__gt=today)
     if filters.activity_type:
         qs = qs.filter(activity_type=filters.activity_type)
+    if filters.output:
+        qs = qs.filter(Exists(ActivityEvidence.objects.filter(activity_id=OuterRef("pk"), output_code=filters.output)))
+    return qs
+
+
+def activity_list_for(
+    *, group: EngagementGroup, filters: ActivityFilters | None = None, today: dt.date | None = None
+) -> QuerySet:
+    """A group's activities, newest first, with venue, evidence and a count of
+    documents: a fixed number of queries for any number of rows."""
     return (
-        qs.select_related("venue")
+        activity_queryset(group_ids=[group.pk], filters=filters, today=today)
+        .select_related("venue")
         .prefetch_related("evidence")
         .annotate(document_count=Count("documents"))
         .order_by("-held_on", "-starts_at", "-id")
@@ -82,8 +206,26 @@ def year_options(*, group: EngagementGroup, today: dt.date | None = None) -> lis
 def activity_get_for(*, user, pk: int, perm: str = "activities.view_activity") -> Activity:
     """One activity the user may act on with ``perm``; 404 otherwise."""
     return get_for_user_or_404(
-        user, Activity.objects.select_related("group__borough", "venue", "created_by"), perm, pk=pk
+        user,
+        Activity.objects.select_related("group__borough", "venue", "created_by", "withdrawn_by", "import_batch"),
+        perm,
+        pk=pk,
     )
+
+
+def activity_for_form_token(*, group: EngagementGroup, token: str) -> Activity | None:
+    """The group's activity recorded by the form with this one-time token."""
+    return made_with_token(Activity.objects.filter(group=group), token)
+
+
+def import_batch_get_for(*, user, pk: int, perm: str = "activities.view_activity") -> ActivityImportBatch:
+    """One import batch the user may act on with ``perm``; 404 otherwise."""
+    return get_for_user_or_404(user, ActivityImportBatch.objects.select_related("group__borough"), perm, pk=pk)
+
+
+def import_batch_live_count(*, batch: ActivityImportBatch) -> int:
+    """How many of the batch's activities are still recorded (not withdrawn)."""
+    return batch.activities.filter(withdrawn_at__isnull=True).count()
 
 
 def document_get_for(*, user, activity: Activity, pk: int, perm: str = "activities.view_activity") -> ActivityDocument:
@@ -146,22 +288,46 @@ def importable_groups(*, user) -> QuerySet:
     return scope_own_groups(user, EngagementGroup.objects.select_related("borough").order_by("borough__name", "name"))
 
 
-def output_counts(*, group_ids, starts_on: dt.date, ends_on: dt.date) -> dict[tuple[int, str], int]:
-    """How many activities each group held between two dates (inclusive)
-    that evidence each SLA output code, in one aggregate query.
+def _counting_filters(filters, starts_on, ends_on, held_by) -> tuple[ActivityFilters, dt.date | None]:
+    """The filters a count applies: ``filters`` narrowed to the dates, and
+    to what was held by ``held_by``; withdrawn activities never count."""
+    filters = replace(filters or ActivityFilters(), withdrawn=False)
+    if starts_on is not None:
+        filters = replace(filters, starts_on=max(starts_on, filters.starts_on or starts_on))
+    if ends_on is not None:
+        filters = replace(filters, ends_on=min(ends_on, filters.ends_on or ends_on))
+    if held_by is not None:
+        filters = replace(filters, when=When.HELD)
+    return filters, held_by
+
+
+def output_counts(
+    *,
+    group_ids,
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+    held_by: dt.date | None = None,
+    filters: ActivityFilters | None = None,
+) -> dict[tuple[int, str], int]:
+    """How many activities of each group between two dates (inclusive)
+    evidence each SLA output code, in one aggregate query.
+
+    Counts exactly what the activity list shows for the same filters
+    (``activity_queryset``): never a withdrawn activity. Pass ``held_by``
+    (usually today) to count only activities held on or before it, as
+    delivery must be; without it a planned meeting dated inside the range
+    counts too.
 
     Keys are ``(group_id, output_code)``; a pair with no activities is
     absent from the query result and reads as 0 (the dict is a
-    ``defaultdict(int)``). Activities are counted by date alone, so a
-    planned meeting dated inside the range counts too: pass
-    ``ends_on=today`` to count only what has happened.
+    ``defaultdict(int)``).
     """
+    filters, today = _counting_filters(filters, starts_on, ends_on, held_by)
     rows = (
-        ActivityEvidence.objects.filter(
-            activity__group_id__in=list(group_ids), activity__held_on__range=(starts_on, ends_on)
-        )
-        .values_list("activity__group_id", "output_code")
-        .annotate(n=Count("activity_id", distinct=True))
+        activity_queryset(group_ids=group_ids, filters=filters, today=today)
+        .filter(evidence__isnull=False)
+        .values_list("group_id", "evidence__output_code")
+        .annotate(n=Count("id", distinct=True))
         .order_by()
     )
     counts: dict[tuple[int, str], int] = defaultdict(int)
@@ -192,14 +358,27 @@ class ActivityTotals:
         return [(value, label, self.by_type[value]) for value, label in ActivityType.choices]
 
 
-def activity_totals(*, group_ids, starts_on: dt.date, ends_on: dt.date) -> dict[int, ActivityTotals]:
+def activity_totals(
+    *,
+    group_ids,
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+    held_by: dt.date | None = None,
+    filters: ActivityFilters | None = None,
+) -> dict[int, ActivityTotals]:
     """Per group: activities by type and total public attendance between two
     dates (inclusive), in one aggregate query. Every requested group has an
-    entry, with zeros if it recorded nothing."""
+    entry, with zeros if it recorded nothing.
+
+    Counts exactly what the activity list shows for the same filters
+    (``activity_queryset``), never a withdrawn activity; ``held_by`` as for
+    ``output_counts``.
+    """
     ids = list(group_ids)
     totals = {group_id: ActivityTotals(group_id=group_id) for group_id in ids}
+    filters, today = _counting_filters(filters, starts_on, ends_on, held_by)
     rows = (
-        Activity.objects.filter(group_id__in=ids, held_on__range=(starts_on, ends_on))
+        activity_queryset(group_ids=ids, filters=filters, today=today)
         .values_list("group_id", "activity_type")
         .annotate(n=Count("id"), people=Sum("public_attendance"))
         .order_by()
@@ -216,7 +395,11 @@ def upcoming_public_meetings(*, group, today: dt.date, limit: int = 5) -> list[d
     marked public, dated today or later. Dicts of date, title, venue, time."""
     meetings = (
         Activity.objects.filter(
-            group=group, is_public=True, held_on__gte=today, activity_type__in=sorted(PUBLIC_MEETING_TYPES)
+            group=group,
+            is_public=True,
+            held_on__gte=today,
+            activity_type__in=sorted(PUBLIC_MEETING_TYPES),
+            withdrawn_at__isnull=True,
         )
         .select_related("venue")
         .order_by("held_on", "starts_at", "id")[:limit]

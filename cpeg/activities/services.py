@@ -38,13 +38,15 @@ from simple_history.utils import bulk_create_with_history
 
 from cpeg.accounts.access import require_perm
 from cpeg.activities.choices import DEFAULT_OUTPUT_FOR_TYPE, ActivityType, DocumentType, public_by_default
-from cpeg.activities.models import Activity, ActivityDocument, ActivityEvidence
-from cpeg.activities.outputs import OUTPUT_CODES
+from cpeg.activities.models import Activity, ActivityDocument, ActivityEvidence, ActivityImportBatch
+from cpeg.activities.outputs import OUTPUT_CODES, OutputCatalogue
+from cpeg.activities.workflow import ensure_not_undone, ensure_not_withdrawn, ensure_withdrawn
 from cpeg.core.audit import audit_record
 from cpeg.core.audit_events import AuditEventType
 from cpeg.core.concurrency import lock_and_check_version, save_new_version
 from cpeg.core.files import check_document
 from cpeg.core.fiscal import FinancialYear
+from cpeg.core.idempotency import clean_form_token, made_with_token
 from cpeg.groups.choices import GroupStatus
 from cpeg.groups.models import EngagementGroup
 from cpeg.groups.workflow import is_disbanded
@@ -138,14 +140,25 @@ def evidence_codes(activity_type: str, ticked: Iterable[str] = ()) -> list[str]:
 
 
 def activity_rule_errors(
-    *, group, values: dict, outputs: Iterable[str] = (), today=None, bounds: DateBounds | None = None
+    *,
+    group,
+    values: dict,
+    outputs: Iterable[str] = (),
+    today=None,
+    bounds: DateBounds | None = None,
+    catalogue: OutputCatalogue | None = None,
 ) -> dict[str, str]:
     """Every broken rule for one activity's values, as {field: message}.
 
     Shared by the form's clean(), the form-driven services and the
     spreadsheet import, so a row in a file is held to exactly the same rules
     as the form. A caller checking many rows passes ``bounds`` (from
-    ``activity_date_bounds``) so the group's dates are worked out once.
+    ``activity_date_bounds``) and ``catalogue`` (an ``OutputCatalogue``) so
+    the group's dates and outputs are worked out once.
+
+    The outputs must be ones the group can evidence in the activity's
+    financial year: the standard ones and its own SLA's (local outputs,
+    outputs added to that year's template).
     """
     today = today or timezone.localdate()
     errors: dict[str, str] = {}
@@ -187,12 +200,15 @@ def activity_rule_errors(
         errors["venue_text"] = "Select a venue from the list or enter another venue, not both"
     unknown = sorted(set(outputs or ()) - OUTPUT_CODES)
     if unknown:
+        catalogue = catalogue or OutputCatalogue(group)
+        unknown = sorted(set(unknown) - catalogue.codes_for(held_on if isinstance(held_on, dt.date) else None))
+    if unknown:
         errors["outputs"] = "Select SLA outputs from the list"
     return errors
 
 
-def _raise_if_broken(*, group, values, outputs, bounds=None):
-    errors = activity_rule_errors(group=group, values=values, outputs=outputs, bounds=bounds)
+def _raise_if_broken(*, group, values, outputs, bounds=None, catalogue=None):
+    errors = activity_rule_errors(group=group, values=values, outputs=outputs, bounds=bounds, catalogue=catalogue)
     if errors:
         raise ValidationError(errors)
 
@@ -249,14 +265,23 @@ def _set_evidence(activity: Activity, codes: list[str], *, actor) -> tuple[list[
 
 
 @transaction.atomic
-def activity_create(*, group, actor, data: dict) -> Activity:
-    """Record an activity of a group, with the SLA outputs it evidences."""
+def activity_create(*, group, actor, data: dict, form_token: str = "") -> Activity:
+    """Record an activity of a group, with the SLA outputs it evidences.
+
+    ``form_token`` (``core.idempotency``) makes it happen once: a repeated
+    POST of the same form (Back then Save, a double click) gets the
+    activity the first one recorded, unchanged.
+    """
     require_perm(actor, "activities.change_activity", group)
     group = _lock_group(group.pk)
+    form_token = clean_form_token(form_token)
+    already = made_with_token(Activity.objects.filter(group=group), form_token)
+    if already is not None:
+        return already
     values = _with_public_default(_values_from(data))
     outputs = list(data.get("outputs") or ())
     _raise_if_broken(group=group, values=values, outputs=outputs)
-    activity = Activity(group=group, created_by=actor, updated_by=actor, **values)
+    activity = Activity(group=group, created_by=actor, updated_by=actor, form_token=form_token, **values)
     activity.full_clean(exclude=_TRUSTED_FKS)
     activity.save()
     codes = evidence_codes(activity.activity_type, outputs)
@@ -278,6 +303,7 @@ def activity_update(*, activity: Activity, actor, data: dict, loaded_version) ->
     require_perm(actor, "activities.change_activity", activity)
     group = _lock_group(activity.group_id)
     current = lock_and_check_version(Activity, activity.pk, loaded_version)
+    ensure_not_withdrawn(current)
     before = {name: getattr(current, name) for name in ACTIVITY_FIELDS}
     values = _values_from(data, before)
     if values["is_public"] is None:
@@ -379,7 +405,9 @@ class NewActivity:
     import_key: str = ""
 
 
-def activity_bulk_record(*, group, actor, items: list[NewActivity], validate: bool = True) -> list[Activity]:
+def activity_bulk_record(
+    *, group, actor, items: list[NewActivity], validate: bool = True, import_batch: ActivityImportBatch | None = None
+) -> list[Activity]:
     """Record many activities of one group at once, history included.
 
     Call inside a transaction that has locked the group's row (as
@@ -390,13 +418,15 @@ def activity_bulk_record(*, group, actor, items: list[NewActivity], validate: bo
     require_perm(actor, "activities.change_activity", group)
     stamp = timezone.now()
     bounds = activity_date_bounds(group=group) if validate else None
+    catalogue = OutputCatalogue(group)
     activities = []
     for item in items:
         if validate:
-            _raise_if_broken(group=group, values=item.values, outputs=item.outputs, bounds=bounds)
+            _raise_if_broken(group=group, values=item.values, outputs=item.outputs, bounds=bounds, catalogue=catalogue)
         activity = Activity(
             group=group,
             import_key=item.import_key,
+            import_batch=import_batch,
             created_by=actor,
             updated_by=actor,
             **_with_public_default(dict(item.values)),
@@ -430,17 +460,18 @@ def _recorded_by_natural_key(*, group, rows) -> dict[tuple, list[tuple[Activity,
     span = (min(dates), max(dates))
     codes: dict[int, set[str]] = defaultdict(set)
     for activity_id, code in ActivityEvidence.objects.filter(
-        activity__group=group, activity__held_on__range=span
+        activity__group=group, activity__held_on__range=span, activity__withdrawn_at__isnull=True
     ).values_list("activity_id", "output_code"):
         codes[activity_id].add(code)
     found: dict[tuple, list[tuple[Activity, set[str]]]] = defaultdict(list)
-    for activity in Activity.objects.filter(group=group, held_on__range=span).select_related("venue"):
+    recorded = Activity.objects.filter(group=group, held_on__range=span, withdrawn_at__isnull=True)
+    for activity in recorded.select_related("venue"):
         found[activity_natural_key(activity)].append((activity, codes[activity.pk]))
     return found
 
 
 @transaction.atomic
-def activity_import(*, group, actor, file, dry_run: bool = False):
+def activity_import(*, group, actor, file, dry_run: bool = False, form_token: str = ""):
     """Import a group's activities from a CSV or XLSX file, all or nothing.
 
     The whole file is checked first. A problem with the file itself (not
@@ -449,23 +480,49 @@ def activity_import(*, group, actor, file, dry_run: bool = False):
     is returned in ``ImportResult.errors`` (row, column, field name,
     message) and nothing is saved.
 
-    Each row is matched against ALL the group's activities, imported or
-    typed in: a row imported before (same fingerprint, ``import_key``) or
-    identical to a recorded activity with the same type, date, title and
-    start time (the natural key) is skipped and counted as already
-    recorded; a row with the same natural key as a recorded activity but
-    different details is an error on that row, so a corrected file never
-    records an activity twice. ``dry_run`` checks only.
+    Each row is matched against ALL the group's activities (withdrawn ones
+    aside), imported or typed in: a row imported before (same fingerprint,
+    ``import_key``) or identical to a recorded activity with the same
+    type, date, title and start time (the natural key) is skipped and
+    counted as already recorded; a row with the same natural key as a
+    recorded activity but different details is an error on that row, so a
+    corrected file never records an activity twice. ``dry_run`` checks
+    only.
+
+    A real import records an ``ActivityImportBatch`` (undone as a whole by
+    ``activity_import_undo``). ``form_token`` (``core.idempotency``) makes
+    it happen once: the same form posted again returns the first import's
+    result (``ImportResult.repeated``) without reading the file.
     """
-    from cpeg.activities.imports import CONFLICT_MESSAGE, natural_key, parse_activity_file, row_differences
+    from cpeg.activities.imports import (
+        CONFLICT_MESSAGE,
+        ImportResult,
+        natural_key,
+        parse_activity_file,
+        row_differences,
+    )
 
     require_perm(actor, "activities.change_activity", group)
     group = _lock_group(group.pk)
+    form_token = "" if dry_run else clean_form_token(form_token)
+    batch = made_with_token(ActivityImportBatch.objects.filter(group=group), form_token)
+    if batch is not None:
+        return ImportResult(
+            file_name=batch.file_name,
+            imported=batch.imported_count,
+            already_recorded=batch.already_recorded,
+            batch=batch,
+            repeated=True,
+        )
     result = parse_activity_file(group=group, file=file)
     if result.errors:
         return result
     keys = [row.import_key for row in result.rows]
-    imported = set(Activity.objects.filter(group=group, import_key__in=keys).values_list("import_key", flat=True))
+    imported = set(
+        Activity.objects.filter(group=group, import_key__in=keys, withdrawn_at__isnull=True).values_list(
+            "import_key", flat=True
+        )
+    )
     unseen = [row for row in result.rows if row.import_key not in imported]
     recorded = _recorded_by_natural_key(group=group, rows=unseen)
     new_rows = []
@@ -485,13 +542,26 @@ def activity_import(*, group, actor, file, dry_run: bool = False):
     result.new_rows = new_rows
     if dry_run or not new_rows:
         return result
+    batch = ActivityImportBatch(
+        group=group,
+        file_name=result.file_name[:255],
+        imported_count=len(new_rows),
+        already_recorded=result.already_recorded,
+        form_token=form_token,
+        created_by=actor,
+        updated_by=actor,
+    )
+    batch.full_clean(exclude=["group", "created_by", "updated_by", "undone_by"])
+    batch.save()
     activity_bulk_record(
         group=group,
         actor=actor,
         items=[NewActivity(values=r.values, outputs=r.outputs, import_key=r.import_key) for r in new_rows],
         validate=False,  # parse_activity_file applied activity_rule_errors to every row
+        import_batch=batch,
     )
     result.imported = len(new_rows)
+    result.batch = batch
     audit_record(
         actor=actor,
         event_type=AuditEventType.ACTIVITIES_IMPORTED,
@@ -503,6 +573,121 @@ def activity_import(*, group, actor, file, dry_run: bool = False):
             "file": result.file_name,
             "imported": len(new_rows),
             "already_recorded": result.already_recorded,
+            "batch": batch.pk,
         },
     )
     return result
+
+
+# --- Withdrawing, restoring, undoing an import (issue 9.2) -------------------
+#
+# A withdrawn activity stays in the database (and its history) but leaves
+# every list and count (``selectors.activity_queryset``). A return already
+# submitted or accepted keeps the figures it was sent with; the audit
+# event's payload says which group, date and outputs changed so monitoring
+# can show the change to the officer, who decides.
+
+WITHDRAW_REASON_MESSAGE = "Enter why the activity is being withdrawn"
+
+
+def _withdrawal_payload(activity: Activity, codes: list[str]) -> dict:
+    return {
+        "held_on": activity.held_on.isoformat(),
+        "activity_type": activity.activity_type,
+        "outputs": codes,
+        "financial_year": FinancialYear.containing(activity.held_on).start_year,
+    }
+
+
+def _withdraw(activity: Activity, *, actor, reason: str, stamp) -> list[str]:
+    activity.withdrawn_at, activity.withdrawn_by, activity.withdrawal_reason = stamp, actor, reason
+    save_new_version(activity, actor=actor)
+    return sorted(activity.evidence.values_list("output_code", flat=True))
+
+
+@transaction.atomic
+def activity_withdraw(*, activity: Activity, actor, reason: str, loaded_version=None) -> Activity:
+    """Withdraw an activity recorded in error, saying why: it leaves every
+    list and count until an officer restores it."""
+    require_perm(actor, "activities.withdraw_activity", activity)
+    group = _lock_group(activity.group_id)
+    current = lock_and_check_version(Activity, activity.pk, loaded_version)
+    ensure_not_withdrawn(current)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": WITHDRAW_REASON_MESSAGE})
+    codes = _withdraw(current, actor=actor, reason=reason, stamp=timezone.now())
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.ACTIVITY_WITHDRAWN,
+        target=current,
+        group=group,
+        summary=f"Withdrew {current}: {reason}",
+        payload={**_withdrawal_payload(current, codes), "reason": reason},
+        changes={"withdrawn_at": (None, current.withdrawn_at)},
+    )
+    return current
+
+
+@transaction.atomic
+def activity_restore(*, activity: Activity, actor) -> Activity:
+    """Put a withdrawn activity back in the lists and counts (officers).
+
+    Refused when an identical row has been imported again since (the group
+    would then have it twice).
+    """
+    require_perm(actor, "activities.restore_activity", activity)
+    group = _lock_group(activity.group_id)
+    current = lock_and_check_version(Activity, activity.pk, None)
+    ensure_withdrawn(current)
+    if (
+        current.import_key
+        and Activity.objects.filter(group=group, import_key=current.import_key, withdrawn_at__isnull=True).exists()
+    ):
+        raise ValidationError(
+            "The same activity has been imported again since this one was withdrawn, so it cannot be restored"
+        )
+    withdrawn_at = current.withdrawn_at
+    current.withdrawn_at, current.withdrawn_by, current.withdrawal_reason = None, None, ""
+    save_new_version(current, actor=actor)
+    codes = sorted(current.evidence.values_list("output_code", flat=True))
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.ACTIVITY_RESTORED,
+        target=current,
+        group=group,
+        summary=f"Restored {current}",
+        payload=_withdrawal_payload(current, codes),
+        changes={"withdrawn_at": (withdrawn_at, None)},
+    )
+    return current
+
+
+@transaction.atomic
+def activity_import_undo(*, batch: ActivityImportBatch, actor, reason: str) -> ActivityImportBatch:
+    """Undo a whole spreadsheet import: withdraw every activity it recorded
+    (those still recorded), with the reason, in one transaction."""
+    require_perm(actor, "activities.undo_activityimportbatch", batch)
+    group = _lock_group(batch.group_id)
+    current = ActivityImportBatch.objects.select_for_update().get(pk=batch.pk)
+    ensure_not_undone(current)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why the import is being undone"})
+    stamp = timezone.now()
+    withdrawn = []
+    activities = Activity.objects.select_for_update().filter(import_batch=current, withdrawn_at__isnull=True)
+    for activity in activities.order_by("held_on", "pk"):
+        codes = _withdraw(activity, actor=actor, reason=f"Import of {current.file_name} undone: {reason}", stamp=stamp)
+        withdrawn.append({"id": activity.pk, **_withdrawal_payload(activity, codes)})
+    current.undone_at, current.undone_by, current.undo_reason = stamp, actor, reason
+    save_new_version(current, actor=actor)
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.ACTIVITY_IMPORT_UNDONE,
+        target=current,
+        group=group,
+        summary=f"Undid the import of {current.file_name}: {len(withdrawn)} activities withdrawn. {reason}",
+        payload={"file": current.file_name, "reason": reason, "withdrawn": withdrawn},
+    )
+    return current

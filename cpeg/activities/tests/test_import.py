@@ -95,7 +95,9 @@ def test_a_valid_csv_is_imported_with_evidence_venue_and_fingerprints(camden, ad
     assert evidence_of("Summer newsletter") == ["newsletters"]
     assert evidence_of("Youth football and consultation") == ["stop-and-search", "two-way-engagement"]
     audit = AuditEvent.objects.get(event_type="ACTIVITIES_IMPORTED")
-    assert audit.payload == {"file": "activities.csv", "imported": 3, "already_recorded": 0}
+    batch = meeting.import_batch
+    assert audit.payload == {"file": "activities.csv", "imported": 3, "already_recorded": 0, "batch": batch.pk}
+    assert set(batch.activities.all()) == set(Activity.objects.all())
 
 
 def test_importing_the_same_file_twice_does_not_duplicate(camden, admin):
