@@ -32,13 +32,7 @@ BAD_VALUES = ("0", "-1", "2147483648", "99999999999999999999", "abc")
 PLAIN = {"int": "1", "fy": "2025", "slug": "camden", "str": "x", "path": "x", "uuid": None}
 
 # URL name -> why it still answers 500. Empty when every app is fixed.
-KNOWN_500S: dict[str, str] = {
-    # cpeg/funding (its engineers are changing these URLs now).
-    "funding:criterion-edit": (
-        "GET /funding/rounds/99999999999999999999/criteria/1/edit/ as a manager: OverflowError, "
-        "Python int too large to convert to SQLite INTEGER (the round is looked up with the raw id)"
-    ),
-}
+KNOWN_500S: dict[str, str] = {}
 
 _ROUTE_PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 _REGEX_PARAM = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)")

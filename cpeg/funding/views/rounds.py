@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -121,9 +122,12 @@ def criterion_add(request, pk):
 @require_http_methods(["GET", "POST"])
 def criterion_edit(request, pk, criterion_pk):
     require_perm(request.user, "funding.manage_fundinground")
-    criterion = get_object_or_404(
-        AssessmentCriterion.objects.select_related("funding_round"), pk=criterion_pk, funding_round_id=pk
-    )
+    # The round is looked up by its own primary key first: an id too large
+    # for the database is then a 404, not an OverflowError.
+    funding_round = selectors.round_get(pk=pk)
+    criterion = get_object_or_404(AssessmentCriterion.objects.select_related("funding_round"), pk=criterion_pk)
+    if criterion.funding_round_id != funding_round.pk:
+        raise Http404("No such criterion in this round")
     form = CriterionForm(
         request.POST or None,
         initial={
