@@ -8,11 +8,13 @@ about a group's returns.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from cpeg.accounts.access import get_for_user_or_404
 from cpeg.activities.choices import DEFAULT_OUTPUT_FOR_TYPE
@@ -125,12 +127,14 @@ def return_page(*, quarterly_return: QuarterlyReturn) -> ReturnPage:
 # through these three functions, never the models.
 
 
-def returns_owed(*, group: EngagementGroup, year: FinancialYear) -> int:
-    """The quarterly returns a group owed for ``year``: one for each quarter
-    that ended on or after the day it was set up (as returns are opened), so
-    a group set up mid-year owes fewer than four."""
+def returns_owed(*, group: EngagementGroup, year: FinancialYear, today: dt.date | None = None) -> int:
+    """The quarterly returns a group owed for ``year`` by ``today``: one for
+    each quarter that has ended and ended on or after the day the group was
+    set up (as returns are opened), so a group set up mid-year, or a year
+    not yet over, owes fewer than four."""
+    today = today or timezone.localdate()
     established = group.established_on
-    return sum(1 for q in year.quarters if established is None or established <= q.ends_on)
+    return sum(1 for q in year.quarters if q.ends_on < today and (established is None or established <= q.ends_on))
 
 
 @dataclass(frozen=True)
@@ -143,9 +147,10 @@ class ReturnsRecord:
     support_needed: list[str]
 
 
-def returns_record(*, group: EngagementGroup, year: FinancialYear) -> ReturnsRecord:
-    """Returns submitted on time and support asked for, from the group's
-    quarterly returns for the year (two queries).
+def returns_record(*, group: EngagementGroup, year: FinancialYear, today: dt.date | None = None) -> ReturnsRecord:
+    """Returns owed by ``today`` (ended quarters only), submitted on time and
+    support asked for, from the group's quarterly returns for the year (two
+    queries).
 
     Support counts once the return asking for it has been submitted, as on
     the monitoring dashboard: a draft's request never reached the authority.
@@ -162,7 +167,7 @@ def returns_record(*, group: EngagementGroup, year: FinancialYear) -> ReturnsRec
         .values_list("quarterly_return__quarter", "output", "support_requested")
     ]
     return ReturnsRecord(
-        owed=returns_owed(group=group, year=year),
+        owed=returns_owed(group=group, year=year, today=today),
         on_time=sum(1 for r in submitted if not r.was_late),
         support_needed=support,
     )
