@@ -13,11 +13,13 @@ permissions), never from a role test here.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from cpeg.accounts.access import scope_group_records
 from cpeg.activities.choices import ActivityType
@@ -29,6 +31,7 @@ from cpeg.core.fiscal import FinancialYear
 from cpeg.funding.choices import BudgetCategory
 from cpeg.funding.models import Award, BudgetLine
 from cpeg.funding.money import ZERO, round_money, share
+from cpeg.funding.selectors import scale_budget
 from cpeg.groups.choices import StaffingModel
 from cpeg.groups.models import EngagementGroup
 from cpeg.monitoring.selectors import returns_record
@@ -36,6 +39,27 @@ from cpeg.monitoring.selectors import returns_record
 # The annual review's threshold: "staffing represents over 75% of their
 # total budget".
 STAFFING_THRESHOLD = Decimal("75")
+
+
+def _held_by(year: FinancialYear, today: dt.date | None) -> tuple[dt.date, bool]:
+    """The last day whose activities count as delivered in ``year``, and
+    whether that is short of the year's end (a part year: "to date").
+
+    Only activities that have happened are delivery: a meeting planned
+    for next month is not. (``activities.selectors.output_counts`` gains a
+    ``held_by`` argument in work not yet landed; until then the range is
+    cut at today here.)
+    """
+    today = today or timezone.localdate()
+    return min(year.ends_on, today), today < year.ends_on
+
+
+def exact_share(part, whole) -> Decimal | None:
+    """``part`` as a percentage of ``whole``, unrounded: what a threshold is
+    judged on (75.04% is over 75%; 74.975% is not, though both show 75.0%)."""
+    if not whole:
+        return None
+    return Decimal(part or 0) * 100 / whole
 
 
 # --- Last year's delivery (assessment panel) --------------------------------
@@ -63,6 +87,7 @@ class Delivery:
     attendance: int = 0
     award: Decimal | None = None
     monitoring_available: bool = False
+    to_date: bool = False  # the year has not ended: figures so far
 
     @property
     def outputs_met(self) -> int:
@@ -73,7 +98,7 @@ class Delivery:
         return sum(1 for o in self.outputs if o.target is not None)
 
 
-def previous_year_delivery(*, group: EngagementGroup, year: FinancialYear) -> Delivery:
+def previous_year_delivery(*, group: EngagementGroup, year: FinancialYear, today: dt.date | None = None) -> Delivery:
     """Outputs delivered against the SLA targets, returns on time and support
     needed, for ``year`` (usually the year before the round's).
 
@@ -81,11 +106,14 @@ def previous_year_delivery(*, group: EngagementGroup, year: FinancialYear) -> De
     signed SLA version for the year, not a variation it has yet to sign
     (``agreements.selectors.sla_targets_for_groups``). Only counted outputs
     have a target to meet. Returns owed, on time and the support asked for
-    are monitoring's own figures (``monitoring.selectors.returns_record``).
+    are monitoring's own figures (``monitoring.selectors.returns_record``),
+    owed only for quarters that have ended. Only activities held on or
+    before ``today`` count; in a year not yet over the figures are "to date".
     """
-    delivery = Delivery(year=year)
+    held_by, to_date = _held_by(year, today)
+    delivery = Delivery(year=year, to_date=to_date)
     targets = sla_targets_for_groups(group_ids=[group.pk], financial_year=year.start_year).get(group.pk, [])
-    delivered = output_counts(group_ids=[group.pk], starts_on=year.starts_on, ends_on=year.ends_on)
+    delivered = output_counts(group_ids=[group.pk], starts_on=year.starts_on, ends_on=held_by)
     delivery.outputs = [
         OutputDelivery(
             t.code,
@@ -95,7 +123,7 @@ def previous_year_delivery(*, group: EngagementGroup, year: FinancialYear) -> De
         )
         for t in targets
     ]
-    in_year = Q(held_on__gte=year.starts_on, held_on__lte=year.ends_on)
+    in_year = Q(held_on__gte=year.starts_on, held_on__lte=held_by)
     counts = dict(
         Activity.objects.filter(in_year, group=group).values_list("activity_type").annotate(n=Count("id")).order_by()
     )
@@ -104,7 +132,7 @@ def previous_year_delivery(*, group: EngagementGroup, year: FinancialYear) -> De
     delivery.attendance = Activity.objects.filter(in_year, group=group).aggregate(n=Sum("public_attendance"))["n"] or 0
     award = Award.objects.filter(group=group, funding_round__financial_year=year.start_year).first()
     delivery.award = award.amount if award else None
-    record = returns_record(group=group, year=year)
+    record = returns_record(group=group, year=year, today=today)
     delivery.monitoring_available = True
     delivery.returns_expected = record.owed
     delivery.returns_on_time = record.on_time
@@ -116,24 +144,27 @@ def previous_year_delivery(*, group: EngagementGroup, year: FinancialYear) -> De
 
 
 class _CostFigures:
-    """The review's ratios, for one group or a set: staffing shares of the
-    budget, and the award divided by meetings, events and attendees."""
+    """The review's ratios, for one group or a set: staffing shares of what
+    was awarded (each budget scaled to its award), and the award divided by
+    meetings, events and attendees."""
 
     budget_total: Decimal
     awarded: Decimal
     staffing: Decimal
     staff_office: Decimal
+    awarded_staffing: Decimal
+    awarded_staff_office: Decimal
     public_meetings: int
     targeted_events: int
     attendees: int
 
     @property
     def staffing_share(self) -> Decimal | None:
-        return share(self.staffing, self.budget_total)
+        return share(self.awarded_staffing, self.awarded)
 
     @property
     def staff_and_office_share(self) -> Decimal | None:
-        return share(self.staffing + self.staff_office, self.budget_total)
+        return share(self.awarded_staffing + self.awarded_staff_office, self.awarded)
 
     @property
     def cost_per_public_meeting(self) -> Decimal | None:
@@ -156,13 +187,22 @@ class GroupCost(_CostFigures):
     budget_total: Decimal
     staffing: Decimal
     staff_office: Decimal
+    awarded_staffing: Decimal
+    awarded_staff_office: Decimal
     public_meetings: int
     targeted_events: int
     attendees: int
 
     @property
     def over_threshold(self) -> bool:
-        return self.staffing_share is not None and self.staffing_share > STAFFING_THRESHOLD
+        """Over 75% on the exact share, not the one rounded for display."""
+        exact = exact_share(self.awarded_staffing, self.awarded)
+        return exact is not None and exact > STAFFING_THRESHOLD
+
+    @property
+    def over_but_shown_at_threshold(self) -> bool:
+        """Over 75%, though the share shows as 75.0%: the page says so."""
+        return self.over_threshold and self.staffing_share == STAFFING_THRESHOLD
 
 
 @dataclass
@@ -192,6 +232,14 @@ class CostSummary(_CostFigures):
     @property
     def staff_office(self) -> Decimal:
         return sum((g.staff_office for g in self.groups), ZERO)
+
+    @property
+    def awarded_staffing(self) -> Decimal:
+        return sum((g.awarded_staffing for g in self.groups), ZERO)
+
+    @property
+    def awarded_staff_office(self) -> Decimal:
+        return sum((g.awarded_staff_office for g in self.groups), ZERO)
 
     @property
     def lowest_share(self) -> Decimal | None:
@@ -225,6 +273,8 @@ class CostAnalysis:
     year: FinancialYear
     overall: CostSummary
     by_model: list[CostSummary]
+    to_date: bool = False  # the year has not ended: activities so far
+    held_by: dt.date | None = None  # the last day whose activities count
 
     @property
     def groups(self) -> list[GroupCost]:
@@ -237,17 +287,21 @@ def cost_analysis_years() -> list[FinancialYear]:
     return [FinancialYear(y) for y in sorted(set(years), reverse=True)]
 
 
-def cost_analysis(*, year: FinancialYear) -> CostAnalysis:
+def cost_analysis(*, year: FinancialYear, today: dt.date | None = None) -> CostAnalysis:
     """The share of each group's awarded budget spent on staffing (and on
     staffing plus staff office costs), the range, the count above 75%, the
     same by staffing model, and the cost per public meeting, targeted event
     and attendee. Three queries, whatever the number of groups.
 
-    Shares are of the budget lines of the application that won the award;
-    costs per meeting, event and attendee divide the award by the activity
-    record's counts for the year. Groups are put under their current
-    staffing model.
+    Shares are of what was awarded: the budget lines of the application
+    that won the award, scaled to the award (as spend monitoring does;
+    ``funding.selectors.scale_budget``). "Over 75%" is judged on the exact
+    share. Costs per meeting, event and attendee divide the award by the
+    activities held in the year up to ``today`` (planned ones are not
+    delivery; a year not yet over is "to date"). Groups are put under
+    their current staffing model.
     """
+    held_by, to_date = _held_by(year, today)
     awards = list(
         Award.objects.filter(funding_round__financial_year=year.start_year)
         .select_related("group__borough")
@@ -263,7 +317,7 @@ def cost_analysis(*, year: FinancialYear) -> CostAnalysis:
     activity = defaultdict(lambda: {"meetings": 0, "events": 0, "people": 0})
     for group_id, activity_type, n, people in (
         Activity.objects.filter(
-            group_id__in=[a.group_id for a in awards], held_on__gte=year.starts_on, held_on__lte=year.ends_on
+            group_id__in=[a.group_id for a in awards], held_on__gte=year.starts_on, held_on__lte=held_by
         )
         .values_list("group_id", "activity_type")
         .annotate(n=Count("id"), people=Sum("public_attendance"))
@@ -276,6 +330,7 @@ def cost_analysis(*, year: FinancialYear) -> CostAnalysis:
     groups = []
     for award in awards:
         budget = lines.get(award.pk, {})
+        scaled = scale_budget(budget, award.amount)
         counts = activity[award.group_id]
         groups.append(
             GroupCost(
@@ -285,6 +340,8 @@ def cost_analysis(*, year: FinancialYear) -> CostAnalysis:
                 budget_total=sum(budget.values(), ZERO),
                 staffing=budget.get(BudgetCategory.STAFFING, ZERO),
                 staff_office=budget.get(BudgetCategory.STAFF_OFFICE, ZERO),
+                awarded_staffing=scaled.get(BudgetCategory.STAFFING, ZERO),
+                awarded_staff_office=scaled.get(BudgetCategory.STAFF_OFFICE, ZERO),
                 public_meetings=counts["meetings"],
                 targeted_events=counts["events"],
                 attendees=counts["people"],
@@ -295,7 +352,13 @@ def cost_analysis(*, year: FinancialYear) -> CostAnalysis:
         members = [g for g in groups if g.group.staffing_model == value]
         if members:
             by_model.append(CostSummary(label=label, groups=members, model=value))
-    return CostAnalysis(year=year, overall=CostSummary(label="All groups", groups=groups), by_model=by_model)
+    return CostAnalysis(
+        year=year,
+        overall=CostSummary(label="All groups", groups=groups),
+        by_model=by_model,
+        to_date=to_date,
+        held_by=held_by,
+    )
 
 
 def budget_lines_for(*, group: EngagementGroup, year: FinancialYear, categories=None) -> list[BudgetLine]:

@@ -86,8 +86,10 @@ def test_cost_analysis_matches_the_hand_worked_figures(four_groups):
     analysis = selectors.cost_analysis(year=YEAR)
     overall = analysis.overall
     # Staffing 90,000 of a 125,000 budget; with staff office costs 104,000.
+    # Shares are of the 124,000 awarded: Merton's budget is scaled to its
+    # 24,000 award (staffing 15,360), so 89,360 of 124,000.
     assert overall.budget_total == D("125000")
-    assert overall.staffing_share == D("72.0")
+    assert overall.staffing_share == D("72.1")
     assert overall.staff_and_office_share == D("83.2")
     assert (overall.lowest_share, overall.highest_share) == (D("30.0"), D("95.0"))
     # Camden is exactly 75%: "over 75%" counts Lambeth only.
@@ -253,9 +255,9 @@ def test_every_cost_figure_links_to_the_lines_or_activities_behind_it(client, of
     activities = reverse("activities:activity-list", kwargs={"pk": camden.pk})
     lines = reverse("reporting:cost-lines", kwargs={"year": 2024, "pk": camden.pk})
     for href in (
-        f"{activities}?year=2024&amp;type=public_meeting",
-        f"{activities}?year=2024&amp;type=targeted_event",
-        f"{activities}?year=2024",
+        f"{activities}?year=2024&amp;type=public_meeting&amp;when=held",
+        f"{activities}?year=2024&amp;type=targeted_event&amp;when=held",
+        f"{activities}?year=2024&amp;when=held",
         f"{lines}?category=staffing",
         f"{lines}?category=staffing&amp;category=staff_office",
     ):
@@ -263,7 +265,7 @@ def test_every_cost_figure_links_to_the_lines_or_activities_behind_it(client, of
     # The page behind an aggregate lists each group's figures and the lines.
     response = client.get(f"{every}?model=direct&category=staffing")
     text = response.content.decode()
-    assert f'href="{activities}?year=2024&amp;type=public_meeting"' in text
+    assert f'href="{activities}?year=2024&amp;type=public_meeting&amp;when=held"' in text
     assert "Administrator directly contracted to the group" in text
 
 
