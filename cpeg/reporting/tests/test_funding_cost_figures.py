@@ -121,3 +121,34 @@ def test_cost_analysis_counts_link_to_exactly_the_activities_counted(client, off
         "year=2024&amp;when=held",
     ):
         assert f'href="{activities}?{query}"' in page, query
+
+
+@pytest.mark.parametrize(
+    ("today", "owed"),
+    [
+        (dt.date(2024, 6, 30), 0),  # Q1 ends today: not yet owed
+        (dt.date(2024, 7, 1), 1),
+        (dt.date(2024, 12, 2), 2),
+        (dt.date(2025, 4, 1), 4),
+    ],
+)
+def test_returns_owed_at_assessment_count_only_quarters_that_have_ended(today, owed):
+    """ "Quarterly returns on time 2 of 4" in December counted Q3 and Q4."""
+    group = EngagementGroupFactory(borough=borough("camden"))
+    delivery = selectors.previous_year_delivery(group=group, year=YEAR, today=today)
+    assert delivery.returns_expected == owed
+    assert delivery.to_date is (today <= YEAR.ends_on)
+
+
+def test_the_assessment_page_labels_a_part_year_to_date(client):
+    from cpeg.accounts.tests.factories import ManagerFactory
+    from cpeg.funding.tests.factories import FundingApplicationFactory
+
+    today = timezone.localdate()
+    funding_round = FundingRoundFactory(financial_year=FinancialYear.current(today).next().start_year)
+    application = FundingApplicationFactory(
+        funding_round=funding_round, group=EngagementGroupFactory(borough=borough("camden")), submitted=True
+    )
+    client.force_login(ManagerFactory())
+    page = client.get(reverse("funding:application-assess", kwargs={"pk": application.pk})).content.decode()
+    assert f"Delivery in {FinancialYear.current(today).label} to date" in page
