@@ -1,0 +1,271 @@
+"""A worker killed in the middle of a use case leaves no partial record.
+
+Each case runs a real service in a separate process, against a file-based
+SQLite database, and SIGKILLs that process from inside the service's
+transaction, after its first rows are written: an activity import (the batch
+and its activities written), a return submission (the return saved as
+submitted) and a funding decision (the first award and its payments
+written). The kill point is the service's own ``audit_record`` call,
+replaced in the child process only, so no product code changes. The parent
+then reads the database: nothing of the use case may be there. A control run
+without the kill shows the same reads do find the records.
+
+Run as a script, this file is the child process:
+``python tests/test_kill_midway.py setup|run|kill|check CASE`` with
+``DATABASE_URL`` set.
+"""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = ["activity_import", "return_submit", "allocation_decide"]
+
+
+# --- the child process ------------------------------------------------------
+
+
+def _setup_activity_import() -> dict:
+    from cpeg.accounts.tests.factories import GroupAdminFactory
+    from cpeg.groups.tests.factories import EngagementGroupFactory, VenueFactory, borough
+
+    group = EngagementGroupFactory(borough=borough("camden"))
+    VenueFactory(group=group, name="Town Hall")
+    return {"group": group.pk, "actor": GroupAdminFactory(group=group).pk}
+
+
+def _run_activity_import(ids: dict) -> None:
+    from cpeg.accounts.models import User
+    from cpeg.activities.services import activity_import
+    from cpeg.activities.tests.helpers import csv_upload
+    from cpeg.groups.models import EngagementGroup
+
+    rows = [
+        ["Public meeting", "Spring public meeting", "2025-05-14", "19:00", "Town Hall", "65"]
+        + ["Yes", "yes", "", "ASB", "", ""],
+        ["newsletter", "Summer newsletter", "01/07/2025", "", "", "", "", "", "", "", "", "Printed 2,000"],
+    ]
+    result = activity_import(
+        group=EngagementGroup.objects.get(pk=ids["group"]),
+        actor=User.objects.get(pk=ids["actor"]),
+        file=csv_upload(rows),
+    )
+    assert result.errors == [], result.errors
+
+
+def _check_activity_import(ids: dict) -> dict:
+    from cpeg.activities.models import Activity, ActivityEvidence, ActivityImportBatch
+    from cpeg.core.models import AuditEvent
+
+    return {
+        "activities": Activity.objects.filter(group_id=ids["group"]).count(),
+        "activity history rows": Activity.history.filter(group_id=ids["group"]).count(),
+        "evidence": ActivityEvidence.objects.filter(activity__group_id=ids["group"]).count(),
+        "import batches": ActivityImportBatch.objects.filter(group_id=ids["group"]).count(),
+        "import events": AuditEvent.objects.filter(event_type="ACTIVITIES_IMPORTED").count(),
+    }
+
+
+def _setup_return_submit() -> dict:
+    from cpeg.accounts.tests.factories import GroupAdminFactory
+    from cpeg.monitoring.tests.factories import camden_with_activities, complete_lines, q2_return
+
+    group = camden_with_activities()
+    qr = q2_return(group)
+    complete_lines(qr)
+    return {"return": qr.pk, "actor": GroupAdminFactory(group=group).pk}
+
+
+def _run_return_submit(ids: dict) -> None:
+    from cpeg.accounts.models import User
+    from cpeg.monitoring.models import QuarterlyReturn
+    from cpeg.monitoring.services import return_submit
+
+    return_submit(
+        quarterly_return=QuarterlyReturn.objects.get(pk=ids["return"]), actor=User.objects.get(pk=ids["actor"])
+    )
+
+
+def _check_return_submit(ids: dict) -> dict:
+    from cpeg.core.models import AuditEvent
+    from cpeg.monitoring.models import QuarterlyReturn
+
+    qr = QuarterlyReturn.objects.get(pk=ids["return"])
+    return {
+        "submitted": int(qr.submitted_at is not None or qr.status == "submitted"),
+        "return history rows after opening": qr.history.count() - 1,
+        "submitted events": AuditEvent.objects.filter(event_type="RETURN_SUBMITTED").count(),
+    }
+
+
+def _setup_allocation_decide() -> dict:
+    from decimal import Decimal
+
+    from cpeg.accounts.tests.factories import GroupAdminFactory, ManagerFactory, OfficerFactory
+    from cpeg.funding import services
+    from cpeg.funding.tests.factories import CriterionFactory, FundingRoundFactory
+    from cpeg.funding.tests.test_services import _moderated
+    from cpeg.groups.tests.factories import EngagementGroupFactory, borough
+
+    manager, officer = ManagerFactory(), OfficerFactory()
+    funding_round = FundingRoundFactory()
+    CriterionFactory(funding_round=funding_round, title="Delivery last year", weight=30, position=1)
+    awards = {}
+    for slug in ("camden", "hackney", "islington"):
+        group = EngagementGroupFactory(borough=borough(slug))
+        application = _moderated(funding_round, group, GroupAdminFactory(group=group), officer, manager)
+        awards[application.pk] = Decimal("30000.00")
+    services.allocation_save(funding_round=funding_round, actor=manager, awards=awards)
+    return {"round": funding_round.pk, "actor": manager.pk}
+
+
+def _run_allocation_decide(ids: dict) -> None:
+    from cpeg.accounts.models import User
+    from cpeg.funding.allocation import allocation_decide
+    from cpeg.funding.models import FundingRound
+
+    allocation_decide(funding_round=FundingRound.objects.get(pk=ids["round"]), actor=User.objects.get(pk=ids["actor"]))
+
+
+def _check_allocation_decide(ids: dict) -> dict:
+    from cpeg.core.models import AuditEvent
+    from cpeg.funding.models import Award, FundingRound, Payment
+
+    funding_round = FundingRound.objects.get(pk=ids["round"])
+    return {
+        "awards": Award.objects.count(),
+        "award history rows": Award.history.count(),
+        "payments": Payment.objects.count(),
+        "round decided": int(funding_round.status == "decided"),
+        "decision events": AuditEvent.objects.filter(
+            event_type__in=["FUNDING_AWARD_DECIDED", "FUNDING_ROUND_DECIDED"]
+        ).count(),
+    }
+
+
+# The audit_record each service calls after writing its rows (its last step
+# inside the transaction), and the rows that show the write had started.
+KILL_POINTS = {
+    "activity_import": ("cpeg.activities.services", "SELECT count(*) FROM activities_activity"),
+    "return_submit": (
+        "cpeg.monitoring.services",
+        "SELECT count(*) FROM monitoring_quarterlyreturn WHERE status = 'submitted'",
+    ),
+    "allocation_decide": ("cpeg.funding.allocation", "SELECT count(*) FROM funding_payment"),
+}
+
+
+def _install_kill_point(case: str) -> None:
+    """Replace the service module's audit_record with one that reports the
+    rows written so far in the open transaction, then SIGKILLs the process."""
+    import importlib
+
+    from django.db import connection
+
+    module_name, written_sql = KILL_POINTS[case]
+    module = importlib.import_module(module_name)
+
+    def kill(**kwargs):
+        assert connection.in_atomic_block, "the kill point must be inside the service's transaction"
+        with connection.cursor() as cursor:
+            cursor.execute(written_sql)
+            written = cursor.fetchone()[0]
+        print(json.dumps({"rows written before the kill": written}), flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    module.audit_record = kill
+
+
+def child(phase: str, case: str) -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    import django
+
+    django.setup()
+    module = globals()
+    ids_path = Path(os.environ["KILL_TEST_IDS"])
+    if phase == "setup":
+        ids_path.write_text(json.dumps(module[f"_setup_{case}"]()))
+        return
+    ids = json.loads(ids_path.read_text())
+    if phase == "kill":
+        _install_kill_point(case)
+    if phase in ("run", "kill"):
+        module[f"_run_{case}"](ids)
+        print(json.dumps({"completed": True}), flush=True)
+    else:
+        print(json.dumps(module[f"_check_{case}"](ids)), flush=True)
+
+
+# --- the tests (parent process) --------------------------------------------
+
+
+def _child(phase: str, case: str, database: Path, timeout: int = 240) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "KILL_TEST_IDS": str(database.with_suffix(".json")),
+    }
+    return subprocess.run(
+        [sys.executable, __file__, phase, case], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def _last_json(result: subprocess.CompletedProcess) -> dict:
+    lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+    assert lines, f"no output from the child process:\n{result.stdout}\n{result.stderr[-3000:]}"
+    return json.loads(lines[-1])
+
+
+@pytest.fixture(scope="module")
+def migrated_database(tmp_path_factory) -> Path:
+    """An empty, migrated file database, copied for each case."""
+    database = tmp_path_factory.mktemp("kill") / "migrated.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=600
+    )
+    return database
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_a_worker_killed_mid_transaction_leaves_no_partial_record(case, migrated_database, tmp_path):
+    """Killed after its first rows are written, the use case left nothing behind."""
+    database = tmp_path / "kill.sqlite3"
+    shutil.copyfile(migrated_database, database)
+    setup = _child("setup", case, database)
+    assert setup.returncode == 0, setup.stderr[-3000:]
+    before = _last_json(_child("check", case, database))
+    assert not any(before.values()), f"the use case had already happened before the run: {before}"
+
+    killed = _child("kill", case, database)
+    assert killed.returncode == -signal.SIGKILL, f"not killed at the kill point:\n{killed.stderr[-3000:]}"
+    assert _last_json(killed)["rows written before the kill"] > 0
+
+    after = _child("check", case, database)
+    assert after.returncode == 0, after.stderr[-3000:]
+    assert _last_json(after) == before
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_same_run_without_the_kill_leaves_every_record(case, migrated_database, tmp_path):
+    """Control: run to the end, the same reads find every record (so the check above could fail)."""
+    database = tmp_path / "complete.sqlite3"
+    shutil.copyfile(migrated_database, database)
+    assert _child("setup", case, database).returncode == 0
+    completed = _child("run", case, database)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    after = _last_json(_child("check", case, database))
+    assert all(after.values()), f"the use case left no trace of some kind, so the check could not see it: {after}"
+
+
+if __name__ == "__main__":
+    child(*sys.argv[1:3])
