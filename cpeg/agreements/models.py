@@ -73,6 +73,14 @@ class SlaTemplateOutput(BaseModel):
     )
     measure = models.CharField(max_length=16, choices=MeasureType.choices)
     annual_target = models.PositiveSmallIntegerField("Yearly target", null=True, blank=True)
+    due_quarter = models.PositiveSmallIntegerField(
+        "Due by the end of quarter",
+        null=True,
+        blank=True,
+        choices=[(n, f"Q{n}") for n in (1, 2, 3, 4)],
+        help_text="For a yearly output such as the annual report: judged against the whole target from this "
+        "quarter, and nothing before it. Leave empty to spread the target evenly over the year.",
+    )
     removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -174,6 +182,14 @@ class GroupSlaOutput(BaseModel):
     activity_refs = models.CharField(max_length=50, blank=True)
     measure = models.CharField(max_length=16, choices=MeasureType.choices)
     annual_target = models.PositiveSmallIntegerField("Yearly target", null=True, blank=True)
+    due_quarter = models.PositiveSmallIntegerField(
+        "Due by the end of quarter",
+        null=True,
+        blank=True,
+        choices=[(n, f"Q{n}") for n in (1, 2, 3, 4)],
+        help_text="For a yearly output such as the annual report: judged against the whole target from this "
+        "quarter, and nothing before it. Leave empty to spread the target evenly over the year.",
+    )
     is_removed = models.BooleanField("Removed locally", default=False)
     variation = models.CharField(max_length=16, choices=VariationKind.choices, blank=True, default="")
     variation_reason = models.TextField(

@@ -7,6 +7,10 @@ real ones. Wording comes unchanged from ``agreements.sla_source``.
 
 from cpeg.agreements import sla_source
 
+# Yearly outputs judged at the end of the year, not pro rata per quarter:
+# code -> the quarter by whose end each is due.
+YEARLY_OUTPUT_DUE_QUARTER = {"annual-report": 4, "membership-review": 4}
+
 # Positions leave room for outputs officers add later within a heading.
 POSITION_STEP = 10
 
@@ -29,6 +33,9 @@ def seed_standard_template(template_model, heading_model, output_model, *, finan
     template = template_model.objects.create(
         financial_year=financial_year, introduction=sla_source.INTRODUCTION, **stamp
     )
+    # The 0003 migration's historical model predates ``due_quarter`` (0004
+    # adds it and sets it on the rows seeded before).
+    has_due_quarter = any(f.name == "due_quarter" for f in output_model._meta.get_fields())
     headings = {}
     for index, row in enumerate(sla_source.HEADINGS, start=1):
         headings[row["key"]] = heading_model.objects.create(
@@ -51,6 +58,7 @@ def seed_standard_template(template_model, heading_model, output_model, *, finan
             activity_refs=activity_refs_text(row["activity_refs"]),
             measure=row["measure"],
             annual_target=row["annual_target"],
+            **({"due_quarter": YEARLY_OUTPUT_DUE_QUARTER.get(row["code"])} if has_due_quarter else {}),
             **stamp,
         )
     return template

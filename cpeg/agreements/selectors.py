@@ -44,6 +44,8 @@ class OutputTarget:
     is_variation: bool
     variation_reason: str
     from_template: bool = False
+    # Judged against the whole target from this quarter (None: pro rata).
+    due_quarter: int | None = None
 
 
 def template_for_year(financial_year: int) -> SlaTemplate | None:
@@ -91,6 +93,7 @@ def _template_targets(financial_year: int, measure: str | None = None) -> list[O
                 is_variation=False,
                 variation_reason="",
                 from_template=True,
+                due_quarter=output.due_quarter,
             )
         )
     return targets
@@ -141,6 +144,7 @@ def sla_targets_for_groups(
             "wanted__position",
             "wanted__variation",
             "wanted__variation_reason",
+            "wanted__due_quarter",
         )
     )
     # group id -> (rank, version number, sla id): a signed version outranks
@@ -164,8 +168,9 @@ def sla_targets_for_groups(
                 position=position,
                 is_variation=bool(variation),
                 variation_reason=reason,
+                due_quarter=due_quarter,
             )
-            for code, output, heading, kind, target, position, variation, reason in by_sla[sla_id]
+            for code, output, heading, kind, target, position, variation, reason, due_quarter in by_sla[sla_id]
         ]
     missing = [gid for gid in ids if gid not in chosen]
     if missing:

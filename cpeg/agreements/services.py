@@ -41,7 +41,16 @@ from cpeg.groups.models import EngagementGroup
 from cpeg.groups.workflow import is_disbanded
 
 TEMPLATE_OUTPUT_FIELDS = ("heading", "output", "outcomes", "in_practice", "activity_refs", "measure", "annual_target")
-OUTPUT_COPY_FIELDS = ("code", "output", "outcomes", "in_practice", "activity_refs", "measure", "annual_target")
+OUTPUT_COPY_FIELDS = (
+    "code",
+    "output",
+    "outcomes",
+    "in_practice",
+    "activity_refs",
+    "measure",
+    "annual_target",
+    "due_quarter",
+)
 
 
 # --- Shared checks -----------------------------------------------------------
@@ -537,6 +546,7 @@ def group_sla_output_restore(*, sla: GroupSla, code: str, actor, loaded_version)
     output = editable.outputs.select_related("template_output").get(code=code)
     standard = output.template_output
     output.measure, output.annual_target = standard.measure, standard.annual_target
+    output.due_quarter = standard.due_quarter
     output.is_removed = False
     output.variation = VariationKind.NONE
     output.variation_reason = ""
