@@ -13,6 +13,13 @@ Pro-rata target
     meetings gives 1, 2, 3, 4 by Q1..Q4; a target of 6 gives 1.5, 3, 4.5, 6;
     a target of 5 gives 1.25 at Q1, so a group needs 2 meetings to be green.
 
+Yearly outputs due in one quarter
+    an output with a due quarter (the annual report and membership review
+    are due by Q4) is not spread over the year: nothing is due before that
+    quarter, and the whole yearly target from its end. So an annual report
+    not yet published in Q1 is on track ("0 of 0"), and one still missing
+    at Q4 is behind ("0 of 1").
+
 Suggested RAG (counted outputs only; yes/no and narrative lines get none)
     with c the count so far this year and p the pro-rata target:
     - green when c >= p (including p = 0);
@@ -32,12 +39,19 @@ from cpeg.monitoring.choices import Rag
 TWO_PLACES = Decimal("0.01")
 
 
-def pro_rata_target(annual_target: int | None, quarter_number: int) -> Decimal | None:
-    """The share of the yearly target due by the end of quarter ``quarter_number``."""
+def pro_rata_target(
+    annual_target: int | None, quarter_number: int, *, due_quarter: int | None = None
+) -> Decimal | None:
+    """The share of the yearly target due by the end of quarter
+    ``quarter_number``: all of it from ``due_quarter`` on (none before) for
+    an output due in one quarter, otherwise a quarter of it per quarter."""
     if annual_target is None:
         return None
     if quarter_number not in (1, 2, 3, 4):
         raise ValueError("A quarter is numbered 1 to 4")
+    if due_quarter is not None:
+        value = Decimal(annual_target) if quarter_number >= due_quarter else Decimal(0)
+        return value.quantize(TWO_PLACES)
     value = Decimal(annual_target) * Decimal(quarter_number) / Decimal(4)
     return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 

@@ -121,13 +121,22 @@ class QuarterlyReturn(BaseModel):
         return workflow.is_overdue(self.status, self.due_on, today)
 
     @property
-    def was_late(self) -> bool:
-        """First submitted after the due date (the local date, Europe/London)."""
+    def first_submitted_on(self):
+        """The day (Europe/London) the return was first submitted, or None."""
         from django.utils import timezone
 
-        if self.first_submitted_at is None:
-            return False
-        return timezone.localdate(self.first_submitted_at) > self.due_on
+        return timezone.localdate(self.first_submitted_at) if self.first_submitted_at else None
+
+    def is_late(self, today) -> bool:
+        """Not submitted by its due date (``workflow.is_late``)."""
+        return workflow.is_late(
+            status=self.status, due_on=self.due_on, first_submitted_on=self.first_submitted_on, today=today
+        )
+
+    @property
+    def was_late(self) -> bool:
+        """Submitted, and late (``workflow.is_late``): first submitted after the due date."""
+        return self.first_submitted_at is not None and self.is_late(today=None)
 
 
 class ReturnLine(BaseModel):
@@ -135,7 +144,10 @@ class ReturnLine(BaseModel):
     the activity count) and the group's answers.
 
     ``pro_rata_target`` = annual target x quarter / 4, kept exactly (it never
-    has more than two decimal places). The RAG status is the group's; it
+    has more than two decimal places); for an output with a ``due_quarter``,
+    nothing before that quarter and the whole target from it. Every line
+    an activity can evidence carries ``count_to_date`` (yes/no and
+    narrative lines too); only counted lines get a target and a suggestion. The RAG status is the group's; it
     starts as the suggestion, and a different status needs a reason.
     """
 
@@ -146,6 +158,9 @@ class ReturnLine(BaseModel):
     position = models.PositiveSmallIntegerField(default=0)
     measure = models.CharField(max_length=16, choices=MeasureType.choices)
     annual_target = models.PositiveSmallIntegerField(null=True, blank=True)
+    due_quarter = models.PositiveSmallIntegerField(
+        "Due by the end of quarter", null=True, blank=True, help_text="A yearly output due in one quarter."
+    )
     pro_rata_target = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     count_to_date = models.PositiveIntegerField("Count so far this year", null=True, blank=True)
     is_variation = models.BooleanField("Local variation", default=False)

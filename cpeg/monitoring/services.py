@@ -57,6 +57,7 @@ FIGURE_FIELDS = (
     "position",
     "measure",
     "annual_target",
+    "due_quarter",
     "pro_rata_target",
     "count_to_date",
     "is_variation",
@@ -112,14 +113,21 @@ def monitoring_settings_update(*, actor, data: dict, loaded_version) -> Monitori
 
 def _line_figures(target, quarter: Quarter, counts: dict, group_id: int) -> dict:
     counted = target.measure == MeasureType.COUNT
-    pro_rata = figures.pro_rata_target(target.annual_target, quarter.number) if counted else None
-    count = counts.get((group_id, target.code), 0) if counted else None
+    due_quarter = getattr(target, "due_quarter", None)
+    pro_rata = (
+        figures.pro_rata_target(target.annual_target, quarter.number, due_quarter=due_quarter) if counted else None
+    )
+    # Every line gets its evidence, yes/no and narrative lines too (the
+    # group answers them with the activities in front of it); only a
+    # counted line is judged against a target.
+    count = counts.get((group_id, target.code), 0)
     return {
         "output": target.output[:300],
         "heading_title": (target.heading_title or "")[:200],
         "position": target.position,
         "measure": target.measure,
         "annual_target": target.annual_target,
+        "due_quarter": due_quarter,
         "pro_rata_target": pro_rata,
         "count_to_date": count,
         "is_variation": bool(target.is_variation),

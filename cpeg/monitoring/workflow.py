@@ -58,9 +58,27 @@ def is_reported(quarterly_return) -> bool:
     return quarterly_return.status in REPORTED_RETURN_STATUSES
 
 
+# Not yet submitted: a draft, or a return not opened (dashboard only).
+UNSUBMITTED_STATUSES = frozenset({ReturnStatus.DRAFT, "not_opened"})
+
+
+def is_late(*, status: str, due_on, first_submitted_on, today) -> bool:
+    """THE meaning of "late" (the dashboard's summary, its filter and its
+    tag, the return list and the scorecard): not submitted by the due date.
+    Either first submitted after it, or still not submitted (a draft, or a
+    return not opened) once it has passed. A return sent back keeps the
+    answer its first submission gave."""
+    if due_on is None:
+        return False
+    if first_submitted_on is not None:
+        return first_submitted_on > due_on
+    return status in UNSUBMITTED_STATUSES and today > due_on
+
+
 def is_overdue(status: str, due_on, today) -> bool:
-    """A draft past its due date (a return sent back is chased by the reminders instead)."""
-    return status == ReturnStatus.DRAFT and today > due_on
+    """Late and still not submitted: a draft past its due date (a return
+    sent back is chased by the reminders instead)."""
+    return status == ReturnStatus.DRAFT and is_late(status=status, due_on=due_on, first_submitted_on=None, today=today)
 
 
 def ensure_editable(quarterly_return) -> None:

@@ -148,8 +148,8 @@ BOROUGH_SLUGS = ["camden", "hackney", "islington", "lambeth", "southwark", "lewi
 def groups_with_returns(n_groups: int, start: int = 0) -> list:
     """n groups (Camden, Hackney, ... from ``start``) with signed SLAs for
     2024/25 and 2025/26, activities, and returns for 2024/25 Q4 and 2025/26
-    Q1 (accepted) and Q2 (submitted), every line with barriers and a request
-    for support; all through the services."""
+    Q1 (accepted) and Q2 (submitted), each submitted on time, every line
+    with barriers and a request for support; all through the services."""
     officer = OfficerFactory()
     groups = []
     for slug in BOROUGH_SLUGS[start : start + n_groups]:
@@ -163,7 +163,9 @@ def groups_with_returns(n_groups: int, start: int = 0) -> list:
         for quarter in (Quarter(2024, 4), Quarter(2025, 1), Quarter(2025, 2)):
             qr = services.return_open(group=group, quarter=quarter, today=dt.date(2025, 10, 1))
             complete_lines(qr, barriers="No venue", support_requested="Need a venue")
-            services.return_submit(quarterly_return=qr, actor=admin)
+            # Submitted on time (the day after the quarter ends), so none is late.
+            on_time = dt.datetime.combine(quarter.ends_on + dt.timedelta(days=1), dt.time(12), tzinfo=dt.UTC)
+            services.return_submit(quarterly_return=qr, actor=admin, at=on_time)
             if quarter.number != 2:
                 services.return_accept(quarterly_return=qr, actor=officer)
         groups.append(group)

@@ -73,9 +73,10 @@ def test_a_return_opens_pre_filled_with_counts_against_pro_rata_targets_includin
     # Annual report: 0 of 1 x 2 / 4 = 0.5 -> within one -> amber.
     assert (lines["annual-report"].pro_rata_target, lines["annual-report"].count_to_date) == (Decimal("0.50"), 0)
     assert lines["annual-report"].suggested_rag == Rag.AMBER
-    # Yes/no and narrative lines: no figures, no suggestion, no status yet.
+    # Yes/no and narrative lines: their evidence (none here) but no target,
+    # no suggestion, no status yet.
     for code in ("sla-monitoring", "two-way-engagement"):
-        assert (lines[code].count_to_date, lines[code].pro_rata_target, lines[code].suggested_rag) == (None, None, "")
+        assert (lines[code].count_to_date, lines[code].pro_rata_target, lines[code].suggested_rag) == (0, None, "")
         assert lines[code].rag == ""
 
 

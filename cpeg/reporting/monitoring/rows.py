@@ -30,7 +30,7 @@ from cpeg.monitoring.choices import (
     ReturnStatus,
 )
 from cpeg.monitoring.selectors import activity_list_url
-from cpeg.monitoring.workflow import is_overdue
+from cpeg.monitoring.workflow import is_late, is_overdue
 
 BEHIND = frozenset({Rag.AMBER, Rag.RED})
 # Part-way through a quarter amber is normal, so the live record flags red only.
@@ -76,8 +76,8 @@ class ReturnCell:
     label: str
     due_on: dt.date | None
     url: str = ""
-    overdue: bool = False
-    late: bool = False  # first submitted after the due date (set for the rows on the page shown)
+    overdue: bool = False  # late and still not submitted
+    late: bool = False  # ``workflow.is_late``: the summary, the filter and the tag all read this
     return_id: int | None = None
 
 
@@ -150,9 +150,9 @@ class DashboardRow:
 
     def __post_init__(self):
         for cell in self.cells:
-            if cell.overdue:
+            if cell.late:
                 self.late.append(cell)
-            elif cell.status in (ReturnStatus.DRAFT, "not_opened"):
+            if cell.status in (ReturnStatus.DRAFT, "not_opened") and not cell.late:
                 self.due.append(cell)
             elif cell.status == ReturnStatus.RETURNED:
                 self.returned.append(cell)
@@ -288,6 +288,12 @@ def return_cells(returns_by_q: dict[int, dict], ctx: RowContext, *, reporting: b
                     due_on=row["due_on"],
                     url=ctx.return_url(row["id"]),
                     overdue=is_overdue(status, row["due_on"], ctx.today),
+                    late=is_late(
+                        status=status,
+                        due_on=row["due_on"],
+                        first_submitted_on=row.get("first_submitted_on"),
+                        today=ctx.today,
+                    ),
                     return_id=row["id"],
                 )
             )
@@ -295,9 +301,10 @@ def return_cells(returns_by_q: dict[int, dict], ctx: RowContext, *, reporting: b
             cells.append(ReturnCell(quarter=quarter, status="paused", label="Monitoring paused", due_on=None))
         elif quarter.number in ctx.due_dates:  # the quarter has ended
             due_on = ctx.due_dates[quarter.number]
+            late = is_late(status="not_opened", due_on=due_on, first_submitted_on=None, today=ctx.today)
             cells.append(
                 ReturnCell(
-                    quarter=quarter, status="not_opened", label="Not opened", due_on=due_on, overdue=ctx.today > due_on
+                    quarter=quarter, status="not_opened", label="Not opened", due_on=due_on, overdue=late, late=late
                 )
             )
         else:
@@ -308,16 +315,20 @@ def return_cells(returns_by_q: dict[int, dict], ctx: RowContext, *, reporting: b
 def live_red_figures(group_id: int, targets, counts, ctx: RowContext) -> list[Figure]:
     """The group's counted outputs that are red on the activity record so
     far, judged against the pro-rata target to the end of the live quarter
-    (``ctx.shares`` caches yearly target -> pro-rata target across groups)."""
+    (``ctx.shares`` caches (yearly target, due quarter) -> pro-rata target
+    across groups)."""
     if ctx.live_quarter is None:
         return []
     result = []
     for t in targets:
         if t.measure != MeasureType.COUNT or t.annual_target is None:
             continue
-        target = ctx.shares.get(t.annual_target)
+        key = (t.annual_target, getattr(t, "due_quarter", None))
+        target = ctx.shares.get(key)
         if target is None:
-            target = ctx.shares[t.annual_target] = figures.pro_rata_target(t.annual_target, ctx.live_quarter.number)
+            target = ctx.shares[key] = figures.pro_rata_target(
+                t.annual_target, ctx.live_quarter.number, due_quarter=key[1]
+            )
         count = counts.get((group_id, t.code), 0)
         rag = figures.suggest_rag(count, target)
         if rag in BEHIND_LIVE:

@@ -13,7 +13,16 @@ from cpeg.monitoring import figures
 from cpeg.reporting.monitoring.rows import ShowsTarget
 
 # What a scorecard row takes from an SLA target or a return line.
-OUTPUT_FIELDS = ("output", "heading_title", "measure", "annual_target", "is_variation", "variation_reason", "position")
+OUTPUT_FIELDS = (
+    "output",
+    "heading_title",
+    "measure",
+    "annual_target",
+    "due_quarter",
+    "is_variation",
+    "variation_reason",
+    "position",
+)
 
 
 @dataclass
@@ -80,10 +89,14 @@ def scorecard_cell(quarter: Quarter, info: dict, line, live_counts: dict | None,
     if line is not None:
         return ScorecardCell(quarter, line.count_to_date, line.pro_rata_target, line.rag, "return", url)
     if live_counts is not None and counted:
-        target = figures.pro_rata_target(info["annual_target"], quarter.number)
+        target = figures.pro_rata_target(info["annual_target"], quarter.number, due_quarter=info["due_quarter"])
         count = live_counts.get((group_id, code), 0)
         return ScorecardCell(quarter, count, target, figures.suggest_rag(count, target), "live")
-    target = figures.pro_rata_target(info["annual_target"], quarter.number) if counted else None
+    target = (
+        figures.pro_rata_target(info["annual_target"], quarter.number, due_quarter=info["due_quarter"])
+        if counted
+        else None
+    )
     return ScorecardCell(quarter, None, target, "", "")
 
 

@@ -38,7 +38,6 @@ from cpeg.reporting.monitoring.rows import (
     DASHBOARD_FILTERS,
     Dashboard,
     DashboardData,
-    DashboardRow,
     RowContext,
     dashboard_row,
     dashboard_totals,
@@ -136,7 +135,8 @@ def return_spend(*, quarterly_return: QuarterlyReturn) -> ReturnSpend:
 
 
 def _returns_by_group(group_ids: list[int], year: FinancialYear) -> dict[int, dict[tuple[int, int], dict]]:
-    """group id -> (year, quarter) -> the return's id, status and due date,
+    """group id -> (year, quarter) -> the return's id, status, due date and
+    the day it was first submitted (so ``workflow.is_late`` can judge it),
     for the year and the previous year's Q4. One query."""
     previous_q4 = Quarter(year.start_year - 1, 4)
     scoped = QuarterlyReturn.objects.filter(
@@ -147,8 +147,12 @@ def _returns_by_group(group_ids: list[int], year: FinancialYear) -> dict[int, di
         scoped = scoped.filter(group_id__in=group_ids)
     wanted = set(group_ids)
     by_group: dict[int, dict[tuple[int, int], dict]] = defaultdict(dict)
-    for r in scoped.order_by().values("id", "group_id", "financial_year", "quarter", "status", "due_on"):
+    for r in scoped.order_by().values(
+        "id", "group_id", "financial_year", "quarter", "status", "due_on", "first_submitted_at"
+    ):
         if r["group_id"] in wanted:
+            first = r.pop("first_submitted_at")
+            r["first_submitted_on"] = timezone.localdate(first) if first else None
             by_group[r["group_id"]][(r["financial_year"], r["quarter"])] = r
     return by_group
 
@@ -233,20 +237,6 @@ def dashboard_data(*, user, year: FinancialYear, live_quarter, live_to: dt.date)
     )
 
 
-def _mark_late(rows: list[DashboardRow]) -> None:
-    """Mark the cells of returns first submitted after their due date (one
-    query, for the rows on the page shown only: reading every return's
-    submission time would cost more than the rest of the dashboard)."""
-    cells = {c.return_id: c for r in rows for c in r.cells if c.return_id is not None}
-    if not cells:
-        return
-    for pk, first in QuarterlyReturn.objects.filter(pk__in=list(cells), first_submitted_at__isnull=False).values_list(
-        "pk", "first_submitted_at"
-    ):
-        cell = cells[pk]
-        cell.late = timezone.localdate(first) > cell.due_on
-
-
 def _dashboard_urls() -> dict:
     return {
         "return_url": url_maker("monitoring:return-detail"),
@@ -288,7 +278,6 @@ def dashboard(
     )
     rows = [dashboard_row(group, data, ctx) for group in data.groups]
     shown = Paginator([row for row in rows if row.shows_under(show)], page_size).get_page(page)
-    _mark_late(list(shown.object_list))
     return Dashboard(
         year=year,
         today=today,

@@ -147,3 +147,37 @@ def test_a_row_and_the_totals_from_plain_values():
         "attention": 2,
     }
     assert [r.group_name for r in (camden, hackney) if r.shows_under("returned")] == ["Camden"]
+
+
+def test_one_meaning_of_late_for_the_summary_the_filter_and_the_tag():
+    """22 October 2025: Camden's Q1 return was first submitted on 25 July,
+    after its 21 July due date; Hackney's Q1 is a draft past its due date.
+    Both are late: counted in the summary, listed by the filter, tagged."""
+    q1_due = dt.date(2025, 7, 21)
+    data = DashboardData(
+        groups=[
+            {"id": 1, "name": "Camden", "status": "active", "borough__name": "Camden"},
+            {"id": 2, "name": "Hackney", "status": "active", "borough__name": "Hackney"},
+        ],
+        returns_by_group={
+            1: {
+                (2025, 1): {
+                    **_return(2, 1, ReturnStatus.ACCEPTED, due_on=q1_due),
+                    "first_submitted_on": dt.date(2025, 7, 25),
+                }
+            },
+            2: {(2025, 1): {**_return(3, 1, ReturnStatus.DRAFT, due_on=q1_due), "first_submitted_on": None}},
+        },
+        latest={},
+        lines_by_return={},
+        targets={},
+        counts={},
+        flags={},
+        deadline_working_days=15,
+    )
+    ctx = _ctx(dt.date(2025, 10, 22))
+    camden, hackney = (dashboard_row(g, data, ctx) for g in data.groups)
+    assert [c.late for c in camden.cells][:2] == [True, True]  # Q2 never opened, past 21 October
+    assert [c.late for c in hackney.cells][:1] == [True]
+    assert dashboard_totals([camden, hackney])["late"] == 4
+    assert [r.group_name for r in (camden, hackney) if r.shows_under("late")] == ["Camden", "Hackney"]

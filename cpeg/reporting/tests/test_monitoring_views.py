@@ -366,7 +366,9 @@ def test_a_return_first_submitted_after_its_due_date_is_marked_late_on_the_dashb
     services.return_submit(quarterly_return=qr, actor=admin, at=dt.datetime(2025, 10, 22, 9, tzinfo=dt.UTC))
     client.force_login(OfficerFactory())
     board = client.get(reverse("reporting:monitoring-dashboard"), {"year": "2025"}).context["board"]
-    assert [(c.quarter.number, c.late) for c in board.rows[0].cells] == [(1, False), (2, True), (3, False), (4, False)]
+    # Q1 was never opened and is past its due date (21 July): late too, in the same one sense.
+    assert [(c.quarter.number, c.late) for c in board.rows[0].cells] == [(1, True), (2, True), (3, False), (4, False)]
+    assert board.totals["late"] == 2
 
 
 @pytest.mark.parametrize("year", ["0", "abc", "-1", "99999", "2025/27"])
