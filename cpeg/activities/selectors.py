@@ -25,7 +25,7 @@ from django.utils import timezone
 from cpeg.accounts.access import get_for_user_or_404, scope_own_groups
 from cpeg.activities.choices import PUBLIC_MEETING_TYPES, ActivityType
 from cpeg.activities.models import Activity, ActivityDocument, ActivityEvidence, ActivityImportBatch
-from cpeg.activities.outputs import output_label
+from cpeg.activities.outputs import OUTPUT_CODES, OutputCatalogue, output_label
 from cpeg.core.audit import history_entries
 from cpeg.core.fiscal import FinancialYear, financial_year_choices
 from cpeg.core.idempotency import made_with_token
@@ -274,9 +274,12 @@ def activity_history(*, activity: Activity, limit: int = 50) -> list:
 def activity_page(*, activity: Activity) -> ActivityPage:
     """What an activity's page shows: outputs evidenced, documents, changes."""
     codes = sorted(activity.evidence.values_list("output_code", flat=True))
+    # A local output's wording comes from the group's SLA for the year
+    # (one query, only when the activity evidences one).
+    labels = OutputCatalogue(activity.group).labels(activity.held_on) if set(codes) - OUTPUT_CODES else {}
     return ActivityPage(
         activity=activity,
-        outputs=[(code, output_label(code)) for code in codes],
+        outputs=[(code, labels.get(code) or output_label(code)) for code in codes],
         documents=list(activity.documents.select_related("created_by").order_by("document_type", "original_name")),
         history=activity_history(activity=activity),
     )

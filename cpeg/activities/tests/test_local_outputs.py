@@ -84,6 +84,8 @@ def test_the_form_offers_the_local_output_and_it_counts(client, lambeth, year, l
     assert response.status_code == 302, response.content
     counts = output_counts(group_ids=[lambeth.pk], starts_on=year.starts_on, ends_on=year.ends_on)
     assert counts[(lambeth.pk, LOCAL)] == 1
+    # Its page names the output in the SLA's words, not by its code.
+    assert "Hold a youth forum" in client.get(response["Location"]).text
 
 
 def test_a_local_output_of_another_group_is_refused(lambeth, year, local_output):
