@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -29,6 +29,7 @@ from cpeg.accounts.access import require_perm
 from cpeg.core.audit import audit_record
 from cpeg.core.audit_events import AuditEventType
 from cpeg.core.concurrency import lock_and_check_version, save_new_version
+from cpeg.core.errors import InvalidTransition
 from cpeg.core.fiscal import FinancialYear
 from cpeg.funding.choices import BID_STATUSES, ApplicationStatus, RoundStatus, WhatIfRule
 from cpeg.funding.models import (
@@ -41,7 +42,9 @@ from cpeg.funding.models import (
 )
 from cpeg.funding.money import ZERO, format_money, share, share_in_proportion, to_pence, to_pounds
 from cpeg.funding.selectors.rounds import with_totals
-from cpeg.funding.workflow import APPLICATION_WORKFLOW, ROUND_WORKFLOW, ensure_round_open
+from cpeg.funding.workflow import APPLICATION_WORKFLOW, ROUND_WORKFLOW, decide_too_early_reason, ensure_round_open
+from cpeg.groups.choices import GroupStatus
+from cpeg.groups.models import EngagementGroup
 
 DEFAULT_INSTALMENTS = 4
 
@@ -256,6 +259,12 @@ class AllocationPage:
     remaining: Decimal
     errors: dict
     drafts: int
+    no_bid: list = field(default_factory=list)  # names of groups with no submitted bid
+
+    @property
+    def not_assessed(self) -> list:
+        """Submitted bids nobody has assessed yet."""
+        return [r for r in self.rows if r.application.status == ApplicationStatus.SUBMITTED]
 
     @property
     def ready_to_decide(self) -> bool:
@@ -318,6 +327,13 @@ def allocation_page(*, funding_round: FundingRound) -> AllocationPage:
         )
     awarded = sum((r.award for r in rows if r.award is not None), ZERO)
     drafts = FundingApplication.objects.filter(funding_round=funding_round, status=ApplicationStatus.DRAFT).count()
+    bidders = FundingApplication.objects.filter(funding_round=funding_round, status__in=BID_STATUSES).values("group_id")
+    no_bid = list(
+        EngagementGroup.objects.filter(status=GroupStatus.ACTIVE)
+        .exclude(pk__in=bidders)
+        .order_by("borough__name")
+        .values_list("name", flat=True)
+    )
     return AllocationPage(
         funding_round=funding_round,
         rows=rows,
@@ -327,6 +343,7 @@ def allocation_page(*, funding_round: FundingRound) -> AllocationPage:
         remaining=funding_round.pot_amount - awarded,
         errors=check_awards(funding_round, {r.application.pk: r.award for r in rows}),
         drafts=drafts,
+        no_bid=no_bid,
     )
 
 
@@ -479,8 +496,11 @@ def allocation_decide(*, funding_round: FundingRound, actor, loaded_version=None
     ROUND_WORKFLOW.ensure(
         current, to=RoundStatus.DECIDED, message=f"{current} has been decided; it can no longer change"
     )
-    bids = _decidable_bids(current)
     today = today or timezone.localdate()
+    too_early = decide_too_early_reason(current, today=today)
+    if too_early:
+        raise InvalidTransition(too_early)
+    bids = _decidable_bids(current)
     awards = [_award_bid(bid, funding_round=current, actor=actor, today=today) for bid in bids]
     awards = [award for award in awards if award is not None]
     current.status = RoundStatus.DECIDED

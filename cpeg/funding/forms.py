@@ -473,6 +473,12 @@ class SpendReportForm(VersionErrorMixin, GovukFormMixin, forms.Form):
         return {v: self.cleaned_data.get(f"spend_{v}") for v in BudgetCategory.values}
 
 
+class SpendCheckForm(VersionErrorMixin, GovukFormMixin, forms.Form):
+    """Confirming a quarter's saved spend: carries the version checked."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
 class ReconciliationForm(VersionErrorMixin, GovukFormMixin, forms.Form):
     """The officer confirms the worked-out reconciliation, or adjusts the
     sum to be returned with a reason."""

@@ -22,6 +22,9 @@ urlpatterns = [
     path("groups/<int:pk>/rounds/<int:round_pk>/apply/", applications.application_start, name="application-start"),
     path("groups/<int:pk>/spend/<fy:year>/<int:quarter>/", payments.spend_report, name="spend-report"),
     path(
+        "groups/<int:pk>/spend/<fy:year>/<int:quarter>/check/", payments.spend_report_check, name="spend-report-check"
+    ),
+    path(
         "groups/<int:pk>/spend/<fy:year>/<int:quarter>/reopen/",
         payments.spend_report_reopen,
         name="spend-report-reopen",

@@ -37,6 +37,7 @@ from cpeg.funding.choices import (
     RoundStatus,
     SpendReportStatus,
 )
+from cpeg.funding.models import FundingApplication, SpendReport
 from cpeg.monitoring.choices import FROZEN_RETURN_STATUSES
 from cpeg.monitoring.selectors import return_status
 
@@ -122,6 +123,41 @@ def can_change_round(user, funding_round) -> bool:
 def can_decide_round(user, funding_round) -> bool:
     """The user may set and decide the round's awards (a manager, while open)."""
     return ROUND_WORKFLOW.allows(funding_round, to=RoundStatus.DECIDED) and user.has_perm("funding.decide_allocation")
+
+
+def decide_too_early_reason(funding_round, *, today=None) -> str | None:
+    """Why the round cannot be decided yet, or None once its application
+    deadline (and any reopened application's late deadline) has passed.
+
+    Deciding closes every application still in draft: before the deadline
+    that would lock out groups still drafting.
+    """
+    today = today or timezone.localdate()
+    if funding_round.closes_on >= today:
+        return (
+            f"The application deadline, {funding_round.closes_on:%-d %B %Y}, has not passed: "
+            "groups may still submit. Decide the round after it"
+        )
+    late = (
+        FundingApplication.objects.filter(
+            funding_round=funding_round, status=ApplicationStatus.DRAFT, late_submission_until__gte=today
+        )
+        .order_by("-late_submission_until")
+        .values_list("late_submission_until", flat=True)
+        .first()
+    )
+    if late:
+        return (
+            f"A reopened application may be submitted until {late:%-d %B %Y}: "
+            "the application deadline for it has not passed"
+        )
+    return None
+
+
+def can_decide_now(user, funding_round, *, today=None) -> bool:
+    """The user may decide the round now: open, a manager, deadline passed
+    (every bid moderated is checked with the awards, by the service)."""
+    return can_decide_round(user, funding_round) and decide_too_early_reason(funding_round, today=today) is None
 
 
 # --- Applications --------------------------------------------------------------
@@ -241,6 +277,12 @@ def spend_lock_reason(*, award, quarter: int, report) -> str | None:
     return None
 
 
+def can_submit_spend(award, *, quarter: int, today=None) -> bool:
+    """A quarter's spend may be submitted (and so frozen) only once the
+    quarter has ended; until then the group saves it as a draft."""
+    return Quarter(award.funding_round.financial_year, quarter).ends_on < (today or timezone.localdate())
+
+
 def can_report_spend(user, award, *, locked: str | None) -> bool:
     """The group may change a quarter's spend that is not frozen (``locked``
     is ``spend_lock_reason`` for the quarter)."""
@@ -256,10 +298,35 @@ def can_reopen_spend(user, award, *, locked: str | None) -> bool:
     )
 
 
-def can_reconcile(user, award) -> bool:
-    """An officer may reconcile an award's year (once, until reopened)."""
-    return RECONCILIATION_WORKFLOW.allows(award, to=ReconciliationStatus.RECONCILED) and user.has_perm(
-        "funding.manage_payments", award
+def reconcile_too_early_reason(award, *, today=None) -> str | None:
+    """Why the award's year cannot be reconciled yet, or None if it can.
+
+    Only once the year has ended, or once the group has submitted every
+    quarter's spend: mid-year, quarters not yet reported would count as
+    nothing spent and the paid instalments as money to be returned.
+    """
+    year = award.funding_round.year
+    today = today or timezone.localdate()
+    if year.ends_on < today:
+        return None
+    submitted = set(
+        SpendReport.objects.filter(award=award, status=SpendReportStatus.SUBMITTED).values_list("quarter", flat=True)
+    )
+    if submitted >= {1, 2, 3, 4}:
+        return None
+    return (
+        f"The year {year.label} cannot be reconciled until it ends on {year.ends_on:%-d %B %Y}, "
+        "or until the group has submitted its spend for every quarter"
+    )
+
+
+def can_reconcile(user, award, *, today=None) -> bool:
+    """An officer may reconcile an award's year (once, until reopened),
+    after the year ends or once every quarter's spend is submitted."""
+    return (
+        RECONCILIATION_WORKFLOW.allows(award, to=ReconciliationStatus.RECONCILED)
+        and user.has_perm("funding.manage_payments", award)
+        and reconcile_too_early_reason(award, today=today) is None
     )
 
 

@@ -44,6 +44,7 @@ from cpeg.funding.services.payments import (
     spend_report_import,
     spend_report_reopen,
     spend_report_save,
+    spend_report_submit,
 )
 from cpeg.funding.services.rounds import ROUND_FIELDS, criterion_add, criterion_update, round_create, round_update
 from cpeg.funding.workflow import spend_lock_reason
@@ -79,5 +80,6 @@ __all__ = [
     "spend_report_import",
     "spend_report_reopen",
     "spend_report_save",
+    "spend_report_submit",
     "submission_deadline",
 ]

@@ -35,6 +35,8 @@ from cpeg.funding.workflow import (
     PAYMENT_WORKFLOW,
     RECONCILIATION_WORKFLOW,
     SPEND_REPORT_WORKFLOW,
+    can_submit_spend,
+    reconcile_too_early_reason,
     spend_lock_reason,
 )
 
@@ -222,6 +224,7 @@ def spend_report_save(
         report.save()
     report.notes = (notes or "").strip()
     if submit:
+        _ensure_quarter_ended(current, q, today)
         SPEND_REPORT_WORKFLOW.ensure(report, to=SpendReportStatus.SUBMITTED)
         report.status = SpendReportStatus.SUBMITTED
         report.submitted_at, report.submitted_by = timezone.now(), actor
@@ -235,6 +238,45 @@ def spend_report_save(
         group=current.group,
         summary=f"{'Submitted' if submit else 'Saved'} spend for {q.label}: {format_money(total)}",
         payload={k: str(v) for k, v in values.items()},
+    )
+    return report
+
+
+def _ensure_quarter_ended(award: Award, q: Quarter, today) -> None:
+    if not can_submit_spend(award, quarter=q.number, today=_today(today)):
+        raise InvalidTransition(
+            f"You can submit the spend for {q.label} once the quarter has ended, after "
+            f"{q.ends_on:%-d %B %Y}. Save it as a draft until then"
+        )
+
+
+@transaction.atomic
+def spend_report_submit(*, award: Award, quarter: int, actor, loaded_version=None, today=None) -> SpendReport:
+    """Submit a quarter's draft spend as saved (the check-your-answers step),
+    which freezes it. Only after the quarter has ended."""
+    require_perm(actor, "funding.change_fundingapplication", award)
+    check_quarter(quarter)
+    current = _lock_award(award)
+    q = Quarter(current.funding_round.financial_year, quarter)
+    report = SpendReport.objects.select_for_update().filter(award=current, quarter=quarter).first()
+    if report is None:
+        raise InvalidTransition(f"There is no spend saved for {q.label} to submit")
+    reason = spend_lock_reason(award=current, quarter=quarter, report=report)
+    if reason:
+        raise InvalidTransition(reason)
+    _check_spend_version(report, loaded_version)
+    _ensure_quarter_ended(current, q, today)
+    SPEND_REPORT_WORKFLOW.ensure(report, to=SpendReportStatus.SUBMITTED)
+    report.status = SpendReportStatus.SUBMITTED
+    report.submitted_at, report.submitted_by = timezone.now(), actor
+    save_new_version(report, actor=actor)
+    total = sum((line.amount for line in report.lines.all()), ZERO)
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.FUNDING_SPEND_SUBMITTED,
+        target=report,
+        group=current.group,
+        summary=f"Submitted spend for {q.label}: {format_money(total)}",
     )
     return report
 
@@ -350,11 +392,20 @@ def _return_due(figures, adjusted_return, reason: str) -> Decimal:
 
 @transaction.atomic
 def award_reconcile(
-    *, award: Award, actor, adjusted_return=None, adjustment_reason: str = "", notes: str = "", loaded_version=None
+    *,
+    award: Award,
+    actor,
+    adjusted_return=None,
+    adjustment_reason: str = "",
+    notes: str = "",
+    loaded_version=None,
+    today=None,
 ) -> Award:
     """Reconcile the year: spent and paid worked out, the sum to return is
     paid minus spent (never below 0), unless an officer adjusts it with a
-    reason. Refused for an award already reconciled (reopen it first)."""
+    reason. Refused for an award already reconciled (reopen it first), and
+    before the year ends unless every quarter's spend is submitted
+    (``workflow.reconcile_too_early_reason``)."""
     require_perm(actor, "funding.manage_payments", award)
     current = lock_and_check_version(Award, award.pk, loaded_version)
     if not RECONCILIATION_WORKFLOW.allows(current, to=ReconciliationStatus.RECONCILED):
@@ -362,6 +413,9 @@ def award_reconcile(
             f"This award was reconciled on {timezone.localtime(current.reconciled_at):%-d %B %Y}. "
             "Reopen the reconciliation if it needs to be done again"
         )
+    too_early = reconcile_too_early_reason(current, today=today)
+    if too_early:
+        raise InvalidTransition(too_early)
     figures = reconciliation_figures(award=current)
     if figures.draft_quarters:
         raise ValidationError(

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from cpeg.core.fiscal import FinancialYear
 from cpeg.funding.choices import ApplicationStatus
+from cpeg.funding.tests import factories
 from cpeg.funding.tests.factories import (
     AssessmentFactory,
     AwardFactory,
@@ -56,6 +57,11 @@ def award(w):
         return a
 
     return w.make("award", build)
+
+
+def ended_award(w):
+    """Camden's award for 2024/25, a year that has ended: it may be reconciled."""
+    return w.make("ended_award", lambda w: AwardFactory(group=w.camden, funding_round=factories.decided_round(2024)))
 
 
 def round_kwargs(w):
@@ -122,6 +128,8 @@ CASES = [
         allowed_status=(302,),
     ),
     AccessCase("funding:spend-report", CAMDEN_READERS, spend),
+    # The group only; with no saved draft it redirects to the spend form.
+    AccessCase("funding:spend-report-check", CAMDEN_GROUP, spend, post=True, allowed_status=(200, 302)),
     # Officers only; a quarter that is not frozen redirects back with a message.
     AccessCase("funding:spend-report-reopen", AUTHORITY, spend, post=True, allowed_status=(200, 302)),
     AccessCase("funding:application-detail", CAMDEN_READERS, lambda w: {"pk": draft(w).pk}),
@@ -140,7 +148,7 @@ CASES = [
     AccessCase("funding:award-detail", CAMDEN_READERS, lambda w: {"pk": award(w).pk}),
     AccessCase("funding:award-letter", CAMDEN_READERS, lambda w: {"pk": award(w).pk}),
     AccessCase("funding:payment-schedule", AUTHORITY, lambda w: {"pk": award(w).pk}, post=True),
-    AccessCase("funding:award-reconcile", AUTHORITY, lambda w: {"pk": award(w).pk}, post=True),
+    AccessCase("funding:award-reconcile", AUTHORITY, lambda w: {"pk": ended_award(w).pk}, post=True),
     # An award not yet reconciled redirects back with a message.
     AccessCase(
         "funding:award-reconciliation-reopen",

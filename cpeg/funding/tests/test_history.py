@@ -25,6 +25,11 @@ D = Decimal
 pytestmark = pytest.mark.django_db
 
 
+def _after_deadline(funding_round):
+    """A day after the round's application deadline: it may be decided."""
+    return funding_round.closes_on + dt.timedelta(days=1)
+
+
 def _today():
     return timezone.localdate()
 
@@ -70,6 +75,8 @@ def test_the_award_page_shows_who_paid_who_reported_spend_and_who_reconciled(cli
     client.force_login(camden_admin)
     spend = reverse("funding:spend-report", kwargs={"pk": camden.pk, "year": 2024, "quarter": 1})
     assert client.post(spend, {"version": "0", "spend_venue": "15000"}).status_code == 302
+    check = reverse("funding:spend-report-check", kwargs={"pk": camden.pk, "year": 2024, "quarter": 1})
+    assert client.post(check, {"version": str(award.spend_reports.get().version)}).status_code == 302
     client.force_login(officer)
     award.refresh_from_db()
     reconcile = reverse("funding:award-reconcile", kwargs={"pk": award.pk})
@@ -78,6 +85,7 @@ def test_the_award_page_shows_who_paid_who_reported_spend_and_who_reconciled(cli
     response = client.get(award.get_absolute_url())
     assert _events(response) == [
         (str(officer), "Paid instalment 1 of £20,000 on 3 April 2024"),
+        (str(camden_admin), "Saved spend for Q1 2024/25: £15,000"),
         (str(camden_admin), "Submitted spend for Q1 2024/25: £15,000"),
         (str(officer), "Reconciled: paid £20,000, spent £15,000, £5,000 to be returned"),
     ]
@@ -198,7 +206,7 @@ def test_the_round_page_shows_changes_to_the_pot_cap_criteria_and_the_decision(
     application = _moderated(funding_round, camden, camden_admin, officer, manager)
     funding_round.refresh_from_db()
     services.allocation_save(funding_round=funding_round, actor=manager, awards={application.pk: D("30000")})
-    services.allocation_decide(funding_round=funding_round, actor=manager)
+    services.allocation_decide(funding_round=funding_round, actor=manager, today=_after_deadline(funding_round))
 
     client.force_login(officer)
     response = client.get(funding_round.get_absolute_url())
@@ -272,7 +280,7 @@ def _through_the_round(funding_round, group, admin, officer, second_officer, man
     if decide:
         funding_round.refresh_from_db()
         services.allocation_save(funding_round=funding_round, actor=manager, awards={application.pk: D("30000")})
-        services.allocation_decide(funding_round=funding_round, actor=manager)
+        services.allocation_decide(funding_round=funding_round, actor=manager, today=_after_deadline(funding_round))
     application.refresh_from_db()
     return application
 

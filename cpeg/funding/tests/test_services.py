@@ -18,6 +18,11 @@ D = Decimal
 pytestmark = pytest.mark.django_db
 
 
+def _after_deadline(funding_round):
+    """A day after the round's application deadline: it may be decided."""
+    return funding_round.closes_on + dt.timedelta(days=1)
+
+
 def _today():
     return timezone.localdate()
 
@@ -368,7 +373,7 @@ def test_deciding_needs_every_bid_moderated(open_round, camden, camden_admin, ma
     application = _ready_application(open_round, camden, camden_admin)
     services.application_submit(application=application, actor=camden_admin)
     with pytest.raises(ValidationError, match="has not been moderated yet"):
-        services.allocation_decide(funding_round=open_round, actor=manager)
+        services.allocation_decide(funding_round=open_round, actor=manager, today=_after_deadline(open_round))
     open_round.refresh_from_db()
     assert open_round.status == RoundStatus.OPEN
 
@@ -376,7 +381,7 @@ def test_deciding_needs_every_bid_moderated(open_round, camden, camden_admin, ma
 def test_deciding_records_awards_with_four_quarterly_instalments(open_round, camden, camden_admin, officer, manager):
     application = _moderated(open_round, camden, camden_admin, officer, manager)
     services.allocation_save(funding_round=open_round, actor=manager, awards={application.pk: D("30000.03")})
-    awards = services.allocation_decide(funding_round=open_round, actor=manager)
+    awards = services.allocation_decide(funding_round=open_round, actor=manager, today=_after_deadline(open_round))
     open_round.refresh_from_db()
     assert open_round.status == RoundStatus.DECIDED
     assert open_round.decided_by == manager
@@ -394,7 +399,7 @@ def test_an_award_keeps_the_groups_name_as_it_was_when_decided(open_round, camde
     name = camden.name
     application = _moderated(open_round, camden, camden_admin, officer, manager)
     services.allocation_save(funding_round=open_round, actor=manager, awards={application.pk: D("30000.00")})
-    award = services.allocation_decide(funding_round=open_round, actor=manager)[0]
+    award = services.allocation_decide(funding_round=open_round, actor=manager, today=_after_deadline(open_round))[0]
     camden.name = "Camden Safer Neighbourhoods Board"
     camden.save()
     award.refresh_from_db()

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from cpeg.accounts.tests.factories import GroupAdminFactory, OfficerFactory
+from cpeg.accounts.tests.factories import GroupAdminFactory
 from cpeg.funding import opendata, services
 from cpeg.funding.choices import ApplicationStatus
 from cpeg.funding.models import FundingApplication
@@ -255,11 +255,9 @@ def test_spend_form_carries_version_0_until_a_report_exists_and_a_stale_form_is_
     assert response.status_code == 400
     assert "This page is out of date" in response.content.decode()
     assert not award.spend_reports.exists()
-    # Two people load the empty form; the second save is a conflict.
+    # Two people load the empty form; the second save is a conflict (the
+    # first save is a draft, so the quarter is still open to change).
     assert client.post(url, {"version": "0", "spend_staffing": "9000"}).status_code == 302
-    services.spend_report_reopen(
-        award=award, quarter=1, actor=OfficerFactory(), reason="Let the treasurer add the venue"
-    )
     response = client.post(url, {"version": "0", "spend_venue": "150"})
     assert response.status_code == 400
     assert "Someone else changed this record" in response.content.decode()
@@ -275,7 +273,7 @@ def test_submitted_spend_shows_why_it_is_frozen_and_refuses_a_post(client, camde
     url = _spend_url(camden)
     page = client.get(url).content.decode()
     assert "was submitted on" in page
-    assert "Submit spend" not in page
+    assert "Save and continue" not in page
     assert "Reopen the spend report" not in page
     response = client.post(url, {"version": str(report.version), "spend_venue": "60000"}, follow=True)
     assert "can no longer change" in response.content.decode()
@@ -293,7 +291,7 @@ def test_submitted_spend_shows_why_it_is_frozen_and_refuses_a_post(client, camde
     client.force_login(camden_admin)
     page = client.get(url).content.decode()
     assert "Invoice missed" in page
-    assert "Submit spend" in page
+    assert "Save and continue" in page
 
 
 def test_spend_is_frozen_once_the_quarters_return_is_accepted(client, camden, camden_admin):

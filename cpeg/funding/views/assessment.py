@@ -185,6 +185,8 @@ def allocation_decide(request, pk):
         {
             "round": funding_round,
             "can_decide": workflow.can_decide_round(request.user, funding_round),
+            "can_decide_now": workflow.can_decide_now(request.user, funding_round),
+            "too_early": workflow.decide_too_early_reason(funding_round),
             "page": page,
             "errors": errors,
         },

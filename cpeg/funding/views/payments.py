@@ -18,7 +18,14 @@ from cpeg.core.fiscal import Quarter
 from cpeg.core.views_helpers import handle_form
 from cpeg.funding import selectors, services, workflow
 from cpeg.funding.choices import BudgetCategory, PaymentStatus
-from cpeg.funding.forms import MarkPaidForm, PaymentScheduleForm, ReconciliationForm, ReopenForm, SpendReportForm
+from cpeg.funding.forms import (
+    MarkPaidForm,
+    PaymentScheduleForm,
+    ReconciliationForm,
+    ReopenForm,
+    SpendCheckForm,
+    SpendReportForm,
+)
 from cpeg.funding.models import Award
 from cpeg.funding.money import ZERO
 from cpeg.groups.selectors import group_get_for
@@ -155,10 +162,14 @@ def payment_paid(request, pk):
 def award_reconcile(request, pk):
     award = selectors.award_get_for(user=request.user, pk=pk, perm="funding.manage_payments")
     if not workflow.can_reconcile(request.user, award):
-        messages.error(
-            request,
-            "This award has already been reconciled. Reopen the reconciliation if it needs to be done again.",
-        )
+        too_early = workflow.reconcile_too_early_reason(award)
+        if award.reconciled_at is None and too_early:
+            messages.error(request, f"{too_early}.")
+        else:
+            messages.error(
+                request,
+                "This award has already been reconciled. Reopen the reconciliation if it needs to be done again.",
+            )
         return redirect(award.get_absolute_url())
     figures = selectors.reconciliation_figures(award=award)
     form = ReconciliationForm(
@@ -252,6 +263,8 @@ def spend_report(request, pk, year, quarter):
         return redirect(url)
     # Version 0 means "no report yet": once one exists, a form built
     # before it was saved is a conflict, not a silent overwrite.
+    check_url = reverse("funding:spend-report-check", kwargs={"pk": pk, "year": year, "quarter": quarter})
+    to_check = request.POST.get("action") != "draft"
     initial = {f"spend_{k}": v for k, v in position.this_quarter.items()}
     initial["version"] = position.report.version if position.report else 0
     if position.report:
@@ -270,17 +283,57 @@ def spend_report(request, pk, year, quarter):
             "can_change": workflow.can_report_spend(request.user, award, locked=locked),
             "locked": locked,
             "can_reopen": workflow.can_reopen_spend(request.user, award, locked=locked),
-            "submit_label": "Submit spend",
+            "can_submit": workflow.can_submit_spend(award, quarter=quarter),
             "categories": BudgetCategory.choices,
         },
+        # Always saved as a draft: "Save and continue" then shows the
+        # answers, and only confirming them there submits (and freezes) them.
         save=lambda f: services.spend_report_save(
             award=award,
             quarter=quarter,
             actor=request.user,
             amounts=f.amounts(),
             notes=f.cleaned_data.get("notes", ""),
-            submit=True,
+            submit=False,
             loaded_version=f.cleaned_data.get("version"),
+        ),
+        success_message=f"Spend for {q.label} saved as a draft",
+        success_url=check_url if to_check else url,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def spend_report_check(request, pk, year, quarter):
+    """Check your answers: the saved draft, submitted (and frozen) on confirming."""
+    group, award = _group_award(request, pk, year, quarter)
+    if award is None:
+        raise Http404
+    require_perm(request.user, "funding.change_fundingapplication", award)
+    q = Quarter(year, quarter)
+    url = reverse("funding:spend-report", kwargs={"pk": pk, "year": year, "quarter": quarter})
+    position = selectors.spend_position(award=award, quarter=quarter)
+    locked = workflow.spend_lock_reason(award=award, quarter=quarter, report=position.report)
+    if position.report is None or locked:
+        messages.error(request, f"{locked}." if locked else f"Save the spend for {q.label} first.")
+        return redirect(url)
+    form = SpendCheckForm(request.POST or None, initial={"version": position.report.version})
+    return handle_form(
+        request,
+        form=form,
+        template="funding/spend_check.html",
+        context={
+            "title": f"Check your answers: spend for {q.label}",
+            "group": group,
+            "award": award,
+            "quarter": q,
+            "position": position,
+            "categories": BudgetCategory.choices,
+            "can_submit": workflow.can_submit_spend(award, quarter=quarter),
+            "change_url": url,
+        },
+        save=lambda f: services.spend_report_submit(
+            award=award, quarter=quarter, actor=request.user, loaded_version=f.cleaned_data.get("version")
         ),
         success_message=f"Spend for {q.label} submitted",
         success_url=url,
