@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from cpeg.accounts.tests.factories import ManagerFactory
 from cpeg.funding import opendata, selectors, services
 from cpeg.funding.choices import PaymentStatus
 from cpeg.funding.tests.factories import AwardFactory, FundingRoundFactory, PaymentFactory, decided_round
@@ -78,3 +79,19 @@ def test_editing_a_criterion_of_a_round_id_too_big_for_the_database_is_not_found
     client.force_login(manager)
     response = client.get("/funding/rounds/99999999999999999999/criteria/1/edit/")
     assert response.status_code == 404
+
+
+def test_payments_and_reconciliation_totals_link_to_what_they_add_up(client, officer):
+    funding_round = decided_round(2024)
+    award = AwardFactory(funding_round=funding_round, group=_group("camden"), amount=D("40000.00"))
+    PaymentFactory(award=award, amount=D("10000.00"), status=PaymentStatus.PAID, paid_on=dt.date(2024, 4, 1))
+    services.spend_report_import(award=award, quarter=1, actor=ManagerFactory(), amounts={"venue": "500"})
+    client.force_login(officer)
+    instalments = f'href="{award.get_absolute_url()}#instalments"'
+    payments = client.get(reverse("funding:round-payments", kwargs={"pk": funding_round.pk})).content.decode()
+    assert 'href="#awards"' in payments
+    assert instalments in payments
+    page = client.get(reverse("funding:award-reconcile", kwargs={"pk": award.pk})).content.decode()
+    assert instalments in page
+    spend = reverse("funding:spend-report", kwargs={"pk": award.group.pk, "year": 2024, "quarter": 1})
+    assert f'href="{spend}">£500' in page
