@@ -109,3 +109,17 @@ def test_a_draft_is_saved_without_submitting(client, camden, camden_admin, award
     response = client.post(url, {"version": "0", "spend_venue": "10", "action": "draft"})
     assert response.status_code == 302
     assert award.spend_reports.get(quarter=2).status == SpendReportStatus.DRAFT
+
+
+def test_the_check_page_runs_the_same_queries_however_many_quarters_are_reported(
+    client, camden, camden_admin, award, django_assert_max_num_queries
+):
+    client.force_login(camden_admin)
+    _save(award, camden_admin, 4, submit=False, today=dt.date(2025, 4, 1), version=0)
+    check = reverse("funding:spend-report-check", kwargs={"pk": camden.pk, "year": YEAR, "quarter": 4})
+    with django_assert_max_num_queries(30) as first:
+        assert client.get(check).status_code == 200
+    for quarter in (1, 2, 3):
+        _save(award, camden_admin, quarter, submit=True, today=dt.date(2025, 4, 1), version=0)
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        assert client.get(check).status_code == 200
