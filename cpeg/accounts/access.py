@@ -307,3 +307,11 @@ rules.add_perm("groups.merge_person", is_officer)
 rules.add_perm("activities.withdraw_activity", can_change_group_records)
 rules.add_perm("activities.restore_activity", is_officer)
 rules.add_perm("activities.undo_activityimportbatch", can_change_group_records)
+
+
+# --- Personal data (issue 14.4) ----------------------------------------------
+# A person's request for a copy of their data, or for its erasure, is
+# handled by the authority (the data controller), so officers only; the
+# register of what is held is docs/personal-data.md.
+rules.add_perm("groups.export_person_data", is_officer)
+rules.add_perm("groups.erase_person", is_officer)

@@ -27,4 +27,6 @@ urlpatterns = [
     path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),
     path("people/<int:pk>/roles/add/", views.other_role_add, name="other-role-add"),
     path("people/<int:pk>/merge/", views.person_merge, name="person-merge"),
+    path("people/<int:pk>/personal-data/", views.person_personal_data, name="person-personal-data"),
+    path("people/<int:pk>/erase/", views.person_erase, name="person-erase"),
 ]

@@ -3,14 +3,14 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from cpeg.accounts.access import get_for_user_or_404, require_perm
 from cpeg.core.views_helpers import handle_form
-from cpeg.groups import selectors, services
+from cpeg.groups import personal_data, selectors, services
 from cpeg.groups.choices import GroupStatus, StaffingModel
 from cpeg.groups.forms import (
     ExecutiveMemberForm,
@@ -328,6 +328,7 @@ def person_detail(request, pk):
             "history": selectors.person_history(person=person),
             "can_change": request.user.has_perm("groups.change_person", person),
             "can_merge": request.user.has_perm("groups.merge_person", person),
+            "can_export": request.user.has_perm("groups.export_person_data", person),
         },
     )
 
@@ -395,5 +396,45 @@ def person_merge(request, pk):
         },
         save=save,
         success_message="Records merged",
+        success_url=url,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_personal_data(request, pk):
+    """Officers: download everything held about a person (a subject access request)."""
+    person = _person_for(request, pk, "groups.export_person_data")
+    form = personal_data.PersonalDataExportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        name, content_type, content = personal_data.person_data_export(
+            person=person, actor=request.user, export_format=form.cleaned_data["format"]
+        )
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return render(
+        request,
+        "groups/person_personal_data.html",
+        {"person": person, "form": form, "can_erase": request.user.has_perm("groups.erase_person", person)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_erase(request, pk):
+    """Officers: erase a person's personal data everywhere, history included."""
+    person = _person_for(request, pk, "groups.erase_person")
+    url = reverse("groups:person-detail", kwargs={"pk": person.pk})
+    return handle_form(
+        request,
+        # Bound on any POST, so an empty one shows "Select the box" rather
+        # than an unexplained 400.
+        form=personal_data.PersonEraseForm(request.POST if request.method == "POST" else None),
+        template="groups/person_erase.html",
+        context={"title": f"Erase {person.full_name}'s personal data", "person": person, "cancel_url": url},
+        save=lambda f: personal_data.person_erase(person=person, actor=request.user),
+        success_message="Personal data erased",
         success_url=url,
     )

@@ -56,4 +56,6 @@ CASES = [
     AccessCase("groups:person-edit", AUTHORITY, person, post=True),
     AccessCase("groups:other-role-add", AUTHORITY, person, post=True),
     AccessCase("groups:person-merge", AUTHORITY, person, post=True),
+    AccessCase("groups:person-personal-data", AUTHORITY, person, post=True),
+    AccessCase("groups:person-erase", AUTHORITY, person, post=True),
 ]
