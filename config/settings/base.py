@@ -103,6 +103,11 @@ TEMPLATES = [
 # DATABASE_URL, e.g. postgres://user:password@127.0.0.1:5432/cpeg
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite cannot lock rows: a writing transaction takes the database's
+    # write lock when it begins (IMMEDIATE) and a second writer waits for it
+    # (up to 20 s) instead of failing with "database is locked" (a 500).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
