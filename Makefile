@@ -14,7 +14,7 @@ PYTHON ?= $(shell PYENV_VERSION=3.12.1 pyenv which python3 2>/dev/null || comman
 ASSETS := static/govuk/app.css static/govuk/govuk-frontend.min.js
 PYTEST_ARGS ?=
 
-.PHONY: run test setup assets migrate demo lint format bench clean
+.PHONY: run test setup assets migrate demo lint format bench scan clean
 
 run: setup
 	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
@@ -70,6 +70,13 @@ format: setup
 
 bench: setup
 	$(PY) bench/run.py
+
+# Security scans (docs/security.md): pip-audit on the pinned requirements,
+# then sqlmap on the demo's signed-in pages, served on 127.0.0.1 only.
+scan: setup
+	$(PY) tools/audit_requirements.py requirements.txt
+	@command -v sqlmap >/dev/null || { echo "sqlmap is not installed: apt-get install -y sqlmap"; exit 1; }
+	$(PY) tools/sqlmap_scan.py
 
 clean:
 	rm -rf $(VENV) ui/node_modules static/govuk staticfiles db.sqlite3
