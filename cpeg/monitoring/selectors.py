@@ -17,15 +17,15 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from cpeg.accounts.access import get_for_user_or_404
-from cpeg.activities.choices import DEFAULT_OUTPUT_FOR_TYPE
+from cpeg.activities.links import activity_list_url
+from cpeg.activities.selectors import When
 from cpeg.core.audit import history_entries
 from cpeg.core.fiscal import FinancialYear
 from cpeg.core.models import AuditEvent
 from cpeg.groups.models import EngagementGroup
+from cpeg.monitoring import sources, workflow
 from cpeg.monitoring.models import QuarterlyReturn, ReturnLine
 
-# Which kind of activity the activity list filters on, per SLA output.
-ACTIVITY_TYPE_FOR_OUTPUT = {code: str(kind) for kind, code in DEFAULT_OUTPUT_FOR_TYPE.items()}
 _PK = 987654321
 
 
@@ -38,13 +38,12 @@ def url_maker(name: str):
     return lambda pk: template.replace(str(_PK), str(pk))
 
 
-def activity_list_url(group_id: int, year: int, code: str = "", maker=None) -> str:
-    """The group's activity list for a year, filtered to the output's kind of activity."""
-    base = (maker or url_maker("activities:activity-list"))(group_id)
-    if not base:
-        return ""
-    kind = ACTIVITY_TYPE_FOR_OUTPUT.get(code)
-    return f"{base}?year={year}" + (f"&type={kind}" if kind else "")
+def evidence_url(group_id: int, code: str, starts_on: dt.date, ends_on: dt.date) -> str:
+    """The list behind a count: the group's activities held from ``starts_on``
+    to ``ends_on`` (inclusive) that evidence the SLA output ``code``, the
+    filters ``sources.output_counts`` counts with. Every count monitoring
+    shows (a return line, a scorecard cell, a dashboard item) links here."""
+    return activity_list_url(group_id, output=code, starts_on=starts_on, ends_on=ends_on, when=When.HELD)
 
 
 # --- A group's returns ---------------------------------------------------------------
@@ -83,6 +82,51 @@ def line_get_for(*, user, pk: int, perm: str = "monitoring.review_quarterlyretur
     return line
 
 
+@dataclass(frozen=True)
+class CountChange:
+    """A line of a submitted or accepted return whose frozen count no longer
+    matches the activity record (an activity withdrawn, or recorded late)."""
+
+    line: ReturnLine
+    live: int
+
+    @property
+    def difference(self) -> int:
+        return self.live - (self.line.count_to_date or 0)
+
+    @property
+    def text(self) -> str:
+        n = abs(self.difference)
+        activities = f"{n} activit{'y' if n == 1 else 'ies'}"
+        if self.difference < 0:
+            return f"{activities} counted in this return {'has' if n == 1 else 'have'} since been withdrawn"
+        return f"{activities} more {'has' if n == 1 else 'have'} since been recorded for this period"
+
+
+def count_changes(*, quarterly_return: QuarterlyReturn, lines=None, events=None) -> list[CountChange]:
+    """The lines of a frozen return whose count differs from the activity
+    record now (one query; none for a return the group still edits), less
+    those an officer has already decided to keep as they stand."""
+    qr = quarterly_return
+    if not workflow.is_frozen(qr):
+        return []
+    live = sources.output_counts(group_ids=[qr.group_id], starts_on=qr.year.starts_on, ends_on=qr.period.ends_on)
+    lines = lines if lines is not None else list(qr.lines.order_by("position", "id"))
+    changes = [
+        CountChange(line, live.get((qr.group_id, line.output_code), 0))
+        for line in lines
+        if line.count_to_date is not None and live.get((qr.group_id, line.output_code), 0) != line.count_to_date
+    ]
+    if events is None:
+        events = AuditEvent.objects.filter(
+            target_type__app_label="monitoring", target_type__model="quarterlyreturn", target_id=qr.pk
+        ).order_by("created_at", "id")
+    kept = [e for e in events if e.event_type == "RETURN_COUNTS_KEPT"]
+    if kept and kept[-1].payload.get("counts") == {c.line.output_code: c.live for c in changes}:
+        return []  # the officer kept exactly these figures
+    return changes
+
+
 @dataclass
 class ReturnPage:
     quarterly_return: QuarterlyReturn
@@ -91,6 +135,7 @@ class ReturnPage:
     history: list
     activity_urls: dict[str, str]
     incomplete: list[str] = field(default_factory=list)
+    count_changes: list[CountChange] = field(default_factory=list)
 
 
 def return_page(*, quarterly_return: QuarterlyReturn) -> ReturnPage:
@@ -108,17 +153,17 @@ def return_page(*, quarterly_return: QuarterlyReturn) -> ReturnPage:
         ("Return", QuarterlyReturn.history.filter(id=qr.pk)),
         ("Line", ReturnLine.history.filter(quarterly_return_id=qr.pk)),
     )
-    maker = url_maker("activities:activity-list")
     return ReturnPage(
         quarterly_return=qr,
         lines=lines,
         events=events,
         history=history,
         activity_urls={
-            line.output_code: activity_list_url(qr.group_id, qr.financial_year, line.output_code, maker)
+            line.output_code: evidence_url(qr.group_id, line.output_code, qr.year.starts_on, qr.period.ends_on)
             for line in lines
         },
         incomplete=[line.output for line in lines if not line.rag or not line.progress.strip()],
+        count_changes=count_changes(quarterly_return=qr, lines=lines, events=events),
     )
 
 

@@ -39,12 +39,18 @@ from cpeg.core.fiscal import Quarter, is_working_day
 from cpeg.groups.choices import GroupStatus
 from cpeg.groups.models import EngagementGroup
 from cpeg.monitoring import figures, sources
-from cpeg.monitoring.choices import EDITABLE_RETURN_STATUSES, RAG_SHORT_LABELS, ReminderKind, ReturnStatus
+from cpeg.monitoring.choices import (
+    EDITABLE_RETURN_STATUSES,
+    RAG_SHORT_LABELS,
+    ReminderKind,
+    ReturnStatus,
+)
 from cpeg.monitoring.models import MonitoringSettings, QuarterlyReturn, ReturnLine, ReturnReminder
 from cpeg.monitoring.workflow import (
     RETURN_WORKFLOW,
     SUPPORT_ALREADY_PROVIDED_MESSAGE,
     ensure_editable,
+    ensure_frozen,
     is_reported,
 )
 
@@ -456,6 +462,54 @@ def return_submit(
 
 
 # --- Officer review ------------------------------------------------------------
+
+
+@transaction.atomic
+def return_counts_decide(*, quarterly_return: QuarterlyReturn, actor, update: bool) -> list[str]:
+    """An officer decides on a submitted or accepted return whose counts no
+    longer match the activity record (an activity withdrawn since): update
+    the frozen counts to it, or keep them as submitted. Audited either way,
+    naming each line's figures; the output codes concerned.
+
+    Only the counts change: the group's answers (RAG status, progress) stay
+    as the group gave them.
+    """
+    from cpeg.monitoring.selectors import count_changes
+
+    require_perm(actor, "monitoring.review_quarterlyreturn", quarterly_return)
+    qr = QuarterlyReturn.objects.select_for_update().get(pk=quarterly_return.pk)
+    ensure_frozen(qr)
+    changes = count_changes(quarterly_return=qr)
+    if not changes:
+        return []
+    codes = [c.line.output_code for c in changes]
+    if update:
+        before = {c.line.output_code: c.line.count_to_date for c in changes}
+        for change in changes:
+            line = change.line
+            line.count_to_date = change.live
+            line.updated_by = actor
+            line.full_clean()
+            line.save()
+        audit_record(
+            actor=actor,
+            event_type=AuditEventType.RETURN_COUNTS_UPDATED,
+            target=qr,
+            group=qr.group,
+            summary="Counts updated to the activity record: "
+            + "; ".join(f"{c.line.output} {before[c.line.output_code]} to {c.live}" for c in changes),
+            changes={c.line.output_code: (before[c.line.output_code], c.live) for c in changes},
+        )
+    else:
+        audit_record(
+            actor=actor,
+            event_type=AuditEventType.RETURN_COUNTS_KEPT,
+            target=qr,
+            group=qr.group,
+            summary="Counts kept as submitted: " + "; ".join(f"{c.line.output} ({c.text})" for c in changes),
+            payload={"counts": {c.line.output_code: c.live for c in changes}},
+        )
+    return codes
 
 
 @transaction.atomic

@@ -16,5 +16,6 @@ urlpatterns = [
     path("returns/<int:pk>/edit/", views.return_edit, name="return-edit"),
     path("returns/<int:pk>/submit/", views.return_submit, name="return-submit"),
     path("returns/<int:pk>/review/", views.return_review, name="return-review"),
+    path("returns/<int:pk>/counts/", views.return_counts, name="return-counts"),
     path("support/<int:pk>/provided/", views.support_provided, name="support-provided"),
 ]

@@ -74,6 +74,7 @@ def _detail_context(request, qr):
         "can_refresh": workflow.can_refresh_figures(user, qr),
         "can_submit": workflow.can_submit(user, qr),
         "can_review": workflow.can_review(user, qr),
+        "can_decide_counts": workflow.can_decide_counts(user, qr),
         "is_editable": workflow.is_editable(qr),
         "is_frozen": workflow.is_frozen(qr),
         "is_returned": workflow.is_returned(qr),
@@ -102,6 +103,26 @@ def return_refresh(request, pk):
         messages.success(
             request, "Figures updated from the activity record" if changed else "The figures were already up to date"
         )
+    return redirect(qr.get_absolute_url())
+
+
+@login_required
+@require_POST
+def return_counts(request, pk):
+    """An officer updates a frozen return's counts to the activity record, or keeps them."""
+    qr = selectors.return_get_for(user=request.user, pk=pk, perm="monitoring.review_quarterlyreturn")
+    update = request.POST.get("decision") == "update"
+    try:
+        codes = services.return_counts_decide(quarterly_return=qr, actor=request.user, update=update)
+    except InvalidTransition as error:
+        messages.error(request, str(error))
+    else:
+        if not codes:
+            messages.success(request, "The counts already match the activity record")
+        elif update:
+            messages.success(request, "Counts updated to the activity record")
+        else:
+            messages.success(request, "Counts kept as submitted")
     return redirect(qr.get_absolute_url())
 
 

@@ -132,6 +132,23 @@ def can_provide_support(user, line) -> bool:
     )
 
 
+FIGURES_NOT_FROZEN_MESSAGE = (
+    "This return has not been submitted, so its figures are not frozen: "
+    "the group updates them from the activity record."
+)
+
+
+def ensure_frozen(quarterly_return) -> None:
+    """Raise InvalidTransition unless the return's figures are frozen."""
+    RETURN_WORKFLOW.ensure_in(quarterly_return, FROZEN_RETURN_STATUSES, message=FIGURES_NOT_FROZEN_MESSAGE)
+
+
+def can_decide_counts(user, quarterly_return) -> bool:
+    """The user may update a submitted or accepted return's counts to the
+    activity record, or keep them as submitted (an officer's decision)."""
+    return is_frozen(quarterly_return) and user.has_perm("monitoring.review_quarterlyreturn", quarterly_return)
+
+
 def can_open_returns(user, group) -> bool:
     """The user may open the group's missing returns for quarters that have ended."""
     return user.has_perm("monitoring.open_quarterlyreturn", group)

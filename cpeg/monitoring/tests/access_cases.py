@@ -45,4 +45,5 @@ CASES = [
     AccessCase("monitoring:return-submit", CAMDEN_GROUP, draft, post_only=True, allowed_status=(302, 400)),
     AccessCase("monitoring:return-review", AUTHORITY, submitted, post=True),
     AccessCase("monitoring:support-provided", AUTHORITY, support_line, post=True),
+    AccessCase("monitoring:return-counts", AUTHORITY, submitted, post_only=True, allowed_status=(302,)),
 ]

@@ -79,3 +79,69 @@ def test_an_annual_report_not_yet_published_in_q1_is_on_track(camden):
 def test_late_means_not_submitted_by_the_due_date(status, first_submitted_on, today, late):
     due_on = dt.date(2025, 10, 21)
     assert is_late(status=status, due_on=due_on, first_submitted_on=first_submitted_on, today=today) is late
+
+
+# --- Withdrawn activities after a return froze ---------------------------------------
+
+
+@pytest.fixture
+def submitted_q1(camden):
+    """Camden's Q1 return (one meeting counted) submitted by its administrator."""
+    from cpeg.accounts.tests.factories import GroupAdminFactory
+    from cpeg.monitoring.tests.factories import complete_lines
+
+    qr = services.return_open(group=camden, quarter=Quarter(2025, 1), today=dt.date(2025, 7, 1))
+    complete_lines(qr)
+    return services.return_submit(quarterly_return=qr, actor=GroupAdminFactory(group=camden))
+
+
+def _withdraw_meeting(group):
+    from django.utils import timezone
+
+    from cpeg.activities.models import Activity
+
+    Activity.objects.filter(group=group, held_on=dt.date(2025, 5, 10)).update(
+        withdrawn_at=timezone.now(), withdrawal_reason="Recorded twice"
+    )
+
+
+def test_a_submitted_return_shows_an_activity_withdrawn_since_and_the_officer_updates_the_figure(submitted_q1):
+    from cpeg.accounts.tests.factories import OfficerFactory
+    from cpeg.core.models import AuditEvent
+    from cpeg.monitoring.selectors import return_page
+
+    _withdraw_meeting(submitted_q1.group)
+    changes = return_page(quarterly_return=submitted_q1).count_changes
+    assert [(c.line.output_code, c.line.count_to_date, c.live, c.text) for c in changes] == [
+        ("public-meetings", 1, 0, "1 activity counted in this return has since been withdrawn"),
+        ("sla-monitoring", 1, 0, "1 activity counted in this return has since been withdrawn"),
+    ]
+    codes = services.return_counts_decide(quarterly_return=submitted_q1, actor=OfficerFactory(), update=True)
+    assert codes == ["public-meetings", "sla-monitoring"]
+    assert submitted_q1.lines.get(output_code="public-meetings").count_to_date == 0
+    event = AuditEvent.objects.get(event_type="RETURN_COUNTS_UPDATED")
+    assert event.payload["changes"]["public-meetings"] == {"old": 1, "new": 0}
+    assert return_page(quarterly_return=submitted_q1).count_changes == []
+
+
+def test_the_officer_may_keep_the_submitted_figure_instead(submitted_q1):
+    from cpeg.accounts.tests.factories import OfficerFactory
+    from cpeg.monitoring.selectors import return_page
+
+    _withdraw_meeting(submitted_q1.group)
+    services.return_counts_decide(quarterly_return=submitted_q1, actor=OfficerFactory(), update=False)
+    assert submitted_q1.lines.get(output_code="public-meetings").count_to_date == 1
+    assert return_page(quarterly_return=submitted_q1).count_changes == []
+
+
+def test_only_an_officer_decides_and_only_on_a_frozen_return(camden, submitted_q1):
+    from django.core.exceptions import PermissionDenied
+
+    from cpeg.accounts.tests.factories import GroupAdminFactory, OfficerFactory
+    from cpeg.core.errors import InvalidTransition
+
+    with pytest.raises(PermissionDenied):
+        services.return_counts_decide(quarterly_return=submitted_q1, actor=GroupAdminFactory(group=camden), update=True)
+    draft = services.return_open(group=camden, quarter=Quarter(2025, 2), today=dt.date(2025, 10, 1))
+    with pytest.raises(InvalidTransition, match="not been submitted"):
+        services.return_counts_decide(quarterly_return=draft, actor=OfficerFactory(), update=True)

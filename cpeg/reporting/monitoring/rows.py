@@ -29,7 +29,6 @@ from cpeg.monitoring.choices import (
     Rag,
     ReturnStatus,
 )
-from cpeg.monitoring.selectors import activity_list_url
 from cpeg.monitoring.workflow import is_late, is_overdue
 
 BEHIND = frozenset({Rag.AMBER, Rag.RED})
@@ -66,7 +65,8 @@ class Figure(ShowsTarget):
     count: int | None
     target: Decimal | None
     rag: str
-    url: str = ""
+    url: str = ""  # where the figure comes from (the return, or the activity list)
+    count_url: str = ""  # the activities counted (``monitoring.selectors.evidence_url``)
 
 
 @dataclass
@@ -250,7 +250,9 @@ class RowContext:
     return_url: Callable[[int], str]
     scorecard_url: Callable[[int], str]
     returns_url: Callable[[int], str]
-    activities_url: Callable[[int], str]
+    # (group id, output code, from, to) -> the activity list behind a count.
+    evidence_url: Callable[[int, str, dt.date, dt.date], str]
+    live_to: dt.date | None = None
     shares: dict = field(default_factory=dict)
 
     @property
@@ -259,11 +261,14 @@ class RowContext:
         return [Quarter(self.year.start_year - 1, 4), *self.year.quarters]
 
     @classmethod
-    def make(cls, *, year, today, live_quarter, deadline_working_days: int, urls: dict) -> RowContext:
+    def make(
+        cls, *, year, today, live_quarter, deadline_working_days: int, urls: dict, live_to: dt.date | None = None
+    ) -> RowContext:
         return cls(
             year=year,
             today=today,
             live_quarter=live_quarter,
+            live_to=live_to or today,
             due_dates={
                 q.number: figures.return_due_on(q, deadline_working_days) for q in year.quarters if q.ends_on < today
             },
@@ -332,18 +337,28 @@ def live_red_figures(group_id: int, targets, counts, ctx: RowContext) -> list[Fi
         count = counts.get((group_id, t.code), 0)
         rag = figures.suggest_rag(count, target)
         if rag in BEHIND_LIVE:
-            url = activity_list_url(group_id, ctx.year.start_year, t.code, ctx.activities_url)
-            result.append(Figure(t.code, t.output, count, target, rag, url))
+            url = ctx.evidence_url(group_id, t.code, ctx.year.starts_on, ctx.live_to)
+            result.append(Figure(t.code, t.output, count, target, rag, url, url))
     return result
 
 
-def behind_in_latest(latest_row: dict | None, lines_by_return, ctx: RowContext) -> list[Figure]:
-    """The outputs the group reported amber or red in its latest return."""
+def behind_in_latest(group_id: int, latest_row: dict | None, lines_by_return, ctx: RowContext) -> list[Figure]:
+    """The outputs the group reported amber or red in its latest return
+    (each count links to the activities it counted, to the quarter's end)."""
     if latest_row is None:
         return []
     url = ctx.return_url(latest_row["id"])
+    ends_on = Quarter(latest_row["financial_year"], latest_row["quarter"]).ends_on
     return [
-        Figure(line["output_code"], line["output"], line["count_to_date"], line["pro_rata_target"], line["rag"], url)
+        Figure(
+            line["output_code"],
+            line["output"],
+            line["count_to_date"],
+            line["pro_rata_target"],
+            line["rag"],
+            url,
+            ctx.evidence_url(group_id, line["output_code"], ctx.year.starts_on, ends_on),
+        )
         for line in lines_by_return.get(latest_row["id"], ())
         if line["rag"] in BEHIND
     ]
@@ -428,7 +443,7 @@ def dashboard_row(group: dict, data: DashboardData, ctx: RowContext) -> Dashboar
         group_status=group["status"],
         cells=cells,
         behind_live=live_red_figures(gid, data.targets.get(gid, ()), data.counts, ctx),
-        behind_latest=behind_in_latest(latest_row, data.lines_by_return, ctx),
+        behind_latest=behind_in_latest(gid, latest_row, data.lines_by_return, ctx),
         latest_return=latest_cell,
         support=open_support(group_returns, data.lines_by_return, ctx),
         barriers=barrier_runs(group_returns, data.lines_by_return, ctx),

@@ -32,7 +32,8 @@ class ScorecardCell(ShowsTarget):
     target: Decimal | None
     rag: str
     source: str  # "return" (as in the return), "live" (from the activity record) or "" (not started)
-    url: str = ""
+    url: str = ""  # the quarter's return
+    count_url: str = ""  # the activities counted (to the quarter's end, or today)
 
 
 @dataclass
@@ -81,17 +82,24 @@ def scorecard_outputs(targets, returns: dict) -> dict[str, dict]:
     return outputs
 
 
-def scorecard_cell(quarter: Quarter, info: dict, line, live_counts: dict | None, *, group_id, code, url: str):
+def scorecard_cell(
+    quarter: Quarter, info: dict, line, live_counts: dict | None, *, group_id, code, url: str, count_url: str = ""
+):
     """One output in one quarter: the return's figures if the quarter has a
     return with this line, live figures from the activity record if the
-    quarter has started, otherwise just the pro-rata target."""
+    quarter has started (a count for every output, a target and status for
+    counted ones), otherwise just the pro-rata target."""
     counted = info["measure"] == MeasureType.COUNT
     if line is not None:
-        return ScorecardCell(quarter, line.count_to_date, line.pro_rata_target, line.rag, "return", url)
-    if live_counts is not None and counted:
-        target = figures.pro_rata_target(info["annual_target"], quarter.number, due_quarter=info["due_quarter"])
+        return ScorecardCell(quarter, line.count_to_date, line.pro_rata_target, line.rag, "return", url, count_url)
+    if live_counts is not None:
+        target = (
+            figures.pro_rata_target(info["annual_target"], quarter.number, due_quarter=info["due_quarter"])
+            if counted
+            else None
+        )
         count = live_counts.get((group_id, code), 0)
-        return ScorecardCell(quarter, count, target, figures.suggest_rag(count, target), "live")
+        return ScorecardCell(quarter, count, target, figures.suggest_rag(count, target), "live", "", count_url)
     target = (
         figures.pro_rata_target(info["annual_target"], quarter.number, due_quarter=info["due_quarter"])
         if counted

@@ -32,7 +32,7 @@ from cpeg.groups.models import EngagementGroup
 from cpeg.monitoring import sources
 from cpeg.monitoring.choices import REPORTED_RETURN_STATUSES
 from cpeg.monitoring.models import MonitoringSettings, QuarterlyReturn, ReturnLine
-from cpeg.monitoring.selectors import activity_list_url, url_maker
+from cpeg.monitoring.selectors import evidence_url, url_maker
 from cpeg.reporting.monitoring.rows import (
     BEHIND,
     DASHBOARD_FILTERS,
@@ -242,7 +242,7 @@ def _dashboard_urls() -> dict:
         "return_url": url_maker("monitoring:return-detail"),
         "scorecard_url": url_maker("reporting:monitoring-scorecard"),
         "returns_url": url_maker("monitoring:return-list"),
-        "activities_url": url_maker("activities:activity-list"),
+        "evidence_url": evidence_url,
     }
 
 
@@ -273,6 +273,7 @@ def dashboard(
         year=year,
         today=today,
         live_quarter=live_quarter,
+        live_to=live_to,
         deadline_working_days=data.deadline_working_days,
         urls=_dashboard_urls(),
     )
@@ -313,11 +314,10 @@ def scorecard(*, group: EngagementGroup, year: FinancialYear, today: dt.date) ->
     }
     flags = spend_notes_for(group_ids=[group.pk], financial_year=year.start_year).get(group.pk, [])
     return_url = url_maker("monitoring:return-detail")
-    activities = url_maker("activities:activity-list")
     lines_by_q = {number: {line.output_code: line for line in qr.lines.all()} for number, qr in returns.items()}
     outputs = scorecard_outputs(targets, returns)
     rows = [
-        _scorecard_row(code, info, year, group.pk, lines_by_q, counts_by_q, returns, return_url, activities)
+        _scorecard_row(code, info, year, group.pk, lines_by_q, counts_by_q, returns, return_url, today)
         for code, info in sorted(outputs.items(), key=lambda item: (item[1]["position"], item[0]))
     ]
     return Scorecard(
@@ -330,8 +330,9 @@ def scorecard(*, group: EngagementGroup, year: FinancialYear, today: dt.date) ->
     )
 
 
-def _scorecard_row(code, info, year, group_id, lines_by_q, counts_by_q, returns, return_url, activities):
-    """One output's row: a cell per quarter and the link to its activities."""
+def _scorecard_row(code, info, year, group_id, lines_by_q, counts_by_q, returns, return_url, today):
+    """One output's row: a cell per quarter (each count linking to the
+    activities it counted) and the link to the year's activities."""
     cells = [
         scorecard_cell(
             quarter,
@@ -341,6 +342,7 @@ def _scorecard_row(code, info, year, group_id, lines_by_q, counts_by_q, returns,
             group_id=group_id,
             code=code,
             url=return_url(returns[quarter.number].pk) if quarter.number in returns else "",
+            count_url=evidence_url(group_id, code, year.starts_on, min(quarter.ends_on, today)),
         )
         for quarter in year.quarters
     ]
@@ -353,5 +355,5 @@ def _scorecard_row(code, info, year, group_id, lines_by_q, counts_by_q, returns,
         is_variation=info["is_variation"],
         variation_reason=info["variation_reason"],
         cells=cells,
-        activity_url=activity_list_url(group_id, year.start_year, code, activities),
+        activity_url=evidence_url(group_id, code, year.starts_on, min(year.ends_on, today)),
     )

@@ -58,6 +58,7 @@ def test_more_groups_years_returns_and_activities_do_not_add_queries(client):
     officer = OfficerFactory()
     client.force_login(officer)
     camden = _group("camden", [2024, 2025], 3, officer)
+    accepted = camden.quarterly_returns.get(financial_year=2025, quarter=1)
 
     def measure():
         return {
@@ -67,6 +68,8 @@ def test_more_groups_years_returns_and_activities_do_not_add_queries(client):
                 client, reverse("reporting:monitoring-scorecard", kwargs={"pk": camden.pk}), {"year": "2025"}
             ),
             "returns": _queries(client, reverse("monitoring:return-list", kwargs={"pk": camden.pk}), {}),
+            # An accepted return: its counts are checked against the activity record.
+            "return": _queries(client, reverse("monitoring:return-detail", kwargs={"pk": accepted.pk}), {}),
         }
 
     before = measure()

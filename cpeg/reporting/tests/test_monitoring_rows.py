@@ -31,7 +31,9 @@ def _ctx(today=dt.date(2025, 10, 1)) -> RowContext:
             "return_url": lambda pk: f"/r/{pk}/",
             "scorecard_url": lambda pk: f"/s/{pk}/",
             "returns_url": lambda pk: f"/l/{pk}/",
-            "activities_url": lambda pk: f"/a/{pk}/",
+            "evidence_url": lambda pk, code, starts_on, ends_on: (
+                f"/a/{pk}/?output={code}&from={starts_on}&to={ends_on}"
+            ),
         },
     )
 
@@ -125,7 +127,7 @@ def test_a_row_and_the_totals_from_plain_values():
     ctx = _ctx(dt.date(2025, 10, 22))
     camden, hackney = (dashboard_row(g, data, ctx) for g in data.groups)
     assert [(f.code, f.count, f.rag, f.url) for f in camden.behind_live] == [
-        ("newsletters", 0, Rag.RED, "/a/1/?year=2025&type=newsletter")
+        ("newsletters", 0, Rag.RED, "/a/1/?output=newsletters&from=2025-04-01&to=2025-10-22")
     ]
     assert [(f.code, f.rag, f.url) for f in camden.behind_latest] == [("newsletters", Rag.AMBER, "/r/3/")]
     assert camden.latest_return.quarter == Quarter(2025, 2)

@@ -73,8 +73,10 @@ def test_the_dashboard_flags_late_returned_behind_support_and_barriers(client, t
     assert [(f.code, f.count, str(f.target), f.rag) for f in camden_row.behind_live] == [
         ("newsletters", 0, "2.00", Rag.RED),
     ]
-    assert camden_row.behind_live[0].url == (
-        reverse("activities:activity-list", kwargs={"pk": camden.pk}) + "?year=2025&type=newsletter"
+    # The count links to exactly the activities it counted: newsletters held 1 April to today.
+    assert camden_row.behind_live[0].count_url == (
+        reverse("activities:activity-list", kwargs={"pk": camden.pk})
+        + "?output=newsletters&from=2025-04-01&to=2025-10-01&when=held"
     )
     assert [c.label for c in rows[hackney.name].returned] == ["Returned for changes"]
     assert board.totals["returned"] == 1
