@@ -1,8 +1,8 @@
 """Demo funding data, built through the services (runs last).
 
 - Last financial year: a round decided and fully paid, every award
-  reconciled. Its budgets reproduce the shape of the 2009 annual review's
-  analysis: about 61% of the total on staffing (83% with staff office
+  reconciled. Its budgets reproduce the 2009 annual review's analysis to
+  the whole per cent: 61% of the total on staffing (83% with staff office
   costs), group shares from 24% to 96%, eight groups over 75%, shares
   varying by staffing model (directly employed administrators highest).
 - This financial year: a round decided before the year began, instalments
@@ -27,7 +27,9 @@ from cpeg.funding.money import ZERO, round_money
 from cpeg.groups.choices import GroupStatus, StaffingModel
 
 # Staffing shares (%) handed out in this order to groups ordered by
-# staffing model (directly employed first) then borough: eight over 75%.
+# staffing model (directly employed first) then borough: eight over 75%,
+# 24% to 96%, and with BUDGETS 61.0% of the total on staffing (83.2% with
+# staff office costs), the review's 61% and 83% to the whole per cent.
 STAFFING_SHARES = [
     96,
     91,
@@ -38,16 +40,16 @@ STAFFING_SHARES = [
     78,
     76,
     74,
+    72,
     70,
     68,
-    66,
+    65,
     63,
     61,
     59,
     57,
+    56,
     55,
-    54,
-    53,
     52,
     51,
     49,
