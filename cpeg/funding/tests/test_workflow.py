@@ -10,7 +10,7 @@ from cpeg.core.errors import InvalidTransition
 from cpeg.funding import workflow
 from cpeg.funding.choices import ApplicationStatus, PaymentStatus, ReconciliationStatus, RoundStatus
 from cpeg.funding.models import FundingApplication, Payment
-from cpeg.funding.tests.factories import AssessmentFactory, AwardFactory, FundingApplicationFactory
+from cpeg.funding.tests.factories import AssessmentFactory, AwardFactory, FundingApplicationFactory, decided_round
 
 TEMPLATES = Path(workflow.__file__).resolve().parent / "templates"
 
@@ -65,7 +65,7 @@ def test_only_an_officer_other_than_the_assessor_may_moderate(officer, second_of
 
 @pytest.mark.django_db
 def test_a_reconciliation_is_done_once_then_only_reopened(officer, camden_admin, camden):
-    award = AwardFactory(group=camden)
+    award = AwardFactory(group=camden, funding_round=decided_round())  # 2024/25: the year has ended
     assert award.reconciliation_status == ReconciliationStatus.OPEN
     assert workflow.can_reconcile(officer, award) is True
     assert workflow.can_reconcile(camden_admin, award) is False
