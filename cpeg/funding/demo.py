@@ -347,7 +347,12 @@ def load(ctx: DemoContext) -> None:
             ctx, funding_round, group, ctx.today - dt.timedelta(days=7), lines, stage=stage, score_shift=index
         )
         if group.borough.slug == "hackney":
-            services.application_reopen(application=application, actor=ctx.manager, today=ctx.today)
+            services.application_reopen(
+                application=application,
+                actor=ctx.manager,
+                reason="Its treasurer was ill before the deadline",
+                today=ctx.today,
+            )
     ctx.log.append(
         f"Funding: {past.label} decided and paid ({len(past_awards)} awards), {current.label} decided "
         f"({len(this_awards)} awards, spend reported), {next_year.label} open with applications in every state"

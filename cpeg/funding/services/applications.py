@@ -359,9 +359,13 @@ def application_submit(*, application: FundingApplication, actor, loaded_version
 
 
 @transaction.atomic
-def application_reopen(*, application: FundingApplication, actor, today=None) -> FundingApplication:
-    """Send an application back to draft and let it be submitted late."""
+def application_reopen(*, application: FundingApplication, actor, reason: str, today=None) -> FundingApplication:
+    """Send a named group's application back to draft and let it be
+    submitted late, with the manager's reason (recorded in the audit)."""
     require_perm(actor, "funding.manage_fundinground")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why you are reopening the application"})
     current = lock_and_check_version(FundingApplication, application.pk, None)
     ensure_round_open(current.funding_round)
     APPLICATION_WORKFLOW.ensure(
@@ -378,6 +382,8 @@ def application_reopen(*, application: FundingApplication, actor, today=None) ->
         event_type=AuditEventType.FUNDING_APPLICATION_REOPENED,
         target=current,
         group=current.group,
-        summary=f"Reopened the application; it may be submitted until {current.late_submission_until:%-d %B %Y}",
+        summary=f"Reopened the application; it may be submitted until "
+        f"{current.late_submission_until:%-d %B %Y}. Reason: {reason}",
+        payload={"reason": reason},
     )
     return current

@@ -55,3 +55,26 @@ def test_the_decide_page_lists_groups_with_no_bid_and_bids_not_assessed(
     assert "Decide and record the awards" not in page  # the deadline has not passed
     response = client.get(reverse("funding:allocation", kwargs={"pk": open_round.pk}), {"rule": "pro_rata"})
     assert "2 groups have no submitted bid" in response.content.decode()
+
+
+def test_a_manager_reopens_a_named_groups_application_with_a_reason(client, open_round, camden, manager):
+    from django.core.exceptions import ValidationError
+
+    from cpeg.core.models import AuditEvent
+
+    application = FundingApplicationFactory(funding_round=open_round, group=camden, submitted=True)
+    with pytest.raises(ValidationError, match="Enter why you are reopening the application"):
+        services.application_reopen(application=application, actor=manager, reason=" ")
+    client.force_login(manager)
+    url = reverse("funding:application-reopen", kwargs={"pk": application.pk})
+    response = client.post(url, {"reason": ""}, follow=True)
+    assert "Enter why you are reopening the application" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == "submitted"
+    client.post(url, {"reason": "Treasurer was ill"})
+    application.refresh_from_db()
+    assert application.status == "draft"
+    event = AuditEvent.objects.get(event_type="FUNDING_APPLICATION_REOPENED")
+    assert event.group == camden
+    assert event.summary.endswith("Reason: Treasurer was ill")
+    assert event.payload["reason"] == "Treasurer was ill"

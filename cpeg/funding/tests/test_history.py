@@ -264,7 +264,7 @@ def _through_the_round(funding_round, group, admin, officer, second_officer, man
     and (with ``decide``) be awarded £30,000."""
     application = _application(funding_round, group, admin)
     services.application_submit(application=application, actor=admin)
-    services.application_reopen(application=application, actor=manager)
+    services.application_reopen(application=application, actor=manager, reason="Treasurer was ill")
     application.refresh_from_db()
     services.application_submit(application=application, actor=admin)
     services.application_assess(

@@ -252,8 +252,8 @@ def test_submitting_after_the_deadline_is_blocked_until_a_manager_reopens(open_r
     with pytest.raises(ValidationError, match="cannot submit after the deadline"):
         services.application_submit(application=application, actor=camden_admin, today=late)
     with pytest.raises(PermissionDenied):
-        services.application_reopen(application=application, actor=camden_admin, today=late)
-    services.application_reopen(application=application, actor=manager, today=late)
+        services.application_reopen(application=application, actor=camden_admin, reason="Late", today=late)
+    services.application_reopen(application=application, actor=manager, reason="Late", today=late)
     application.refresh_from_db()
     assert application.late_submission_until > late
     services.application_submit(application=application, actor=camden_admin, today=late)

@@ -292,9 +292,14 @@ def application_reopen(request, pk):
     require_perm(request.user, "funding.manage_fundinground")
     application = selectors.application_get_for(user=request.user, pk=pk)
     try:
-        application = services.application_reopen(application=application, actor=request.user)
+        application = services.application_reopen(
+            application=application, actor=request.user, reason=request.POST.get("reason", "")
+        )
     except InvalidTransition as error:
         return _invalid(request, error, application.get_absolute_url())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(application.get_absolute_url())
     messages.success(
         request, f"Application reopened. The group may submit it until {application.late_submission_until:%-d %B %Y}."
     )
