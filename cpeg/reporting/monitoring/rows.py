@@ -160,16 +160,32 @@ class DashboardRow:
                 self.awaiting_review.append(cell)
 
     @property
+    def attention_reasons(self) -> list[str]:
+        """Why the group needs attention now: real risk only. A return late
+        and still not submitted; an output red on the activity record; an
+        output reported red in the latest return, or amber with its count
+        below the target; open support; barriers running;
+        spend flags. Not: an amber self-assessment of a yes/no or
+        narrative output (listed in the row), a
+        return submitted late (tagged, and counted as late), one sent back
+        (with the group, chased once overdue) or one waiting for review."""
+        reasons = [f"{c.quarter.label} return late, not submitted" for c in self.late if c.overdue]
+        reasons += [f"{f.output}: {f.count} of {f.target_text} on the activity record" for f in self.behind_live]
+        latest = self.latest_return.quarter.label if self.latest_return else "the latest return"
+        reasons += [
+            f"{f.output}: reported {f.tag['label'].lower()} in {latest}"
+            + (f" ({f.count} of {f.target_text})" if f.target is not None else "")
+            for f in self.behind_latest
+            if f.rag == Rag.RED or (f.target is not None and f.count is not None and f.count < f.target)
+        ]
+        reasons += [f"Support asked for: {s.output} ({s.quarter.label})" for s in self.support]
+        reasons += [f"Barriers {b.quarters_label}: {b.output}" for b in self.barriers]
+        reasons += [str(flag) for flag in self.spend_flags]
+        return reasons
+
+    @property
     def needs_attention(self) -> bool:
-        return bool(
-            self.late
-            or self.returned
-            or self.behind_live
-            or self.behind_latest
-            or self.support
-            or self.barriers
-            or self.spend_flags
-        )
+        return bool(self.attention_reasons)
 
     def shows_under(self, show: str) -> bool:
         """Whether the row belongs in the list filtered by ``?show=``."""
