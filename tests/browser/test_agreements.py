@@ -2,11 +2,9 @@
 axe-core finds no WCAG 2.2 A/AA violations on any page on the way."""
 
 import datetime as dt
-import random
 
 import pytest
 
-from cpeg.core.demo import DemoContext, demo_steps
 from tests.browser.conftest import assert_accessible, sign_in, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,12 +13,9 @@ TODAY = dt.date(2026, 11, 24)
 
 
 @pytest.fixture
-def demo(transactional_db):
+def demo(demo_database):
     """The demo steps SLAs depend on: groups, accounts, agreements."""
-    ctx = DemoContext(today=TODAY, rng=random.Random(2009))
-    for step in demo_steps(only=["groups", "accounts", "agreements"]):
-        step(ctx)
-    return ctx
+    return demo_database(only=["groups", "accounts", "agreements"])
 
 
 def _status(page) -> str:

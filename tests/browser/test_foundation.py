@@ -1,7 +1,6 @@
 """Sign in as each role and walk the main pages; axe finds no violations."""
 
 import pytest
-from django.core.management import call_command
 
 from tests.browser.conftest import assert_accessible, sign_in, visit
 
@@ -9,8 +8,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo_data", today="2026-11-24", only="groups,accounts", stdout=open("/dev/null", "w"))
+def demo(demo_database):
+    demo_database(only=["groups", "accounts"])
 
 
 def test_public_pages_are_accessible_without_signing_in(csp_safe_page, live_server, demo):

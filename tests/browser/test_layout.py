@@ -6,7 +6,6 @@ page itself wider than the window.
 """
 
 import pytest
-from django.core.management import call_command
 
 from cpeg.groups.models import EngagementGroup
 from tests.browser.conftest import sign_in
@@ -17,8 +16,8 @@ NARROW = {"width": 320, "height": 640}
 
 
 @pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo_data", today="2026-11-24", only="groups,accounts,activities", stdout=open("/dev/null", "w"))
+def demo(demo_database):
+    demo_database(only=["groups", "accounts", "activities"])
 
 
 def _page_width(page, url) -> int:

@@ -16,9 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def demo(transactional_db):
+def demo(demo_database):
     # The pages read the (pinned) clock, so the demo is built as of that day.
-    call_command("load_demo_data", today=timezone.localdate().isoformat(), stdout=open("/dev/null", "w"))
+    demo_database()
 
 
 def _switch_to(page, live_server, username):

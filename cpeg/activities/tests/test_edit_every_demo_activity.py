@@ -107,13 +107,11 @@ def _initial_post(form: ActivityForm) -> dict:
     return data
 
 
-@pytest.fixture(scope="module")
-def officer_client(demo_data, django_db_blocker):
-    from django.test import Client
-
-    client = Client()
-    with django_db_blocker.unblock():
-        client.force_login(User.objects.get(username="officer"))
+@pytest.fixture
+def officer_client(demo_data, client):
+    """Signed in inside the test's savepoint, so the session and last_login
+    are rolled back with the test, not left in the shared demo."""
+    client.force_login(User.objects.get(username="officer"))
     return client
 
 
