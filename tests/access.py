@@ -16,7 +16,7 @@ Objects in URLs belong to the Camden group unless a case says otherwise.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 ROLES = ("anonymous", "officer", "manager", "camden_admin", "camden_exec", "hackney_admin", "link_member")
 AUTHORITY = frozenset({"officer", "manager"})
@@ -45,8 +45,6 @@ class AccessCase:
     post_only: bool = False
     query: str = ""
     allowed_status: tuple = (200,)
-    notes: str = ""
-    extra_allowed_statuses: dict = field(default_factory=dict)
 
 
 class World:

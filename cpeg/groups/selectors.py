@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cpeg.accounts.access import get_for_user_or_404, scope_groups
 from cpeg.core.audit import history_entries
-from cpeg.groups.choices import ExecutiveRole, GroupStatus, PartnerRole, StaffingModel
+from cpeg.groups.choices import ExecutiveRole, GroupStatus, StaffingModel
 from cpeg.groups.models import (
     Borough,
     EngagementGroup,
@@ -216,7 +216,3 @@ def public_group_list() -> QuerySet:
         .select_related("borough")
         .order_by("borough__name")
     )
-
-
-def partner_role_labels():
-    return dict(PartnerRole.choices)
