@@ -29,3 +29,18 @@ def test_the_dashboard_shows_some_groups_on_track_and_some_not(demo):
     on_track = [name for name, r in rows.items() if not r.needs_attention]
     assert len(on_track) >= 3
     assert not {"Hillingdon", "Sutton", "Enfield"} & set(on_track)
+
+
+def test_needs_attention_singles_out_a_minority_each_with_its_reason(demo):
+    """Yearly outputs (annual report, membership review) are due by Q4 and
+    an amber self-assessment of a narrative output is not a risk, so a
+    minority is flagged, each with the reasons why."""
+    officer = User.objects.get(username="officer")
+    board = selectors.dashboard(user=officer, year=FinancialYear(2026), today=TODAY, page_size=100)
+    flagged = {r.borough_name: r.attention_reasons for r in board.rows if r.needs_attention}
+    assert 0 < len(flagged) < len(board.rows) / 2, flagged
+    assert board.totals["attention"] == len(flagged)
+    assert all(flagged.values())
+    assert {"Hillingdon", "Sutton", "Enfield"} <= set(flagged)
+    assert not any("Annual report" in reason or "membership" in reason for r in flagged.values() for reason in r)
+    assert not any(f.code in {"annual-report", "membership-review"} for r in board.rows for f in r.behind_live)
