@@ -149,13 +149,17 @@ def test_a_round_runs_end_to_end(page, live_server, world):
     page.wait_for_load_state()
     assert page.get_by_text("Awards saved").is_visible()
     assert page.locator("#remaining").inner_text() == "£22,000"
+    # A round is decided only once its application deadline has passed.
+    from cpeg.funding.models import FundingRound
+
+    FundingRound.objects.filter(pk=world["round"].pk).update(closes_on=timezone.localdate() - dt.timedelta(days=1))
     page.get_by_role("link", name="Decide the round").click()
     page.wait_for_load_state()
     assert_accessible(page)
     page.get_by_role("button", name="Decide and record the awards").click()
     page.wait_for_load_state()
     assert_accessible(page)
-    page.get_by_role("link", name=camden.name).click()
+    page.get_by_role("link", name=camden.name, exact=True).click()
     page.wait_for_load_state()
     assert_accessible(page)
     with page.expect_download() as download:
@@ -185,6 +189,7 @@ def test_a_round_runs_end_to_end(page, live_server, world):
     page.get_by_role("link", name="Mark paid instalment 1").click()
     page.wait_for_load_state()
     assert_accessible(page)
+    _fill_date(page, "Date paid", timezone.localdate())
     page.get_by_role("button", name="Mark as paid").click()
     page.wait_for_load_state()
     assert page.get_by_text("Instalment 1 marked paid").is_visible()
@@ -195,6 +200,9 @@ def test_a_round_runs_end_to_end(page, live_server, world):
     visit(page, f"{base}/funding/groups/{camden.pk}/spend/{world['round'].financial_year}/1/")
     page.get_by_label("Staffing: spent this quarter, in pounds").fill("9000")
     page.get_by_label("Venue and facilities: spent this quarter, in pounds").fill("150")
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
     page.get_by_role("button", name="Submit spend").click()
     page.wait_for_load_state()
     assert page.get_by_text("submitted").first.is_visible()
@@ -260,6 +268,8 @@ def test_officer_reopens_spend_reconciles_and_follows_cost_figures(page, live_se
     _switch(page, live_server, "camden-admin")
     visit(page, f"{base}/funding/groups/{camden.group_id}/spend/2024/1/")
     page.get_by_label("Venue and facilities: spent this quarter, in pounds").fill("2500")
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_load_state()
     page.get_by_role("button", name="Submit spend").click()
     page.wait_for_load_state()
     assert page.get_by_text("Spend for Q1 2024/25 submitted").is_visible()
