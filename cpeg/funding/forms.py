@@ -193,14 +193,16 @@ class ApplicationForm(VersionErrorMixin, GovukFormMixin, forms.Form):
             role = consultation.partner_role
             label = PartnerRole(role).label
             self.fields[f"{role}_consulted"] = forms.ChoiceField(
-                label=f"Did you consult the {label.lower()} on this bid?",
+                label=f"Did you consult the {_sentence_case(label)} on this bid?",
                 choices=YES_NO,
                 widget=forms.RadioSelect,
                 required=False,
             )
-            self.fields[f"{role}_on"] = gds_date_field(f"Date you consulted the {label.lower()}", required=False)
+            self.fields[f"{role}_on"] = gds_date_field(
+                f"Date you consulted the {_sentence_case(label)}", required=False
+            )
             self.fields[f"{role}_comments"] = forms.CharField(
-                label=f"The {label.lower()}'s comments",
+                label=f"The {_sentence_case(label)}'s comments",
                 max_length=2000,
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
@@ -219,7 +221,9 @@ class ApplicationForm(VersionErrorMixin, GovukFormMixin, forms.Form):
                 and not cleaned.get(f"{role}_on")
                 and not self.has_error(f"{role}_on")
             ):
-                self.add_error(f"{role}_on", f"Enter the date you consulted the {PartnerRole(role).label.lower()}")
+                self.add_error(
+                    f"{role}_on", f"Enter the date you consulted the {_sentence_case(PartnerRole(role).label)}"
+                )
         return cleaned
 
     def service_data(self) -> dict:
@@ -527,3 +531,10 @@ class HistoryImportForm(GovukFormMixin, forms.Form):
         if upload.size > 5 * 1024 * 1024:
             raise forms.ValidationError("The selected file must be smaller than 5MB")
         return upload
+
+
+def _sentence_case(label) -> str:
+    """A label inside a sentence: first letter lower case, the rest as written
+    ("community safety manager (CDRP)", not "(cdrp)")."""
+    text = str(label)
+    return text[:1].lower() + text[1:]

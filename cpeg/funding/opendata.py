@@ -30,6 +30,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from cpeg.core.exports import safe_row
 from cpeg.funding.choices import PaymentStatus
 from cpeg.funding.models import Award, FundingRound
 from cpeg.funding.money import ZERO
@@ -320,8 +321,9 @@ def grants_workbook(package: dict) -> bytes:
     grants.append(GRANT_COLUMNS)
     for record in package["grants"]:
         row = _row(record)
-        # openpyxl writes Decimal as a number cell.
-        grants.append([row.get(column) for column in GRANT_COLUMNS])
+        # openpyxl writes Decimal as a number cell; text that a spreadsheet
+        # would run as a formula (a group named "=HYPERLINK(...)") is not.
+        grants.append(safe_row(row.get(column) for column in GRANT_COLUMNS))
     meta = book.create_sheet("Meta", 0)
     values = {
         "Version": package.get("version"),
@@ -335,7 +337,7 @@ def grants_workbook(package: dict) -> bytes:
         "License": package.get("license"),
     }
     for title in META_ROWS:
-        meta.append([title, values.get(title)])
+        meta.append(safe_row([title, values.get(title)]))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -73,7 +73,7 @@ def test_a_round_runs_end_to_end(page, live_server, world):
     assert_accessible(page)
     page.get_by_label("Your work programme for the year").fill("Four public meetings and four newsletters.")
     page.get_by_label("Your priorities for the year").fill("Youth engagement.")
-    for role in ("borough commander", "community safety manager (cdrp)", "link member"):
+    for role in ("borough commander", "community safety manager (CDRP)", "link member"):
         page.get_by_role("group", name=f"Did you consult the {role} on this bid?").get_by_label("Yes").check()
         _fill_date(page, f"Date you consulted the {role}", today - dt.timedelta(days=3))
     page.get_by_role("button", name="Save draft").click()

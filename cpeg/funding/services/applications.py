@@ -308,11 +308,12 @@ def application_problems(application: FundingApplication) -> dict[str, str]:
     if not application.priorities.strip():
         problems["priorities"] = "Enter your priorities for the year"
     for consultation in application.consultations.all():
-        label = consultation.get_partner_role_display()
+        display = consultation.get_partner_role_display()
+        label = display[:1].lower() + display[1:]  # keeps "(CDRP)" in capitals
         if consultation.was_consulted is None:
-            problems[f"{consultation.partner_role}_consulted"] = f"Select whether you consulted the {label.lower()}"
+            problems[f"{consultation.partner_role}_consulted"] = f"Select whether you consulted the {label}"
         elif consultation.was_consulted and consultation.consulted_on is None:
-            problems[f"{consultation.partner_role}_on"] = f"Enter the date you consulted the {label.lower()}"
+            problems[f"{consultation.partner_role}_on"] = f"Enter the date you consulted the {label}"
     return problems
 
 

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
@@ -177,7 +178,10 @@ def allocation_decide(request, pk):
         except InvalidTransition as error:
             errors = [str(error)]
         else:
-            messages.success(request, f"{funding_round} decided: {len(awards)} awards. Award letters are ready.")
+            messages.success(
+                request,
+                f"{funding_round} decided: {len(awards)} award{pluralize(len(awards))}. Award letters are ready.",
+            )
             return redirect("funding:round-payments", pk=pk)
     return render(
         request,
