@@ -127,11 +127,19 @@ def _setup_allocation_decide() -> dict:
 
 
 def _run_allocation_decide(ids: dict) -> None:
+    import datetime as dt
+
     from cpeg.accounts.models import User
     from cpeg.funding.allocation import allocation_decide
     from cpeg.funding.models import FundingRound
 
-    allocation_decide(funding_round=FundingRound.objects.get(pk=ids["round"]), actor=User.objects.get(pk=ids["actor"]))
+    funding_round = FundingRound.objects.get(pk=ids["round"])
+    # A round is decided once its application deadline has passed.
+    allocation_decide(
+        funding_round=funding_round,
+        actor=User.objects.get(pk=ids["actor"]),
+        today=funding_round.closes_on + dt.timedelta(days=1),
+    )
 
 
 def _check_allocation_decide(ids: dict) -> dict:
