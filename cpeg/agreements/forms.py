@@ -55,6 +55,20 @@ def reason_field(label="Reason for the variation"):
     )
 
 
+def due_quarter_field():
+    """When a yearly output falls due: empty spreads the target over the year."""
+    return forms.TypedChoiceField(
+        label="Due by the end of",
+        choices=[("", "Spread over the year")] + [(str(n), f"Quarter {n}") for n in (1, 2, 3, 4)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="For a yearly output such as the annual report: judged against the whole target from that "
+        "quarter, and nothing before it",
+        error_messages={"invalid_choice": "Select a quarter from the list"},
+    )
+
+
 class MeasureMixin(forms.Form):
     def clean(self):
         cleaned = super().clean()
@@ -102,6 +116,7 @@ class TemplateOutputForm(GovukFormMixin, MeasureMixin, forms.Form):
     )
     measure = measure_field()
     annual_target = target_field()
+    due_quarter = due_quarter_field()
 
     def __init__(self, *args, template, **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,6 +162,7 @@ class SlaOutputAddForm(GovukFormMixin, MeasureMixin, forms.Form):
     )
     measure = measure_field()
     annual_target = target_field()
+    due_quarter = due_quarter_field()
     reason = reason_field("Reason for adding this output")
 
     def __init__(self, *args, headings: list[str], **kwargs):

@@ -40,7 +40,18 @@ from cpeg.groups.choices import GroupStatus
 from cpeg.groups.models import EngagementGroup
 from cpeg.groups.workflow import is_disbanded
 
-TEMPLATE_OUTPUT_FIELDS = ("heading", "output", "outcomes", "in_practice", "activity_refs", "measure", "annual_target")
+TEMPLATE_OUTPUT_FIELDS = (
+    "heading",
+    "output",
+    "outcomes",
+    "in_practice",
+    "activity_refs",
+    "measure",
+    "annual_target",
+    "due_quarter",
+)
+# Fields that are empty as None rather than "".
+NULLABLE_OUTPUT_FIELDS = frozenset({"heading", "annual_target", "due_quarter"})
 OUTPUT_COPY_FIELDS = (
     "code",
     "output",
@@ -160,7 +171,7 @@ def _template_output_values(data: dict) -> dict:
     for name in TEMPLATE_OUTPUT_FIELDS:
         if name in data:
             value = data[name]
-            if value is None and name not in ("heading", "annual_target"):
+            if value is None and name not in NULLABLE_OUTPUT_FIELDS:
                 value = ""
             values[name] = value
     return values
@@ -484,6 +495,7 @@ def group_sla_output_add(*, sla: GroupSla, actor, data: dict, loaded_version) ->
         in_practice=data.get("in_practice") or "",
         measure=data["measure"],
         annual_target=data.get("annual_target"),
+        due_quarter=data.get("due_quarter"),
         variation=VariationKind.ADDED,
         variation_reason=reason,
         created_by=actor,

@@ -460,3 +460,39 @@ def test_an_officer_edits_a_template_output_and_a_stale_copy_conflicts(client, o
     assert output.annual_target == 6
     history = client.get(template.get_absolute_url()).content.decode()
     assert "Recent changes to this template" in history
+
+
+def test_an_officer_sets_when_a_yearly_template_output_falls_due(client, officer, year):
+    """Issue 8.15: a due quarter is set on the form, kept, and shown again."""
+    output, url, data = _edit_newsletters_output(client, officer, year)
+    assert output.due_quarter is None
+    response = client.post(url, {**data, "annual_target": "4", "due_quarter": "9"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["due_quarter"] == ["Select a quarter from the list"]
+    assert client.post(url, {**data, "annual_target": "4", "due_quarter": "2"}).status_code == 302
+    output.refresh_from_db()
+    assert output.due_quarter == 2
+    form = client.get(url).context["form"]
+    assert form["due_quarter"].value() == 2
+    assert client.post(url, {**data, "annual_target": "4", "due_quarter": "", "version": "2"}).status_code == 302
+    output.refresh_from_db()
+    assert output.due_quarter is None
+
+
+def test_a_local_output_can_fall_due_in_one_quarter(client, sla, camden, officer, year):
+    client.force_login(officer)
+    add = reverse("agreements:sla-output-add", kwargs={"pk": camden.pk, "year": year})
+    response = client.post(
+        add,
+        {
+            "output": "Youth conference",
+            "measure": "count",
+            "annual_target": "1",
+            "due_quarter": "3",
+            "reason": "Agreed with the borough",
+            "version": "1",
+        },
+    )
+    assert response.status_code == 302
+    local = GroupSla.objects.get(group=camden, financial_year=year).outputs.get(output="Youth conference")
+    assert local.due_quarter == 3
