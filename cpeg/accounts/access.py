@@ -315,3 +315,7 @@ rules.add_perm("activities.undo_activityimportbatch", can_change_group_records)
 # register of what is held is docs/personal-data.md.
 rules.add_perm("groups.export_person_data", is_officer)
 rules.add_perm("groups.erase_person", is_officer)
+
+# The London-wide activity summary: the authority, and link members for the
+# groups of their boroughs (the selector scopes the rows).
+rules.add_perm("activities.view_activity_summary", is_officer | is_link_member)

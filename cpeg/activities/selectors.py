@@ -22,7 +22,7 @@ from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from cpeg.accounts.access import get_for_user_or_404, scope_own_groups
+from cpeg.accounts.access import get_for_user_or_404, scope_groups, scope_own_groups
 from cpeg.activities.choices import PUBLIC_MEETING_TYPES, ActivityType
 from cpeg.activities.models import Activity, ActivityDocument, ActivityEvidence, ActivityImportBatch
 from cpeg.activities.outputs import OUTPUT_CODES, OutputCatalogue, output_label
@@ -416,3 +416,74 @@ def upcoming_public_meetings(*, group, today: dt.date, limit: int = 5) -> list[d
         }
         for m in meetings
     ]
+
+
+# --- London-wide summary -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One group's line in the London-wide summary."""
+
+    group: EngagementGroup
+    totals: ActivityTotals
+    year: FinancialYear
+
+    @property
+    def cells(self) -> list[tuple[str, int, str]]:
+        """(type label, count, link to exactly those activities) per type."""
+        from cpeg.activities.links import activity_list_url
+
+        return [
+            (label, count, activity_list_url(self.group.pk, year=self.year, activity_type=value, when="held"))
+            for value, label, count in self.totals.rows
+        ]
+
+    @property
+    def all_url(self) -> str:
+        from cpeg.activities.links import activity_list_url
+
+        return activity_list_url(self.group.pk, year=self.year, when="held")
+
+
+@dataclass(frozen=True)
+class ActivitySummary:
+    """Activities held by every group the user may read, in one financial
+    year: counts by type and public attendance, per group and in total.
+    ``to_date`` is true for a year not yet over (counts stop at today)."""
+
+    year: FinancialYear
+    to_date: bool
+    rows: list[SummaryRow]
+
+    def total(self, activity_type: str) -> int:
+        return sum(row.totals.count(activity_type) for row in self.rows)
+
+    @property
+    def totals_by_type(self) -> list[tuple[str, str, int]]:
+        return [(value, label, self.total(value)) for value, label in ActivityType.choices]
+
+    @property
+    def public_attendance(self) -> int:
+        return sum(row.totals.public_attendance for row in self.rows)
+
+    @property
+    def grand_total(self) -> int:
+        return sum(row.totals.total for row in self.rows)
+
+
+def activity_summary(*, user, year: FinancialYear, today: dt.date) -> ActivitySummary:
+    """The London-wide activity summary for ``year`` as ``user`` may see it
+    (officers: every group, including groups without an award; link members:
+    their boroughs'). Only activities held by ``today`` count. Two queries."""
+    groups = list(
+        scope_groups(user, EngagementGroup.objects.select_related("borough")).order_by("borough__name", "name")
+    )
+    totals = activity_totals(
+        group_ids=[g.pk for g in groups], starts_on=year.starts_on, ends_on=year.ends_on, held_by=today
+    )
+    return ActivitySummary(
+        year=year,
+        to_date=year.ends_on >= today,
+        rows=[SummaryRow(group=g, totals=totals[g.pk], year=year) for g in groups],
+    )

@@ -6,6 +6,7 @@ app_name = "activities"
 
 urlpatterns = [
     # ``pk`` is the GROUP's id on the group's pages, the activity's below.
+    path("summary/", views.activity_summary, name="activity-summary"),
     path("group/<int:pk>/", views.activity_list, name="activity-list"),
     path("group/<int:pk>/add/", views.activity_create, name="activity-create"),
     path("import/", views.activity_import, name="activity-import"),

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from cpeg.accounts.access import require_perm
 from cpeg.activities import selectors, services, workflow
 from cpeg.activities.choices import PUBLIC_BY_DEFAULT_TYPES, ActivityType, public_by_default
 from cpeg.activities.forms import (
@@ -27,7 +28,7 @@ from cpeg.activities.forms import (
 )
 from cpeg.activities.imports import COLUMNS, template_csv, template_xlsx
 from cpeg.activities.outputs import OUTPUT_CHOICES, OutputCatalogue
-from cpeg.core.fiscal import FinancialYear
+from cpeg.core.fiscal import FinancialYear, financial_year_choices
 from cpeg.core.views_helpers import handle_form
 from cpeg.groups.selectors import group_get_for
 
@@ -50,6 +51,29 @@ def _filter_tags(filters, labels) -> list[tuple[str, str]]:
         rest = {k: v for k, v in query.items() if k != key}
         tags.append((words, "?" + urlencode(rest) if rest else "?"))
     return tags
+
+
+@login_required
+def activity_summary(request):
+    """London-wide: every group's activities in a year, by type, with totals."""
+    require_perm(request.user, "activities.view_activity_summary")
+    today = timezone.localdate()
+    try:
+        year = FinancialYear(int(request.GET.get("year", "")))
+        if not 1990 <= year.start_year <= today.year:
+            raise ValueError
+    except ValueError:
+        year = FinancialYear.current(today)
+    summary = selectors.activity_summary(user=request.user, year=year, today=today)
+    return render(
+        request,
+        "activities/activity_summary.html",
+        {
+            "summary": summary,
+            "years": financial_year_choices(FinancialYear.current(today), before=5, after=0),
+            "types": ActivityType.choices,
+        },
+    )
 
 
 @login_required

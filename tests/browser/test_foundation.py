@@ -1,5 +1,7 @@
 """Sign in as each role and walk the main pages; axe finds no violations."""
 
+import re
+
 import pytest
 
 from tests.browser.conftest import assert_accessible, sign_in, visit
@@ -48,6 +50,11 @@ def test_officer_walks_the_groups_dashboard_and_a_group(page, live_server, demo)
     assert_accessible(page)
     visit(page, f"{live_server.url}/groups/people/")
     visit(page, f"{live_server.url}/groups/boroughs/camden/")
+    visit(page, f"{live_server.url}/groups/")
+    page.get_by_role("link", name="Activities across London this year").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name=re.compile("Activities across London")).is_visible()
+    assert_accessible(page)
 
 
 def test_group_admin_sees_only_their_group(page, live_server, demo):

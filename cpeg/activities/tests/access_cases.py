@@ -43,6 +43,8 @@ def document(w):
 
 
 CASES = [
+    # London-wide; a link member's rows are their boroughs' groups only.
+    AccessCase("activities:activity-summary", AUTHORITY | {"link_member"}),
     AccessCase("activities:activity-list", CAMDEN_READERS, camden),
     AccessCase("activities:activity-create", CAMDEN_CHANGERS, camden, post=True),
     AccessCase("activities:activity-detail", CAMDEN_READERS, activity),
