@@ -102,6 +102,32 @@ def demo_data(django_db_setup, django_db_blocker):
         shared_demo.discard()
 
 
+def _lane(item) -> str:
+    """Which of the two lanes ``make test`` runs a test in (``-n 2 --dist loadgroup``).
+
+    Each lane runs on one worker process, in collection order, so the tests
+    that share the demo still run one after another in one process (the
+    demo is loaded into its database once), and the browser tests, which
+    build their own copies of the demo, run in the other. See
+    docs/adr/0004-test-data-loaded-once.md.
+    """
+    if item.get_closest_marker("browser") or _is_transactional(item):
+        return "browser-and-transactional"
+    return "database"
+
+
+class _Lanes:
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(self, items):
+        """Put every test in a lane (before pytest-xdist reads the marks)."""
+        for item in items:
+            item.add_marker(pytest.mark.xdist_group(_lane(item)))
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(_Lanes(), "cpeg-test-lanes")
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """Run the tests that use the shared demo first, one after another.
