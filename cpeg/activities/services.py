@@ -41,7 +41,7 @@ from cpeg.activities.choices import DEFAULT_OUTPUT_FOR_TYPE, ActivityType, Docum
 from cpeg.activities.models import Activity, ActivityDocument, ActivityEvidence, ActivityImportBatch
 from cpeg.activities.outputs import OUTPUT_CODES, OutputCatalogue
 from cpeg.activities.workflow import ensure_not_undone, ensure_not_withdrawn, ensure_withdrawn
-from cpeg.core.audit import audit_record
+from cpeg.core.audit import audit_record, changes_summary
 from cpeg.core.audit_events import AuditEventType
 from cpeg.core.concurrency import lock_and_check_version, save_new_version
 from cpeg.core.files import check_document
@@ -324,14 +324,16 @@ def activity_update(*, activity: Activity, actor, data: dict, loaded_version) ->
         return current
     current.full_clean(exclude=_TRUSTED_FKS)
     save_new_version(current, actor=actor)
-    summary_parts = list(changed) + (["outputs evidenced"] if added or removed else [])
     audit_record(
         actor=actor,
         event_type=AuditEventType.ACTIVITY_UPDATED,
         target=current,
         group=group,
-        summary=f"Changed {', '.join(summary_parts)} of {current.title}",
+        summary=changes_summary(
+            Activity, changed, extra=["the outputs evidenced"] if added or removed else [], of=current.title
+        ),
         payload={"fields": changed, "outputs_added": added, "outputs_removed": removed},
+        changes={name: (before[name], values[name]) for name in changed},
     )
     return current
 

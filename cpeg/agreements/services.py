@@ -31,7 +31,7 @@ from cpeg.agreements.models import GroupSla, GroupSlaOutput, SlaHeading, SlaTemp
 from cpeg.agreements.seed import POSITION_STEP, seed_standard_template
 from cpeg.agreements.selectors import signing_membership_for
 from cpeg.agreements.workflow import ensure_countersignable, ensure_signable, is_editable_in_place
-from cpeg.core.audit import audit_record
+from cpeg.core.audit import apply_changes, audit_record, changes_summary
 from cpeg.core.audit_events import AuditEventType
 from cpeg.core.concurrency import lock_and_check_version, save_new_version
 from cpeg.core.errors import EditConflict
@@ -230,11 +230,8 @@ def sla_template_output_update(*, output: SlaTemplateOutput, actor, data: dict, 
     data = dict(data)
     _clean_measure(data)
     _check_heading(current.template, data.get("heading"))
-    changed = []
-    for name, value in _template_output_values(data).items():
-        if getattr(current, name) != value:
-            setattr(current, name, value)
-            changed.append(name)
+    values = _template_output_values(data)
+    changed = apply_changes(current, values, list(values))
     if not changed:
         return current
     save_new_version(current, actor=actor)
@@ -242,9 +239,13 @@ def sla_template_output_update(*, output: SlaTemplateOutput, actor, data: dict, 
         actor=actor,
         event_type=AuditEventType.SLA_TEMPLATE_OUTPUT_CHANGED,
         target=current,
-        summary=f"Changed {', '.join(changed)} of \u201c{current.output}\u201d in the standard SLA "
-        f"{current.template.year.label}",
-        payload={"fields": changed},
+        summary=changes_summary(
+            SlaTemplateOutput,
+            changed,
+            of=f"\u201c{current.output}\u201d in the standard SLA {current.template.year.label}",
+        ),
+        payload={"fields": list(changed)},
+        changes=changed,
     )
     return current
 

@@ -45,6 +45,45 @@ def audit_record(*, actor, event_type: AuditEventType, target, summary: str, gro
     )
 
 
+def apply_changes(instance, data: dict, allowed) -> dict[str, tuple]:
+    """Set the ``allowed`` fields whose value ``data`` changes.
+
+    Returns ``{field name: (old, new)}`` for what moved, in ``allowed``'s
+    order: pass it to ``audit_record(changes=...)`` and to ``changes_summary``.
+    """
+    changes = {}
+    for name in allowed:
+        if name in data and getattr(instance, name, None) != data[name]:
+            changes[name] = (getattr(instance, name, None), data[name])
+            setattr(instance, name, data[name])
+    return changes
+
+
+def changes_summary(model, names, *, extra=(), of: str = "") -> str:
+    """ "Changed the pot and cap" in words: field labels, not column names.
+
+    ``names`` are the model's field names that changed; ``extra`` adds
+    phrases already in words ("the outputs evidenced"); ``of`` names the
+    record ("of Ward panel meeting").
+    """
+    parts = [lower_first(field_label(model, name)) for name in names] + list(extra)
+    summary = f"Changed {_and_list(parts)}"
+    return f"{summary} of {of}" if of else summary
+
+
+def lower_first(text: str) -> str:
+    """ "Work programme summary" -> "work programme summary"; "SLA year" stays."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _and_list(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
 def _as_text(value):
     """A JSON-safe form of a field value (dates, money and ids as text)."""
     if value is None or isinstance(value, bool | int | str):

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 
 from cpeg.accounts.access import require_perm
-from cpeg.core.audit import audit_record
+from cpeg.core.audit import apply_changes, audit_record, changes_summary
 from cpeg.core.audit_events import AuditEventType
 from cpeg.core.concurrency import lock_and_check_version, save_new_version
 from cpeg.groups.choices import CURRENT_GROUP_STATUSES, SINGLE_HOLDER_ROLES, GroupStatus
@@ -50,13 +50,8 @@ GROUP_EDITABLE_FIELDS = (
 GROUP_OFFICER_FIELDS = ("borough", "status", "established_on")
 
 
-def _apply(instance, data: dict, allowed) -> list[str]:
-    changed = []
-    for name in allowed:
-        if name in data and getattr(instance, name, None) != data[name]:
-            setattr(instance, name, data[name])
-            changed.append(name)
-    return changed
+def _apply(instance, data: dict, allowed) -> dict[str, tuple]:
+    return apply_changes(instance, data, allowed)
 
 
 def _unique_slug(model, base: str, exclude_pk=None) -> str:
@@ -129,8 +124,9 @@ def group_update(*, group: EngagementGroup, actor, data: dict, loaded_version) -
         event_type=AuditEventType.GROUP_UPDATED,
         target=current,
         group=current,
-        summary=f"Changed {', '.join(changed)}",
-        payload={"fields": changed},
+        summary=changes_summary(EngagementGroup, changed),
+        payload={"fields": list(changed)},
+        changes=changed,
     )
     if current.status != old_status:
         audit_record(
@@ -244,7 +240,8 @@ def executive_member_update(*, member: ExecutiveMembership, actor, data: dict, l
         event_type=AuditEventType.EXECUTIVE_MEMBER_UPDATED,
         target=current,
         group=current.group,
-        summary=f"Changed {current.person}'s {', '.join(changed)}",
+        summary=changes_summary(ExecutiveMembership, changed, of=f"{current.person}'s seat"),
+        changes=changed,
     )
     return current
 
@@ -270,14 +267,16 @@ def venue_add(*, group: EngagementGroup, actor, data: dict) -> Venue:
 def venue_update(*, venue: Venue, actor, data: dict, loaded_version) -> Venue:
     require_perm(actor, "groups.change_engagementgroup", venue.group)
     current = lock_and_check_version(Venue, venue.pk, loaded_version)
-    if _apply(current, data, VENUE_FIELDS):
+    changed = _apply(current, data, VENUE_FIELDS)
+    if changed:
         save_new_version(current, actor=actor)
         audit_record(
             actor=actor,
             event_type=AuditEventType.VENUE_UPDATED,
             target=current,
             group=venue.group,
-            summary=f"Changed venue {current}",
+            summary=changes_summary(Venue, changed, of=f"the venue {current}"),
+            changes=changed,
         )
     return current
 
@@ -307,13 +306,17 @@ def partner_contact_add(*, borough: Borough, actor, data: dict) -> PartnerContac
 def partner_contact_update(*, contact: PartnerContact, actor, data: dict, loaded_version) -> PartnerContact:
     require_perm(actor, "groups.change_borough", contact.borough)
     current = lock_and_check_version(PartnerContact, contact.pk, loaded_version)
-    if _apply(current, data, PARTNER_FIELDS):
+    changed = _apply(current, data, PARTNER_FIELDS)
+    if changed:
         save_new_version(current, actor=actor)
         audit_record(
             actor=actor,
             event_type=AuditEventType.PARTNER_CONTACT_UPDATED,
             target=current,
-            summary=f"Changed {current.person}'s partner role for {current.borough}",
+            summary=changes_summary(
+                PartnerContact, changed, of=f"{current.person}'s partner role for {current.borough}"
+            ),
+            changes=changed,
         )
     return current
 
@@ -326,13 +329,16 @@ def person_update(*, person: Person, actor, data: dict, loaded_version) -> Perso
     """Correct a person's name or contact details."""
     require_perm(actor, "groups.change_person", person)
     current = lock_and_check_version(Person, person.pk, loaded_version)
-    if _apply(current, data, PERSON_FIELDS):
+    changed = _apply(current, data, PERSON_FIELDS)
+    if changed:
         save_new_version(current, actor=actor)
+        # Which fields, not their values: a person's contact details stay in
+        # the record (and its history, which erasure clears), not the audit.
         audit_record(
             actor=actor,
             event_type=AuditEventType.PERSON_UPDATED,
             target=current,
-            summary=f"Changed {current}'s details",
+            summary=changes_summary(Person, changed, of=str(current)),
         )
     return current
 

@@ -31,7 +31,7 @@ from simple_history.utils import bulk_create_with_history
 from cpeg.accounts.access import require_perm
 from cpeg.accounts.roles import Role
 from cpeg.agreements.choices import MeasureType
-from cpeg.core.audit import audit_record
+from cpeg.core.audit import apply_changes, audit_record
 from cpeg.core.audit_events import AuditEventType
 from cpeg.core.concurrency import lock_and_check_version, save_new_version
 from cpeg.core.errors import InvalidTransition
@@ -96,11 +96,7 @@ def monitoring_settings_update(*, actor, data: dict, loaded_version) -> Monitori
     require_perm(actor, "monitoring.change_settings")
     current_pk = MonitoringSettings.objects.get_or_create(singleton=True)[0].pk
     current = lock_and_check_version(MonitoringSettings, current_pk, loaded_version)
-    changed = []
-    for name in ("deadline_working_days", "reminder_working_days_before"):
-        if name in data and getattr(current, name) != data[name]:
-            setattr(current, name, data[name])
-            changed.append(name)
+    changed = apply_changes(current, data, ("deadline_working_days", "reminder_working_days_before"))
     if changed:
         save_new_version(current, actor=actor)
         audit_record(
@@ -109,7 +105,8 @@ def monitoring_settings_update(*, actor, data: dict, loaded_version) -> Monitori
             target=current,
             summary=f"Returns due {current.deadline_working_days} working days after the quarter; "
             f"reminder {current.reminder_working_days_before} working days before",
-            payload={"fields": changed},
+            payload={"fields": list(changed)},
+            changes=changed,
         )
     return current
 

@@ -274,7 +274,9 @@ def test_editing_changes_the_details_and_replaces_the_ticked_outputs(camden, adm
         "fields": ["title"],
         "outputs_added": ["policing-pledge"],
         "outputs_removed": ["stop-and-search"],
+        "changes": {"title": {"old": "Spring public meeting", "new": "Spring meeting (rescheduled)"}},
     }
+    assert event.summary == "Changed title and the outputs evidenced of Spring meeting (rescheduled)"
 
 
 def test_changing_the_type_moves_the_default_output(camden, admin):

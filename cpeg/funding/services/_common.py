@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from cpeg.core.audit import apply_changes
 from cpeg.funding.money import MoneyError, parse_money
 
 
@@ -29,14 +30,9 @@ def _money(value, *, field: str, label: str, required: bool = True) -> Decimal |
         raise ValidationError({field: str(error)}) from error
 
 
-def _apply(instance, data: dict, allowed) -> list[str]:
-    """Set the ``allowed`` fields ``data`` changes; return their names."""
-    changed = []
-    for name in allowed:
-        if name in data and getattr(instance, name) != data[name]:
-            setattr(instance, name, data[name])
-            changed.append(name)
-    return changed
+def _apply(instance, data: dict, allowed) -> dict[str, tuple]:
+    """Set the ``allowed`` fields ``data`` changes; return {name: (old, new)}."""
+    return apply_changes(instance, data, allowed)
 
 
 def check_quarter(quarter: int) -> None:

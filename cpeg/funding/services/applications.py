@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from cpeg.accounts.access import require_perm
 from cpeg.agreements.models import GroupSla, GroupSlaOutput, SlaTemplateOutput
-from cpeg.core.audit import audit_record
+from cpeg.core.audit import audit_record, changes_summary, lower_first
 from cpeg.core.audit_events import AuditEventType
 from cpeg.core.concurrency import lock_and_check_version, save_new_version
 from cpeg.core.fiscal import FinancialYear, add_working_days
@@ -116,6 +116,7 @@ def application_update(*, application: FundingApplication, actor, data: dict, lo
     """
     current = _lock_editable(application, actor, loaded_version)
     changed = _apply(current, data, ("work_programme_summary", "priorities", "targets", "outcomes"))
+    also = []
     for item in current.work_programme.all():
         if item.pk in data.get("work_programme", {}):
             planned, target = data["work_programme"][item.pk]
@@ -125,7 +126,7 @@ def application_update(*, application: FundingApplication, actor, data: dict, lo
                 item.planned_activity, item.target = planned, target
                 item.full_clean()
                 item.save()
-                changed.append(f"work programme: {item.output_code}")
+                also.append(f"the work programme for {item.output_title}")
     for consultation in current.consultations.all():
         if consultation.partner_role in data.get("consultations", {}):
             was, on, comments = data["consultations"][consultation.partner_role]
@@ -137,16 +138,17 @@ def application_update(*, application: FundingApplication, actor, data: dict, lo
                 consultation.was_consulted, consultation.consulted_on, consultation.comments = was, on, comments
                 consultation.full_clean()
                 consultation.save()
-                changed.append(f"consultation: {consultation.partner_role}")
+                also.append(f"the consultation with the {lower_first(consultation.get_partner_role_display())}")
     save_new_version(current, actor=actor)
-    if changed:
+    if changed or also:
         audit_record(
             actor=actor,
             event_type=AuditEventType.FUNDING_APPLICATION_UPDATED,
             target=current,
             group=current.group,
-            summary=f"Changed {', '.join(changed)}"[:500],
-            payload={"fields": changed},
+            summary=changes_summary(FundingApplication, changed, extra=also),
+            payload={"fields": list(changed)},
+            changes=changed,
         )
     return current
 
@@ -220,8 +222,9 @@ def budget_line_update(*, line: BudgetLine, actor, data: dict, loaded_version) -
             event_type=AuditEventType.FUNDING_BUDGET_LINE_UPDATED,
             target=current,
             group=current.application.group,
-            summary=f"Changed budget line {current.description}",
-            payload={"fields": changed},
+            summary=changes_summary(BudgetLine, changed, of=f"the budget line {current.description}"),
+            payload={"fields": list(changed)},
+            changes=changed,
         )
     return current
 

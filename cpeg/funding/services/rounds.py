@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cpeg.accounts.access import require_perm
-from cpeg.core.audit import audit_record
+from cpeg.core.audit import audit_record, changes_summary
 from cpeg.core.audit_events import AuditEventType
 from cpeg.core.concurrency import lock_and_check_version, save_new_version
 from cpeg.core.errors import InvalidTransition
@@ -108,8 +108,9 @@ def round_update(*, funding_round: FundingRound, actor, data: dict, loaded_versi
         actor=actor,
         event_type=AuditEventType.FUNDING_ROUND_UPDATED,
         target=current,
-        summary=f"Changed {', '.join(changed)}",
-        payload={"fields": changed},
+        summary=changes_summary(FundingRound, changed),
+        payload={"fields": list(changed)},
+        changes=changed,
     )
     return current
 
@@ -157,7 +158,8 @@ def criterion_update(*, criterion: AssessmentCriterion, actor, data: dict, loade
             actor=actor,
             event_type=AuditEventType.FUNDING_CRITERION_UPDATED,
             target=current,
-            summary=f"Changed criterion {current.title}",
-            payload={"fields": changed},
+            summary=changes_summary(AssessmentCriterion, changed, of=f"the criterion {current.title}"),
+            payload={"fields": list(changed)},
+            changes=changed,
         )
     return current

@@ -211,7 +211,7 @@ def test_the_round_page_shows_changes_to_the_pot_cap_criteria_and_the_decision(
     client.force_login(officer)
     response = client.get(funding_round.get_absolute_url())
     assert _events(response) == [
-        (str(manager), "Changed pot_amount, cap_amount"),
+        (str(manager), "Changed total available (the pot) and most any group may be awarded (the cap)"),
         (str(manager), "Added criterion Delivery last year (weight 30) to " + funding_round.title),
         (str(manager), "Set awards for 1 group"),
         (str(manager), f"Decided {funding_round.title}: 1 awards totalling £30,000 of a pot of £1,500,000"),

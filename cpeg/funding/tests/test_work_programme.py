@@ -74,8 +74,12 @@ def test_the_group_saves_what_it_plans_and_its_targets_for_each_output(client, a
     assert items["newsletters"].target == 4
     assert items["annual-report"].target is None
     event = AuditEvent.objects.get(event_type="FUNDING_APPLICATION_UPDATED")
-    assert "work programme: public-meetings" in event.summary
-    assert "work programme: newsletters" in event.summary
+    assert event.summary == (
+        "Changed work programme for the year, "
+        f"the work programme for {items['public-meetings'].output_title} and "
+        f"the work programme for {items['newsletters'].output_title}"
+    )
+    assert event.payload["changes"]["work_programme_summary"] == {"old": "", "new": "Six meetings and four newsletters"}
     page = client.get(application.get_absolute_url()).content.decode()
     assert "Two in the town hall, four in schools" in page
 

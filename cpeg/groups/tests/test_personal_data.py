@@ -95,7 +95,7 @@ def test_an_officer_exports_everything_held_about_a_person_as_json(zebedee, offi
     assert any(m["table"] == "groups.Venue" and NAME in m["fields"]["accessibility"] for m in data["mentions"])
     assert any(m["table"] == "groups.HistoricalVenue" for m in data["mentions"])
     summaries = [event["summary"] for event in data["audit_events"]]
-    assert f"Changed {NAME}'s details" in summaries
+    assert f"Changed email and telephone of {NAME}" in summaries
     assert "Contact changed" in summaries  # names them only in its payload
     event = AuditEvent.objects.get(event_type="PERSONAL_DATA_EXPORTED")
     assert event.target_id == zebedee.pk

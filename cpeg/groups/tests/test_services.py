@@ -93,6 +93,7 @@ def test_other_staffing_model_needs_a_description():
 def test_group_admin_changes_their_group_but_not_its_status_or_borough():
     group = EngagementGroupFactory(borough=borough("camden"))
     admin = GroupAdminFactory(group=group)
+    old_email = group.email
     services.group_update(
         group=group,
         actor=admin,
@@ -104,6 +105,17 @@ def test_group_admin_changes_their_group_but_not_its_status_or_borough():
     assert group.status == GroupStatus.ACTIVE
     assert group.borough.slug == "camden"
     assert group.version == 2
+    event = AuditEvent.objects.get(event_type="GROUP_UPDATED", target_id=group.pk)
+    # Field labels in words, and the old and new values kept with the event.
+    assert event.summary == "Changed contact email"
+    assert event.payload["changes"] == {"email": {"old": old_email, "new": "new@example.org"}}
+
+
+def test_an_update_that_changes_nothing_records_nothing():
+    group = EngagementGroupFactory(borough=borough("camden"))
+    officer = OfficerFactory()
+    services.group_update(group=group, actor=officer, data={"email": group.email}, loaded_version=group.version)
+    assert not AuditEvent.objects.filter(event_type="GROUP_UPDATED").exists()
 
 
 def test_group_admin_cannot_change_another_group():
