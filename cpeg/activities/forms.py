@@ -13,10 +13,19 @@ from django import forms
 
 from cpeg.activities.choices import DEFAULT_OUTPUT_FOR_TYPE, ActivityType, DocumentType
 from cpeg.activities.outputs import OUTPUT_CHOICES, OutputCatalogue
-from cpeg.activities.services import ACTIVITY_FIELDS, ATTENDANCE_MESSAGE, activity_rule_errors
+from cpeg.activities.services import ACTIVITY_FIELDS, ATTENDANCE_MESSAGE, MAX_PUBLIC_ATTENDANCE, activity_rule_errors
 from cpeg.core.files import ALLOWED_TYPES_TEXT, check_document
 from cpeg.core.forms import GovukFormMixin
 from cpeg.core.idempotency import FORM_TOKEN_FIELD, FormTokenMixin
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number typed as people write it: "1,200" or "1 200" is 1200."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace(",", "").replace(" ", "")
+        return super().to_python(value)
 
 
 class ActivityDateField(DateInputField):
@@ -91,13 +100,18 @@ class ActivityForm(GovukFormMixin, forms.Form):
         help_text="If it was not at one of the group's venues",
         error_messages={"max_length": "Other venue must be 200 characters or fewer"},
     )
-    public_attendance = forms.IntegerField(
+    public_attendance = WholeNumberField(
         label="Members of the public attending",
         required=False,
         min_value=0,
+        max_value=MAX_PUBLIC_ATTENDANCE,
         help_text="Leave blank for a planned meeting or for a newsletter",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false", "class": "govuk-input--width-5"}),
-        error_messages={"invalid": ATTENDANCE_MESSAGE, "min_value": ATTENDANCE_MESSAGE},
+        error_messages={
+            "invalid": ATTENDANCE_MESSAGE,
+            "min_value": ATTENDANCE_MESSAGE,
+            "max_value": ATTENDANCE_MESSAGE,
+        },
     )
     borough_commander_present = forms.BooleanField(label="The borough commander or deputy was there", required=False)
     local_authority_present = forms.BooleanField(label="The local authority was represented", required=False)
@@ -273,8 +287,11 @@ class ImportForm(FormTokenMixin, GovukFormMixin, forms.Form):
         error_messages={"required": "Select a CSV or XLSX file", "empty": "The selected file is empty"},
     )
 
-    def __init__(self, *args, groups, **kwargs):
+    def __init__(self, *args, groups, checked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        # "Import these activities" after a clean check posts the kept file's
+        # key instead of a file.
+        self.fields["file"].required = not checked
         self.fields["group"].queryset = groups
         self.fields["group"].widget.attrs["class"] = "govuk-select"
         self.fields["group"].label_from_instance = lambda g: g.name

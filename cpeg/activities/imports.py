@@ -26,7 +26,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from cpeg.activities.choices import ActivityType, public_by_default
 from cpeg.activities.outputs import OUTPUT_CHOICES, OUTPUT_CODES, OutputCatalogue
-from cpeg.activities.services import ATTENDANCE_MESSAGE, activity_date_bounds, activity_rule_errors, evidence_codes
+from cpeg.activities.services import (
+    ATTENDANCE_MESSAGE,
+    MAX_PUBLIC_ATTENDANCE,
+    activity_date_bounds,
+    activity_rule_errors,
+    evidence_codes,
+)
 from cpeg.core.files import extension_of, size_limit_text
 from cpeg.core.fiscal import FinancialYear
 from cpeg.core.spreadsheets import SpreadsheetTooLarge, SpreadsheetUnreadable, limit_rows, xlsx_rows
@@ -80,7 +86,7 @@ COLUMNS = (
         "Public attendance",
         False,
         ("members of the public attending", "attendance"),
-        "Members of the public attending: a whole number, 0 or more. Leave blank for planned activities",
+        "Members of the public attending: a whole number from 0 to 100,000. Leave blank for planned activities",
         "65",
     ),
     Column(
@@ -277,12 +283,26 @@ def _read_csv(data: bytes) -> list[tuple[int, list]]:
             text = data.decode("cp1252")
         except UnicodeDecodeError as error:
             raise _file_error("The selected file is not a real CSV file. Save it as CSV UTF-8") from error
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
-        return _numbered_rows(limit_rows(csv.reader(io.StringIO(text, newline="")), max_rows=_rows_read_limit()))
+        return _numbered_rows(limit_rows(reader, max_rows=_rows_read_limit()))
     except SpreadsheetTooLarge as error:
         raise _file_error(error.message) from error
     except csv.Error as error:
         raise _file_error("The selected file is not a real CSV file. Save the spreadsheet as CSV") from error
+
+
+def _delimiter(text: str) -> str:
+    """The column separator, read from the row of column names.
+
+    Excel saves "CSV" with semicolons where the computer's settings use a
+    comma for decimals; a tab-separated export is read too. Column names
+    hold none of these, so whichever the first row holds most is the one.
+    """
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {sep: first.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
 
 
 def _read_xlsx(data: bytes) -> list[tuple[int, list]]:
@@ -360,7 +380,7 @@ def _parse_attendance(value):
         if not re.fullmatch(r"\d+", text):
             raise ValueError(ATTENDANCE_MESSAGE)
         number = int(text)
-    if number < 0:
+    if number < 0 or number > MAX_PUBLIC_ATTENDANCE:
         raise ValueError(ATTENDANCE_MESSAGE)
     return number
 

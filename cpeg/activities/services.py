@@ -66,7 +66,11 @@ ACTIVITY_FIELDS = (
     "notes",
     "is_public",
 )
-ATTENDANCE_MESSAGE = "Members of the public attending must be a whole number, 0 or more"
+# The most people one activity can count: more than the largest public
+# event a group runs (a borough festival), far less than a typing slip
+# such as 99,999,999,999,999.
+MAX_PUBLIC_ATTENDANCE = 100_000
+ATTENDANCE_MESSAGE = "Members of the public attending must be a whole number from 0 to 100,000"
 # Foreign keys the services set themselves; full_clean need not look them up.
 _TRUSTED_FKS = ["group", "venue", "created_by", "updated_by"]
 
@@ -189,7 +193,11 @@ def activity_rule_errors(
             errors["held_on"] = f"The date must be on or before {bounds.last:%-d %B %Y}, the end of next financial year"
     attendance = values.get("public_attendance")
     if attendance is not None:
-        if isinstance(attendance, bool) or not isinstance(attendance, int) or attendance < 0:
+        if (
+            isinstance(attendance, bool)
+            or not isinstance(attendance, int)
+            or not 0 <= attendance <= MAX_PUBLIC_ATTENDANCE
+        ):
             errors["public_attendance"] = ATTENDANCE_MESSAGE
         elif isinstance(held_on, dt.date) and held_on > today:
             errors["public_attendance"] = "Members of the public attending can only be entered once it has happened"

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cpeg.accounts.access import require_perm
-from cpeg.activities import selectors, services, workflow
+from cpeg.activities import checked_files, selectors, services, workflow
 from cpeg.activities.choices import PUBLIC_BY_DEFAULT_TYPES, ActivityType, public_by_default
 from cpeg.activities.forms import (
     ActivityCreateForm,
@@ -365,34 +365,33 @@ def activity_import(request):
     initial = {}
     if request.GET.get("group", "").isdigit():
         initial["group"] = int(request.GET["group"])
-    form = ImportForm(request.POST or None, request.FILES or None, groups=groups, initial=initial)
-    result, group, status = None, None, 200
+    checked_key = request.POST.get("checked_file", "") if request.method == "POST" else ""
+    form = ImportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES or None,
+        groups=groups,
+        initial=initial,
+        checked=bool(checked_key),
+    )
+    result, group, status, kept_key = None, None, 200, None
     if request.method == "POST":
         status = 400
         if form.is_valid():
             group = form.chosen_group()
             dry_run = request.POST.get("action") == "check"
-            try:
-                result = services.activity_import(
-                    group=group,
-                    actor=request.user,
-                    file=form.cleaned_data["file"],
-                    dry_run=dry_run,
-                    form_token=form.form_token,
-                )
-            except ValidationError as error:
-                form.add_service_error(error)
+            upload = form.cleaned_data.get("file")
+            if upload is None:
+                # "Import these activities" after a check: the file kept then.
+                upload = checked_files.take(request.session, key=checked_key, group=group)
+            if upload is None:
+                form.add_error("file", "Select the file again: the file you checked is no longer kept")
             else:
-                status = 200 if result.is_valid else 400
-                if result.repeated:
-                    messages.info(request, f"{result.file_name} was already imported from this page")
-                elif result.is_valid and not dry_run:
-                    messages.success(
-                        request,
-                        f"{result.imported} activit{'y' if result.imported == 1 else 'ies'} imported"
-                        + (f", {result.already_recorded} already recorded" if result.already_recorded else ""),
-                    )
-                if result.is_valid and not dry_run:
+                result = _run_import(request, form, group, upload, dry_run)
+                status = 200 if result is not None and result.is_valid else 400
+                if result is not None and result.is_valid and dry_run and result.new_rows:
+                    kept_key = checked_files.keep(request.session, group=group, file=upload)
+                elif result is not None and result.is_valid and not dry_run:
+                    checked_files.forget(request.session)
                     # A fresh form (and token) for the next file.
                     form = ImportForm(groups=groups, initial={"group": group.pk})
     if group is None and form.fixed_group is not None:
@@ -409,12 +408,35 @@ def activity_import(request):
             "types": ActivityType.choices,
             "output_choices": _import_catalogue_choices(group),
             "can_undo_import": batch is not None and workflow.can_undo_import(request.user, batch),
+            # After a clean check: the key of the kept file, so "Import these
+            # activities" needs no second upload.
+            "checked_file": kept_key,
             # The base template starts the page title with "Error: " for
             # row errors too, not only form errors.
             "page_has_errors": bool(form.errors or (result and result.errors)),
         },
         status=status,
     )
+
+
+def _run_import(request, form, group, upload, dry_run):
+    """Check (or check and import) ``upload``; None if the service refused it."""
+    try:
+        result = services.activity_import(
+            group=group, actor=request.user, file=upload, dry_run=dry_run, form_token=form.form_token
+        )
+    except ValidationError as error:
+        form.add_service_error(error)
+        return None
+    if result.repeated:
+        messages.info(request, f"{result.file_name} was already imported from this page")
+    elif result.is_valid and not dry_run:
+        messages.success(
+            request,
+            f"{result.imported} activit{'y' if result.imported == 1 else 'ies'} imported"
+            + (f", {result.already_recorded} already recorded" if result.already_recorded else ""),
+        )
+    return result
 
 
 def _template_group(request, groups):

@@ -65,7 +65,7 @@ def test_an_administrator_records_an_activity_and_uploads_its_minutes(page, live
     submit(page)
     assert page.get_by_role("heading", name="There is a problem").is_visible()
     assert page.get_by_role(
-        "link", name="Members of the public attending must be a whole number, 0 or more"
+        "link", name="Members of the public attending must be a whole number from 0 to 100,000"
     ).is_visible()
     assert_accessible(page)
 

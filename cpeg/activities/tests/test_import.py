@@ -1,3 +1,4 @@
+import csv
 import datetime as dt
 import io
 
@@ -520,3 +521,27 @@ def test_a_file_without_the_public_page_column_keeps_its_fingerprints(camden, ad
 def test_an_import_locks_the_groups_row_before_reading_anything(camden, admin, locks):
     activity_import(group=camden, actor=admin, file=csv_upload(GOOD_ROWS))
     assert locks[:1] == [EngagementGroup]
+
+
+def test_a_semicolon_separated_csv_is_read_like_a_comma_separated_one(camden, admin):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(HEADERS[:6] + ["Outputs evidenced"])
+    writer.writerow(["Public meeting", "Spring public meeting", "2025-05-14", "19:00", "Town Hall", "1,200", ""])
+    writer.writerow(
+        ["Targeted event", "Youth football", "2025-08-02", "", "", "40", "stop-and-search; two-way-engagement"]
+    )
+    upload = SimpleUploadedFile("activities.csv", buffer.getvalue().encode(), content_type="text/csv")
+    result = activity_import(group=camden, actor=admin, file=upload)
+    assert result.is_valid, result.errors
+    assert result.imported == 2
+    meeting = Activity.objects.get(title="Spring public meeting")
+    assert meeting.public_attendance == 1200
+    assert set(evidence_of("Youth football")) >= {"stop-and-search", "two-way-engagement"}
+
+
+def test_attendance_over_the_limit_is_an_error_on_its_row(camden, admin):
+    rows = [["Public meeting", "Spring public meeting", "2025-05-14", "", "", "99,999,999,999,999"]]
+    result = activity_import(group=camden, actor=admin, file=csv_upload(rows, headers=HEADERS[:6]))
+    assert [(e.row, e.column, e.message) for e in result.errors] == [(2, "F", ATTENDANCE_MESSAGE)]
+    assert not Activity.objects.exists()

@@ -118,7 +118,7 @@ def test_a_negative_attendance_is_refused_with_the_whole_number_message(camden, 
     with pytest.raises(ValidationError) as caught:
         services.activity_create(group=camden, actor=admin, data=meeting(public_attendance=-3))
     assert caught.value.message_dict == {"public_attendance": [ATTENDANCE_MESSAGE]}
-    assert ATTENDANCE_MESSAGE == "Members of the public attending must be a whole number, 0 or more"
+    assert ATTENDANCE_MESSAGE == "Members of the public attending must be a whole number from 0 to 100,000"
 
 
 def test_attendance_cannot_be_entered_for_a_meeting_that_has_not_happened(camden, admin):

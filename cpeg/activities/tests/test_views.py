@@ -515,3 +515,51 @@ def test_a_good_import_has_no_error_in_the_title(admin_client, camden):
     html = response.content.decode()
     assert "Error:" not in html[: html.index("</title>")]
     assert "govuk-error-summary" not in html
+
+
+def test_after_a_clean_check_import_saves_the_same_file_without_choosing_it_again(admin_client, camden, media_in_tmp):
+    url = reverse("activities:activity-import")
+    rows = [["Public meeting", "Spring public meeting", "2025-05-14"], ["Newsletter", "Summer news", "2025-07-01"]]
+    checked = admin_client.post(url, {"file": csv_upload(rows, headers=HEADERS[:3]), "action": "check"})
+    assert "Import these activities" in checked.content.decode()
+    key = checked.context["checked_file"]
+    token = checked.context["form"].form_token
+    assert not Activity.objects.exists()
+
+    response = admin_client.post(url, {"checked_file": key, "form_token": token, "action": "import"})
+    assert response.status_code == 200
+    assert "2 activities imported" in response.content.decode()
+    assert sorted(Activity.objects.values_list("title", flat=True)) == ["Spring public meeting", "Summer news"]
+    # The kept file is gone once imported, and a second press imports nothing more.
+    assert not list((media_in_tmp / "import-checks").iterdir())
+    again = admin_client.post(url, {"checked_file": key, "form_token": token, "action": "import"})
+    assert again.status_code == 400
+    assert Activity.objects.count() == 2
+
+
+def test_a_kept_file_is_only_for_the_session_and_group_that_checked_it(
+    client, admin_client, camden, hackney, media_in_tmp
+):
+    url = reverse("activities:activity-import")
+    rows = [["Public meeting", "Spring public meeting", "2025-05-14"]]
+    checked = admin_client.post(url, {"file": csv_upload(rows, headers=HEADERS[:3]), "action": "check"})
+    key = checked.context["checked_file"]
+    officer = OfficerFactory()
+    client.force_login(officer)
+    for group in (camden, hackney):
+        response = client.post(url, {"checked_file": key, "group": str(group.pk), "action": "import"})
+        assert response.status_code == 400
+        assert response.context["form"].errors["file"] == [
+            "Select the file again: the file you checked is no longer kept"
+        ]
+    assert not Activity.objects.exists()
+
+
+def test_attendance_typed_with_a_thousands_comma_is_saved_and_an_absurd_number_is_refused(admin_client, camden):
+    url = reverse("activities:activity-create", kwargs={"pk": camden.pk})
+    response = admin_client.post(url, form_data(public_attendance="1,200"))
+    assert response.status_code == 302
+    assert Activity.objects.get().public_attendance == 1200
+    response = admin_client.post(url, form_data(title="Another meeting", public_attendance="99999999999999"))
+    assert response.status_code == 400
+    assert response.context["form"].errors["public_attendance"] == [ATTENDANCE_MESSAGE]
