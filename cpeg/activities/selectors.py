@@ -23,7 +23,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cpeg.accounts.access import get_for_user_or_404, scope_groups, scope_own_groups
-from cpeg.activities.choices import PUBLIC_MEETING_TYPES, ActivityType
+from cpeg.activities.choices import PUBLIC_MEETING_TYPES, ActivityType, DocumentType
 from cpeg.activities.models import Activity, ActivityDocument, ActivityEvidence, ActivityImportBatch
 from cpeg.activities.outputs import OUTPUT_CODES, OutputCatalogue, output_label
 from cpeg.core.audit import history_entries
@@ -416,6 +416,51 @@ def upcoming_public_meetings(*, group, today: dt.date, limit: int = 5) -> list[d
         }
         for m in meetings
     ]
+
+
+def public_meetings_queryset(*, groups, starts_on: dt.date) -> QuerySet:
+    """Public meetings and events from ``starts_on`` on, of ``groups`` (the
+    public may see: published, not disbanded), soonest first: the calendar
+    page and the iCalendar feeds. Marked public, not withdrawn."""
+    return (
+        Activity.objects.filter(
+            group__in=groups,
+            is_public=True,
+            held_on__gte=starts_on,
+            activity_type__in=sorted(PUBLIC_MEETING_TYPES),
+            withdrawn_at__isnull=True,
+        )
+        .select_related("venue", "group", "group__borough")
+        .order_by("held_on", "starts_at", "group__borough__name", "id")
+    )
+
+
+# Documents a group publishes by marking their activity public.
+PUBLISHED_DOCUMENT_TYPES = (DocumentType.NEWSLETTER, DocumentType.ANNUAL_REPORT)
+
+
+def public_documents(*, group) -> QuerySet:
+    """The newsletters and annual reports the public may download from the
+    group's page: attached to an activity shown on the public page and not
+    withdrawn; newest first."""
+    return (
+        ActivityDocument.objects.filter(
+            activity__group=group,
+            activity__is_public=True,
+            activity__withdrawn_at__isnull=True,
+            document_type__in=PUBLISHED_DOCUMENT_TYPES,
+        )
+        .select_related("activity")
+        .order_by("-activity__held_on", "document_type", "original_name", "id")
+    )
+
+
+def public_document_get(*, group, pk) -> ActivityDocument:
+    """One of ``public_documents``; 404 for anything else."""
+    document = public_documents(group=group).filter(pk=pk).first()
+    if document is None:
+        raise Http404
+    return document
 
 
 # --- London-wide summary -------------------------------------------------------
