@@ -149,7 +149,7 @@ def activity_create(request, pk):
     if request.GET.get("type") in ActivityType.values:
         initial["activity_type"] = request.GET["type"]
         initial["is_public"] = public_by_default(request.GET["type"])
-    form = ActivityCreateForm(request.POST or None, group=group, initial=initial)
+    form = ActivityCreateForm(request.POST if request.method == "POST" else None, group=group, initial=initial)
     if request.method == "POST":
         # The same form posted again (Back then Save, a double click): go
         # to the activity it recorded, without checking the form again.
@@ -179,7 +179,11 @@ def activity_edit(request, pk):
     if not workflow.can_edit(request.user, activity):
         messages.info(request, "This activity has been withdrawn: an officer must restore it before it can change")
         return redirect(_detail_url(activity))
-    form = ActivityForm(request.POST or None, group=activity.group, initial=ActivityForm.initial_for(activity))
+    form = ActivityForm(
+        request.POST if request.method == "POST" else None,
+        group=activity.group,
+        initial=ActivityForm.initial_for(activity),
+    )
     return handle_form(
         request,
         form=form,
@@ -200,7 +204,7 @@ def activity_withdraw(request, pk):
     if not workflow.can_withdraw(request.user, activity):
         messages.info(request, "This activity has already been withdrawn")
         return redirect(_detail_url(activity))
-    form = WithdrawForm(request.POST or None, initial={"version": activity.version})
+    form = WithdrawForm(request.POST if request.method == "POST" else None, initial={"version": activity.version})
     return handle_form(
         request,
         form=form,
@@ -229,7 +233,7 @@ def activity_restore(request, pk):
     if not workflow.can_restore(request.user, activity):
         messages.info(request, "This activity is not withdrawn")
         return redirect(_detail_url(activity))
-    form = RestoreForm(request.POST or None)
+    form = RestoreForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and form.cleaned_data["confirm"] == "no":
         return redirect(_detail_url(activity))
     return handle_form(
@@ -255,7 +259,7 @@ def import_undo(request, pk):
     if not workflow.can_undo_import(request.user, batch):
         messages.info(request, "This import has already been undone")
         return redirect(_list_url(batch.group))
-    form = ImportUndoForm(request.POST or None)
+    form = ImportUndoForm(request.POST if request.method == "POST" else None)
     count = selectors.import_batch_live_count(batch=batch)
     return handle_form(
         request,
@@ -279,7 +283,9 @@ def import_undo(request, pk):
 @require_http_methods(["GET", "POST"])
 def document_add(request, pk):
     activity = selectors.activity_get_for(user=request.user, pk=pk, perm="activities.change_activity")
-    form = DocumentForm(request.POST or None, request.FILES or None)
+    form = DocumentForm(
+        request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
+    )
     return handle_form(
         request,
         form=form,
@@ -324,7 +330,7 @@ def document_delete(request, pk, document_pk):
     document = selectors.document_get_for(
         user=request.user, activity=activity, pk=document_pk, perm="activities.change_activity"
     )
-    form = DocumentDeleteForm(request.POST or None)
+    form = DocumentDeleteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and form.cleaned_data["confirm"] == "no":
         return redirect(_detail_url(activity))
     return handle_form(
@@ -368,7 +374,7 @@ def activity_import(request):
     checked_key = request.POST.get("checked_file", "") if request.method == "POST" else ""
     form = ImportForm(
         request.POST if request.method == "POST" else None,
-        request.FILES or None,
+        request.FILES if request.method == "POST" else None,
         groups=groups,
         initial=initial,
         checked=bool(checked_key),

@@ -108,8 +108,8 @@ def group_constitution(request, pk):
 def group_create(request):
     require_perm(request.user, "groups.add_engagementgroup")
     form = GroupForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
         officer=True,
         initial={"status": GroupStatus.ACTIVE, "is_published": True},
     )
@@ -130,8 +130,8 @@ def group_edit(request, pk):
     group = selectors.group_get_for(user=request.user, pk=pk, perm="groups.change_engagementgroup")
     officer = can_change_status(request.user, group)
     form = GroupForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
         officer=officer,
         initial=GroupForm.initial_for(group),
     )
@@ -156,7 +156,9 @@ def _member_data(form):
 @require_http_methods(["GET", "POST"])
 def executive_add(request, pk):
     group = selectors.group_get_for(user=request.user, pk=pk, perm="groups.change_engagementgroup")
-    form = ExecutiveMemberForm(request.POST or None, officer=request.user.has_perm("groups.view_person"))
+    form = ExecutiveMemberForm(
+        request.POST if request.method == "POST" else None, officer=request.user.has_perm("groups.view_person")
+    )
     return handle_form(
         request,
         form=form,
@@ -186,7 +188,7 @@ def executive_edit(request, pk, member_pk):
         "authorised_to_sign": member.authorised_to_sign,
         "version": member.version,
     }
-    form = ExecutiveMemberForm(request.POST or None, initial=initial, editing=True)
+    form = ExecutiveMemberForm(request.POST if request.method == "POST" else None, initial=initial, editing=True)
     return handle_form(
         request,
         form=form,
@@ -208,7 +210,7 @@ def executive_edit(request, pk, member_pk):
 @require_http_methods(["GET", "POST"])
 def venue_add(request, pk):
     group = selectors.group_get_for(user=request.user, pk=pk, perm="groups.change_engagementgroup")
-    form = VenueForm(request.POST or None, initial={"is_active": True})
+    form = VenueForm(request.POST if request.method == "POST" else None, initial={"is_active": True})
     return handle_form(
         request,
         form=form,
@@ -228,7 +230,7 @@ def venue_edit(request, pk, venue_pk):
         request.user, Venue.objects.filter(group=group), "groups.change_engagementgroup", pk=venue_pk
     )
     initial = {f: getattr(venue, f) for f in services.VENUE_FIELDS} | {"version": venue.version}
-    form = VenueForm(request.POST or None, initial=initial)
+    form = VenueForm(request.POST if request.method == "POST" else None, initial=initial)
     return handle_form(
         request,
         form=form,
@@ -266,7 +268,9 @@ def borough_detail(request, slug):
 @require_http_methods(["GET", "POST"])
 def partner_contact_add(request, slug):
     borough = _borough_for(request, slug, "groups.change_borough")
-    form = PartnerContactForm(request.POST or None, officer=request.user.has_perm("groups.view_person"))
+    form = PartnerContactForm(
+        request.POST if request.method == "POST" else None, officer=request.user.has_perm("groups.view_person")
+    )
     url = reverse("groups:borough-detail", kwargs={"slug": borough.slug})
     return handle_form(
         request,
@@ -290,7 +294,7 @@ def partner_contact_edit(request, slug, contact_pk):
         pk=contact_pk,
     )
     initial = {f: getattr(contact, f) for f in services.PARTNER_FIELDS} | {"version": contact.version}
-    form = PartnerContactForm(request.POST or None, initial=initial, editing=True)
+    form = PartnerContactForm(request.POST if request.method == "POST" else None, initial=initial, editing=True)
     url = reverse("groups:borough-detail", kwargs={"slug": borough.slug})
     return handle_form(
         request,
@@ -338,7 +342,7 @@ def person_detail(request, pk):
 def person_edit(request, pk):
     person = _person_for(request, pk, "groups.change_person")
     initial = {f: getattr(person, f) for f in services.PERSON_FIELDS} | {"version": person.version}
-    form = PersonForm(request.POST or None, initial=initial)
+    form = PersonForm(request.POST if request.method == "POST" else None, initial=initial)
     url = reverse("groups:person-detail", kwargs={"pk": person.pk})
     return handle_form(
         request,
@@ -357,7 +361,7 @@ def person_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def other_role_add(request, pk):
     person = _person_for(request, pk, "groups.change_person")
-    form = OtherRoleForm(request.POST or None)
+    form = OtherRoleForm(request.POST if request.method == "POST" else None)
     url = reverse("groups:person-detail", kwargs={"pk": person.pk})
     return handle_form(
         request,
@@ -375,7 +379,7 @@ def other_role_add(request, pk):
 def person_merge(request, pk):
     """Officers: merge a duplicate record of this person into this one."""
     person = _person_for(request, pk, "groups.merge_person")
-    form = PersonMergeForm(request.POST or None)
+    form = PersonMergeForm(request.POST if request.method == "POST" else None)
     url = reverse("groups:person-detail", kwargs={"pk": person.pk})
 
     def save(f):

@@ -108,7 +108,9 @@ def application_edit(request, pk):
         name: getattr(application, name) for name in ("work_programme_summary", "priorities", "targets", "outcomes")
     }
     initial["version"] = application.version
-    form = ApplicationForm(request.POST or None, initial=initial, items=items, consultations=consultations)
+    form = ApplicationForm(
+        request.POST if request.method == "POST" else None, initial=initial, items=items, consultations=consultations
+    )
     return handle_form(
         request,
         form=form,
@@ -134,7 +136,7 @@ def budget_line_add(request, pk):
     application, refused = _editable_application(request, pk)
     if refused:
         return refused
-    form = BudgetLineForm(request.POST or None)
+    form = BudgetLineForm(request.POST if request.method == "POST" else None)
     return handle_form(
         request,
         form=form,
@@ -171,7 +173,7 @@ def budget_line_edit(request, pk, line_pk):
         )
     }
     initial["version"] = line.version
-    form = BudgetLineForm(request.POST or None, initial=initial)
+    form = BudgetLineForm(request.POST if request.method == "POST" else None, initial=initial)
     return handle_form(
         request,
         form=form,
@@ -222,7 +224,7 @@ def other_support_add(request, pk):
     application, refused = _editable_application(request, pk)
     if refused:
         return refused
-    form = OtherSupportForm(request.POST or None)
+    form = OtherSupportForm(request.POST if request.method == "POST" else None)
     return handle_form(
         request,
         form=form,

@@ -39,7 +39,7 @@ def application_assess(request, pk):
         initial.update({f"score_{s.criterion_id}": s.score for s in page.scores})
     else:
         initial["recommended_amount"] = min(page.total, application.funding_round.cap_amount)
-    form = AssessmentForm(request.POST or None, initial=initial, criteria=criteria)
+    form = AssessmentForm(request.POST if request.method == "POST" else None, initial=initial, criteria=criteria)
     delivery = previous_year_delivery(group=application.group, year=application.funding_round.year.previous())
     return handle_form(
         request,
@@ -81,7 +81,7 @@ def application_moderate(request, pk):
         messages.error(request, "Someone other than the assessor must moderate: you assessed this application.")
         return redirect(url)
     form = ModerationForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             "version": application.version,
             "moderated_amount": page.assessment.final_recommendation,
@@ -135,7 +135,7 @@ def allocation(request, pk):
     if scenario and request.GET.get("fill") == "1":
         initial.update({f"award_{k}": v for k, v in scenario["amounts"].items()})
     initial["version"] = funding_round.version
-    form = AllocationForm(request.POST or None, initial=initial, rows=page.rows)
+    form = AllocationForm(request.POST if request.method == "POST" else None, initial=initial, rows=page.rows)
     if request.method == "POST" and not workflow.can_decide_round(request.user, funding_round):
         messages.error(request, f"{funding_round} has been decided; the awards can no longer change")
         return redirect("funding:allocation", pk=pk)

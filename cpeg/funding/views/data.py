@@ -46,7 +46,9 @@ def export_xlsx(request, pk):
 @require_http_methods(["GET", "POST"])
 def history_import(request):
     require_perm(request.user, "funding.import_history")
-    form = HistoryImportForm(request.POST or None, request.FILES or None)
+    form = HistoryImportForm(
+        request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
+    )
     issues = []
     if request.method == "POST" and form.is_valid():
         try:

@@ -109,7 +109,7 @@ def payment_schedule(request, pk):
     for n, payment in enumerate(scheduled, start=1):
         initial[f"due_on_{n}"] = payment.due_on
         initial[f"amount_{n}"] = payment.amount
-    form = PaymentScheduleForm(request.POST or None, initial=initial)
+    form = PaymentScheduleForm(request.POST if request.method == "POST" else None, initial=initial)
     return handle_form(
         request,
         form=form,
@@ -138,7 +138,7 @@ def payment_paid(request, pk):
     if not workflow.can_mark_paid(request.user, payment):
         messages.error(request, f"Instalment {payment.instalment} is already marked paid")
         return redirect(award.get_absolute_url())
-    form = MarkPaidForm(request.POST or None)
+    form = MarkPaidForm(request.POST if request.method == "POST" else None)
     return handle_form(
         request,
         form=form,
@@ -173,7 +173,7 @@ def award_reconcile(request, pk):
         return redirect(award.get_absolute_url())
     figures = selectors.reconciliation_figures(award=award)
     form = ReconciliationForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             "version": award.version,
             "return_amount": figures.calculated_return,
@@ -212,7 +212,7 @@ def award_reconciliation_reopen(request, pk):
     if not workflow.can_reopen_reconciliation(request.user, award):
         messages.error(request, "This award has not been reconciled, so there is nothing to reopen.")
         return redirect(award.get_absolute_url())
-    form = ReopenForm(request.POST or None, initial={"version": award.version})
+    form = ReopenForm(request.POST if request.method == "POST" else None, initial={"version": award.version})
     return handle_form(
         request,
         form=form,
@@ -269,7 +269,7 @@ def spend_report(request, pk, year, quarter):
     initial["version"] = position.report.version if position.report else 0
     if position.report:
         initial["notes"] = position.report.notes
-    form = SpendReportForm(request.POST or None, initial=initial)
+    form = SpendReportForm(request.POST if request.method == "POST" else None, initial=initial)
     return handle_form(
         request,
         form=form,
@@ -317,7 +317,9 @@ def spend_report_check(request, pk, year, quarter):
     if position.report is None or locked:
         messages.error(request, f"{locked}." if locked else f"Save the spend for {q.label} first.")
         return redirect(url)
-    form = SpendCheckForm(request.POST or None, initial={"version": position.report.version})
+    form = SpendCheckForm(
+        request.POST if request.method == "POST" else None, initial={"version": position.report.version}
+    )
     return handle_form(
         request,
         form=form,
@@ -353,7 +355,7 @@ def spend_report_reopen(request, pk, year, quarter):
     if workflow.spend_lock_reason(award=award, quarter=quarter, report=report) is None:
         messages.error(request, f"The spend for {q.label} is not frozen: the group can still change it.")
         return redirect(url)
-    form = ReopenForm(request.POST or None)
+    form = ReopenForm(request.POST if request.method == "POST" else None)
     return handle_form(
         request,
         form=form,

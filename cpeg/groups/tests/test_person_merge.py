@@ -131,6 +131,10 @@ def test_the_merge_page_lists_likely_duplicates_and_merges(client, hackney_chair
     assert f">{other.pk}</td>" in page
     assert "Someone Else" not in page
     assert client.post(url, {"duplicate": "999999"}).status_code == 400
+    # An empty form is told what is missing, not refused in silence.
+    empty = client.post(url, {})
+    assert empty.status_code == 400
+    assert empty.context["form"].errors["duplicate"]
     response = client.post(url, {"duplicate": str(other.pk)})
     assert response.status_code == 302
     assert not Person.objects.filter(pk=other.pk).exists()
