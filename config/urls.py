@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from cpeg.accounts import navigation
+from cpeg.api.urls import api_urls
 from cpeg.core import converters
 from cpeg.core import views as core_views
 
@@ -30,5 +31,7 @@ urlpatterns = [
     path("monitoring/", include("cpeg.monitoring.urls")),
     path("funding/", include("cpeg.funding.urls")),
     path("directory/", include("cpeg.public.urls")),
+    path("api/", include("cpeg.api.urls")),
+    path("api/v1/", api_urls),
     path("admin/", admin.site.urls),
 ]

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "cpeg.funding",
     "cpeg.reporting",
     "cpeg.public",
+    "cpeg.api",
 ]
 
 MIDDLEWARE = [
@@ -260,3 +261,10 @@ SERVICE_NAME = "CPEG Manager"
 # 360Giving, and its own organisation identifier (org-id.guide).
 THREESIXTYGIVING_PREFIX = env("THREESIXTYGIVING_PREFIX", default="360G-cpeg-demo")
 THREESIXTYGIVING_FUNDER_ID = env("THREESIXTYGIVING_FUNDER_ID", default=f"{THREESIXTYGIVING_PREFIX}-FUNDER")
+
+# The open data API (cpeg/api): calls per address for the public endpoints,
+# per token (or signed-in person) for the partner endpoints.
+API_RATES = {"public": env("API_RATE_PUBLIC", default="120/min"), "partner": env("API_RATE_PARTNER", default="600/min")}
+# django-ninja's throttles find the caller's address as the sign-in
+# throttle does: behind the TLS proxy, from the header it writes.
+NINJA_NUM_PROXIES = PROXY_COUNT if BEHIND_TLS_PROXY else 0

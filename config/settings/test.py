@@ -38,3 +38,7 @@ from django.contrib.auth.signals import user_logged_in  # noqa: E402
 from cpeg.accounts.tests.signals import pass_second_step_in_tests  # noqa: E402
 
 user_logged_in.connect(pass_second_step_in_tests, dispatch_uid="cpeg-test-second-step")
+
+# The API's rate limits are tested by lowering them in the test that does
+# (cpeg/api/tests/test_api.py); the schema fuzzing makes many calls.
+API_RATES = {"public": "100000/min", "partner": "100000/min"}

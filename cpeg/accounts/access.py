@@ -319,3 +319,17 @@ rules.add_perm("groups.erase_person", is_officer)
 # The London-wide activity summary: the authority, and link members for the
 # groups of their boroughs (the selector scopes the rows).
 rules.add_perm("activities.view_activity_summary", is_officer | is_link_member)
+
+
+# --- The open data API (cpeg/api) -------------------------------------------
+# Partners' tools read what their person may read on the pages: a token is
+# made by a link member (their boroughs) or an officer.
+
+
+@rules.predicate
+def is_token_owner(user, token) -> bool:
+    return token is not None and token.user_id == user.pk
+
+
+rules.add_perm("api.use_partner_api", is_officer | is_link_member)
+rules.add_perm("api.revoke_apitoken", is_token_owner | is_manager)

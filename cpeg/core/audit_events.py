@@ -21,6 +21,8 @@ class AuditEventType(models.TextChoices):
     ACTIVITY_WITHDRAWN = "ACTIVITY_WITHDRAWN", "Activity withdrawn"
     ADMIN_ADDED = "ADMIN_ADDED", "Admin added"
     ADMIN_CHANGED = "ADMIN_CHANGED", "Admin changed"
+    API_TOKEN_CREATED = "API_TOKEN_CREATED", "API token made"
+    API_TOKEN_REVOKED = "API_TOKEN_REVOKED", "API token revoked"
     EXECUTIVE_MEMBER_ADDED = "EXECUTIVE_MEMBER_ADDED", "Executive member added"
     EXECUTIVE_MEMBER_UPDATED = "EXECUTIVE_MEMBER_UPDATED", "Executive member updated"
     FUNDING_ALLOCATION_SAVED = "FUNDING_ALLOCATION_SAVED", "Allocation saved"
