@@ -1,6 +1,7 @@
 """Pages for the standard SLA template, each group's SLA and the overview."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -373,6 +374,10 @@ def sla_sign(request, pk, year):
     group = selectors.group_for_sla(user=request.user, pk=pk)
     sla = selectors.current_sla_get(group=group, financial_year=year)
     require_perm(request.user, "agreements.sign_groupsla", sla)
+    seat = selectors.signing_membership_for(user=request.user, group=group, today=timezone.localdate())
+    if request.method == "POST" and seat is None:
+        # The page tells them why they cannot sign and shows no form to send.
+        raise PermissionDenied(services.NOT_A_SIGNATORY_MESSAGE)
     return handle_form(
         request,
         form=SlaSignForm(_posted(request), initial={"version": sla.version}),
@@ -385,7 +390,7 @@ def sla_sign(request, pk, year):
             "page": selectors.group_sla_page(group=group, year=sla.year),
             "signing": True,
             # Who signs comes from the signer's executive seat, not from the form.
-            "seat": selectors.signing_membership_for(user=request.user, group=group, today=timezone.localdate()),
+            "seat": seat,
             "not_a_signatory": services.NOT_A_SIGNATORY_MESSAGE,
             "is_disbanded": is_disbanded(group),
             "submit_label": "Sign the SLA",

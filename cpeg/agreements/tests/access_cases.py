@@ -1,6 +1,10 @@
+import datetime as dt
+
 from cpeg.agreements.choices import SlaStatus
 from cpeg.agreements.tests.factories import group_sla, standard_template
 from cpeg.core.fiscal import FinancialYear
+from cpeg.groups.choices import ExecutiveRole
+from cpeg.groups.tests.factories import ExecutiveMembershipFactory
 from tests.access import AUTHORITY, CAMDEN_READERS, SIGNED_IN, AccessCase
 
 
@@ -33,6 +37,20 @@ def _camden_sla(w, status=SlaStatus.DRAFT):
 def with_sla(w):
     _camden_sla(w)
     return {"pk": w.camden.pk, "year": _year()}
+
+
+def chair_with_sla(w):
+    """The Camden executive member holds the chair's seat, so may sign."""
+
+    def seat(w):
+        user = w.users["camden_exec"]
+        membership = ExecutiveMembershipFactory(group=w.camden, role=ExecutiveRole.CHAIR, starts_on=dt.date(2000, 4, 1))
+        user.person = membership.person
+        user.save(update_fields=["person"])
+        return membership
+
+    w.make("chair_seat", seat)
+    return with_sla(w)
 
 
 def with_group_signed_sla(w):
@@ -81,6 +99,6 @@ CASES = [
     AccessCase("agreements:sla-output-remove", AUTHORITY, output, post=True),
     AccessCase("agreements:sla-output-restore", AUTHORITY, removed_output, post=True),
     # The chair (an executive member) signs for the group; not its administrator.
-    AccessCase("agreements:sla-sign", frozenset({"camden_exec"}), with_sla, post=True),
+    AccessCase("agreements:sla-sign", frozenset({"camden_exec"}), chair_with_sla, post=True),
     AccessCase("agreements:sla-countersign", AUTHORITY, with_group_signed_sla, post=True),
 ]
