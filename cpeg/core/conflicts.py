@@ -301,9 +301,7 @@ def apply_choices(form) -> list[str]:
     if not form.is_bound:
         return []
     chosen = [
-        name
-        for name, _ in _compared_fields(form)
-        if form.data.get(CHOICE_PREFIX + form.add_prefix(name)) == USE_THEIRS
+        name for name, _ in _compared_fields(form) if form.data.get(CHOICE_PREFIX + form.add_prefix(name)) == USE_THEIRS
     ]
     if not chosen:
         return []

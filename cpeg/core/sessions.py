@@ -17,6 +17,7 @@ session alive by asking.
 
 from __future__ import annotations
 
+import math
 import time
 
 from django.conf import settings
@@ -33,7 +34,9 @@ def seconds_left(request) -> int:
     now = time.time()
     idle_left = settings.SESSION_COOKIE_AGE - (now - session.get(SEEN_KEY, now))
     cap_left = settings.SESSION_MAX_AGE - (now - session.get(STARTED_KEY, now))
-    return max(0, int(min(idle_left, cap_left)))
+    # Rounded up: the warning never says the session has ended before the
+    # server has ended it.
+    return max(0, math.ceil(min(idle_left, cap_left)))
 
 
 def renew(request, *, force: bool = False) -> None:

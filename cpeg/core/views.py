@@ -22,7 +22,7 @@ def session_status(request):
 
 @require_POST
 def session_keep_alive(request):
-    """"Stay signed in": renew the session; nothing else is written."""
+    """ "Stay signed in": renew the session; nothing else is written."""
     if not request.user.is_authenticated:
         # Too late: sign in again (and come back to the home page, not here).
         if "application/json" in request.headers.get("Accept", ""):
@@ -32,6 +32,9 @@ def session_keep_alive(request):
     if "application/json" in request.headers.get("Accept", ""):
         return JsonResponse({"signed_in": True, "seconds_left": sessions.seconds_left(request)})
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    if not safe:
         target = reverse("core:home")
     return redirect(target)

@@ -28,8 +28,7 @@ def handle_form(request, *, form, template: str, context: dict, save, success_me
     elif signed_out.restore_into(request, form):
         messages.info(
             request,
-            "You were signed out before your changes were saved. What you typed is below: "
-            "check it and save again.",
+            "You were signed out before your changes were saved. What you typed is below: check it and save again.",
         )
         return render(request, template, {**context, "form": form})
     if request.method == "POST" and form.is_valid():

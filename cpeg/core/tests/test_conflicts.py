@@ -48,7 +48,9 @@ def test_a_conflict_shows_their_change_beside_mine_and_who_made_it(client, group
     # Only the answers Alice changed are shown: her email and her phone.
     assert _conflict_items(html) == ["Contact email", "Contact telephone"]
     assert "Alice Adams saved this record" in html
-    assert "alice@example.org" in html and "020 1111 1111" in html and "020 2222 2222" in html
+    assert "alice@example.org" in html
+    assert "020 1111 1111" in html
+    assert "020 2222 2222" in html
     # Bob changed the phone too (Keep mine chosen), not the email (Use theirs).
     again = form_data(html)
     assert again["conflict-phone"] == "mine"
@@ -169,7 +171,7 @@ def test_activity_edit_conflict_keeps_mine_and_takes_theirs(client):
     response = client.post(url, bobs | {"public_attendance": "40", "title": "Spring public meeting"})
     html = response.content.decode()
     assert response.status_code == 400
-    assert _conflict_items(html) == ["Public attendance", "Notes"] or set(_conflict_items(html)) >= {"Notes"}
+    assert _conflict_items(html) == ["Members of the public attending", "Notes"]
     again = form_data(html) | {"conflict-notes": "theirs", "conflict-public_attendance": "mine"}
     assert client.post(url, again).status_code == 302
     activity.refresh_from_db()

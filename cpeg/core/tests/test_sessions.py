@@ -125,7 +125,8 @@ def test_a_save_sent_after_the_session_ended_is_kept_and_lands_after_signing_in(
     assert group.description == "Old"
 
     back = _sign_in(client, officer, next_url)
-    assert back.status_code == 302 and back["Location"] == next_url
+    assert back.status_code == 302
+    assert back["Location"] == next_url
     restored = client.get(next_url)
     html = restored.content.decode()
     assert restored.status_code == 200
