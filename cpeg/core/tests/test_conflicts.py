@@ -180,3 +180,64 @@ def test_activity_edit_conflict_keeps_mine_and_takes_theirs(client):
         40,
         "Counted at the door",
     )
+
+
+def _venue(user_factory):
+    from cpeg.groups.tests.factories import VenueFactory
+
+    venue = VenueFactory(group=EngagementGroupFactory(borough=borough("camden")), name="Town hall")
+    url = reverse("groups:venue-edit", kwargs={"pk": venue.group_id, "venue_pk": venue.pk})
+    return url, OfficerFactory(), venue
+
+
+def _executive(user_factory):
+    from cpeg.groups.tests.factories import ExecutiveMembershipFactory
+
+    member = ExecutiveMembershipFactory(group=EngagementGroupFactory(borough=borough("camden")))
+    url = reverse("groups:executive-edit", kwargs={"pk": member.group_id, "member_pk": member.pk})
+    return url, OfficerFactory(), member
+
+
+def _round(user_factory):
+    from cpeg.accounts.tests.factories import ManagerFactory
+    from cpeg.funding.tests.factories import FundingRoundFactory
+
+    funding_round = FundingRoundFactory()
+    return reverse("funding:round-edit", kwargs={"pk": funding_round.pk}), ManagerFactory(), funding_round
+
+
+def _application(user_factory):
+    from cpeg.funding.tests.factories import FundingApplicationFactory
+
+    application = FundingApplicationFactory(group=EngagementGroupFactory(borough=borough("camden")))
+    user = GroupAdminFactory(group=application.group)
+    return reverse("funding:application-edit", kwargs={"pk": application.pk}), user, application
+
+
+@pytest.mark.parametrize(
+    ("make", "theirs", "mine"),
+    [
+        (_venue, ("name", "Library"), ("postcode", "NW1 2AB")),
+        (_executive, ("role_title", "Vice-chair (youth)"), ("ends_on_2", "2031")),
+        (_round, ("title", "Their round title"), ("pot_amount", "1500000")),
+        (_application, ("priorities", "Their priorities"), ("work_programme_summary", "My summary")),
+    ],
+    ids=["venue", "executive member", "funding round", "funding application"],
+)
+def test_every_edit_form_through_handle_form_shows_the_conflict_and_lands(client, make, theirs, mine):
+    url, user, record = make(None)
+    first, second = _load(client, user, url), _load(client, user, url)
+    client.force_login(user)
+    response = client.post(url, first | dict([theirs]))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    response = client.post(url, second | dict([mine]))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Someone else changed this record while you were editing it" in html
+    assert len(_conflict_items(html)) == 1
+    again = form_data(html)
+    assert again[mine[0]] == mine[1]
+    assert again[f"conflict-{theirs[0]}"] == "theirs"
+    assert client.post(url, again).status_code == 302
+    record.refresh_from_db()
+    assert str(getattr(record, theirs[0])) == theirs[1]
