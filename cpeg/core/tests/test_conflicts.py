@@ -48,6 +48,9 @@ def test_a_conflict_shows_their_change_beside_mine_and_who_made_it(client, group
     # Only the answers Alice changed are shown: her email and her phone.
     assert _conflict_items(html) == ["Contact email", "Contact telephone"]
     assert "Alice Adams saved this record" in html
+    # The error summary goes to the first choice (which takes focus).
+    assert '<a href="#conflict-email-theirs">Someone else changed this record' in html
+    assert 'id="conflict-email-theirs"' in html
     assert "alice@example.org" in html
     assert "020 1111 1111" in html
     assert "020 2222 2222" in html
@@ -241,3 +244,22 @@ def test_every_edit_form_through_handle_form_shows_the_conflict_and_lands(client
     assert client.post(url, again).status_code == 302
     record.refresh_from_db()
     assert str(getattr(record, theirs[0])) == theirs[1]
+
+
+def test_values_are_shown_in_words():
+    from decimal import Decimal
+
+    from django import forms
+
+    from cpeg.core.conflicts import display
+    from cpeg.groups.choices import GroupStatus
+
+    status = forms.ChoiceField(choices=GroupStatus.choices)
+    assert display(status, "suspended") == "Suspended"
+    assert display(forms.BooleanField(), True) == "Yes"
+    assert display(forms.CharField(), "") == "(left blank)"
+    assert display(forms.DecimalField(), Decimal("37.50")) == "37.50"
+    assert display(forms.DecimalField(), Decimal("40.00")) == "40"
+    assert display(forms.MultipleChoiceField(choices=[("a", "Apples"), ("b", "Pears")]), ["b", "a"]) == (
+        "Pears, Apples"
+    )
