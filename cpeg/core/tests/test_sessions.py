@@ -160,3 +160,10 @@ def test_a_page_that_does_not_refill_its_form_offers_to_send_what_was_typed(clie
     assert "Your changes have not been saved yet" in html
     assert re.search(r'<input type="hidden" name="format" value="json">', html)
     assert f'action="{url}"' in html
+
+
+def test_stay_signed_in_without_javascript_goes_back_to_the_page_on_this_site_only(client, clock, officer):
+    client.force_login(officer)
+    url = reverse("core:session-keep-alive")
+    assert client.post(url, {"next": "/groups/"})["Location"] == "/groups/"
+    assert client.post(url, {"next": "https://evil.example/"})["Location"] == reverse("core:home")
