@@ -18,6 +18,8 @@ urlpatterns = [
                 [
                     path("", navigation.home, name="home"),
                     path("healthz", core_views.healthcheck, name="healthcheck"),
+                    path("session/", core_views.session_status, name="session-status"),
+                    path("session/keep-alive/", core_views.session_keep_alive, name="session-keep-alive"),
                 ],
                 "core",
             )

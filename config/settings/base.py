@@ -68,12 +68,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Renews a signed-in session on each request (an idle timeout, not a
+    # fixed one) and ends one older than SESSION_MAX_AGE: core.sessions.
+    "cpeg.core.sessions.SlidingSessionMiddleware",
     # Cache-Control on signed-in pages, Permissions-Policy on every page.
     "cpeg.core.middleware.SecurityHeadersMiddleware",
     # Officers and managers (and anyone who turned it on) give a code from
     # their authenticator app before any other page.
     "cpeg.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A form sent after the session ended keeps what was typed until the
+    # person signs in again: core.signed_out.
+    "cpeg.core.signed_out.SignedOutPostMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -220,7 +226,15 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+# Sessions slide (core.sessions): one ends SESSION_COOKIE_AGE seconds after
+# the person's last request (an hour idle), renewed at most once every
+# SESSION_REFRESH_SECONDS; none lasts longer than SESSION_MAX_AGE however
+# busy. Pages warn SESSION_WARNING_SECONDS before the end, with a "Stay
+# signed in" button (static/js/timeout.mjs).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60)
+SESSION_MAX_AGE = env.int("SESSION_MAX_AGE", default=12 * 60 * 60)
+SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=60)
+SESSION_WARNING_SECONDS = env.int("SESSION_WARNING_SECONDS", default=5 * 60)
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 # Browser features no page here uses, turned off for every page.

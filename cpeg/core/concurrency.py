@@ -11,7 +11,7 @@ def lock_and_check_version(model, pk, loaded_version):
     """
     current = model.objects.select_for_update().get(pk=pk)
     if loaded_version is not None and int(loaded_version) != current.version:
-        raise EditConflict()
+        raise EditConflict(record=current, loaded_version=int(loaded_version))
     return current
 
 

@@ -5,6 +5,8 @@ from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from cpeg.core.conflicts import edit_fingerprint
+
 
 class GovukFormMixin:
     """Render with crispy-forms-gds: error summary on top, no <form> tag.
@@ -49,6 +51,16 @@ class GovukFormMixin:
         if self._errors and "version" in self._errors and "version" in self.fields:
             errors = self._errors.pop("version")
             self._errors.setdefault(NON_FIELD_ERRORS, self.error_class(error_class="nonfield")).extend(errors)
+
+    # Set by handle_form when a save conflicts with someone else's
+    # (core.conflicts.Conflict); rendered by components/edit_conflict.html.
+    edit_conflict = None
+
+    @property
+    def edit_fingerprint(self) -> str:
+        """The hidden value that tells, on a conflict, which fields someone
+        else changed since this form was loaded (``core.conflicts``)."""
+        return edit_fingerprint(self)
 
     # Service error keys that a form shows on a differently named field.
     service_field_map: dict[str, str] = {}
