@@ -319,3 +319,18 @@ rules.add_perm("groups.erase_person", is_officer)
 # The London-wide activity summary: the authority, and link members for the
 # groups of their boroughs (the selector scopes the rows).
 rules.add_perm("activities.view_activity_summary", is_officer | is_link_member)
+
+
+# --- Notifications (issue 9: everyone is told what is due) -------------------
+
+
+@rules.predicate
+def is_self(user, obj) -> bool:
+    """The account is the user's own."""
+    return obj is not None and getattr(obj, "pk", None) == getattr(user, "pk", None)
+
+
+# Officers see every email sent (and which failed); each person chooses how
+# they are told, for their own account only.
+rules.add_perm("notifications.view_notification_list", is_officer)
+rules.add_perm("notifications.change_notificationpreference", is_signed_in & is_self)
