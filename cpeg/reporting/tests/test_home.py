@@ -21,6 +21,7 @@ from cpeg.funding.tests.factories import (
     FundingApplicationFactory,
     FundingRoundFactory,
 )
+from cpeg.groups.models import Borough
 from cpeg.groups.tests.factories import EngagementGroupFactory, borough
 from cpeg.monitoring.choices import ReturnStatus
 from cpeg.monitoring.tests.factories import QuarterlyReturnFactory, ReturnLineFactory
@@ -166,8 +167,14 @@ def test_manager_sees_moderations_not_their_own_and_rounds_to_decide():
         assessment_ends_on=today + dt.timedelta(days=5),
         decisions_on=today + dt.timedelta(days=10),
     )
-    theirs = AssessmentFactory(application__funding_round=closed)
-    own = AssessmentFactory(application__funding_round=closed, assessor=manager)
+    theirs = AssessmentFactory(
+        application__funding_round=closed, application__group=EngagementGroupFactory(borough=borough("camden"))
+    )
+    own = AssessmentFactory(
+        application__funding_round=closed,
+        application__group=EngagementGroupFactory(borough=borough("hackney")),
+        assessor=manager,
+    )
 
     page = home_page(user=manager, today=today)
 
@@ -215,8 +222,9 @@ def test_the_home_page_shows_each_item_with_its_link(client):
 
 
 def _officer_world(n):
-    for i in range(n):
-        group = EngagementGroupFactory()
+    borough("camden")  # the boroughs are loaded
+    for i, place in enumerate(Borough.objects.order_by("slug")[:n]):
+        group = EngagementGroupFactory(borough=place)
         qr = QuarterlyReturnFactory(group=group, status=ReturnStatus.SUBMITTED, submitted_at=timezone.now())
         ReturnLineFactory(quarterly_return=qr, output_code=f"output-{i}", support_requested="Help")
         FundingApplicationFactory(group=group, submitted=True)
