@@ -70,9 +70,7 @@ def group_signatories(event, target):
 
 def active_groups_people(event, target):
     """The administrator and executive of every active group."""
-    return _users().filter(
-        role_assignments__role__in=GROUP_ROLES, role_assignments__group__status=GroupStatus.ACTIVE
-    )
+    return _users().filter(role_assignments__role__in=GROUP_ROLES, role_assignments__group__status=GroupStatus.ACTIVE)
 
 
 def _group_name(event, target) -> str:

@@ -107,7 +107,9 @@ def notifications_create_for_event(*, event_id: int) -> list[Notification]:
     return made
 
 
-def notification_create_reminder(*, user, target, group, event_type: str, subject: str, template: str, link: str, context: dict):
+def notification_create_reminder(
+    *, user, target, group, event_type: str, subject: str, template: str, link: str, context: dict
+):
     """Write a reminder that is not a recorded event (a deadline coming up),
     once per person and record; None if the person already has one."""
     target_type = ContentType.objects.get_for_model(target)
@@ -141,9 +143,8 @@ def notification_create_reminder(*, user, target, group, event_type: str, subjec
 def _record_failure(notification: Notification, error: Exception) -> None:
     notification.attempts += 1
     notification.last_error = f"{error.__class__.__name__}: {error}"[:2000]
-    notification.status = NotificationStatus.FAILED if notification.attempts >= MAX_ATTEMPTS else (
-        NotificationStatus.RETRYING
-    )
+    failed = notification.attempts >= MAX_ATTEMPTS
+    notification.status = NotificationStatus.FAILED if failed else NotificationStatus.RETRYING
     notification.save(update_fields=["attempts", "last_error", "status"])
     logger.warning("Notification %s not sent (attempt %s): %s", notification.pk, notification.attempts, error)
 
@@ -299,7 +300,9 @@ def round_deadline_reminders_create(*, days_before: int = 7, today: dt.date | No
             groups = EngagementGroup.objects.filter(status=GroupStatus.ACTIVE).exclude(pk__in=applied)
             people = (
                 get_user_model()
-                .objects.filter(is_active=True, role_assignments__role__in=GROUP_ROLES, role_assignments__group__in=groups)
+                .objects.filter(
+                    is_active=True, role_assignments__role__in=GROUP_ROLES, role_assignments__group__in=groups
+                )
                 .exclude(email="")
                 .values_list("pk", "role_assignments__group_id")
                 .distinct()

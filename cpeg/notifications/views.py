@@ -23,9 +23,7 @@ def notification_list(request):
             "status": status,
             "status_label": NotificationStatus(status).label if status else "",
             "query": f"status={status}" if status else "",
-            "counts": [
-                (value, NotificationStatus(value).label, n) for value, n in selectors.status_counts().items()
-            ],
+            "counts": [(value, NotificationStatus(value).label, n) for value, n in selectors.status_counts().items()],
             "tags": STATUS_TAG_CLASSES,
         },
     )

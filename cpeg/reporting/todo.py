@@ -141,8 +141,7 @@ def group_spend_todo(user, *, group_ids, today: dt.date) -> list[TodoItem]:
         .order_by("group__name")
     )
     reports = {
-        (r.award_id, r.quarter): r
-        for r in SpendReport.objects.filter(award__in=awards, financial_year=year.start_year)
+        (r.award_id, r.quarter): r for r in SpendReport.objects.filter(award__in=awards, financial_year=year.start_year)
     }
     items = []
     for award in awards:
@@ -172,9 +171,7 @@ def group_spend_todo(user, *, group_ids, today: dt.date) -> list[TodoItem]:
 def group_applications_todo(user, *, group_ids, today: dt.date) -> list[TodoItem]:
     """Open rounds the group has not applied to, and drafts still to submit
     before the deadline (three queries)."""
-    rounds = list(
-        FundingRound.objects.filter(status=RoundStatus.OPEN, opens_on__lte=today).order_by("closes_on", "pk")
-    )
+    rounds = list(FundingRound.objects.filter(status=RoundStatus.OPEN, opens_on__lte=today).order_by("closes_on", "pk"))
     groups = list(EngagementGroup.objects.filter(pk__in=group_ids).order_by("name"))
     applications = {
         (a.group_id, a.funding_round_id): a
@@ -409,9 +406,9 @@ def boroughs_at_a_glance(*, borough_ids, today: dt.date) -> list[GroupGlance]:
     """Each group of the boroughs: returns overdue, waiting for review and
     sent back, this year and last (two queries)."""
     groups = list(
-        EngagementGroup.objects.filter(borough_id__in=borough_ids).select_related("borough").order_by(
-            "borough__name", "name"
-        )
+        EngagementGroup.objects.filter(borough_id__in=borough_ids)
+        .select_related("borough")
+        .order_by("borough__name", "name")
     )
     year = FinancialYear.containing(today)
     counts = {g.pk: {"overdue": 0, "review": 0, "back": 0} for g in groups}

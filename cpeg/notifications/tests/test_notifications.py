@@ -35,9 +35,7 @@ def _submitted(group):
     return QuarterlyReturnFactory(group=group, financial_year=2025, quarter=2, status=ReturnStatus.SUBMITTED)
 
 
-def test_a_return_sent_back_emails_the_groups_people_with_the_comments(
-    camden, django_capture_on_commit_callbacks
-):
+def test_a_return_sent_back_emails_the_groups_people_with_the_comments(camden, django_capture_on_commit_callbacks):
     admin = GroupAdminFactory(group=camden)
     executive = GroupExecutiveFactory(group=camden)
     GroupAdminFactory(group=EngagementGroupFactory(borough=borough("hackney")))
@@ -95,7 +93,8 @@ def test_a_person_who_chose_a_daily_digest_gets_one_email_listing_every_event(
     digest = mail.outbox[0]
     assert digest.to == [admin.email]
     assert "2 updates" in digest.subject
-    assert "accepted" in digest.body and "sent back" in digest.body
+    assert "accepted" in digest.body
+    assert "sent back" in digest.body
     assert set(Notification.objects.values_list("status", flat=True)) == {NotificationStatus.SENT}
 
     # One digest a day: a second run that day sends nothing, even for new items.

@@ -179,9 +179,7 @@ def test_manager_sees_moderations_not_their_own_and_rounds_to_decide():
     page = home_page(user=manager, today=today)
 
     moderate = _section(page, "Assessments to moderate").items
-    assert [i.url for i in moderate] == [
-        reverse("funding:application-moderate", kwargs={"pk": theirs.application.pk})
-    ]
+    assert [i.url for i in moderate] == [reverse("funding:application-moderate", kwargs={"pk": theirs.application.pk})]
     assert own.application.pk != theirs.application.pk
     decide = _section(page, "Funding decisions waiting").items
     assert [i.url for i in decide] == [reverse("funding:allocation", kwargs={"pk": closed.pk})]
