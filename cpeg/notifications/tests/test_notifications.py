@@ -54,7 +54,7 @@ def test_a_return_sent_back_emails_the_groups_people_with_the_comments(camden, d
     assert set(Notification.objects.values_list("status", flat=True)) == {NotificationStatus.SENT}
 
 
-def test_a_submitted_return_is_told_to_officers_once_committed_and_not_if_rolled_back(
+def test_nothing_is_sent_inside_the_changes_transaction_only_after_it_commits(
     camden, django_capture_on_commit_callbacks
 ):
     officer = OfficerFactory()
@@ -215,3 +215,47 @@ def test_the_officers_list_takes_the_same_queries_at_two_sizes(
     with django_assert_max_num_queries(15):
         response = client.get(reverse("notifications:notification-list"))
     assert len(response.context["page"].object_list) == size
+
+
+def _record(event_type, target, group):
+    from cpeg.core.audit import audit_record
+
+    return audit_record(actor=None, event_type=event_type, target=target, group=group, summary="event")
+
+
+@pytest.mark.parametrize(
+    ("event_type", "make", "told", "subject"),
+    [
+        (
+            "RETURN_SUBMITTED",
+            lambda g: QuarterlyReturnFactory(group=g, status=ReturnStatus.SUBMITTED),
+            "officer",
+            "Camden CPEG submitted its quarterly return for Q2 2025/26",
+        ),
+        (
+            "FUNDING_APPLICATION_SUBMITTED",
+            lambda g: FundingApplicationFactory(group=g, submitted=True),
+            "officer",
+            "Camden CPEG submitted its application to",
+        ),
+        (
+            "FUNDING_ROUND_CREATED",
+            lambda g: FundingRoundFactory(title="CPEG funding 2027/28"),
+            "group",
+            "Funding round open",
+        ),
+        ("FUNDING_AWARD_DECIDED", lambda g: AwardFactory(group=g, amount="35000.00"), "group", "your group's award"),
+    ],
+)
+def test_each_event_reaches_the_people_it_concerns(
+    camden, django_capture_on_commit_callbacks, event_type, make, told, subject
+):
+    people = {"officer": OfficerFactory(), "group": GroupAdminFactory(group=camden)}
+    ManagerFactory()
+    target = make(camden)
+    with django_capture_on_commit_callbacks(execute=True):
+        _record(event_type, target, camden)
+    assert [m.to for m in mail.outbox] == [[people[told].email]]
+    assert subject in mail.outbox[0].subject
+    if event_type == "FUNDING_AWARD_DECIDED":
+        assert "£35,000.00" in mail.outbox[0].body
