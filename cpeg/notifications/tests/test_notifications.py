@@ -259,3 +259,20 @@ def test_each_event_reaches_the_people_it_concerns(
     assert subject in mail.outbox[0].subject
     if event_type == "FUNDING_AWARD_DECIDED":
         assert "£35,000.00" in mail.outbox[0].body
+
+
+def test_a_groups_person_sees_on_the_record_only_the_emails_sent_to_them(
+    camden, client, django_capture_on_commit_callbacks
+):
+    admin = GroupAdminFactory(group=camden, first_name="Ada", last_name="Admin")
+    GroupExecutiveFactory(group=camden, first_name="Ezra", last_name="Exec")
+    qr = _submitted(camden)
+    with django_capture_on_commit_callbacks(execute=True):
+        monitoring_services.return_accept(quarterly_return=qr, actor=OfficerFactory())
+    assert Notification.objects.count() == 2
+
+    client.force_login(admin)
+    page = client.get(qr.get_absolute_url()).content.decode()
+    assert "Emails sent about this to you" in page
+    assert page.count("Your quarterly return for Q2 2025/26 has been accepted") == 1
+    assert "Ezra Exec" not in page

@@ -254,3 +254,16 @@ def test_a_group_admins_home_page_takes_the_same_queries_at_two_sizes(client, dj
     page = response.context["page"]
     assert len(_section(page, "Quarterly returns").items) == size
     assert len(_section(page, "Funding applications").items) == size
+
+
+def test_showing_the_home_page_writes_nothing(client):
+    from cpeg.core.models import AuditEvent
+    from cpeg.notifications.models import Notification
+
+    camden = EngagementGroupFactory(borough=borough("camden"))
+    QuarterlyReturnFactory(group=camden, status=ReturnStatus.SUBMITTED, submitted_at=timezone.now())
+    for user in (OfficerFactory(), GroupAdminFactory(group=camden), LinkMemberFactory(boroughs=[camden.borough])):
+        client.force_login(user)
+        assert client.get(reverse("core:home")).status_code == 200
+    assert AuditEvent.objects.count() == 0
+    assert Notification.objects.count() == 0
