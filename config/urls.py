@@ -1,22 +1,22 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from cpeg.accounts import navigation
 from cpeg.api.urls import api_urls
 from cpeg.core import converters
 from cpeg.core import views as core_views
+from cpeg.reporting import home as reporting_home
 
 converters.register()
 
 urlpatterns = [
-    # The "core" namespace: the home page (where each person starts depends
-    # on their roles, so its view is accounts') and the health check.
+    # The "core" namespace: the home page (each person's to-do list reads
+    # across apps, so its view is reporting's) and the health check.
     path(
         "",
         include(
             (
                 [
-                    path("", navigation.home, name="home"),
+                    path("", reporting_home.home, name="home"),
                     path("healthz", core_views.healthcheck, name="healthcheck"),
                     path("session/", core_views.session_status, name="session-status"),
                     path("session/keep-alive/", core_views.session_keep_alive, name="session-keep-alive"),
@@ -35,5 +35,6 @@ urlpatterns = [
     path("directory/", include("cpeg.public.urls")),
     path("api/", include("cpeg.api.urls")),
     path("api/v1/", api_urls),
+    path("notifications/", include("cpeg.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

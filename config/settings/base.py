@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "cpeg.activities",
     "cpeg.monitoring",
     "cpeg.funding",
+    "cpeg.notifications",
     "cpeg.reporting",
     "cpeg.public",
     "cpeg.api",

@@ -333,3 +333,16 @@ def is_token_owner(user, token) -> bool:
 
 rules.add_perm("api.use_partner_api", is_officer | is_link_member)
 rules.add_perm("api.revoke_apitoken", is_token_owner | is_manager)
+# --- Notifications (issue 9: everyone is told what is due) -------------------
+
+
+@rules.predicate
+def is_self(user, obj) -> bool:
+    """The account is the user's own."""
+    return obj is not None and getattr(obj, "pk", None) == getattr(user, "pk", None)
+
+
+# Officers see every email sent (and which failed); each person chooses how
+# they are told, for their own account only.
+rules.add_perm("notifications.view_notification_list", is_officer)
+rules.add_perm("notifications.change_notificationpreference", is_signed_in & is_self)

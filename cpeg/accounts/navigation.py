@@ -3,13 +3,14 @@
 Both depend on who the person is (an officer, a link member, a group's
 administrator or executive), so they live here, beside the rules in
 ``accounts.access``, rather than in ``core``, which knows no roles. The
-home page (``core:home``) redirects to ``start_url``; ``base.html`` shows
-``nav_items`` through the ``accounts_navigation`` template tag.
+home page (``core:home``, each person's to-do list) is reporting's, as it
+reads across apps; it links to ``start_url`` and sends people not signed
+in there. ``base.html`` shows ``nav_items`` through the
+``accounts_navigation`` template tag.
 """
 
 from __future__ import annotations
 
-from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 
 from cpeg.accounts.access import group_ids_of
@@ -40,11 +41,6 @@ def start_url(user) -> str:
         if own:
             return own
     return reverse("public:group-list")
-
-
-def home(request):
-    """Send each person to the page they start from."""
-    return redirect(start_url(request.user))
 
 
 def nav_links(user) -> list[tuple[str, str]]:

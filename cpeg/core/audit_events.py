@@ -104,3 +104,4 @@ class AuditEventType(models.TextChoices):
     TWO_FACTOR_RESET = "TWO_FACTOR_RESET", "Two-factor sign-in reset"
     VENUE_ADDED = "VENUE_ADDED", "Venue added"
     VENUE_UPDATED = "VENUE_UPDATED", "Venue updated"
+    NOTIFICATION_PREFERENCE_CHANGED = "NOTIFICATION_PREFERENCE_CHANGED", "Email preference changed"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -115,7 +116,7 @@ def person_name(rng: random.Random) -> str:
 
 
 # Apps whose ``demo.load(ctx)`` builds part of the demo, in dependency order.
-DEMO_APPS = ["groups", "accounts", "agreements", "activities", "monitoring", "funding"]
+DEMO_APPS = ["groups", "accounts", "agreements", "activities", "monitoring", "funding", "notifications"]
 
 
 def demo_steps(only=None):
@@ -136,4 +137,22 @@ def demo_steps(only=None):
                 raise
             continue
         steps.append(module.load)
-    return steps
+    return [_loading_starts, *steps, _loading_ends]
+
+
+# Set while the demo's steps run, so that what its services record (returns
+# submitted, awards decided ...) emails no one: see is_loading_demo.
+_LOADING = ContextVar("cpeg_demo_loading", default=False)
+
+
+def _loading_starts(ctx) -> None:
+    _LOADING.set(True)
+
+
+def _loading_ends(ctx) -> None:
+    _LOADING.set(False)
+
+
+def is_loading_demo() -> bool:
+    """The demo data is being loaded (notifications stay quiet)."""
+    return _LOADING.get()

@@ -171,3 +171,21 @@ def financial_year_choices(around: FinancialYear | None = None, before=5, after=
     centre = around or FinancialYear.current()  # London's date, not the server's
     years = range(centre.start_year + after, centre.start_year - before - 1, -1)
     return [(y, FinancialYear(y).label) for y in years]
+
+
+def _days(count: int) -> str:
+    return f"{count} day{'' if count == 1 else 's'}"
+
+
+def due_in_words(due_on: dt.date, today: dt.date | None = None) -> str:
+    """When something falls due, in words: "due today", "due tomorrow",
+    "due in 3 days", "overdue by 1 day" (calendar days, London's today)."""
+    today = today or london_today()
+    days = (due_on - today).days
+    if days == 0:
+        return "due today"
+    if days == 1:
+        return "due tomorrow"
+    if days > 1:
+        return f"due in {_days(days)}"
+    return f"overdue by {_days(-days)}"

@@ -35,7 +35,9 @@ def test_only_the_longest_matching_link_is_marked_current(client):
 
 
 @pytest.mark.parametrize("role", ["anonymous", "officer", "group_admin"])
-def test_home_sends_each_person_to_where_they_start(client, role):
+def test_home_links_each_person_to_where_they_start(client, role):
+    """Signed in, the home page is the to-do list, linking on to where the
+    person starts; anyone else goes on to the public directory."""
     camden = EngagementGroupFactory(borough=borough("camden"))
     users = {"anonymous": None, "officer": OfficerFactory(), "group_admin": GroupAdminFactory(group=camden)}
     expected = {
@@ -43,6 +45,10 @@ def test_home_sends_each_person_to_where_they_start(client, role):
         "officer": reverse("groups:group-list"),
         "group_admin": camden.get_absolute_url(),
     }
-    if users[role] is not None:
-        client.force_login(users[role])
-    assert client.get(reverse("core:home")).url == expected[role]
+    if users[role] is None:
+        assert client.get(reverse("core:home")).url == expected[role]
+        return
+    client.force_login(users[role])
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 200
+    assert f'href="{expected[role]}"' in response.content.decode()
