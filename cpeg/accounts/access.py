@@ -373,3 +373,16 @@ def scope_boroughs(user, queryset: QuerySet) -> QuerySet:
     if is_officer(user):
         return queryset
     return queryset.filter(Q(pk__in=borough_ids_of(user)) | Q(groups__pk__in=group_ids_of(user))).distinct()
+
+
+# --- Funding for officers and link members (issue 9.12) -----------------------
+# Once a round is decided its allocation is a record of what was awarded and
+# why: every officer may read it; only managers set it while it is open.
+
+
+@rules.predicate
+def is_round_decided(user, obj) -> bool:
+    return obj is not None and bool(getattr(obj, "is_decided", False))
+
+
+rules.add_perm("funding.view_allocation", is_manager | (is_officer & is_round_decided))
