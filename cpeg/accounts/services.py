@@ -436,7 +436,10 @@ def invitation_email_send(*, invitation_id: int) -> bool:
 
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update().select_related("user", "invited_by").filter(pk=invitation_id).first()
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("user", "invited_by")
+            .filter(pk=invitation_id)
+            .first()
         )
         if invitation is None or invitation.accepted_at or not invitation.user.is_active:
             return False
@@ -542,7 +545,7 @@ def role_end(*, actor: User, assignment) -> None:
     from cpeg.accounts.roles import Role
 
     _require_grant(actor, assignment.role, group=assignment.group)
-    current = RoleAssignment.objects.select_for_update().select_related("user", "group", "borough")
+    current = RoleAssignment.objects.select_for_update(of=("self",)).select_related("user", "group", "borough")
     current = current.filter(pk=assignment.pk).first()
     if current is None:
         raise ValidationError("This role has already ended")
