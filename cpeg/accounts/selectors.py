@@ -131,3 +131,41 @@ def group_accounts(*, group) -> list:
         .select_related("user")
         .order_by("user__first_name", "user__last_name", "role", "pk")
     )
+
+
+# The groups and boroughs a role can be for. Accounts sits below groups in
+# the layers (it may not import groups), but RoleAssignment already points at
+# both tables: their models are reached through its foreign keys.
+
+
+def _group_model():
+    from cpeg.accounts.models import RoleAssignment
+
+    return RoleAssignment._meta.get_field("group").related_model
+
+
+def _borough_model():
+    from cpeg.accounts.models import RoleAssignment
+
+    return RoleAssignment._meta.get_field("borough").related_model
+
+
+def role_group_choices():
+    """Every group, by name, for a group role."""
+    return _group_model().objects.select_related("borough").order_by("name")
+
+
+def role_borough_choices():
+    """Every borough, by name, for a link member's role."""
+    return _borough_model().objects.order_by("name")
+
+
+def role_group_get_for(*, user, pk: int, perm: str):
+    """One group the user may act on with ``perm``; 404 otherwise."""
+    from django.http import Http404
+
+    from cpeg.accounts.access import get_for_user_or_404
+
+    if not 0 < pk < 2**63:
+        raise Http404
+    return get_for_user_or_404(user, _group_model().objects.select_related("borough"), perm, pk=pk)

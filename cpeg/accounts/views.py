@@ -259,15 +259,15 @@ INVITATION_URL_TOKEN = "choose-password"
 
 
 def _groups_for_roles():
-    from cpeg.groups.models import EngagementGroup
+    from cpeg.accounts.selectors import role_group_choices
 
-    return EngagementGroup.objects.select_related("borough").order_by("name")
+    return role_group_choices()
 
 
 def _boroughs():
-    from cpeg.groups.models import Borough
+    from cpeg.accounts.selectors import role_borough_choices
 
-    return Borough.objects.order_by("name")
+    return role_borough_choices()
 
 
 def _role_form(form_class, request, *, group=None):
@@ -518,9 +518,9 @@ def account_invite_again(request, pk):
 
 
 def _group_for(request, pk):
-    from cpeg.groups.selectors import group_get_for
+    from cpeg.accounts.selectors import role_group_get_for
 
-    return group_get_for(user=request.user, pk=pk, perm="accounts.manage_group_accounts")
+    return role_group_get_for(user=request.user, pk=pk, perm="accounts.manage_group_accounts")
 
 
 @login_required
