@@ -26,6 +26,7 @@ from django.http import Http404
 from cpeg.accounts.roles import GROUP_ROLES, Role
 
 _CACHE_ATTR = "_cpeg_roles"
+_ADMIN_CACHE_ATTR = "_cpeg_admin_of"
 
 
 def _assignments(user) -> tuple[set[str], set[int], set[int]]:
@@ -34,15 +35,18 @@ def _assignments(user) -> tuple[set[str], set[int], set[int]]:
         return set(), set(), set()
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        roles, groups, boroughs = set(), set(), set()
+        roles, groups, boroughs, admin_of = set(), set(), set(), set()
         for role, group_id, borough_id in user.role_assignments.values_list("role", "group_id", "borough_id"):
             roles.add(role)
             if group_id:
                 groups.add(group_id)
+                if role == Role.GROUP_ADMIN:
+                    admin_of.add(group_id)
             if borough_id:
                 boroughs.add(borough_id)
         cached = (roles, groups, boroughs)
         setattr(user, _CACHE_ATTR, cached)
+        setattr(user, _ADMIN_CACHE_ATTR, admin_of)
     return cached
 
 
@@ -346,3 +350,64 @@ def is_self(user, obj) -> bool:
 # they are told, for their own account only.
 rules.add_perm("notifications.view_notification_list", is_officer)
 rules.add_perm("notifications.change_notificationpreference", is_signed_in & is_self)
+# --- Accounts and roles (issue 9.11) -----------------------------------------
+# Managers invite people, give and end every kind of role, and deactivate or
+# reactivate accounts. A group's administrator invites people to their own
+# group and ends roles in it (administrator or executive), never a role
+# elsewhere: nobody can give a role above their own. The rules that depend
+# on the state of the whole authority (a manager cannot deactivate
+# themselves; the last manager keeps the role) are in
+# ``accounts.services``.
+
+
+@rules.predicate
+def is_own_group_admin(user, obj) -> bool:
+    """The user administers the group that owns ``obj`` (or is ``obj``)."""
+    gid = _group_id(obj)
+    return gid is not None and gid in admin_group_ids_of(user)
+
+
+def admin_group_ids_of(user) -> set[int]:
+    """The groups the user administers (from the same cached query)."""
+    _assignments(user)
+    return getattr(user, _ADMIN_CACHE_ATTR, set())
+
+
+rules.add_perm("accounts.manage_accounts", is_manager)
+rules.add_perm("accounts.manage_group_accounts", is_manager | (is_own_group_admin & is_group_not_disbanded))
+
+
+def can_grant_role(user, role: str, *, group=None) -> bool:
+    """Whether ``user`` may give (or end) ``role``, in ``group`` for the
+    group roles: managers any role; a group's administrator only the
+    group roles of their own group."""
+    if is_manager(user):
+        return True
+    return role in GROUP_ROLES and group is not None and user.has_perm("accounts.manage_group_accounts", group)
+
+
+def grantable_roles(user, *, group=None) -> list[str]:
+    """The roles ``user`` may give, in the order forms offer them."""
+    return [role for role in Role.values if can_grant_role(user, role, group=group)]
+
+
+def scope_boroughs(user, queryset: QuerySet) -> QuerySet:
+    """Narrow a queryset of Borough to those whose groups the user may read:
+    every borough for officers, a link member's own boroughs, and the
+    boroughs of a group person's groups."""
+    if is_officer(user):
+        return queryset
+    return queryset.filter(Q(pk__in=borough_ids_of(user)) | Q(groups__pk__in=group_ids_of(user))).distinct()
+
+
+# --- Funding for officers and link members (issue 9.12) -----------------------
+# Once a round is decided its allocation is a record of what was awarded and
+# why: every officer may read it; only managers set it while it is open.
+
+
+@rules.predicate
+def is_round_decided(user, obj) -> bool:
+    return obj is not None and bool(getattr(obj, "is_decided", False))
+
+
+rules.add_perm("funding.view_allocation", is_manager | (is_officer & is_round_decided))

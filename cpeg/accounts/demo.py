@@ -36,4 +36,41 @@ def load(ctx: DemoContext) -> None:
         person=chair.person,
     )
     chair_user.role_assignments.create(role=Role.GROUP_EXECUTIVE, group=ctx.groups["camden"])
+    _people(ctx)
     ctx.log.append(f"{User.objects.count()} demo accounts, password '{DEMO_PASSWORD}'")
+
+
+def _people(ctx: DemoContext) -> None:
+    """What the Accounts page shows beyond the demo's own accounts: an
+    officer invited who has not yet chosen a password, a vice-chair the
+    Camden administrator invited, and a former link member's account,
+    deactivated (through the services, so each is audited)."""
+    from cpeg.accounts import services
+
+    if ctx.manager is None:
+        return
+    services.user_invite(
+        actor=ctx.manager,
+        email="nadia.khan@authority.example",
+        first_name="Nadia",
+        last_name="Khan",
+        role=Role.OFFICER,
+    )
+    camden = ctx.groups.get("camden")
+    if camden is not None and "camden" in ctx.admins:
+        services.user_invite(
+            actor=ctx.admins["camden"],
+            email="vice-chair@camden-cpeg.example.org",
+            first_name="Dev",
+            last_name="Patel",
+            role=Role.GROUP_EXECUTIVE,
+            group=camden,
+        )
+    former = create_demo_user(
+        username="former-link-member",
+        first_name="Frances",
+        last_name="Former",
+        email="former-link-member@authority.example",
+    )
+    former.role_assignments.create(role=Role.LINK_MEMBER, borough=Borough.objects.get(slug="hackney"))
+    services.user_deactivate(actor=ctx.manager, user=former)

@@ -137,3 +137,106 @@ class TwoFactorCodeForm(GovukFormMixin, forms.Form):
 
 class ConfirmForm(GovukFormMixin, forms.Form):
     """A form with no questions: the button is the answer."""
+
+
+# --- Accounts and roles (issue 9.11) ------------------------------------------
+
+
+class RoleForm(GovukFormMixin, forms.Form):
+    """A role, and the group or borough it is for: only the roles the person
+    filling it in may give are offered."""
+
+    role = forms.ChoiceField(label="Role", widget=forms.RadioSelect, error_messages={"required": "Select a role"})
+    group = forms.ModelChoiceField(
+        label="Group (for a group administrator or executive member)",
+        queryset=None,
+        required=False,
+        empty_label="Choose a group",
+        error_messages={"invalid_choice": "Select a group from the list"},
+    )
+    borough = forms.ModelChoiceField(
+        label="Borough (for a link member)",
+        queryset=None,
+        required=False,
+        empty_label="Choose a borough",
+        error_messages={"invalid_choice": "Select a borough from the list"},
+    )
+
+    def __init__(self, *args, roles, groups, boroughs, fixed_group=None, **kwargs):
+        from cpeg.accounts.roles import BOROUGH_ROLES, GROUP_ROLES, Role
+
+        super().__init__(*args, **kwargs)
+        self.fixed_group = fixed_group
+        self.fields["role"].choices = [(r, Role(r).label) for r in roles]
+        if fixed_group is not None:
+            del self.fields["group"]
+        else:
+            self.fields["group"].queryset = groups
+        if any(r in BOROUGH_ROLES for r in roles):
+            self.fields["borough"].queryset = boroughs
+        else:
+            del self.fields["borough"]
+        if "group" in self.fields and not any(r in GROUP_ROLES for r in roles):
+            del self.fields["group"]
+
+    def clean(self):
+        from cpeg.accounts.roles import BOROUGH_ROLES, GROUP_ROLES
+
+        data = super().clean()
+        role = data.get("role")
+        if role in GROUP_ROLES and "group" in self.fields and not data.get("group") and "group" not in self.errors:
+            self.add_error("group", "Select the group")
+        if role in BOROUGH_ROLES and not data.get("borough") and "borough" not in self.errors:
+            self.add_error("borough", "Select the borough")
+        return data
+
+    def role_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "role": data["role"],
+            "group": self.fixed_group if self.fixed_group is not None else data.get("group"),
+            "borough": data.get("borough"),
+        }
+
+
+class InviteForm(RoleForm):
+    """A new person's name, email address and first role."""
+
+    first_name = forms.CharField(
+        label="First name", max_length=150, error_messages={"required": "Enter their first name"}
+    )
+    last_name = forms.CharField(label="Last name", max_length=150, error_messages={"required": "Enter their last name"})
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="We will email them a link to choose a password",
+        error_messages={
+            "required": "Enter their email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    field_order = ["first_name", "last_name", "email", "role", "group", "borough"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(self.field_order)
+
+
+class RoleEndForm(GovukFormMixin, forms.Form):
+    """Confirm ending one role; the form names the role it was loaded for,
+    so a stale or empty submission ends nothing."""
+
+    assignment = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, assignment_pk: int, **kwargs):
+        super().__init__(*args, initial={"assignment": assignment_pk}, **kwargs)
+        self.assignment_pk = assignment_pk
+
+    def clean(self):
+        data = super().clean()
+        if data.get("assignment") != self.assignment_pk:
+            self.errors.pop("assignment", None)
+            raise forms.ValidationError("This page is out of date. Reload it and try again.")
+        return data

@@ -73,3 +73,29 @@ class RoleAssignment(models.Model):
     def __str__(self):
         scope = self.group or self.borough or "authority"
         return f"{self.user} - {self.get_role_display()} ({scope})"
+
+
+class Invitation(models.Model):
+    """An emailed invitation to set a password for a new account.
+
+    The account and its role exist from the moment of inviting; the person
+    signs in only after following the link and choosing a password. The
+    link's token is kept only as a hash; a new email replaces it, so only
+    the latest link works, once, until ``expires_at``.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations_sent"
+    )
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Invitation for {self.user}"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
 
-from cpeg.accounts.access import group_ids_of
+from cpeg.accounts.access import admin_group_ids_of, group_ids_of
 
 
 def _url(name: str) -> str | None:
@@ -55,9 +55,13 @@ def nav_links(user) -> list[tuple[str, str]]:
             items.append(("Monitoring", _url("reporting:monitoring-dashboard")))
         if user.has_perm("core.view_officer_pages"):
             items.append(("Funding", _url("funding:round-list")))
+        elif user.has_perm("funding.view_cost_analysis"):
+            # Link members: the cost analysis is their way into funding.
+            items.append(("Funding", _url("reporting:cost-analysis")))
         items.append(("Your group", own_group_url(user)))
         if user.has_perm("groups.view_person"):
             items.append(("People", reverse("groups:person-list")))
+        items.append(("Accounts", accounts_url(user)))
         if user.has_perm("core.use_admin"):
             items.append(("Admin", reverse("admin:index")))
     items.append(("Public directory", reverse("public:group-list")))
@@ -78,3 +82,12 @@ def nav_items(request) -> list[dict]:
         for n in nav:
             n["active"] = n is longest
     return nav
+
+
+def accounts_url(user) -> str | None:
+    """Where a person manages accounts: every account for a manager, their
+    (first) group's for a group's administrator, nowhere for anyone else."""
+    if user.has_perm("accounts.manage_accounts"):
+        return reverse("accounts:account-list")
+    own = sorted(admin_group_ids_of(user))
+    return reverse("accounts:group-accounts", kwargs={"pk": own[0]}) if own else None

@@ -21,4 +21,16 @@ urlpatterns = [
         views.PasswordResetConfirmView.as_view(),
         name="password-reset-confirm",
     ),
+    # Accounts and roles (issue 9.11).
+    path("people/", views.account_list, name="account-list"),
+    path("people/invite/", views.account_invite, name="account-invite"),
+    path("people/<int:pk>/", views.account_detail, name="account-detail"),
+    path("people/<int:pk>/roles/add/", views.account_role_add, name="account-role-add"),
+    path("people/<int:pk>/roles/<int:role_pk>/end/", views.account_role_end, name="account-role-end"),
+    path("people/<int:pk>/deactivate/", views.account_deactivate, name="account-deactivate"),
+    path("people/<int:pk>/reactivate/", views.account_reactivate, name="account-reactivate"),
+    path("people/<int:pk>/invite-again/", views.account_invite_again, name="account-invite-again"),
+    path("groups/<int:pk>/people/", views.group_accounts, name="group-accounts"),
+    path("groups/<int:pk>/people/invite/", views.group_account_invite, name="group-account-invite"),
+    path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
 ]

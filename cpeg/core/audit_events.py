@@ -105,3 +105,13 @@ class AuditEventType(models.TextChoices):
     VENUE_ADDED = "VENUE_ADDED", "Venue added"
     VENUE_UPDATED = "VENUE_UPDATED", "Venue updated"
     NOTIFICATION_PREFERENCE_CHANGED = "NOTIFICATION_PREFERENCE_CHANGED", "Email preference changed"
+    # Accounts and roles in the product (issue 9.11).
+    ACCOUNT_INVITED = "ACCOUNT_INVITED", "Account invited"
+    ACCOUNT_INVITATION_EMAILED = "ACCOUNT_INVITATION_EMAILED", "Invitation emailed"
+    ACCOUNT_INVITATION_ACCEPTED = "ACCOUNT_INVITATION_ACCEPTED", "Invitation accepted"
+    ACCOUNT_ROLE_GRANTED = "ACCOUNT_ROLE_GRANTED", "Role given"
+    ACCOUNT_ROLE_ENDED = "ACCOUNT_ROLE_ENDED", "Role ended"
+    ACCOUNT_DEACTIVATED = "ACCOUNT_DEACTIVATED", "Account deactivated"
+    ACCOUNT_REACTIVATED = "ACCOUNT_REACTIVATED", "Account reactivated"
+    # Funding rounds: last year's criteria copied into a new round (issue 9.12).
+    FUNDING_CRITERIA_COPIED = "FUNDING_CRITERIA_COPIED", "Criteria copied"

@@ -206,7 +206,8 @@ def _round(ctx, year: FinancialYear, opens_on: dt.date) -> object:
             "show_scores_to_groups": True,
         },
     )
-    for title, weight in CRITERIA:
+    # A round copies the latest earlier round's criteria; the first gets the demo's.
+    for title, weight in CRITERIA if not funding_round.criteria.exists() else ():
         services.criterion_add(funding_round=funding_round, actor=ctx.manager, data={"title": title, "weight": weight})
     return funding_round
 

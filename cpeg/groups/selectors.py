@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from cpeg.accounts.access import get_for_user_or_404, scope_groups
+from cpeg.accounts.access import get_for_user_or_404, scope_boroughs, scope_groups
 from cpeg.core.audit import history_entries
 from cpeg.groups.choices import ExecutiveRole, GroupStatus, StaffingModel
 from cpeg.groups.models import (
@@ -171,8 +171,13 @@ def borough_history(*, borough: Borough):
     )
 
 
-def borough_options() -> list[tuple[str, str]]:
-    return list(Borough.objects.order_by("name").values_list("slug", "name"))
+def borough_options(*, user=None) -> list[tuple[str, str]]:
+    """(slug, name) of the boroughs to filter by: those whose groups ``user``
+    may read (every borough for officers, a link member's own), or all."""
+    boroughs = Borough.objects.all()
+    if user is not None:
+        boroughs = scope_boroughs(user, boroughs)
+    return list(boroughs.order_by("name").values_list("slug", "name"))
 
 
 def person_list(*, q: str = "") -> QuerySet:

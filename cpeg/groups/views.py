@@ -47,7 +47,7 @@ def group_list(request):
             "filters": filters,
             "query": query.urlencode(),
             "sort_query": sort_query.urlencode(),
-            "boroughs": selectors.borough_options(),
+            "boroughs": selectors.borough_options(user=request.user),
             "statuses": GroupStatus.choices,
             "staffing_models": StaffingModel.choices,
             "can_add": request.user.has_perm("groups.add_engagementgroup"),

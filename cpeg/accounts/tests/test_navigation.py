@@ -18,13 +18,13 @@ def test_the_navigation_shows_each_person_only_their_own_sections(client):
     camden = EngagementGroupFactory(borough=borough("camden"))
     assert _nav(client, None)[0] == ["Public directory"]
     client.logout()
-    assert _nav(client, GroupAdminFactory(group=camden))[0] == ["Your group", "Public directory"]
+    assert _nav(client, GroupAdminFactory(group=camden))[0] == ["Your group", "Accounts", "Public directory"]
     client.logout()
-    assert _nav(client, LinkMemberFactory(boroughs=[borough("camden")]))[0][:2] == ["Groups", "Monitoring"]
+    assert _nav(client, LinkMemberFactory(boroughs=[borough("camden")]))[0][:3] == ["Groups", "Monitoring", "Funding"]
     client.logout()
     labels = _nav(client, ManagerFactory())[0]
     assert labels[:4] == ["Groups", "SLAs", "Monitoring", "Funding"]
-    assert labels[-3:] == ["People", "Admin", "Public directory"]
+    assert labels[-4:] == ["People", "Accounts", "Admin", "Public directory"]
 
 
 def test_only_the_longest_matching_link_is_marked_current(client):

@@ -90,7 +90,44 @@ def round_create(*, actor, data: dict) -> FundingRound:
         summary=f"Set up {funding_round}: pot {format_money(funding_round.pot_amount)}, "
         f"cap {format_money(funding_round.cap_amount)}",
     )
+    _criteria_copy_from_last_year(funding_round, actor=actor)
     return funding_round
+
+
+def _criteria_copy_from_last_year(funding_round: FundingRound, *, actor) -> None:
+    """Start a new round with the criteria of the latest earlier round that
+    had any (wording, guidance, weight, order): the manager changes them
+    freely until the first application is scored."""
+    previous = (
+        FundingRound.objects.filter(financial_year__lt=funding_round.financial_year, criteria__isnull=False)
+        .order_by("-financial_year")
+        .first()
+    )
+    if previous is None:
+        return
+    copies = [
+        AssessmentCriterion(
+            funding_round=funding_round,
+            title=criterion.title,
+            guidance=criterion.guidance,
+            weight=criterion.weight,
+            position=criterion.position,
+            created_by=actor,
+            updated_by=actor,
+        )
+        for criterion in previous.criteria.order_by("position", "pk")
+    ]
+    for criterion in copies:
+        criterion.full_clean()
+        criterion.save()
+    titles = "; ".join(f"{c.title} (weight {c.weight})" for c in copies)
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.FUNDING_CRITERIA_COPIED,
+        target=funding_round,
+        summary=f"Copied {len(copies)} assessment criteria from {previous}: {titles}",
+        payload={"from_round": previous.pk, "criteria": [c.pk for c in copies]},
+    )
 
 
 @transaction.atomic

@@ -115,6 +115,8 @@ CASES = [
     AccessCase("funding:criterion-add", MANAGER, round_kwargs, post=True),
     AccessCase("funding:criterion-edit", MANAGER, criterion, post=True),
     AccessCase("funding:allocation", MANAGER, round_kwargs, post=True),
+    # A decided round's allocation: every officer reads it (issue 9.12).
+    AccessCase("funding:allocation", AUTHORITY, decided_round),
     AccessCase("funding:allocation-decide", MANAGER, round_kwargs, post=True),
     AccessCase("funding:round-payments", AUTHORITY, decided_round),
     AccessCase("funding:export-360giving-json", AUTHORITY, decided_round),

@@ -127,8 +127,11 @@ def _what_if(request, page):
 @login_required
 @require_http_methods(["GET", "POST"])
 def allocation(request, pk):
-    require_perm(request.user, "funding.decide_allocation")
+    # Managers while the round is open; every officer reads a decided one.
     funding_round = selectors.round_get(pk=pk)
+    require_perm(request.user, "funding.view_allocation", funding_round)
+    if request.method == "POST":
+        require_perm(request.user, "funding.decide_allocation")
     page = allocation_rule.allocation_page(funding_round=funding_round)
     what_if_form, scenario = _what_if(request, page)
     initial = {f"award_{r.application.pk}": r.award for r in page.rows}

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cpeg.accounts.access import require_perm
@@ -16,14 +17,26 @@ from cpeg.funding.forms import CriterionForm, RoundForm
 from cpeg.funding.models import AssessmentCriterion
 
 
+def _with_stage(funding_round, today):
+    """Label the round's stage: "Opens on 1 November 2026" until applications
+    open, then its status ("Open", "Decided")."""
+    funding_round.not_yet_open = not funding_round.is_decided and today < funding_round.opens_on
+    if funding_round.not_yet_open:
+        funding_round.stage_label = f"Opens on {funding_round.opens_on:%-d %B %Y}"
+    else:
+        funding_round.stage_label = funding_round.get_status_display()
+    return funding_round
+
+
 @login_required
 def round_list(request):
     require_perm(request.user, "core.view_officer_pages")
+    today = timezone.localdate()
     return render(
         request,
         "funding/round_list.html",
         {
-            "rounds": selectors.round_list(),
+            "rounds": [_with_stage(r, today) for r in selectors.round_list()],
             "can_manage": request.user.has_perm("funding.manage_fundinground"),
             "can_import": request.user.has_perm("funding.import_history"),
             "can_analyse": request.user.has_perm("funding.view_cost_analysis"),
@@ -61,12 +74,13 @@ def round_create(request):
 @login_required
 def round_detail(request, pk):
     require_perm(request.user, "core.view_officer_pages")
-    funding_round = selectors.round_get(pk=pk)
+    funding_round = _with_stage(selectors.round_get(pk=pk), timezone.localdate())
     return render(
         request,
         "funding/round_detail.html",
         {
             "round": funding_round,
+            "can_view_allocation": request.user.has_perm("funding.view_allocation", funding_round),
             "applications": selectors.round_applications(funding_round=funding_round),
             "criteria": list(funding_round.criteria.all()),
             "can_change": workflow.can_change_round(request.user, funding_round),
