@@ -224,7 +224,7 @@ def return_section(request, pk, number):
     )
 
 
-def _check_context(request, qr, *, submit_errors=None):
+def _check_context(request, qr):
     page = selectors.return_page(quarterly_return=qr)
     sections = sections_module.return_sections(page.lines)
     can_change = workflow.can_edit(request.user, qr)
@@ -238,8 +238,6 @@ def _check_context(request, qr, *, submit_errors=None):
             for s in sections
             for m in s.missing
         ],
-        "submit_errors": submit_errors or [],
-        "page_has_errors": bool(submit_errors),
         "can_change": can_change,
         "can_submit": workflow.can_submit(request.user, qr),
         "can_review": workflow.can_review(request.user, qr),
@@ -269,15 +267,15 @@ def return_submit(request, pk):
         return redirect(qr.get_absolute_url())
     except ValidationError as error:
         qr.refresh_from_db()
-        context = _check_context(request, qr, submit_errors=[])
-        context["submit_errors"] = _messages_of(error, qr, context["sections"])
+        context = _check_context(request, qr)
+        context["submit_errors"] = _messages_of(error, context["sections"])
         context["page_has_errors"] = True
         return render(request, "monitoring/return_check.html", context, status=400)
     messages.success(request, "Return submitted to the authority")
     return redirect(qr.get_absolute_url())
 
 
-def _messages_of(error: ValidationError, qr, sections) -> list[dict]:
+def _messages_of(error: ValidationError, sections) -> list[dict]:
     """Each message, linking to the field it is about in its section (or to
     the answers on the check page)."""
     section_of = {}

@@ -1,7 +1,8 @@
 """Quarterly returns end to end in a browser, with axe on every page: a group fills
 in its return section by section from the task list, checks its answers and
-submits it (also with JavaScript off), an officer sends it back, the group resubmits, the
-officer accepts; reminders go out; the early-warning dashboard and scorecard."""
+submits it (the same journey as plain form posts, without JavaScript:
+``monitoring/tests/test_sections.py``), an officer sends it back, the group
+resubmits, the officer accepts; reminders go out; the early-warning dashboard and scorecard."""
 
 import pytest
 from django.core import mail
@@ -249,25 +250,3 @@ def test_the_dashboard_scorecard_and_support_follow_up_are_accessible(page, live
     hackney = EngagementGroup.objects.get(borough__slug="hackney")
     response = page.goto(f"{live_server.url}/monitoring/groups/{hackney.pk}/scorecard/")
     assert response.status == 404
-
-
-def test_the_return_is_filled_in_and_submitted_with_javascript_off(browser, live_server, demo):
-    """Every step is a plain form POST: the journey needs no JavaScript."""
-    camden, qr = _camden_draft()
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    try:
-        sign_in(page, live_server, "camden-admin")
-        visit(page, f"{live_server.url}/monitoring/returns/{qr.pk}/edit/")
-        count = page.locator("#return-sections a.govuk-task-list__link").count()
-        _fill_each_section(page, count)
-        page.get_by_role("link", name="Check your answers and submit").click()
-        page.wait_for_load_state()
-        assert_accessible(page)
-        page.get_by_role("button", name="Submit to the authority").click()
-        page.wait_for_load_state()
-        assert page.get_by_text("Return submitted to the authority").is_visible()
-        qr.refresh_from_db()
-        assert qr.status == "submitted"
-    finally:
-        context.close()

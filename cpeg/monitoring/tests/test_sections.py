@@ -5,6 +5,7 @@ in one pass."""
 import datetime as dt
 import re
 from html import unescape
+from html.parser import HTMLParser
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -305,3 +306,78 @@ def test_the_task_list_and_check_pages_run_a_bounded_number_of_queries(
             assert client.get(_url(name, qr)).status_code == 200
     with django_assert_max_num_queries(30):
         assert client.get(_url("return-section", qr, number=1)).status_code == 200
+
+
+class _Forms(HTMLParser):
+    """The page's POST forms as a browser without JavaScript would send them:
+    (action, {name: value}) with each radio group's checked value, plus the
+    radio choices and links found."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms, self.radios, self.links = [], {}, []
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+        elif tag == "form" and a.get("method") == "post":
+            self.forms.append((a.get("action") or "", {}))
+        elif tag == "input" and self.forms and a.get("name"):
+            data = self.forms[-1][1]
+            if a.get("type") == "radio":
+                self.radios.setdefault(a["name"], []).append(a["value"])
+                if "checked" in a:
+                    data[a["name"]] = a["value"]
+            else:
+                data[a["name"]] = a.get("value", "")
+        elif tag == "textarea" and self.forms:
+            self._textarea = a["name"]
+            self.forms[-1][1][a["name"]] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.forms[-1][1][self._textarea] += data
+
+
+def _parse(response) -> _Forms:
+    parser = _Forms()
+    parser.feed(response.content.decode())
+    return parser
+
+
+@pytest.mark.django_db
+def test_the_whole_journey_is_plain_form_posts_that_work_without_javascript(client, qr, admin):
+    """Follow the links and submit the forms exactly as the HTML gives them
+    (no script): the task list, each section, the check page, submit."""
+    client.force_login(admin)
+    tasks_url = _url("return-edit", qr)
+    tasks = _parse(client.get(tasks_url))
+    section_urls = [href for href in tasks.links if "/sections/" in href]
+    assert len(section_urls) == 2
+    for url in section_urls:
+        page = _parse(client.get(url))
+        action, data = next(f for f in page.forms if f[0] in ("", url))  # not the header's sign-out
+        for name, values in page.radios.items():
+            data.setdefault(name, "green" if "green" in values else values[0])
+        for name in data:
+            if name.endswith("-progress"):
+                data[name] = "Delivered as planned"
+            if name.endswith("-rag_override_reason") and not data[name]:
+                data[name] = "A reason"
+        response = client.post(action or url, data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert response["Location"] == tasks_url
+    assert _statuses(client.get(tasks_url).content.decode()) == ["Completed", "Completed"]
+    check_url = next(href for href in tasks.links if href.endswith("/check/"))
+    check = _parse(client.get(check_url))
+    action, data = next(f for f in check.forms if f[0] == _url("return-submit", qr))
+    response = client.post(action, data, follow=True)
+    assert b"Return submitted to the authority" in response.content
+    qr.refresh_from_db()
+    assert qr.status == ReturnStatus.SUBMITTED
