@@ -137,8 +137,8 @@ class RoundForm(VersionErrorMixin, GovukFormMixin, forms.Form):
     )
     opens_on = plain_date_field("Applications open", what="The date applications open")
     closes_on = plain_date_field("Application deadline", what="The application deadline")
-    assessment_ends_on = plain_date_field("Assessment complete by", what="The date assessment is complete by")
-    decisions_on = plain_date_field("Decisions by", what="The date decisions are made by")
+    assessment_ends_on = plain_date_field("Assessment complete by", what="The date assessment ends")
+    decisions_on = plain_date_field("Decisions by", what="The date decisions are due")
     show_scores_to_groups = forms.BooleanField(
         label="Show groups their scores once the round is decided", required=False, initial=True
     )
@@ -150,6 +150,22 @@ class RoundForm(VersionErrorMixin, GovukFormMixin, forms.Form):
             del self.fields["financial_year"]
         for name in ("opens_on", "closes_on", "assessment_ends_on", "decisions_on"):
             self.fields[name].error_messages["required"] = f"Enter the date: {self.fields[name].label.lower()}"
+
+    # The timetable's order (also a rule in ``services.rounds``): checked here
+    # too so every date out of order is reported with the other errors at once.
+    DATE_ORDER = (
+        ("opens_on", "closes_on", "The application deadline must be on or after the day applications open"),
+        ("closes_on", "assessment_ends_on", "Assessment must end on or after the application deadline"),
+        ("assessment_ends_on", "decisions_on", "Decisions must be on or after the end of assessment"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        for earlier, later, message in self.DATE_ORDER:
+            first, then = cleaned.get(earlier), cleaned.get(later)
+            if first and then and then < first:
+                self.add_error(later, message)
+        return cleaned
 
     def service_data(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}

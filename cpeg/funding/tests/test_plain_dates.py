@@ -73,3 +73,22 @@ def test_a_payment_schedule_reports_a_bad_date_and_a_missing_amount_together():
     assert not form.is_valid()
     assert form.errors["due_on_1"] == ["The date instalment 1 is due must be a real date"]
     assert form.errors["amount_2"] == ["Enter the amount of instalment 2"]
+
+
+def test_a_rounds_timetable_reports_a_date_that_does_not_exist_and_each_date_out_of_order_at_once():
+    from cpeg.funding.forms import RoundForm
+
+    data = {
+        "financial_year": "2026",
+        "pot_amount": "100000",
+        "cap_amount": "10000",
+        **_date("opens_on", "1", "5", "2026"),
+        **_date("closes_on", "1", "4", "2026"),
+        **_date("assessment_ends_on", "31", "6", "2026"),
+        **_date("decisions_on", "1", "3", "2026"),
+    }
+    form = RoundForm(data, editing=True)
+    assert not form.is_valid()
+    assert form.errors["closes_on"] == ["The application deadline must be on or after the day applications open"]
+    assert form.errors["assessment_ends_on"] == ["The date assessment ends must be a real date"]
+    assert "decisions_on" not in form.errors  # its neighbour is not a real date, so it cannot be compared
