@@ -8,11 +8,16 @@ Decimal (never a float).
 
 from __future__ import annotations
 
+import datetime as dt
+
+from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.validators import RegexValidator
+from django.utils import timezone
 
 from cpeg.core.fiscal import financial_year_choices
-from cpeg.core.forms import GovukFormMixin, gds_date_field
+from cpeg.core.forms import GovukFormMixin
 from cpeg.funding.choices import BudgetCategory, SupportKind, WhatIfRule
 from cpeg.funding.money import MoneyError, parse_money
 from cpeg.groups.choices import PartnerRole
@@ -67,6 +72,42 @@ class MoneyField(forms.CharField):
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
+class PlainDateField(DateInputField):
+    """A GOV.UK date input whose every error names the date in plain words
+    ("The date paid must be a real date"), never Python's ("day is out of
+    range for month"), and reports a missing part and a bad part together."""
+
+    def __init__(self, *, what: str, **kwargs):
+        super().__init__(**kwargs)
+        self.what = what
+        for part, name in zip(self.fields, ("day", "month", "year"), strict=True):
+            part.error_messages["incomplete"] = f"{what} must include a {name}"
+            part.validators = [RegexValidator(r"^[0-9]+$", f"{what} must be a real date")]
+        self.error_messages["required"] = self.error_messages["incomplete"] = f"Enter {what[0].lower()}{what[1:]}"
+
+    def compress(self, data_list):
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        if len(year) != 4:
+            raise forms.ValidationError(f"{self.what} must include a year with 4 numbers, like 2026", code="year")
+        try:
+            return dt.date(int(year), int(month), int(day))
+        except ValueError as error:
+            raise forms.ValidationError(f"{self.what} must be a real date", code="invalid_date") from error
+
+
+def plain_date_field(label: str, *, what: str, required: bool = True, help_text: str = "") -> PlainDateField:
+    """A date field for a funding form; ``what`` names the date in its errors."""
+    field = PlainDateField(what=what, label=label, required=required, help_text=help_text or "For example, 27 3 2025")
+    # Each part is checked on its own, so a missing day is named; a date
+    # with only some parts given is refused, never read as blank.
+    field.require_all_fields = False
+    for part in field.fields:
+        part.required = True
+    return field
+
+
 class RoundForm(VersionErrorMixin, GovukFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     financial_year = forms.TypedChoiceField(
@@ -94,10 +135,10 @@ class RoundForm(VersionErrorMixin, GovukFormMixin, forms.Form):
         required=False,
         help_text="Leave blank if there is no floor",
     )
-    opens_on = gds_date_field("Applications open")
-    closes_on = gds_date_field("Application deadline")
-    assessment_ends_on = gds_date_field("Assessment complete by")
-    decisions_on = gds_date_field("Decisions by")
+    opens_on = plain_date_field("Applications open", what="The date applications open")
+    closes_on = plain_date_field("Application deadline", what="The application deadline")
+    assessment_ends_on = plain_date_field("Assessment complete by", what="The date assessment ends")
+    decisions_on = plain_date_field("Decisions by", what="The date decisions are due")
     show_scores_to_groups = forms.BooleanField(
         label="Show groups their scores once the round is decided", required=False, initial=True
     )
@@ -109,6 +150,22 @@ class RoundForm(VersionErrorMixin, GovukFormMixin, forms.Form):
             del self.fields["financial_year"]
         for name in ("opens_on", "closes_on", "assessment_ends_on", "decisions_on"):
             self.fields[name].error_messages["required"] = f"Enter the date: {self.fields[name].label.lower()}"
+
+    # The timetable's order (also a rule in ``services.rounds``): checked here
+    # too so every date out of order is reported with the other errors at once.
+    DATE_ORDER = (
+        ("opens_on", "closes_on", "The application deadline must be on or after the day applications open"),
+        ("closes_on", "assessment_ends_on", "Assessment must end on or after the application deadline"),
+        ("assessment_ends_on", "decisions_on", "Decisions must be on or after the end of assessment"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        for earlier, later, message in self.DATE_ORDER:
+            first, then = cleaned.get(earlier), cleaned.get(later)
+            if first and then and then < first:
+                self.add_error(later, message)
+        return cleaned
 
     def service_data(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
@@ -198,8 +255,10 @@ class ApplicationForm(VersionErrorMixin, GovukFormMixin, forms.Form):
                 widget=forms.RadioSelect,
                 required=False,
             )
-            self.fields[f"{role}_on"] = gds_date_field(
-                f"Date you consulted the {_sentence_case(label)}", required=False
+            self.fields[f"{role}_on"] = plain_date_field(
+                f"Date you consulted the {_sentence_case(label)}",
+                what=f"The date of the consultation with the {_sentence_case(label)}",
+                required=False,
             )
             self.fields[f"{role}_comments"] = forms.CharField(
                 label=f"The {_sentence_case(label)}'s comments",
@@ -223,6 +282,15 @@ class ApplicationForm(VersionErrorMixin, GovukFormMixin, forms.Form):
             ):
                 self.add_error(
                     f"{role}_on", f"Enter the date you consulted the {_sentence_case(PartnerRole(role).label)}"
+                )
+            on = cleaned.get(f"{role}_on")
+            if on and cleaned.get(f"{role}_consulted") == "yes" and on > timezone.localdate():
+                # Also a rule in the service; checked here too so it is
+                # reported with every other error on the page at once.
+                self.add_error(
+                    f"{role}_on",
+                    f"The date of the consultation with the {_sentence_case(PartnerRole(role).label)} "
+                    "must be today or in the past",
                 )
         return cleaned
 
@@ -424,7 +492,9 @@ class PaymentScheduleForm(VersionErrorMixin, GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.slots = slots
         for n in range(1, slots + 1):
-            self.fields[f"due_on_{n}"] = gds_date_field(f"Instalment {n}: date due", required=False, help_text=" ")
+            self.fields[f"due_on_{n}"] = plain_date_field(
+                f"Instalment {n}: date due", what=f"The date instalment {n} is due", required=False, help_text=" "
+            )
             self.fields[f"amount_{n}"] = MoneyField(
                 label=f"Instalment {n}: amount, in pounds", label_for_errors=f"Instalment {n}", required=False
             )
@@ -450,7 +520,7 @@ class PaymentScheduleForm(VersionErrorMixin, GovukFormMixin, forms.Form):
 
 
 class MarkPaidForm(GovukFormMixin, forms.Form):
-    paid_on = gds_date_field("Date paid")
+    paid_on = plain_date_field("Date paid", what="The date paid")
 
 
 class SpendReportForm(VersionErrorMixin, GovukFormMixin, forms.Form):

@@ -3,13 +3,16 @@ follow-up and the settings. Shape only; rules live in ``monitoring.services``.""
 
 from __future__ import annotations
 
+from copy import copy
+
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size
 from django import forms
 from django.template.loader import render_to_string
 
 from cpeg.core.forms import GovukFormMixin
 from cpeg.monitoring.choices import Rag
-from cpeg.monitoring.services import ANSWER_FIELDS, line_field_key
+from cpeg.monitoring.sections import line_field_key, missing_answers
+from cpeg.monitoring.services import ANSWER_FIELDS
 
 RAG_CHOICES = [
     (Rag.GREEN, "Green: on track"),
@@ -92,6 +95,24 @@ class ReturnForm(GovukFormMixin, forms.Form):
             widget=forms.Textarea(attrs={"rows": 2}),
             error_messages={"max_length": f"The reason for {name} must be 2,000 characters or fewer"},
         )
+
+    def clean(self):
+        """The reason a status differs from the suggestion is checked here as
+        well as in the service, so it is reported in the same pass as a text
+        that is too long (not on the next try)."""
+        cleaned = super().clean()
+        for line in self.lines:
+            key = line_field_key(line, "rag_override_reason")
+            if key not in self.fields or self.has_error(key):
+                continue
+            rag = cleaned.get(line_field_key(line, "rag")) or ""
+            line_as_given = copy(line)
+            line_as_given.rag = rag
+            line_as_given.rag_override_reason = cleaned.get(key) or ""
+            for missing in missing_answers(line_as_given):
+                if missing.field == "rag_override_reason":
+                    self.add_error(key, missing.message)
+        return cleaned
 
     def answers(self) -> dict:
         """line id -> {field: value}, for ``services.return_save``."""

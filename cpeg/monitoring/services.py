@@ -41,11 +41,11 @@ from cpeg.groups.models import EngagementGroup
 from cpeg.monitoring import figures, sources
 from cpeg.monitoring.choices import (
     EDITABLE_RETURN_STATUSES,
-    RAG_SHORT_LABELS,
     ReminderKind,
     ReturnStatus,
 )
 from cpeg.monitoring.models import MonitoringSettings, QuarterlyReturn, ReturnLine, ReturnReminder
+from cpeg.monitoring.sections import line_field_key, missing_answers  # noqa: F401 (line_field_key: forms use it)
 from cpeg.monitoring.workflow import (
     RETURN_WORKFLOW,
     SUPPORT_ALREADY_PROVIDED_MESSAGE,
@@ -72,11 +72,6 @@ FIGURE_FIELDS = (
 )
 # Fields the group answers.
 ANSWER_FIELDS = ("rag", "rag_override_reason", "progress", "barriers", "support_requested")
-
-
-def line_field_key(line: ReturnLine, field: str) -> str:
-    """The key a line's field errors are raised under (forms use the same names)."""
-    return f"line-{line.pk}-{field}"
 
 
 def _ensure_transition(qr: QuarterlyReturn, to: str) -> None:
@@ -344,11 +339,25 @@ def _refresh_figures(qr: QuarterlyReturn, *, actor=None) -> list[str]:
 
 
 def _check_line(line: ReturnLine, errors: dict) -> None:
-    if line.rag and line.suggested_rag and line.rag != line.suggested_rag and not line.rag_override_reason.strip():
-        errors.setdefault(line_field_key(line, "rag_override_reason"), []).append(
-            f"Enter why {line.output} is {RAG_SHORT_LABELS[line.rag].lower()} "
-            f"when the figures suggest {RAG_SHORT_LABELS[line.suggested_rag].lower()}"
-        )
+    """A status different from the suggestion needs a reason (even in a draft)."""
+    for missing in missing_answers(line):
+        if missing.field == "rag_override_reason":
+            errors.setdefault(missing.key, []).append(missing.message)
+
+
+def _apply_answers(line: ReturnLine, given: dict) -> bool:
+    """Put the answers on the (unsaved) line; True if anything changed."""
+    dirty = False
+    for name in ANSWER_FIELDS:
+        if name in given:
+            value = (given[name] or "").strip() if name != "rag" else (given[name] or "")
+            if getattr(line, name) != value:
+                setattr(line, name, value)
+                dirty = True
+    if line.rag and line.rag == line.suggested_rag and line.rag_override_reason:
+        line.rag_override_reason = ""  # back to the suggestion: no reason needed
+        dirty = True
+    return dirty
 
 
 @transaction.atomic
@@ -368,16 +377,7 @@ def return_save(*, quarterly_return: QuarterlyReturn, actor, answers: dict, load
         given = answers.get(line.pk)
         if given is None:
             continue
-        dirty = False
-        for name in ANSWER_FIELDS:
-            if name in given:
-                value = (given[name] or "").strip() if name != "rag" else (given[name] or "")
-                if getattr(line, name) != value:
-                    setattr(line, name, value)
-                    dirty = True
-        if line.rag and line.rag == line.suggested_rag and line.rag_override_reason:
-            line.rag_override_reason = ""  # back to the suggestion: no reason needed
-            dirty = True
+        dirty = _apply_answers(line, given)
         _check_line(line, errors)
         if dirty:
             changed_lines.append(line)
@@ -404,19 +404,30 @@ def return_save(*, quarterly_return: QuarterlyReturn, actor, answers: dict, load
 def return_save_and_submit(
     *, quarterly_return: QuarterlyReturn, actor, answers: dict, loaded_version
 ) -> QuarterlyReturn:
-    """Save the group's answers and submit, all or nothing."""
+    """Save the group's answers and submit, all or nothing.
+
+    Every error comes back at once: a missing reason and every missing
+    answer on the return together (the answers as they would be saved),
+    not the reason first and the rest on the next try.
+    """
+    require_perm(actor, "monitoring.submit_quarterlyreturn", quarterly_return)
+    errors: dict = {}
+    for line in quarterly_return.lines.order_by("position", "id"):
+        _apply_answers(line, answers.get(line.pk, {}))
+        for missing in missing_answers(line):
+            errors.setdefault(missing.key, []).append(missing.message)
+    if errors:
+        raise ValidationError(errors)
     qr = return_save(quarterly_return=quarterly_return, actor=actor, answers=answers, loaded_version=loaded_version)
     return return_submit(quarterly_return=qr, actor=actor, loaded_version=qr.version)
 
 
 def _completeness_errors(qr: QuarterlyReturn) -> dict:
+    """Every answer the return still needs (``sections.missing_answers``), by field key."""
     errors: dict = {}
-    for line in qr.lines.all():
-        if not line.rag:
-            errors.setdefault(line_field_key(line, "rag"), []).append(f"Select a RAG status for {line.output}")
-        if not line.progress.strip():
-            errors.setdefault(line_field_key(line, "progress"), []).append(f"Enter the progress on {line.output}")
-        _check_line(line, errors)
+    for line in qr.lines.order_by("position", "id"):
+        for missing in missing_answers(line):
+            errors.setdefault(missing.key, []).append(missing.message)
     return errors
 
 

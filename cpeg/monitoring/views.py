@@ -1,5 +1,6 @@
-"""Pages for quarterly returns: a group's returns, one return (answer, submit,
-review, update its figures), support follow-up and the settings.
+"""Pages for quarterly returns: a group's returns, one return (its task list,
+each section's answers, check your answers and submit, review, update its
+figures), support follow-up and the settings.
 
 A GET never writes: returns open through the daily command or an officer's
 "Open missing returns" button, and a return's figures change when the group
@@ -12,16 +13,18 @@ monitoring view reads reporting, as ``docs/adr`` records).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cpeg.accounts.access import require_perm
 from cpeg.core.errors import InvalidTransition
 from cpeg.core.views_helpers import handle_form
 from cpeg.groups.selectors import group_get_for
+from cpeg.monitoring import sections as sections_module
 from cpeg.monitoring import selectors, services, workflow
 from cpeg.monitoring.forms import MonitoringSettingsForm, ReturnForm, ReviewForm, SupportProvidedForm
 from cpeg.monitoring.models import MonitoringSettings
@@ -126,28 +129,81 @@ def return_counts(request, pk):
     return redirect(qr.get_absolute_url())
 
 
+def _sections_of(qr):
+    return sections_module.return_sections(selectors.return_page(quarterly_return=qr).lines)
+
+
+def _section_url(qr, number: int) -> str:
+    return reverse("monitoring:return-section", kwargs={"pk": qr.pk, "number": number})
+
+
+def _field_anchor(key: str) -> str:
+    """The element an error about a line's field links to: a text box, or a
+    radio group's first radio."""
+    return f"id_{key}_1" if key.endswith("-rag") else f"id_{key}"
+
+
+def _not_editable(request, qr):
+    messages.error(request, workflow.NOT_EDITABLE_MESSAGE)
+    return redirect(qr.get_absolute_url())
+
+
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_GET
 def return_edit(request, pk):
+    """The task list: the return's sections, each with its status worked out
+    from what is saved, then "Check your answers and submit"."""
     qr = selectors.return_get_for(user=request.user, pk=pk, perm="monitoring.change_quarterlyreturn")
     if not workflow.is_editable(qr):
-        messages.error(request, workflow.NOT_EDITABLE_MESSAGE)
-        return redirect(qr.get_absolute_url())
-    page = selectors.return_page(quarterly_return=qr)
-    form = ReturnForm(
-        request.POST or None, lines=page.lines, activity_urls=page.activity_urls, initial={"version": qr.version}
+        return _not_editable(request, qr)
+    sections = _sections_of(qr)
+    spend = return_spend(quarterly_return=qr)
+    return render(
+        request,
+        "monitoring/return_tasks.html",
+        {
+            "qr": qr,
+            "group": qr.group,
+            "sections": [(s, _section_url(qr, s.number)) for s in sections],
+            "completed": sum(1 for s in sections if s.is_completed),
+            "spend": spend,
+            "spend_status": _spend_status(spend),
+            "is_returned": workflow.is_returned(qr),
+            "can_submit": workflow.can_submit(request.user, qr),
+        },
     )
-    submitting = request.POST.get("action") == "submit"
 
-    def save(f):
-        if submitting:
-            return services.return_save_and_submit(
-                quarterly_return=qr, actor=request.user, answers=f.answers(), loaded_version=f.cleaned_data["version"]
-            )
-        return services.return_save(
-            quarterly_return=qr, actor=request.user, answers=f.answers(), loaded_version=f.cleaned_data["version"]
-        )
 
+def _spend_status(spend) -> str:
+    """The spend task's status, from the group's spend report for the quarter."""
+    if not spend.award:
+        return ""
+    report = spend.position.report if spend.position else None
+    if report is None:
+        return sections_module.STATUS_LABELS[sections_module.NOT_STARTED]
+    if report.submitted_at:
+        return sections_module.STATUS_LABELS[sections_module.COMPLETED]
+    return sections_module.STATUS_LABELS[sections_module.IN_PROGRESS]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def return_section(request, pk, number):
+    """One section of the return, saved on its own (the return's edit
+    version guards it as the whole return did); errors are about this
+    section's fields only."""
+    qr = selectors.return_get_for(user=request.user, pk=pk, perm="monitoring.change_quarterlyreturn")
+    if not workflow.is_editable(qr):
+        return _not_editable(request, qr)
+    page = selectors.return_page(quarterly_return=qr)
+    sections = sections_module.return_sections(page.lines)
+    if not 1 <= number <= len(sections):
+        raise Http404("No such section")
+    section = sections[number - 1]
+    form = ReturnForm(
+        request.POST or None, lines=section.lines, activity_urls=page.activity_urls, initial={"version": qr.version}
+    )
+    tasks_url = reverse("monitoring:return-edit", kwargs={"pk": qr.pk})
     return handle_form(
         request,
         form=form,
@@ -155,14 +211,49 @@ def return_edit(request, pk):
         context={
             "qr": qr,
             "group": qr.group,
-            "page": page,
-            "cancel_url": qr.get_absolute_url(),
+            "section": section,
+            "section_count": len(sections),
+            "cancel_url": tasks_url,
             "is_returned": workflow.is_returned(qr),
         },
-        save=save,
-        success_message="Return submitted to the authority" if submitting else "Return saved as a draft",
-        success_url=qr.get_absolute_url(),
+        save=lambda f: services.return_save(
+            quarterly_return=qr, actor=request.user, answers=f.answers(), loaded_version=f.cleaned_data["version"]
+        ),
+        success_message=f"{section.title}: saved",
+        success_url=tasks_url,
     )
+
+
+def _check_context(request, qr):
+    page = selectors.return_page(quarterly_return=qr)
+    sections = sections_module.return_sections(page.lines)
+    can_change = workflow.can_edit(request.user, qr)
+    return {
+        "qr": qr,
+        "group": qr.group,
+        "page": page,
+        "sections": [(s, _section_url(qr, s.number)) for s in sections],
+        "missing": [
+            {"text": m.message, "href": f"{_section_url(qr, s.number)}#{_field_anchor(m.key)}"}
+            for s in sections
+            for m in s.missing
+        ],
+        "can_change": can_change,
+        "can_submit": workflow.can_submit(request.user, qr),
+        "can_review": workflow.can_review(request.user, qr),
+        "is_editable": workflow.is_editable(qr),
+        "tasks_url": reverse("monitoring:return-edit", kwargs={"pk": qr.pk}),
+    }
+
+
+@login_required
+@require_GET
+def return_check(request, pk):
+    """Check your answers: every section's answers with a link back to change
+    them, what is still missing, and the button that submits the return.
+    Officers read it too (and review the return from it)."""
+    qr = selectors.return_get_for(user=request.user, pk=pk)
+    return render(request, "monitoring/return_check.html", _check_context(request, qr))
 
 
 @login_required
@@ -176,25 +267,35 @@ def return_submit(request, pk):
         return redirect(qr.get_absolute_url())
     except ValidationError as error:
         qr.refresh_from_db()
-        context = _detail_context(request, qr)
-        context["submit_errors"] = _messages_of(error)
+        context = _check_context(request, qr)
+        context["submit_errors"] = _messages_of(error, context["sections"])
         context["page_has_errors"] = True
-        return render(request, "monitoring/return_detail.html", context, status=400)
+        return render(request, "monitoring/return_check.html", context, status=400)
     messages.success(request, "Return submitted to the authority")
     return redirect(qr.get_absolute_url())
 
 
-def _messages_of(error: ValidationError) -> list[dict]:
-    """Each message, with the anchor of the line field it is about (if any)."""
+def _messages_of(error: ValidationError, sections) -> list[dict]:
+    """Each message, linking to the field it is about in its section (or to
+    the answers on the check page)."""
+    section_of = {}
+    for section, url in sections:
+        for line in section.lines:
+            section_of[line.pk] = url
     items = []
     if hasattr(error, "error_dict"):
         for key, errors in error.error_dict.items():
+            href = "#answers"
+            if key.startswith("line-"):
+                line_id = int(key.split("-")[1])
+                if line_id in section_of:
+                    href = f"{section_of[line_id]}#{_field_anchor(key)}"
             for e in errors:
                 text = e.message % e.params if e.params else e.message
-                items.append({"text": text, "anchor": f"id_{key}" if key.startswith("line-") else ""})
+                items.append({"text": text, "href": href})
     else:
         for text in error.messages:
-            items.append({"text": text, "anchor": ""})
+            items.append({"text": text, "href": "#answers"})
     return items
 
 

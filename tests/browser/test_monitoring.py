@@ -1,6 +1,8 @@
 """Quarterly returns end to end in a browser, with axe on every page: a group fills
-in and submits its return, an officer sends it back, the group resubmits, the
-officer accepts; reminders go out; the early-warning dashboard and scorecard."""
+in its return section by section from the task list, checks its answers and
+submits it (the same journey as plain form posts, without JavaScript:
+``monitoring/tests/test_sections.py``), an officer sends it back, the group
+resubmits, the officer accepts; reminders go out; the early-warning dashboard and scorecard."""
 
 import pytest
 from django.core import mail
@@ -45,6 +47,28 @@ def _fill_every_line(page):
         area.fill("Delivered as planned; details on the activity record.")
 
 
+def _fill_each_section(page, count, *, override=None):
+    """From the task list, open each section in turn, fill it in and save it;
+    on the section holding ``override``'s line, first choose a status other
+    than the suggestion without a reason (refused), then give the reason."""
+    for n in range(count):
+        page.locator("#return-sections a.govuk-task-list__link").nth(n).click()
+        page.wait_for_load_state()
+        assert_accessible(page)
+        if override is not None and page.locator(f"input[name='line-{override.pk}-rag']").count():
+            other = "red" if override.suggested_rag != "red" else "green"
+            page.locator(f"input[name='line-{override.pk}-rag'][value='{other}']").check()
+            page.get_by_role("button", name="Save and continue").click()
+            page.wait_for_load_state()
+            assert page.get_by_text(f"Enter why {override.output} is").first.is_visible()
+            assert_accessible(page)
+            page.locator(f"textarea[name='line-{override.pk}-rag_override_reason']").fill("A meeting was cancelled.")
+        _fill_every_line(page)
+        page.get_by_role("button", name="Save and continue").click()
+        page.wait_for_load_state()
+        assert page.locator(f"#section-{n + 1}-status").inner_text().strip() == "Completed"
+
+
 def test_a_return_goes_from_draft_to_accepted_with_reminders_and_the_dashboard(page, live_server, demo):
     camden, qr = _camden_draft()
     url = f"{live_server.url}/monitoring/returns/{qr.pk}/"
@@ -61,27 +85,44 @@ def test_a_return_goes_from_draft_to_accepted_with_reminders_and_the_dashboard(p
     page.get_by_role("link", name="Fill in the return").click()
     page.wait_for_load_state()
     assert_accessible(page)
+    # The task list: one section per SLA heading, each with its status.
+    assert page.get_by_role("heading", name=f"Fill in the return for {qr.period.label}").is_visible()
+    sections = page.locator("#return-sections a.govuk-task-list__link")
+    count = sections.count()
+    assert count >= 2
 
-    # Submitting with lines empty is refused, naming them.
-    page.get_by_role("button", name="Save and submit to the authority").click()
+    # Submitting from the check page with answers missing is refused, naming
+    # each one, with a link to its section and field.
+    page.get_by_role("link", name="Check your answers and submit").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    page.get_by_role("button", name="Submit to the authority").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="There is a problem").is_visible()
-    assert page.get_by_text(
-        "Select a RAG status for Sign up to SLA and take part in quarterly monitoring process"
-    ).first.is_visible()
+    errors = page.locator("#submit-errors a")
+    assert errors.count() >= 2
+    assert_accessible(page)
+    errors.first.click()
+    page.wait_for_load_state()
+    assert "/sections/" in page.url
+    assert "#id_line-" in page.url
+    assert_accessible(page)
+    page.get_by_role("link", name="Back to the return's sections").click()
+    page.wait_for_load_state()
+
+    # Each section in turn; a status different from the suggestion needs a reason.
+    first_counted = qr.lines.exclude(suggested_rag="").order_by("position").first()
+    _fill_each_section(page, count, override=first_counted)
+    assert page.locator("#sections-completed").inner_text() == f"You have completed {count} of {count} sections."
     assert_accessible(page)
 
-    # A different status from the suggestion without a reason is refused.
-    first_counted = qr.lines.exclude(suggested_rag="").order_by("position").first()
-    other = "red" if first_counted.suggested_rag != "red" else "green"
-    page.locator(f"input[name='line-{first_counted.pk}-rag'][value='{other}']").check()
-    page.get_by_role("button", name="Save as draft").click()
+    # Check your answers, change links back to each section, then submit.
+    page.get_by_role("link", name="Check your answers and submit").click()
     page.wait_for_load_state()
-    assert page.get_by_text(f"Enter why {first_counted.output} is").first.is_visible()
+    assert page.get_by_text("A meeting was cancelled.").first.is_visible()
+    assert page.get_by_role("link", name=f"Change RAG status for {first_counted.output}").count() == 1
     assert_accessible(page)
-    page.locator(f"textarea[name='line-{first_counted.pk}-rag_override_reason']").fill("A meeting was cancelled.")
-    _fill_every_line(page)
-    page.get_by_role("button", name="Save and submit to the authority").click()
+    page.get_by_role("button", name="Submit to the authority").click()
     page.wait_for_load_state()
     assert page.get_by_text("Return submitted to the authority").is_visible()
     assert page.get_by_text("cannot be changed").is_visible()
@@ -112,6 +153,9 @@ def test_a_return_goes_from_draft_to_accepted_with_reminders_and_the_dashboard(p
     _switch_to(page, live_server, "camden-admin")
     visit(page, url)
     assert page.get_by_text("Please add dates for the next two newsletters.", exact=True).is_visible()
+    page.get_by_role("link", name="Check your answers and submit").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
     page.get_by_role("button", name="Submit to the authority").click()
     page.wait_for_load_state()
     assert page.get_by_text("Return submitted to the authority").is_visible()

@@ -23,6 +23,10 @@ def draft(w):
     return {"pk": w.make("draft_return", _draft).pk}
 
 
+def draft_section(w):
+    return {"pk": w.make("draft_return", _draft).pk, "number": 1}
+
+
 def submitted(w):
     return {"pk": w.make("submitted_return", _submitted).pk}
 
@@ -40,7 +44,10 @@ CASES = [
     AccessCase("monitoring:returns-open", AUTHORITY, camden, post_only=True, allowed_status=(302,)),
     AccessCase("monitoring:return-detail", CAMDEN_READERS, draft),
     AccessCase("monitoring:return-refresh", CAMDEN_GROUP, draft, post_only=True, allowed_status=(302,)),
-    AccessCase("monitoring:return-edit", CAMDEN_GROUP, draft, post=True),
+    # The task list (a GET only: each section is saved on its own page).
+    AccessCase("monitoring:return-edit", CAMDEN_GROUP, draft),
+    AccessCase("monitoring:return-section", CAMDEN_GROUP, draft_section, post=True),
+    AccessCase("monitoring:return-check", CAMDEN_READERS, draft),
     # An empty draft cannot be submitted: allowed roles get the page back with the errors.
     AccessCase("monitoring:return-submit", CAMDEN_GROUP, draft, post_only=True, allowed_status=(302, 400)),
     AccessCase("monitoring:return-review", AUTHORITY, submitted, post=True),

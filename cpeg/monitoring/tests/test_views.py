@@ -113,7 +113,7 @@ def test_a_group_never_sees_another_groups_returns(client, camden):
 
 
 def _answers(qr, **overrides):
-    data = {"version": qr.version, "action": "save"}
+    data = {"version": qr.version}
     for line in qr.lines.all():
         data[line_field_key(line, "rag")] = line.rag or Rag.GREEN
         data[line_field_key(line, "progress")] = "On plan"
@@ -121,21 +121,30 @@ def _answers(qr, **overrides):
     return data
 
 
-def test_the_group_fills_in_and_submits_the_return_in_one_go(client, camden, admin):
+def _section_url(qr, number=1):
+    return reverse("monitoring:return-section", kwargs={"pk": qr.pk, "number": number})
+
+
+def test_the_group_fills_in_the_section_checks_its_answers_and_submits(client, camden, admin):
     qr = q2_return(camden)
     client.force_login(admin)
-    url = reverse("monitoring:return-edit", kwargs={"pk": qr.pk})
-    page = client.get(url)
+    page = client.get(_section_url(qr))
     assert page.status_code == 200
     assert b"Pro-rata target" in page.content
-    response = client.post(url, _answers(qr, action="submit"))
+    response = client.post(_section_url(qr), _answers(qr))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("monitoring:return-edit", kwargs={"pk": qr.pk})
+    qr.refresh_from_db()
+    check = client.get(reverse("monitoring:return-check", kwargs={"pk": qr.pk}))
+    assert b"still missing" not in check.content
+    response = client.post(reverse("monitoring:return-submit", kwargs={"pk": qr.pk}), {"version": qr.version})
     assert response.status_code == 302
     qr.refresh_from_db()
     assert qr.status == ReturnStatus.SUBMITTED
     detail = client.get(qr.get_absolute_url())
     assert b"cannot be changed" in detail.content
     # Editing a submitted return: refused with a message, nothing changes.
-    again = client.post(url, _answers(qr, action="save"), follow=True)
+    again = client.post(_section_url(qr), _answers(qr), follow=True)
     assert b"This return has been submitted, so it cannot be changed." in again.content
     qr.refresh_from_db()
     assert qr.version == 3
@@ -146,7 +155,7 @@ def test_an_override_without_a_reason_shows_the_error_on_the_line_and_saves_noth
     meetings = qr.lines.get(output_code="public-meetings")  # 2 of 3: amber suggested
     client.force_login(admin)
     data = _answers(qr, **{line_field_key(meetings, "rag"): Rag.GREEN})
-    response = client.post(reverse("monitoring:return-edit", kwargs={"pk": qr.pk}), data)
+    response = client.post(_section_url(qr), data)
     assert response.status_code == 400
     content = response.content.decode()
     assert "There is a problem" in content
@@ -173,9 +182,8 @@ def test_submitting_with_empty_lines_lists_each_line(client, camden, admin):
 def test_a_stale_form_is_refused_with_the_edit_conflict_message(client, camden, admin):
     qr = q2_return(camden)
     client.force_login(admin)
-    url = reverse("monitoring:return-edit", kwargs={"pk": qr.pk})
-    assert client.post(url, _answers(qr)).status_code == 302
-    response = client.post(url, _answers(qr, version=1))
+    assert client.post(_section_url(qr), _answers(qr)).status_code == 302
+    response = client.post(_section_url(qr), _answers(qr, version=1))
     assert response.status_code == 400
     assert b"Someone else changed this record" in response.content
 
