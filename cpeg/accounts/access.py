@@ -319,3 +319,25 @@ rules.add_perm("groups.erase_person", is_officer)
 # The London-wide activity summary: the authority, and link members for the
 # groups of their boroughs (the selector scopes the rows).
 rules.add_perm("activities.view_activity_summary", is_officer | is_link_member)
+
+
+# --- Scrutiny duties: stop and search monitoring (issue 13) ------------------
+# Officers read every borough's stop and search figures and import the
+# police.uk files; a group's administrator and executive read their
+# group's borough, a link member their boroughs. A group's monitoring
+# meetings are group records like activities.
+rules.add_perm("scrutiny.view_stopsearch_index", is_officer | is_link_member | is_group_person)
+rules.add_perm("scrutiny.view_stopsearch", is_officer | is_own_borough | is_linked_borough)
+rules.add_perm("scrutiny.import_stopsearch", is_officer)
+rules.add_perm("scrutiny.view_monitoringmeeting", can_read_group_records)
+rules.add_perm("scrutiny.change_monitoringmeeting", can_change_group_records)
+
+
+def scope_boroughs(user, queryset: QuerySet) -> QuerySet:
+    """Narrow a queryset of Borough to those whose stop and search figures
+    the user may read: every borough for officers, otherwise their groups'
+    boroughs and their linked boroughs."""
+    if is_officer(user):
+        return queryset
+    q = Q(pk__in=borough_ids_of(user)) | Q(groups__pk__in=group_ids_of(user))
+    return queryset.filter(q).distinct()

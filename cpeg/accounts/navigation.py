@@ -60,6 +60,8 @@ def nav_links(user) -> list[tuple[str, str]]:
         if user.has_perm("core.view_officer_pages"):
             items.append(("Funding", _url("funding:round-list")))
         items.append(("Your group", own_group_url(user)))
+        if user.has_perm("scrutiny.view_stopsearch_index"):
+            items.append(("Stop and search", _url("scrutiny:index")))
         if user.has_perm("groups.view_person"):
             items.append(("People", reverse("groups:person-list")))
         if user.has_perm("core.use_admin"):

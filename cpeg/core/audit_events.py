@@ -102,3 +102,9 @@ class AuditEventType(models.TextChoices):
     TWO_FACTOR_RESET = "TWO_FACTOR_RESET", "Two-factor sign-in reset"
     VENUE_ADDED = "VENUE_ADDED", "Venue added"
     VENUE_UPDATED = "VENUE_UPDATED", "Venue updated"
+    # Scrutiny duties (issue 13): stop and search imports and monitoring meetings.
+    STOP_SEARCH_IMPORT_QUEUED = "STOP_SEARCH_IMPORT_QUEUED", "Stop and search file uploaded"
+    STOP_SEARCH_IMPORTED = "STOP_SEARCH_IMPORTED", "Stop and search month imported"
+    STOP_SEARCH_IMPORT_FAILED = "STOP_SEARCH_IMPORT_FAILED", "Stop and search import refused"
+    STOP_SEARCH_MEETING_RECORDED = "STOP_SEARCH_MEETING_RECORDED", "Stop and search monitoring meeting recorded"
+    STOP_SEARCH_MEETING_UPDATED = "STOP_SEARCH_MEETING_UPDATED", "Stop and search monitoring meeting updated"

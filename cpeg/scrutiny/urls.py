@@ -1,0 +1,16 @@
+from django.urls import path
+
+from cpeg.scrutiny import views
+
+app_name = "scrutiny"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    # ``pk`` is the BOROUGH's id on the figures pages, the GROUP's on meetings.
+    path("boroughs/<int:pk>/", views.borough_figures, name="borough-figures"),
+    path("boroughs/<int:pk>/searches/", views.borough_stops, name="borough-stops"),
+    path("imports/", views.import_list, name="import-list"),
+    path("imports/<int:pk>/", views.import_detail, name="import-detail"),
+    path("groups/<int:pk>/meetings/", views.meeting_list, name="meeting-list"),
+    path("groups/<int:pk>/meetings/add/", views.meeting_create, name="meeting-create"),
+]
