@@ -341,3 +341,34 @@ def scope_boroughs(user, queryset: QuerySet) -> QuerySet:
         return queryset
     q = Q(pk__in=borough_ids_of(user)) | Q(groups__pk__in=group_ids_of(user))
     return queryset.filter(q).distinct()
+
+
+# --- Scrutiny duties: independent custody visiting (issue 13.5) ---------------
+# Officers keep the panels and record visits; a group's people and a link
+# member read the visits and summaries of the panels covering their boroughs.
+
+
+@rules.predicate
+def is_panel_of_users_borough(user, panel) -> bool:
+    if panel is None:
+        return False
+    from cpeg.groups.models import EngagementGroup
+
+    mine = set(borough_ids_of(user))
+    if group_ids_of(user):
+        mine |= set(EngagementGroup.objects.filter(pk__in=group_ids_of(user)).values_list("borough_id", flat=True))
+    return bool(mine) and panel.boroughs.filter(pk__in=mine).exists()
+
+
+rules.add_perm("scrutiny.view_custody_summary", is_officer | is_link_member | is_group_person)
+rules.add_perm("scrutiny.view_custodypanel", is_officer | is_panel_of_users_borough)
+rules.add_perm("scrutiny.record_custodyvisit", is_officer)
+
+
+def scope_custody_panels(user, queryset: QuerySet) -> QuerySet:
+    """Narrow a queryset of CustodyPanel to those covering the user's boroughs
+    (every panel for officers)."""
+    if is_officer(user):
+        return queryset
+    q = Q(boroughs__pk__in=borough_ids_of(user)) | Q(boroughs__groups__pk__in=group_ids_of(user))
+    return queryset.filter(q).distinct()

@@ -108,3 +108,4 @@ class AuditEventType(models.TextChoices):
     STOP_SEARCH_IMPORT_FAILED = "STOP_SEARCH_IMPORT_FAILED", "Stop and search import refused"
     STOP_SEARCH_MEETING_RECORDED = "STOP_SEARCH_MEETING_RECORDED", "Stop and search monitoring meeting recorded"
     STOP_SEARCH_MEETING_UPDATED = "STOP_SEARCH_MEETING_UPDATED", "Stop and search monitoring meeting updated"
+    CUSTODY_VISIT_RECORDED = "CUSTODY_VISIT_RECORDED", "Custody visit recorded"

@@ -108,3 +108,99 @@ class MeetingForm(GovukFormMixin, forms.Form):
             return Period.parse(self.cleaned_data["period"]).key
         except ValueError as error:
             raise forms.ValidationError(str(error)) from None
+
+
+def _count_field(label):
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        initial=0,
+        error_messages={
+            "required": f"Enter {label[0].lower() + label[1:]} (0 if none)",
+            "invalid": f"{label} must be a whole number",
+            "min_value": f"{label} must be 0 or more",
+        },
+    )
+
+
+class VisitForm(GovukFormMixin, forms.Form):
+    """A custody visit's report, entered after the visit (works on a phone)."""
+
+    suite = forms.ModelChoiceField(
+        label="Custody suite", queryset=None, empty_label=None, error_messages={"required": "Select the suite"}
+    )
+    first_visitor = forms.ModelChoiceField(
+        label="First visitor", queryset=None, empty_label="Select", error_messages={"required": "Select a visitor"}
+    )
+    second_visitor = forms.ModelChoiceField(
+        label="Second visitor",
+        queryset=None,
+        empty_label="Select",
+        error_messages={"required": "Select the second visitor"},
+    )
+    visited_on = MeetingDateField(label="Date of the visit", help_text="For example, 27 3 2025")
+    arrived_at = forms.TimeField(
+        label="Time you arrived",
+        help_text="24-hour clock, like 21:30",
+        input_formats=["%H:%M", "%H.%M"],
+        error_messages={"required": "Enter the time you arrived", "invalid": "Enter the time like 21:30"},
+    )
+    unannounced = forms.BooleanField(label="The visit was unannounced", required=False, initial=True)
+    access_refused = forms.BooleanField(label="Access was refused", required=False)
+    minutes_to_gain_access = _count_field("Minutes waited to be let in")
+    in_custody = _count_field("People in custody at the time")
+    not_available = _count_field("Not available (for example in interview)")
+    not_offered = _count_field("Not offered a visit (for example for safety)")
+    offered = _count_field("Offered a visit")
+    accepted = _count_field("Accepted and seen")
+    declined = _count_field("Declined")
+    observed_only = _count_field("Observed only (through the hatch)")
+    rights_concerns = forms.CharField(
+        label="Rights and entitlements: concerns", max_length=2000, required=False, widget=forms.Textarea({"rows": 3})
+    )
+    health_concerns = forms.CharField(
+        label="Health and wellbeing: concerns", max_length=2000, required=False, widget=forms.Textarea({"rows": 3})
+    )
+    conditions_concerns = forms.CharField(
+        label="Conditions and facilities: concerns", max_length=2000, required=False, widget=forms.Textarea({"rows": 3})
+    )
+    issues_raised = forms.CharField(
+        label="Issues raised with the custody officer",
+        help_text="Never write anyone's name or custody number",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea({"rows": 3}),
+    )
+    issues_resolved = forms.BooleanField(label="The issues were resolved at the time", required=False)
+
+    def __init__(self, *args, panel, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["suite"].queryset = panel.suites.filter(is_active=True)
+        visitors = panel.visitors.all()
+        for name in ("suite", "first_visitor", "second_visitor"):
+            self.fields[name].widget.attrs["class"] = "govuk-select"
+        self.fields["first_visitor"].queryset = visitors
+        self.fields["second_visitor"].queryset = visitors
+        for name in (
+            "minutes_to_gain_access",
+            "in_custody",
+            "not_available",
+            "not_offered",
+            "offered",
+            "accepted",
+            "declined",
+            "observed_only",
+        ):
+            self.fields[name].widget = forms.TextInput(
+                attrs={"inputmode": "numeric", "spellcheck": "false", "class": "govuk-input govuk-input--width-3"}
+            )
+
+    service_field_map = {"visited_at": "visited_on"}
+
+    def visit_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        day, time = data.pop("visited_on"), data.pop("arrived_at")
+        from django.utils import timezone
+
+        data["visited_at"] = timezone.make_aware(dt.datetime.combine(day, time))
+        return data

@@ -133,3 +133,106 @@ class MonitoringMeeting(BaseModel):
 
     def __str__(self):
         return f"Stop and search monitoring meeting, {self.held_on:%-d %B %Y}"
+
+
+# --- Independent custody visiting --------------------------------------------
+
+
+class CustodyPanel(BaseModel):
+    """A panel of independent custody visitors, covering one or more boroughs.
+
+    Reference data seeded from MOPAC's custody map (migration 0004); officers
+    keep it up to date in the admin.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    boroughs = models.ManyToManyField("groups.Borough", related_name="custody_panels")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} panel"
+
+
+class CustodySuite(BaseModel):
+    """A police custody suite the panel visits."""
+
+    panel = models.ForeignKey(CustodyPanel, on_delete=models.PROTECT, related_name="suites")
+    name = models.CharField(max_length=100)
+    is_active = models.BooleanField("In use", default=True)
+
+    class Meta:
+        ordering = ["panel__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["panel", "name"], name="one_suite_name_per_panel")]
+
+    def __str__(self):
+        return self.name
+
+
+class CustodyVisitor(BaseModel):
+    """An accredited independent custody visitor on a panel."""
+
+    panel = models.ForeignKey(CustodyPanel, on_delete=models.PROTECT, related_name="visitors")
+    name = models.CharField(max_length=150)
+    accredited_on = models.DateField("Accredited on")
+    trained_on = models.DateField("Initial training completed on", null=True, blank=True)
+    reaccreditation_due_on = models.DateField("Re-accreditation due on")
+
+    class Meta:
+        ordering = ["panel__name", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CustodyVisit(BaseModel):
+    """One visit by a pair of visitors to a custody suite, and its report.
+
+    Holds no detainee names or custody numbers (the service refuses text
+    that looks like them). Counts follow the national association's return:
+    persons in custody, not available, not offered, offered (accepted or
+    declined), observed only. A visit where access was refused counts as
+    attempted, not valid, and has no detainee counts.
+    """
+
+    panel = models.ForeignKey(CustodyPanel, on_delete=models.PROTECT, related_name="visits")
+    suite = models.ForeignKey(CustodySuite, on_delete=models.PROTECT, related_name="visits")
+    first_visitor = models.ForeignKey(CustodyVisitor, on_delete=models.PROTECT, related_name="+")
+    second_visitor = models.ForeignKey(CustodyVisitor, on_delete=models.PROTECT, related_name="+")
+    visited_at = models.DateTimeField("Date and time of arrival")
+    unannounced = models.BooleanField("The visit was unannounced", default=True)
+    minutes_to_gain_access = models.PositiveIntegerField("Minutes waited to be let in", default=0)
+    access_refused = models.BooleanField("Access was refused", default=False)
+    in_custody = models.PositiveIntegerField("People in custody at the time", default=0)
+    not_available = models.PositiveIntegerField("Not available (for example in interview)", default=0)
+    not_offered = models.PositiveIntegerField("Not offered a visit (for example for safety)", default=0)
+    offered = models.PositiveIntegerField("Offered a visit", default=0)
+    accepted = models.PositiveIntegerField("Accepted and seen", default=0)
+    declined = models.PositiveIntegerField("Declined", default=0)
+    observed_only = models.PositiveIntegerField("Observed only (through the hatch)", default=0)
+    rights_concerns = models.TextField("Rights and entitlements: concerns", max_length=2000, blank=True)
+    health_concerns = models.TextField("Health and wellbeing: concerns", max_length=2000, blank=True)
+    conditions_concerns = models.TextField("Conditions and facilities: concerns", max_length=2000, blank=True)
+    issues_raised = models.TextField("Issues raised with the custody officer", max_length=2000, blank=True)
+    issues_resolved = models.BooleanField("The issues were resolved", default=False)
+
+    class Meta:
+        ordering = ["-visited_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(offered=models.F("accepted") + models.F("declined")),
+                name="visit_offered_is_accepted_plus_declined",
+            )
+        ]
+
+    def __str__(self):
+        return f"Visit to {self.suite}"
+
+    @property
+    def is_valid_visit(self) -> bool:
+        return not self.access_refused
+
+    @property
+    def has_outstanding_issues(self) -> bool:
+        return bool(self.issues_raised.strip()) and not self.issues_resolved

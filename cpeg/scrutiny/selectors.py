@@ -14,14 +14,23 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from urllib.parse import urlencode
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
-from cpeg.accounts.access import get_for_user_or_404, scope_boroughs, scope_group_records
+from cpeg.accounts.access import get_for_user_or_404, scope_boroughs, scope_custody_panels, scope_group_records
 from cpeg.groups.models import Borough
 from cpeg.scrutiny.choices import EthnicGroup, Force, ImportStatus, LocationStatus, Outcome
 from cpeg.scrutiny.figures import RiskRatio, rate_per_1000, risk_ratio, share
-from cpeg.scrutiny.models import BoroughPopulation, MonitoringMeeting, StopSearch, StopSearchImport
+from cpeg.scrutiny.models import (
+    BoroughPopulation,
+    CustodyPanel,
+    CustodyVisit,
+    MonitoringMeeting,
+    StopSearch,
+    StopSearchImport,
+)
 from cpeg.scrutiny.periods import Period
 
 # Breakdown key in URLs -> (field, heading). Values in URLs are the stored
@@ -314,3 +323,90 @@ def import_get(*, pk) -> StopSearchImport:
 
 def meetings_for(*, user, group) -> QuerySet:
     return scope_group_records(user, MonitoringMeeting.objects.filter(group=group)).select_related("activity")
+
+
+# --- Independent custody visiting ------------------------------------------------
+
+
+def panels_for(*, user) -> QuerySet:
+    return scope_custody_panels(user, CustodyPanel.objects.all()).prefetch_related("boroughs").order_by("name")
+
+
+def panel_get_for(*, user, pk) -> CustodyPanel:
+    return get_for_user_or_404(user, CustodyPanel.objects.all(), "scrutiny.view_custodypanel", pk=pk)
+
+
+def _london_range(period: Period) -> tuple[dt.datetime, dt.datetime]:
+    start = timezone.make_aware(dt.datetime.combine(period.starts_on, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(period.ends_on + dt.timedelta(days=1), dt.time.min))
+    return start, end
+
+
+def visits_for(*, panel: CustodyPanel, period: Period, outstanding: bool = False) -> QuerySet:
+    """Exactly the visits behind a panel's row of the summary."""
+    start, end = _london_range(period)
+    queryset = CustodyVisit.objects.filter(panel=panel, visited_at__gte=start, visited_at__lt=end)
+    if outstanding:
+        queryset = queryset.exclude(issues_raised="").filter(issues_resolved=False)
+    return queryset.select_related("suite", "first_visitor", "second_visitor").order_by("-visited_at", "-id")
+
+
+SUMMARY_COUNTS = ("in_custody", "not_available", "not_offered", "offered", "accepted", "declined", "observed_only")
+
+
+@dataclass
+class PanelRow:
+    panel: CustodyPanel | None
+    attempted: int
+    access_not_gained: int
+    valid: int
+    counts: dict
+    outstanding: int
+    url: str = ""
+    outstanding_url: str = ""
+
+
+def custody_summary(*, user, period: Period) -> tuple[list[PanelRow], PanelRow]:
+    """Per panel the user may read, and in total: visits attempted, access not
+    gained, valid visits, the people counts and outstanding issues (2 queries)."""
+    panels = list(panels_for(user=user))
+    start, end = _london_range(period)
+    aggregates = {
+        "attempted": Count("id"),
+        "access_not_gained": Count("id", filter=Q(access_refused=True)),
+        "outstanding": Count("id", filter=Q(issues_resolved=False) & ~Q(issues_raised="")),
+        **{name: Coalesce(Sum(name), 0) for name in SUMMARY_COUNTS},
+    }
+    found = {
+        row["panel"]: row
+        for row in CustodyVisit.objects.filter(panel__in=panels, visited_at__gte=start, visited_at__lt=end)
+        .values("panel")
+        .annotate(**aggregates)
+        .order_by()
+    }
+    rows = []
+    for panel in panels:
+        row = found.get(panel.pk, {})
+        attempted, refused = row.get("attempted", 0), row.get("access_not_gained", 0)
+        url = reverse("scrutiny:panel-visits", kwargs={"pk": panel.pk}) + f"?period={period.key}"
+        rows.append(
+            PanelRow(
+                panel,
+                attempted,
+                refused,
+                attempted - refused,
+                {name: row.get(name, 0) for name in SUMMARY_COUNTS},
+                row.get("outstanding", 0),
+                url,
+                url + "&outstanding=1",
+            )
+        )
+    total = PanelRow(
+        None,
+        sum(r.attempted for r in rows),
+        sum(r.access_not_gained for r in rows),
+        sum(r.valid for r in rows),
+        {name: sum(r.counts[name] for r in rows) for name in SUMMARY_COUNTS},
+        sum(r.outstanding for r in rows),
+    )
+    return rows, total

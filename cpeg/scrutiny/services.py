@@ -14,6 +14,7 @@ Reads: ``scrutiny.selectors``. Who may do what: ``accounts.access``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -28,7 +29,7 @@ from cpeg.groups.models import Borough, EngagementGroup
 from cpeg.scrutiny.choices import ImportStatus, LocationStatus
 from cpeg.scrutiny.geography import ons_codes_for_points
 from cpeg.scrutiny.importer import ImportRefusedError, month_and_force_from_name, parse_file
-from cpeg.scrutiny.models import MonitoringMeeting, StopSearch, StopSearchImport
+from cpeg.scrutiny.models import CustodyPanel, CustodyVisit, MonitoringMeeting, StopSearch, StopSearchImport
 from cpeg.scrutiny.periods import Period
 
 BATCH = 5000
@@ -279,3 +280,88 @@ def meeting_update(*, meeting: MonitoringMeeting, actor, version=None, **fields)
         changes=changes,
     )
     return current
+
+
+# --- Independent custody visiting ------------------------------------------------
+
+VISIT_COUNTS = ("in_custody", "not_available", "not_offered", "offered", "accepted", "declined", "observed_only")
+VISIT_TEXTS = ("rights_concerns", "health_concerns", "conditions_concerns", "issues_raised")
+VISIT_FIELDS = (
+    "suite",
+    "first_visitor",
+    "second_visitor",
+    "visited_at",
+    "unannounced",
+    "minutes_to_gain_access",
+    "access_refused",
+    *VISIT_COUNTS,
+    *VISIT_TEXTS,
+    "issues_resolved",
+)
+# Text that looks like a person's name after a title, or a custody record
+# number (digits with a slash, or two letters and five or more digits).
+_NAME_OR_NUMBER = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+[A-Z][a-z]+|\b\d{2,}/\d{3,}\b|\b[A-Z]{2}\d{5,}\b|\bcustody (?:no|number)\b",
+    re.IGNORECASE,
+)
+
+
+def visit_rule_errors(visit: CustodyVisit) -> dict[str, str]:
+    """Every rule a visit report breaks, by field (shown all at once)."""
+    errors = {}
+    if visit.suite_id and visit.suite.panel_id != visit.panel_id:
+        errors["suite"] = "Select one of the panel's custody suites."
+    visitors = [v for v in (visit.first_visitor, visit.second_visitor) if v is not None]
+    if len(visitors) == 2 and visitors[0].pk == visitors[1].pk:
+        errors["second_visitor"] = "Visits are made in pairs: select a second, different visitor."
+    day = timezone.localtime(visit.visited_at).date() if visit.visited_at else None
+    for name, visitor in (("first_visitor", visit.first_visitor), ("second_visitor", visit.second_visitor)):
+        if visitor is None or name in errors:
+            continue
+        if visitor.panel_id != visit.panel_id:
+            errors[name] = f"{visitor} is not on this panel."
+        elif day and not visitor.accredited_on <= day <= visitor.reaccreditation_due_on:
+            errors[name] = f"{visitor} was not accredited on {day:%-d %B %Y}."
+    if visit.visited_at and visit.visited_at > timezone.now():
+        errors["visited_at"] = "The date and time of the visit must be in the past."
+    if visit.access_refused:
+        if any(getattr(visit, name) for name in VISIT_COUNTS):
+            errors["in_custody"] = "When access was refused, leave the counts of people at 0."
+    else:
+        if visit.offered != visit.accepted + visit.declined:
+            errors["offered"] = (
+                f"Offered a visit ({visit.offered}) must equal accepted ({visit.accepted}) "
+                f"plus declined ({visit.declined})."
+            )
+        seen = visit.not_available + visit.not_offered + visit.offered + visit.observed_only
+        if seen > visit.in_custody:
+            errors["in_custody"] = (
+                f"People in custody ({visit.in_custody}) cannot be fewer than not available, not offered, "
+                f"offered and observed only together ({seen})."
+            )
+    for name in VISIT_TEXTS:
+        if _NAME_OR_NUMBER.search(getattr(visit, name) or ""):
+            errors[name] = (
+                "Remove what looks like a name or a custody number: visit reports never identify anyone in custody."
+            )
+    return errors
+
+
+@transaction.atomic
+def custody_visit_record(*, panel: CustodyPanel, actor, **fields) -> CustodyVisit:
+    """Record a custody visit's report."""
+    require_perm(actor, "scrutiny.record_custodyvisit")
+    visit = CustodyVisit(panel=panel, **{k: fields[k] for k in VISIT_FIELDS if k in fields})
+    visit.created_by = visit.updated_by = actor
+    errors = visit_rule_errors(visit)
+    if errors:
+        raise ValidationError(errors)
+    visit.full_clean()
+    visit.save()
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.CUSTODY_VISIT_RECORDED,
+        target=visit,
+        summary=f"{visit} on {timezone.localtime(visit.visited_at):%-d %B %Y %H:%M} recorded",
+    )
+    return visit

@@ -13,4 +13,8 @@ urlpatterns = [
     path("imports/<int:pk>/", views.import_detail, name="import-detail"),
     path("groups/<int:pk>/meetings/", views.meeting_list, name="meeting-list"),
     path("groups/<int:pk>/meetings/add/", views.meeting_create, name="meeting-create"),
+    path("custody-visiting/", views.custody_summary, name="custody-summary"),
+    path("custody-visiting/panels/<int:pk>/", views.panel_visits, name="panel-visits"),
+    path("custody-visiting/panels/<int:pk>/visits/add/", views.visit_create, name="visit-create"),
+    path("custody-visiting/visits/<int:pk>/", views.visit_detail, name="visit-detail"),
 ]

@@ -6,16 +6,17 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from cpeg.accounts.access import require_perm
 from cpeg.activities.selectors import activity_queryset
+from cpeg.core.fiscal import FinancialYear, london_today
 from cpeg.core.views_helpers import handle_form
 from cpeg.groups.selectors import group_get_for
 from cpeg.scrutiny import selectors, services
-from cpeg.scrutiny.forms import ImportUploadForm, MeetingForm
+from cpeg.scrutiny.forms import ImportUploadForm, MeetingForm, VisitForm
 from cpeg.scrutiny.periods import Period
 
 PAGE_SIZE = 50
@@ -184,3 +185,89 @@ def meeting_create(request, pk):
         success_message="Meeting recorded",
         success_url=list_url,
     )
+
+
+# --- Independent custody visiting ------------------------------------------------
+
+
+def _custody_period(request) -> Period:
+    raw = request.GET.get("period")
+    if raw:
+        try:
+            return Period.parse(raw)
+        except ValueError as error:
+            raise Http404("No such period") from error
+    return Period.year(FinancialYear.current())
+
+
+@login_required
+def custody_summary(request):
+    """Visits per panel and London-wide for a quarter or financial year."""
+    require_perm(request.user, "scrutiny.view_custody_summary")
+    period = _custody_period(request)
+    rows, total = selectors.custody_summary(user=request.user, period=period)
+    year = FinancialYear.current()
+    options = []
+    for fy in (year, year.previous()):
+        options.append(Period.year(fy))
+        options.extend(Period.quarter(q) for q in fy.quarters)
+    return render(
+        request,
+        "scrutiny/custody_summary.html",
+        {
+            "period": period,
+            "rows": rows,
+            "total": total,
+            "options": options,
+            "to_date": period.ends_on >= london_today() >= period.starts_on,
+        },
+    )
+
+
+@login_required
+def panel_visits(request, pk):
+    panel = selectors.panel_get_for(user=request.user, pk=pk)
+    period = _custody_period(request)
+    outstanding = request.GET.get("outstanding") == "1"
+    visits = selectors.visits_for(panel=panel, period=period, outstanding=outstanding)
+    page = Paginator(visits, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = {"period": period.key, **({"outstanding": "1"} if outstanding else {})}
+    return render(
+        request,
+        "scrutiny/panel_visits.html",
+        {
+            "panel": panel,
+            "period": period,
+            "page": page,
+            "outstanding": outstanding,
+            "query": urlencode(query),
+            "can_record": request.user.has_perm("scrutiny.record_custodyvisit"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_create(request, pk):
+    panel = selectors.panel_get_for(user=request.user, pk=pk)
+    require_perm(request.user, "scrutiny.record_custodyvisit")
+    form = VisitForm(request.POST or None, panel=panel)
+    return handle_form(
+        request,
+        form=form,
+        template="scrutiny/visit_form.html",
+        context={"panel": panel, "cancel_url": reverse("scrutiny:panel-visits", kwargs={"pk": panel.pk})},
+        save=lambda form: services.custody_visit_record(panel=panel, actor=request.user, **form.visit_fields()),
+        success_message="Visit recorded",
+        success_url=lambda visit: reverse("scrutiny:visit-detail", kwargs={"pk": visit.pk}),
+    )
+
+
+@login_required
+def visit_detail(request, pk):
+    visit = get_object_or_404(
+        selectors.CustodyVisit.objects.select_related("panel", "suite", "first_visitor", "second_visitor"), pk=pk
+    )
+    if not request.user.has_perm("scrutiny.view_custodypanel", visit.panel):
+        raise Http404
+    return render(request, "scrutiny/visit_detail.html", {"visit": visit})

@@ -24,6 +24,18 @@ def an_import(w):
     return {"pk": record.pk}
 
 
+def camden_panel(w):
+    from cpeg.scrutiny.tests.factories import custody_panel
+
+    return {"pk": custody_panel("Camden").pk}
+
+
+def camden_visit(w):
+    from cpeg.scrutiny.tests.factories import custody_visit
+
+    return {"pk": w.make("custody_visit", lambda w: custody_visit()).pk}
+
+
 CASES = [
     # Every signed-in person sees the boroughs they may read (maybe none).
     AccessCase("scrutiny:index", SIGNED_IN),
@@ -36,4 +48,10 @@ CASES = [
     # Monitoring meetings are group records.
     AccessCase("scrutiny:meeting-list", CAMDEN_READERS, camden_group),
     AccessCase("scrutiny:meeting-create", CAMDEN_CHANGERS, camden_group, post=True),
+    # Custody visiting: a summary for everyone signed in (rows scoped to their
+    # boroughs' panels); a panel's visits for the borough's readers; officers record.
+    AccessCase("scrutiny:custody-summary", SIGNED_IN),
+    AccessCase("scrutiny:panel-visits", CAMDEN_READERS, camden_panel),
+    AccessCase("scrutiny:visit-create", AUTHORITY, camden_panel, post=True),
+    AccessCase("scrutiny:visit-detail", CAMDEN_READERS, camden_visit),
 ]

@@ -78,3 +78,56 @@ def import_rows(rows, *, month="2018-10", force="metropolitan"):
         file_name=f"{month}-{force}-stop-and-search.csv",
         data=police_csv(rows),
     )
+
+
+def custody_panel(name="Camden"):
+    """A seeded panel (seeded again if a transactional test flushed them)."""
+    from cpeg.groups.models import Borough
+    from cpeg.groups.tests.factories import borough
+    from cpeg.scrutiny.custody import load_panels
+    from cpeg.scrutiny.models import CustodyPanel, CustodySuite
+
+    borough("camden")
+    if not CustodyPanel.objects.exists():
+        load_panels(Borough, CustodyPanel, CustodySuite)
+    return CustodyPanel.objects.get(name=name)
+
+
+def custody_visitor(panel, name="Ada Visitor", accredited_on=None):
+    import datetime as dt
+
+    from cpeg.scrutiny.models import CustodyVisitor
+
+    accredited_on = accredited_on or dt.date(2024, 1, 10)
+    return CustodyVisitor.objects.create(
+        panel=panel,
+        name=name,
+        accredited_on=accredited_on,
+        reaccreditation_due_on=accredited_on.replace(year=accredited_on.year + 3),
+    )
+
+
+def custody_visit(panel=None, **fields):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cpeg.scrutiny.models import CustodyVisit
+
+    panel = panel or custody_panel()
+    first = custody_visitor(panel, "First Visitor")
+    second = custody_visitor(panel, "Second Visitor")
+    values = {
+        "suite": panel.suites.first(),
+        "first_visitor": first,
+        "second_visitor": second,
+        "visited_at": timezone.make_aware(dt.datetime(2025, 6, 3, 21, 30)),
+        "in_custody": 6,
+        "not_available": 1,
+        "not_offered": 1,
+        "offered": 4,
+        "accepted": 3,
+        "declined": 1,
+        **fields,
+    }
+    return CustodyVisit.objects.create(panel=panel, **values)
