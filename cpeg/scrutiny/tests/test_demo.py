@@ -4,6 +4,7 @@ Camden's monitoring meeting recorded."""
 import datetime as dt
 
 import pytest
+from django.db.models import Count
 from django.urls import reverse
 
 from cpeg.scrutiny.choices import ImportStatus
@@ -34,3 +35,12 @@ def test_camden_admin_sees_the_meeting_and_the_figures(demo, client):
     assert response.status_code == 200
     assert response.context["period"].key == "2018-Q3"
     assert response.context["figures"].total == StopSearch.objects.filter(borough=meeting.group.borough).count()
+
+
+def test_four_panels_have_a_year_of_visits(demo):
+    from cpeg.scrutiny.demo import ICV_PANELS
+    from cpeg.scrutiny.models import CustodyVisit
+
+    per_panel = dict(CustodyVisit.objects.values_list("panel__name").annotate(n=Count("id")))
+    assert set(per_panel) == set(ICV_PANELS)
+    assert all(n == 13 for n in per_panel.values())
