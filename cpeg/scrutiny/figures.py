@@ -91,3 +91,18 @@ def risk_ratio(group_count: int, group_residents: int, white_count: int, white_r
     else:
         judgement, reason = Judgement.NO_CLEAR_DIFFERENCE, ""
     return RiskRatio(ratio, low, high, judgement, reason)
+
+
+SUPPRESS_BELOW = 5
+
+
+def suppressed(counts: list[int]) -> list[bool]:
+    """Which counts a public table hides: every count from 1 to 4, and, when
+    exactly one count is hidden, the next smallest too (so it cannot be
+    worked out from the total). Zeros are shown: they disclose nobody."""
+    hide = [0 < count < SUPPRESS_BELOW for count in counts]
+    if sum(hide) == 1:
+        others = [(count, i) for i, count in enumerate(counts) if not hide[i] and count > 0]
+        if others:
+            hide[min(others)[1]] = True
+    return hide

@@ -410,3 +410,45 @@ def custody_summary(*, user, period: Period) -> tuple[list[PanelRow], PanelRow]:
         sum(r.outstanding for r in rows),
     )
     return rows, total
+
+
+# --- The public pack: no row-level data, small counts suppressed ------------------
+
+
+@dataclass
+class PublicCell:
+    label: str
+    count: int | None  # None: suppressed
+    share: Fraction | None
+    bar: float = 0.0  # the bar's width in the chart, as a percentage of the largest
+
+
+def _public(cells: list[Cell]) -> list[PublicCell]:
+    from cpeg.scrutiny.figures import suppressed
+
+    hide = suppressed([c.count for c in cells])
+    largest = max((c.count for c in cells), default=0) or 1
+    return [
+        PublicCell(c.label, None if h else c.count, None if h else c.share, 0.0 if h else 100 * c.count / largest)
+        for c, h in zip(cells, hide, strict=True)
+    ]
+
+
+def public_pack(*, borough: Borough, period: Period) -> dict:
+    """A borough's figures for publication: tables with small counts hidden,
+    the disproportionality ratios (no counts below 5), no searches listed."""
+    figures = borough_figures(borough=borough, period=period)
+    tables = [
+        (figures.breakdowns[key].heading, _public(figures.breakdowns[key].cells))
+        for key in ("month", "outcome", "object", "legislation", "age", "gender", "self", "officer")
+    ]
+    from cpeg.scrutiny.figures import SUPPRESS_BELOW
+
+    rates = [
+        (
+            view.title,
+            [(row, row.searches if not 0 < row.searches < SUPPRESS_BELOW else None) for row in view.rows],
+        )
+        for view in figures.rate_views
+    ]
+    return {"figures": figures, "tables": tables, "rates": rates, "suppress_below": SUPPRESS_BELOW}

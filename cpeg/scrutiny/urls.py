@@ -13,6 +13,7 @@ urlpatterns = [
     path("imports/<int:pk>/", views.import_detail, name="import-detail"),
     path("groups/<int:pk>/meetings/", views.meeting_list, name="meeting-list"),
     path("groups/<int:pk>/meetings/add/", views.meeting_create, name="meeting-create"),
+    path("public/<int:pk>/", views.public_pack, name="public-pack"),
     path("custody-visiting/", views.custody_summary, name="custody-summary"),
     path("custody-visiting/panels/<int:pk>/", views.panel_visits, name="panel-visits"),
     path("custody-visiting/panels/<int:pk>/visits/add/", views.visit_create, name="visit-create"),

@@ -271,3 +271,17 @@ def visit_detail(request, pk):
     if not request.user.has_perm("scrutiny.view_custodypanel", visit.panel):
         raise Http404
     return render(request, "scrutiny/visit_detail.html", {"visit": visit})
+
+
+def public_pack(request, pk):
+    """The published version of a borough's pack: anyone may read it."""
+    borough = get_object_or_404(selectors.Borough, pk=pk)
+    months = selectors.imported_months()
+    period = _period(request, months)
+    if period is None:
+        raise Http404("No stop and search data")
+    return render(
+        request,
+        "scrutiny/public_pack.html",
+        {"borough": borough, "period": period, **selectors.public_pack(borough=borough, period=period)},
+    )

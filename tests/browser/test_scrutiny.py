@@ -48,3 +48,12 @@ def test_a_group_admin_follows_a_figure_to_its_searches(page, live_server, camde
     assert page.get_by_role("heading", level=1).inner_text() == "Outcome: Arrest"
     assert page.locator("#search-count").inner_text().startswith("3 searches")
     assert page.locator("#searches tbody tr").count() == 3
+
+    # The public version of the figures: small counts hidden, axe clean.
+    page.go_back()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Public version of these figures").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    assert page.locator("#public-total").inner_text() == "10 searches"
+    assert page.get_by_text("fewer than 5").count() >= 1

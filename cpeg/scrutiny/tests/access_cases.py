@@ -1,7 +1,7 @@
 import datetime as dt
 
 from cpeg.scrutiny.models import StopSearchImport
-from tests.access import AUTHORITY, CAMDEN_GROUP, CAMDEN_READERS, SIGNED_IN, AccessCase
+from tests.access import AUTHORITY, CAMDEN_GROUP, CAMDEN_READERS, EVERYONE, SIGNED_IN, AccessCase
 
 CAMDEN_CHANGERS = AUTHORITY | CAMDEN_GROUP
 
@@ -42,6 +42,8 @@ CASES = [
     # A borough's figures and searches: officers, the borough's group, its link member.
     AccessCase("scrutiny:borough-figures", CAMDEN_READERS, camden_borough),
     AccessCase("scrutiny:borough-stops", CAMDEN_READERS, camden_borough, query="period=2018-10"),
+    # The published version of a borough's figures: anyone.
+    AccessCase("scrutiny:public-pack", EVERYONE, camden_borough, query="period=2018-10"),
     # Importing police.uk files is the authority's.
     AccessCase("scrutiny:import-list", AUTHORITY, post=True),
     AccessCase("scrutiny:import-detail", AUTHORITY, an_import),

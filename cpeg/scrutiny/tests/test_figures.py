@@ -76,3 +76,12 @@ def test_cross_check_against_the_published_borough_figures():
             assert float(rate_per_1000(black, black_pop)) == pytest.approx(float(row["Black_stop_rate"]) * 10)
             checked += 1
     assert checked == 99
+
+
+def test_small_counts_are_suppressed_with_a_second_cell_when_one_alone():
+    from cpeg.scrutiny.figures import suppressed
+
+    assert suppressed([120, 3, 40, 0]) == [False, True, True, False]
+    assert suppressed([120, 3, 4, 40]) == [False, True, True, False]
+    assert suppressed([120, 40, 5]) == [False, False, False]
+    assert suppressed([2]) == [True]
