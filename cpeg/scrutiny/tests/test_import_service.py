@@ -129,3 +129,24 @@ def test_the_shipped_met_quarter_reproduces_the_published_totals():
     assert located[LocationStatus.NONE] == 1152 + 1411 + 1544
     assert sum(located.values()) == 43371
     assert elapsed < 60
+
+
+def test_the_command_imports_files_and_reports_bad_rows(tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    borough("camden")
+    good = tmp_path / "2018-10-metropolitan-stop-and-search.csv"
+    good.write_bytes(police_csv([stop_row(), stop_row(where=None)], newline="\r\n"))
+    out = StringIO()
+    call_command("import_stop_and_search", str(good), stdout=out)
+    assert "2 searches imported" in out.getvalue()
+    assert "1 with no location" in out.getvalue()
+    bad = tmp_path / "2018-11-metropolitan-stop-and-search.csv"
+    bad.write_bytes(police_csv([stop_row(date="2018-11-03T10:00:00+00:00", outcome="Unknown thing")]))
+    out = StringIO()
+    with pytest.raises(CommandError, match="1 file not imported"):
+        call_command("import_stop_and_search", str(bad), stdout=out)
+    assert "row 2: Unknown outcome" in out.getvalue()
+    assert StopSearch.objects.count() == 2
