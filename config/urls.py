@@ -37,4 +37,5 @@ urlpatterns = [
     path("api/v1/", api_urls),
     path("notifications/", include("cpeg.notifications.urls")),
     path("admin/", admin.site.urls),
+    path("scrutiny/", include("cpeg.scrutiny.urls")),
 ]

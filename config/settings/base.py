@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "cpeg.reporting",
     "cpeg.public",
     "cpeg.api",
+    "cpeg.scrutiny",
 ]
 
 MIDDLEWARE = [

@@ -411,3 +411,54 @@ def is_round_decided(user, obj) -> bool:
 
 
 rules.add_perm("funding.view_allocation", is_manager | (is_officer & is_round_decided))
+# --- Scrutiny duties: stop and search monitoring (issue 13) ------------------
+# Officers read every borough's stop and search figures and import the
+# police.uk files; a group's administrator and executive read their
+# group's borough, a link member their boroughs. A group's monitoring
+# meetings are group records like activities.
+rules.add_perm("scrutiny.view_stopsearch_index", is_officer | is_link_member | is_group_person)
+rules.add_perm("scrutiny.view_stopsearch", is_officer | is_own_borough | is_linked_borough)
+rules.add_perm("scrutiny.import_stopsearch", is_officer)
+rules.add_perm("scrutiny.view_monitoringmeeting", can_read_group_records)
+rules.add_perm("scrutiny.change_monitoringmeeting", can_change_group_records)
+
+
+def scope_boroughs(user, queryset: QuerySet) -> QuerySet:
+    """Narrow a queryset of Borough to those whose stop and search figures
+    the user may read: every borough for officers, otherwise their groups'
+    boroughs and their linked boroughs."""
+    if is_officer(user):
+        return queryset
+    q = Q(pk__in=borough_ids_of(user)) | Q(groups__pk__in=group_ids_of(user))
+    return queryset.filter(q).distinct()
+
+
+# --- Scrutiny duties: independent custody visiting (issue 13.5) ---------------
+# Officers keep the panels and record visits; a group's people and a link
+# member read the visits and summaries of the panels covering their boroughs.
+
+
+@rules.predicate
+def is_panel_of_users_borough(user, panel) -> bool:
+    if panel is None:
+        return False
+    from cpeg.groups.models import EngagementGroup
+
+    mine = set(borough_ids_of(user))
+    if group_ids_of(user):
+        mine |= set(EngagementGroup.objects.filter(pk__in=group_ids_of(user)).values_list("borough_id", flat=True))
+    return bool(mine) and panel.boroughs.filter(pk__in=mine).exists()
+
+
+rules.add_perm("scrutiny.view_custody_summary", is_officer | is_link_member | is_group_person)
+rules.add_perm("scrutiny.view_custodypanel", is_officer | is_panel_of_users_borough)
+rules.add_perm("scrutiny.record_custodyvisit", is_officer)
+
+
+def scope_custody_panels(user, queryset: QuerySet) -> QuerySet:
+    """Narrow a queryset of CustodyPanel to those covering the user's boroughs
+    (every panel for officers)."""
+    if is_officer(user):
+        return queryset
+    q = Q(boroughs__pk__in=borough_ids_of(user)) | Q(boroughs__groups__pk__in=group_ids_of(user))
+    return queryset.filter(q).distinct()

@@ -59,6 +59,8 @@ def nav_links(user) -> list[tuple[str, str]]:
             # Link members: the cost analysis is their way into funding.
             items.append(("Funding", _url("reporting:cost-analysis")))
         items.append(("Your group", own_group_url(user)))
+        if user.has_perm("scrutiny.view_stopsearch_index"):
+            items.append(("Stop and search", _url("scrutiny:index")))
         if user.has_perm("groups.view_person"):
             items.append(("People", reverse("groups:person-list")))
         items.append(("Accounts", accounts_url(user)))

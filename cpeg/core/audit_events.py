@@ -115,3 +115,10 @@ class AuditEventType(models.TextChoices):
     ACCOUNT_REACTIVATED = "ACCOUNT_REACTIVATED", "Account reactivated"
     # Funding rounds: last year's criteria copied into a new round (issue 9.12).
     FUNDING_CRITERIA_COPIED = "FUNDING_CRITERIA_COPIED", "Criteria copied"
+    # Scrutiny duties (issue 13): stop and search imports and monitoring meetings.
+    STOP_SEARCH_IMPORT_QUEUED = "STOP_SEARCH_IMPORT_QUEUED", "Stop and search file uploaded"
+    STOP_SEARCH_IMPORTED = "STOP_SEARCH_IMPORTED", "Stop and search month imported"
+    STOP_SEARCH_IMPORT_FAILED = "STOP_SEARCH_IMPORT_FAILED", "Stop and search import refused"
+    STOP_SEARCH_MEETING_RECORDED = "STOP_SEARCH_MEETING_RECORDED", "Stop and search monitoring meeting recorded"
+    STOP_SEARCH_MEETING_UPDATED = "STOP_SEARCH_MEETING_UPDATED", "Stop and search monitoring meeting updated"
+    CUSTODY_VISIT_RECORDED = "CUSTODY_VISIT_RECORDED", "Custody visit recorded"

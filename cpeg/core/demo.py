@@ -116,7 +116,18 @@ def person_name(rng: random.Random) -> str:
 
 
 # Apps whose ``demo.load(ctx)`` builds part of the demo, in dependency order.
-DEMO_APPS = ["groups", "accounts", "agreements", "activities", "monitoring", "funding", "notifications"]
+DEMO_APPS = [
+    "groups",
+    "accounts",
+    "agreements",
+    "activities",
+    "membership",
+    "consultations",
+    "scrutiny",
+    "monitoring",
+    "funding",
+    "notifications",
+]
 
 
 def demo_steps(only=None):

@@ -1,0 +1,66 @@
+"""Stop and search import: the shipped Met quarter (43,371 rows) imported and
+placed in boroughs, against a plain parse of the same files with the csv module.
+
+Run: .venv/bin/python bench/scrutiny_bench.py   (part of `make bench`)
+
+The issue asks for at least half the plain parse's throughput; the figures
+of the last run are in docs/scrutiny.md.
+"""
+
+import csv
+import datetime as dt
+import io
+import time
+
+from common import ROOT, setup
+
+setup("scrutiny")
+
+from cpeg.groups.tests.factories import borough  # noqa: E402
+from cpeg.scrutiny.geography import _index  # noqa: E402
+from cpeg.scrutiny.services import stop_search_import_file  # noqa: E402
+
+FOLDER = ROOT.parent / "shared" / "data" / "police-uk" / "stop-and-search"
+FILES = [FOLDER / f"2018-{m}-metropolitan-stop-and-search.csv" for m in (10, 11, 12)]
+
+
+def plain_parse(datas) -> int:
+    rows = 0
+    for data in datas:
+        for _ in csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")):
+            rows += 1
+    return rows
+
+
+def import_quarter(datas) -> int:
+    rows = 0
+    for path, data in zip(FILES, datas, strict=True):
+        month = dt.date(2018, int(path.name[5:7]), 1)
+        record = stop_search_import_file(force="metropolitan", month=month, file_name=path.name, data=data)
+        assert record.status == "done", record.errors[:3]
+        rows += record.rows_total
+    return rows
+
+
+def main() -> None:
+    borough("camden")
+    _index()  # the boundaries, loaded once per process
+    datas = [path.read_bytes() for path in FILES]
+    results = {}
+    for label, fn in (("plain csv parse", plain_parse), ("import and place in boroughs", import_quarter)):
+        start = time.perf_counter()
+        rows = fn(datas)
+        seconds = time.perf_counter() - start
+        results[label] = rows / seconds
+        print(f"{label:<32} {rows:>7} rows {seconds:>7.2f} s {rows / seconds:>10,.0f} rows/s")
+    # Again: a re-import replaces each month (deletes, then inserts).
+    start = time.perf_counter()
+    rows = import_quarter(datas)
+    seconds = time.perf_counter() - start
+    print(f"{'re-import (replacing)':<32} {rows:>7} rows {seconds:>7.2f} s {rows / seconds:>10,.0f} rows/s")
+    ratio = results["import and place in boroughs"] / results["plain csv parse"]
+    print(f"import throughput / plain parse: {ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()

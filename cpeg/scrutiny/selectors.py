@@ -1,0 +1,454 @@
+"""Reads for scrutiny: a borough's stop and search figures for a period,
+the searches behind each figure, the imports, and monitoring meetings.
+
+Every figure is counted here, from ``StopSearch`` rows, in a fixed number
+of queries (one per breakdown); each count carries the link to exactly the
+searches behind it (``stops_for`` with the same period, breakdown and
+value).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from fractions import Fraction
+from urllib.parse import urlencode
+
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from cpeg.accounts.access import get_for_user_or_404, scope_boroughs, scope_custody_panels, scope_group_records
+from cpeg.groups.models import Borough
+from cpeg.scrutiny.choices import EthnicGroup, Force, ImportStatus, LocationStatus, Outcome
+from cpeg.scrutiny.figures import RiskRatio, rate_per_1000, risk_ratio, share
+from cpeg.scrutiny.models import (
+    BoroughPopulation,
+    CustodyPanel,
+    CustodyVisit,
+    MonitoringMeeting,
+    StopSearch,
+    StopSearchImport,
+)
+from cpeg.scrutiny.periods import Period
+
+# Breakdown key in URLs -> (field, heading). Values in URLs are the stored
+# values; "true"/"false"/"" for the yes-no fields.
+BREAKDOWNS = {
+    "month": ("month", "Month"),
+    "outcome": ("outcome", "Outcome"),
+    "object": ("object_of_search", "Object of search"),
+    "legislation": ("legislation", "Power used (legislation)"),
+    "type": ("search_type", "Type of search"),
+    "age": ("age_range", "Age range"),
+    "gender": ("gender", "Gender"),
+    "self": ("self_defined_group", "Self-defined ethnic group"),
+    "census": ("self_defined_census_group", "Self-defined ethnic group (as the census file groups it)"),
+    "officer": ("officer_defined_group", "Officer-defined ethnic group"),
+    "linked": ("outcome_linked_to_object", "Outcome linked to the object of search"),
+    "strip": ("more_than_outer_clothing_removed", "More than outer clothing removed"),
+}
+# The breakdowns the figures page shows as tables, in order.
+TABLES = ("month", "outcome", "object", "legislation", "age", "gender", "self", "officer", "type")
+_BOOLEAN = {"true": True, "false": False, "": None}
+_CHOICE_LABELS = {
+    "outcome": dict(Outcome.choices),
+    "self": dict(EthnicGroup.choices),
+    "census": dict(EthnicGroup.choices),
+    "officer": dict(EthnicGroup.choices),
+}
+SELF_RATE_GROUPS = (EthnicGroup.BLACK, EthnicGroup.ASIAN, EthnicGroup.MIXED, EthnicGroup.OTHER)
+OFFICER_RATE_GROUPS = (EthnicGroup.BLACK, EthnicGroup.ASIAN, EthnicGroup.OTHER)
+
+
+def boroughs_for(*, user) -> QuerySet:
+    return scope_boroughs(user, Borough.objects.all()).order_by("name")
+
+
+def borough_get_for(*, user, pk) -> Borough:
+    return get_for_user_or_404(user, Borough.objects.all(), "scrutiny.view_stopsearch", pk=pk)
+
+
+def imported_months(force: str = Force.METROPOLITAN) -> list[dt.date]:
+    """The months with a completed import for the force, newest first."""
+    return list(
+        StopSearchImport.objects.filter(force=force, status=ImportStatus.DONE)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .distinct()
+    )
+
+
+def latest_period(months: list[dt.date]) -> Period | None:
+    """The most recent quarter with any imported month (the figures' default)."""
+    return Period.month(months[0]).covering()[1] if months else None
+
+
+def stops_url(borough_id: int, period: Period, by: str | None = None, value="") -> str:
+    query = {"period": period.key}
+    if by:
+        query["by"], query["value"] = by, value_key(value)
+    return reverse("scrutiny:borough-stops", kwargs={"pk": borough_id}) + "?" + urlencode(query)
+
+
+def value_key(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return f"{value:%Y-%m}"
+    return str(value)
+
+
+def value_label(by: str, value) -> str:
+    if by == "month":
+        return f"{value:%B %Y}"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if value is None or value == "":
+        return "Not recorded"
+    return _CHOICE_LABELS.get(by, {}).get(value, value)
+
+
+def parse_value(by: str, raw: str):
+    """The stored value a URL's ``value`` names; ValueError if it cannot be one."""
+    name = BREAKDOWNS[by][0]
+    if name in ("outcome_linked_to_object", "more_than_outer_clothing_removed"):
+        if raw not in _BOOLEAN:
+            raise ValueError(raw)
+        return _BOOLEAN[raw]
+    if by == "month":
+        return Period.parse(raw).starts_on
+    return raw
+
+
+def _in_period(queryset: QuerySet, period: Period) -> QuerySet:
+    return queryset.filter(london_date__gte=period.starts_on, london_date__lte=period.ends_on)
+
+
+def stops_for(*, borough: Borough, period: Period, by: str | None = None, value=None) -> QuerySet:
+    """Exactly the searches behind one figure of ``borough_figures``."""
+    queryset = _in_period(StopSearch.objects.filter(borough=borough), period)
+    if by:
+        name = BREAKDOWNS[by][0]
+        queryset = queryset.filter(**({f"{name}__isnull": True} if value is None else {name: value}))
+    return queryset.order_by("occurred_at", "row_number", "pk")
+
+
+@dataclass
+class Cell:
+    value: object
+    label: str
+    count: int
+    share: Fraction | None
+    url: str
+
+
+@dataclass
+class Breakdown:
+    key: str
+    heading: str
+    cells: list[Cell]
+
+
+@dataclass
+class RateRow:
+    group: str
+    label: str
+    searches: int
+    residents: int
+    rate: Fraction | None
+    ratio: RiskRatio | None
+    url: str
+
+
+@dataclass
+class Disproportionality:
+    title: str
+    rows: list[RateRow]
+    not_stated: int
+    not_stated_url: str
+    note: str
+
+
+@dataclass
+class BoroughFigures:
+    borough: Borough
+    period: Period
+    total: int
+    total_url: str
+    months_imported: list[dt.date]
+    to_date: bool
+    breakdowns: dict[str, Breakdown] = field(default_factory=dict)
+    arrests: Cell | None = None
+    no_further_action: Cell | None = None
+    find_rate: Cell | None = None
+    find_rate_known: int = 0
+    strip_searches: Cell | None = None
+    strip_known: int = 0
+    self_defined: Disproportionality | None = None
+    officer_defined: Disproportionality | None = None
+    force_no_location: int = 0
+    force_outside: int = 0
+
+    @property
+    def rate_views(self) -> list[Disproportionality]:
+        return [self.self_defined, self.officer_defined]
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.months_imported)
+
+
+def _breakdown(borough: Borough, period: Period, by: str, base: QuerySet, total: int) -> Breakdown:
+    name, heading = BREAKDOWNS[by]
+    rows = base.values_list(name).annotate(n=Count("id")).order_by("-n", name)
+    if by == "month":
+        rows = sorted(rows, key=lambda row: row[0])
+    cells = [
+        Cell(value, value_label(by, value), n, share(n, total), stops_url(borough.pk, period, by, value))
+        for value, n in rows
+    ]
+    return Breakdown(by, heading, cells)
+
+
+def _cell(breakdown: Breakdown, value, borough, period, by, total) -> Cell:
+    count = next((c.count for c in breakdown.cells if c.value == value), 0)
+    return Cell(value, value_label(by, value), count, share(count, total), stops_url(borough.pk, period, by, value))
+
+
+def _rates(borough, period, by, counts: dict, population: dict, groups, title, note) -> Disproportionality:
+    white_count, white_residents = counts.get(EthnicGroup.WHITE, 0), population.get(EthnicGroup.WHITE, 0)
+    rows = [
+        RateRow(
+            EthnicGroup.WHITE,
+            "White",
+            white_count,
+            white_residents,
+            rate_per_1000(white_count, white_residents),
+            None,
+            stops_url(borough.pk, period, by, EthnicGroup.WHITE),
+        )
+    ]
+    for group in groups:
+        count, residents = counts.get(group, 0), population.get(group, 0)
+        rows.append(
+            RateRow(
+                group,
+                EthnicGroup(group).label,
+                count,
+                residents,
+                rate_per_1000(count, residents),
+                risk_ratio(count, residents, white_count, white_residents),
+                stops_url(borough.pk, period, by, group),
+            )
+        )
+    return Disproportionality(
+        title,
+        rows,
+        counts.get(EthnicGroup.NOT_STATED, 0),
+        stops_url(borough.pk, period, by, EthnicGroup.NOT_STATED),
+        note,
+    )
+
+
+def borough_figures(*, borough: Borough, period: Period) -> BoroughFigures:
+    """Every stop and search figure for a borough and period (about 15 queries)."""
+    base = _in_period(StopSearch.objects.filter(borough=borough), period)
+    months = [m for m in imported_months() if period.starts_on <= m <= period.ends_on]  # 1 query; few months
+    total = base.count()
+    latest = StopSearchImport.objects.filter(status=ImportStatus.DONE).aggregate(last=Max("month"))["last"]
+    to_date = len(months) < len(period.months()) and latest is not None and latest < period.ends_on
+    figures = BoroughFigures(
+        borough=borough,
+        period=period,
+        total=total,
+        total_url=stops_url(borough.pk, period),
+        months_imported=sorted(months),
+        to_date=to_date,
+    )
+    for by in (*TABLES, "census", "linked", "strip"):
+        figures.breakdowns[by] = _breakdown(borough, period, by, base, total)
+    outcomes = figures.breakdowns["outcome"]
+    figures.arrests = _cell(outcomes, Outcome.ARREST, borough, period, "outcome", total)
+    figures.no_further_action = _cell(outcomes, Outcome.NO_FURTHER_ACTION, borough, period, "outcome", total)
+    linked = figures.breakdowns["linked"]
+    figures.find_rate_known = sum(c.count for c in linked.cells if c.value is not None)
+    figures.find_rate = _cell(linked, True, borough, period, "linked", figures.find_rate_known)
+    strip = figures.breakdowns["strip"]
+    figures.strip_known = sum(c.count for c in strip.cells if c.value is not None)
+    figures.strip_searches = _cell(strip, True, borough, period, "strip", figures.strip_known)
+
+    population = dict(BoroughPopulation.objects.filter(borough=borough).values_list("ethnic_group", "residents"))
+    census_counts = {c.value: c.count for c in figures.breakdowns["census"].cells}
+    officer_counts = {c.value: c.count for c in figures.breakdowns["officer"].cells}
+    figures.self_defined = _rates(
+        borough,
+        period,
+        "census",
+        census_counts,
+        population,
+        SELF_RATE_GROUPS,
+        "By self-defined ethnicity",
+        "Searches where the person's own ethnicity was not stated are left out. As in the census file, "
+        "people of mixed White and Black heritage are counted in the Black group.",
+    )
+    figures.officer_defined = _rates(
+        borough,
+        period,
+        "officer",
+        officer_counts,
+        population,
+        OFFICER_RATE_GROUPS,
+        "By officer-defined ethnicity",
+        "Officers record four groups only (no Mixed), so the Mixed census group is left out of these rates; "
+        "searches with no officer-defined ethnicity are left out.",
+    )
+    force = _in_period(StopSearch.objects.filter(force=Force.METROPOLITAN), period)
+    located = dict(force.values_list("location_status").annotate(n=Count("id")))
+    figures.force_no_location = located.get(LocationStatus.NONE, 0)
+    figures.force_outside = located.get(LocationStatus.OUTSIDE, 0)
+    return figures
+
+
+def import_list(*, limit: int = 50) -> QuerySet:
+    return StopSearchImport.objects.select_related("created_by")[:limit]
+
+
+def import_get(*, pk) -> StopSearchImport:
+    return StopSearchImport.objects.select_related("created_by").get(pk=pk)
+
+
+def meetings_for(*, user, group) -> QuerySet:
+    return scope_group_records(user, MonitoringMeeting.objects.filter(group=group)).select_related("activity")
+
+
+# --- Independent custody visiting ------------------------------------------------
+
+
+def panels_for(*, user) -> QuerySet:
+    return scope_custody_panels(user, CustodyPanel.objects.all()).prefetch_related("boroughs").order_by("name")
+
+
+def panel_get_for(*, user, pk) -> CustodyPanel:
+    return get_for_user_or_404(user, CustodyPanel.objects.all(), "scrutiny.view_custodypanel", pk=pk)
+
+
+def _london_range(period: Period) -> tuple[dt.datetime, dt.datetime]:
+    start = timezone.make_aware(dt.datetime.combine(period.starts_on, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(period.ends_on + dt.timedelta(days=1), dt.time.min))
+    return start, end
+
+
+def visits_for(*, panel: CustodyPanel, period: Period, outstanding: bool = False) -> QuerySet:
+    """Exactly the visits behind a panel's row of the summary."""
+    start, end = _london_range(period)
+    queryset = CustodyVisit.objects.filter(panel=panel, visited_at__gte=start, visited_at__lt=end)
+    if outstanding:
+        queryset = queryset.exclude(issues_raised="").filter(issues_resolved=False)
+    return queryset.select_related("suite", "first_visitor", "second_visitor").order_by("-visited_at", "-id")
+
+
+SUMMARY_COUNTS = ("in_custody", "not_available", "not_offered", "offered", "accepted", "declined", "observed_only")
+
+
+@dataclass
+class PanelRow:
+    panel: CustodyPanel | None
+    attempted: int
+    access_not_gained: int
+    valid: int
+    counts: dict
+    outstanding: int
+    url: str = ""
+    outstanding_url: str = ""
+
+
+def custody_summary(*, user, period: Period) -> tuple[list[PanelRow], PanelRow]:
+    """Per panel the user may read, and in total: visits attempted, access not
+    gained, valid visits, the people counts and outstanding issues (2 queries)."""
+    panels = list(panels_for(user=user))
+    start, end = _london_range(period)
+    aggregates = {
+        "attempted": Count("id"),
+        "access_not_gained": Count("id", filter=Q(access_refused=True)),
+        "outstanding": Count("id", filter=Q(issues_resolved=False) & ~Q(issues_raised="")),
+        **{name: Coalesce(Sum(name), 0) for name in SUMMARY_COUNTS},
+    }
+    found = {
+        row["panel"]: row
+        for row in CustodyVisit.objects.filter(panel__in=panels, visited_at__gte=start, visited_at__lt=end)
+        .values("panel")
+        .annotate(**aggregates)
+        .order_by()
+    }
+    rows = []
+    for panel in panels:
+        row = found.get(panel.pk, {})
+        attempted, refused = row.get("attempted", 0), row.get("access_not_gained", 0)
+        url = reverse("scrutiny:panel-visits", kwargs={"pk": panel.pk}) + f"?period={period.key}"
+        rows.append(
+            PanelRow(
+                panel,
+                attempted,
+                refused,
+                attempted - refused,
+                {name: row.get(name, 0) for name in SUMMARY_COUNTS},
+                row.get("outstanding", 0),
+                url,
+                url + "&outstanding=1",
+            )
+        )
+    total = PanelRow(
+        None,
+        sum(r.attempted for r in rows),
+        sum(r.access_not_gained for r in rows),
+        sum(r.valid for r in rows),
+        {name: sum(r.counts[name] for r in rows) for name in SUMMARY_COUNTS},
+        sum(r.outstanding for r in rows),
+    )
+    return rows, total
+
+
+# --- The public pack: no row-level data, small counts suppressed ------------------
+
+
+@dataclass
+class PublicCell:
+    label: str
+    count: int | None  # None: suppressed
+    share: Fraction | None
+    bar: float = 0.0  # the bar's width in the chart, as a percentage of the largest
+
+
+def _public(cells: list[Cell]) -> list[PublicCell]:
+    from cpeg.scrutiny.figures import suppressed
+
+    hide = suppressed([c.count for c in cells])
+    largest = max((c.count for c in cells), default=0) or 1
+    return [
+        PublicCell(c.label, None if h else c.count, None if h else c.share, 0.0 if h else 100 * c.count / largest)
+        for c, h in zip(cells, hide, strict=True)
+    ]
+
+
+def public_pack(*, borough: Borough, period: Period) -> dict:
+    """A borough's figures for publication: tables with small counts hidden,
+    the disproportionality ratios (no counts below 5), no searches listed."""
+    figures = borough_figures(borough=borough, period=period)
+    tables = [
+        (figures.breakdowns[key].heading, _public(figures.breakdowns[key].cells))
+        for key in ("month", "outcome", "object", "legislation", "age", "gender", "self", "officer")
+    ]
+    from cpeg.scrutiny.figures import SUPPRESS_BELOW
+
+    rates = [
+        (
+            view.title,
+            [(row, row.searches if not 0 < row.searches < SUPPRESS_BELOW else None) for row in view.rows],
+        )
+        for view in figures.rate_views
+    ]
+    return {"figures": figures, "tables": tables, "rates": rates, "suppress_below": SUPPRESS_BELOW}

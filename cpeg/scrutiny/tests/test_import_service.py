@@ -1,0 +1,152 @@
+"""Importing a month: boroughs by location, all or nothing, replace on re-import."""
+
+import datetime as dt
+import time
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+
+from cpeg.core.models import AuditEvent
+from cpeg.groups.tests.factories import borough
+from cpeg.scrutiny.choices import ImportStatus, LocationStatus
+from cpeg.scrutiny.models import StopSearch, StopSearchImport
+from cpeg.scrutiny.services import stop_search_import_file
+from cpeg.scrutiny.tests.factories import (
+    ANGEL,
+    TRAFALGAR_SQUARE,
+    WESTMINSTER_BRIDGE,
+    import_rows,
+    police_csv,
+    shared_data,
+    stop_row,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_search_is_placed_in_the_borough_it_happened_in():
+    record = import_rows(
+        [
+            stop_row(where=TRAFALGAR_SQUARE),
+            stop_row(where=ANGEL),
+            stop_row(where=WESTMINSTER_BRIDGE),  # mid-river: in no borough
+            stop_row(where=("51.6556", "-0.3960")),  # Watford
+            stop_row(where=None),
+        ]
+    )
+    assert record.status == ImportStatus.DONE
+    assert (record.in_borough, record.outside_boroughs, record.no_location) == (2, 2, 1)
+    placed = dict(StopSearch.objects.values_list("row_number", "borough__slug"))
+    assert placed == {2: "westminster", 3: "islington", 4: None, 5: None, 6: None}
+    statuses = dict(StopSearch.objects.values_list("row_number", "location_status"))
+    assert statuses[4] == statuses[5] == LocationStatus.OUTSIDE
+    assert statuses[6] == LocationStatus.NONE
+    assert AuditEvent.objects.filter(event_type="STOP_SEARCH_IMPORTED").count() == 1
+
+
+def test_importing_a_month_again_replaces_it():
+    first = import_rows([stop_row(), stop_row(), stop_row()])
+    second = import_rows([stop_row(), stop_row(outcome="Arrest")])
+    assert StopSearch.objects.count() == 2
+    assert set(StopSearch.objects.values_list("source_import", flat=True)) == {second.pk}
+    first.refresh_from_db()
+    assert first.status == ImportStatus.REPLACED
+    assert second.replaced_rows == 3
+    # The same file again gives the same records.
+    third = import_rows([stop_row(), stop_row(outcome="Arrest")])
+    assert sorted(StopSearch.objects.values_list("outcome", flat=True)) == ["arrest", "nfa"]
+    assert third.status == ImportStatus.DONE
+
+
+def test_a_bad_row_saves_nothing_and_keeps_the_month_as_it_was():
+    good = import_rows([stop_row(), stop_row()])
+    bad = import_rows([stop_row(), stop_row(where=("51.5", "x")), stop_row(date="2018-11-02T10:00:00+00:00")])
+    assert bad.status == ImportStatus.FAILED
+    assert [e["row"] for e in bad.errors] == [3, 4]
+    assert "not in October 2018" in bad.errors[1]["message"]
+    # The earlier import of the month still stands, untouched.
+    assert StopSearch.objects.count() == 2
+    good.refresh_from_db()
+    assert good.status == ImportStatus.DONE
+
+
+def test_a_file_named_for_another_force_or_month_is_refused():
+    borough("camden")
+    with pytest.raises(ValidationError) as error:
+        stop_search_import_file(
+            force="metropolitan",
+            month=dt.date(2018, 11, 1),
+            file_name="2018-10-city-of-london-stop-and-search.csv",
+            data=police_csv([stop_row()]),
+        )
+    assert set(error.value.error_dict) == {"force", "month"}
+    assert not StopSearchImport.objects.exists()
+
+
+def test_the_shipped_met_quarter_reproduces_the_published_totals():
+    """NOTES.md: 43,371 searches, Oct-Dec 2018; outcome and ethnicity totals."""
+    borough("camden")
+    folder = shared_data() / "police-uk" / "stop-and-search"
+    started = time.monotonic()
+    for month in (10, 11, 12):
+        path = folder / f"2018-{month}-metropolitan-stop-and-search.csv"
+        record = stop_search_import_file(
+            force="metropolitan", month=dt.date(2018, month, 1), file_name=path.name, data=path.read_bytes()
+        )
+        assert record.status == ImportStatus.DONE, record.errors[:3]
+    elapsed = time.monotonic() - started
+
+    def totals(field):
+        return dict(StopSearch.objects.values_list(field).annotate(n=Count("id")))
+
+    assert StopSearch.objects.count() == 43371
+    assert totals("month") == {dt.date(2018, 10, 1): 12654, dt.date(2018, 11, 1): 15196, dt.date(2018, 12, 1): 15521}
+    assert totals("outcome") == {
+        "nfa": 31439,
+        "arrest": 6694,
+        "community_resolution": 3747,
+        "penalty_notice": 948,
+        "summons": 519,
+        "caution": 24,
+    }
+    assert totals("officer_defined_group") == {
+        "black": 17347,
+        "white": 15631,
+        "asian": 7932,
+        "other": 1684,
+        "none": 777,
+    }
+    assert totals("self_defined_group") == {
+        "white": 13380,
+        "black": 12837,
+        "none": 7613,
+        "asian": 6779,
+        "mixed": 1629,
+        "other": 1133,
+    }
+    located = totals("location_status")
+    assert located[LocationStatus.NONE] == 1152 + 1411 + 1544
+    assert sum(located.values()) == 43371
+    assert elapsed < 60
+
+
+def test_the_command_imports_files_and_reports_bad_rows(tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    borough("camden")
+    good = tmp_path / "2018-10-metropolitan-stop-and-search.csv"
+    good.write_bytes(police_csv([stop_row(), stop_row(where=None)], newline="\r\n"))
+    out = StringIO()
+    call_command("import_stop_and_search", str(good), stdout=out)
+    assert "2 searches imported" in out.getvalue()
+    assert "1 with no location" in out.getvalue()
+    bad = tmp_path / "2018-11-metropolitan-stop-and-search.csv"
+    bad.write_bytes(police_csv([stop_row(date="2018-11-03T10:00:00+00:00", outcome="Unknown thing")]))
+    out = StringIO()
+    with pytest.raises(CommandError, match="1 file not imported"):
+        call_command("import_stop_and_search", str(bad), stdout=out)
+    assert "row 2: Unknown outcome" in out.getvalue()
+    assert StopSearch.objects.count() == 2

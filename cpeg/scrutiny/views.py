@@ -1,0 +1,287 @@
+"""Pages for scrutiny: stop and search figures by borough, the searches
+behind each figure, imports of police.uk files, monitoring meetings."""
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from cpeg.accounts.access import require_perm
+from cpeg.activities.selectors import activity_queryset
+from cpeg.core.fiscal import FinancialYear, london_today
+from cpeg.core.views_helpers import handle_form
+from cpeg.groups.selectors import group_get_for
+from cpeg.scrutiny import selectors, services
+from cpeg.scrutiny.forms import ImportUploadForm, MeetingForm, VisitForm
+from cpeg.scrutiny.periods import Period
+
+PAGE_SIZE = 50
+
+
+def _period(request, months) -> Period | None:
+    raw = request.GET.get("period")
+    if raw:
+        try:
+            return Period.parse(raw)
+        except ValueError as error:
+            raise Http404("No such period") from error
+    return selectors.latest_period(months)
+
+
+def _period_options(months) -> list[Period]:
+    """Each imported month, and the quarters and years they fall in."""
+    options, seen = [], set()
+    for month in sorted(months):
+        for period in Period.month(month).covering():
+            if period.key not in seen:
+                seen.add(period.key)
+                options.append(period)
+    order = {"year": 0, "quarter": 1, "month": 2}
+    return sorted(options, key=lambda p: (order[p.kind], p.starts_on))
+
+
+@login_required
+def index(request):
+    """The boroughs whose stop and search figures the user may read."""
+    require_perm(request.user, "scrutiny.view_stopsearch_index")
+    months = selectors.imported_months()
+    return render(
+        request,
+        "scrutiny/index.html",
+        {
+            "boroughs": list(selectors.boroughs_for(user=request.user)),
+            "period": selectors.latest_period(months),
+            "months": months,
+            "can_import": request.user.has_perm("scrutiny.import_stopsearch"),
+        },
+    )
+
+
+@login_required
+def borough_figures(request, pk):
+    borough = selectors.borough_get_for(user=request.user, pk=pk)
+    months = selectors.imported_months()
+    period = _period(request, months)
+    figures = selectors.borough_figures(borough=borough, period=period) if period else None
+    groups = list(borough.groups.all())
+    return render(
+        request,
+        "scrutiny/borough_figures.html",
+        {
+            "borough": borough,
+            "figures": figures,
+            "period": period,
+            "options": _period_options(months),
+            "groups": [g for g in groups if request.user.has_perm("scrutiny.view_monitoringmeeting", g)],
+        },
+    )
+
+
+@login_required
+def borough_stops(request, pk):
+    """Exactly the searches behind one figure (period, breakdown and value)."""
+    borough = selectors.borough_get_for(user=request.user, pk=pk)
+    period = _period(request, selectors.imported_months())
+    if period is None:
+        raise Http404("No stop and search data")
+    by = request.GET.get("by") or None
+    value, label = None, ""
+    if by is not None:
+        if by not in selectors.BREAKDOWNS:
+            raise Http404("No such breakdown")
+        try:
+            value = selectors.parse_value(by, request.GET.get("value", ""))
+        except ValueError as error:
+            raise Http404("No such value") from error
+        label = f"{selectors.BREAKDOWNS[by][1]}: {selectors.value_label(by, value)}"
+    stops = selectors.stops_for(borough=borough, period=period, by=by, value=value)
+    page = Paginator(stops, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = {"period": period.key}
+    if by:
+        query.update(by=by, value=request.GET.get("value", ""))
+    return render(
+        request,
+        "scrutiny/borough_stops.html",
+        {
+            "borough": borough,
+            "period": period,
+            "label": label,
+            "page": page,
+            "query": urlencode(query),
+            "back_url": reverse("scrutiny:borough-figures", kwargs={"pk": borough.pk}) + f"?period={period.key}",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_list(request):
+    """Officers: upload a police.uk month; the imports so far."""
+    require_perm(request.user, "scrutiny.import_stopsearch")
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+
+    def save(form):
+        upload = form.cleaned_data["file"]
+        return services.stop_search_import_queue(
+            force=form.cleaned_data["force"],
+            month=form.cleaned_data["month"],
+            file_name=upload.name,
+            data=upload.read(),
+            actor=request.user,
+        )
+
+    return handle_form(
+        request,
+        form=form,
+        template="scrutiny/import_list.html",
+        context={"imports": list(selectors.import_list())},
+        save=save,
+        success_message="File uploaded: the import has started",
+        success_url=lambda record: reverse("scrutiny:import-detail", kwargs={"pk": record.pk}),
+    )
+
+
+@login_required
+def import_detail(request, pk):
+    require_perm(request.user, "scrutiny.import_stopsearch")
+    try:
+        record = selectors.import_get(pk=pk)
+    except selectors.StopSearchImport.DoesNotExist as error:
+        raise Http404 from error
+    return render(request, "scrutiny/import_detail.html", {"record": record})
+
+
+@login_required
+def meeting_list(request, pk):
+    group = group_get_for(user=request.user, pk=pk, perm="scrutiny.view_monitoringmeeting")
+    return render(
+        request,
+        "scrutiny/meeting_list.html",
+        {
+            "group": group,
+            "meetings": list(selectors.meetings_for(user=request.user, group=group)),
+            "can_record": request.user.has_perm("scrutiny.change_monitoringmeeting", group),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_create(request, pk):
+    group = group_get_for(user=request.user, pk=pk, perm="scrutiny.change_monitoringmeeting")
+    activities = activity_queryset(group_ids=[group.pk]).order_by("-held_on", "-id")
+    form = MeetingForm(request.POST or None, activities=activities)
+    list_url = reverse("scrutiny:meeting-list", kwargs={"pk": group.pk})
+    return handle_form(
+        request,
+        form=form,
+        template="scrutiny/meeting_form.html",
+        context={"group": group, "title": "Record a stop and search monitoring meeting", "cancel_url": list_url},
+        save=lambda form: services.meeting_record(group=group, actor=request.user, **form.cleaned_data),
+        success_message="Meeting recorded",
+        success_url=list_url,
+    )
+
+
+# --- Independent custody visiting ------------------------------------------------
+
+
+def _custody_period(request) -> Period:
+    raw = request.GET.get("period")
+    if raw:
+        try:
+            return Period.parse(raw)
+        except ValueError as error:
+            raise Http404("No such period") from error
+    return Period.year(FinancialYear.current())
+
+
+@login_required
+def custody_summary(request):
+    """Visits per panel and London-wide for a quarter or financial year."""
+    require_perm(request.user, "scrutiny.view_custody_summary")
+    period = _custody_period(request)
+    rows, total = selectors.custody_summary(user=request.user, period=period)
+    year = FinancialYear.current()
+    options = []
+    for fy in (year, year.previous()):
+        options.append(Period.year(fy))
+        options.extend(Period.quarter(q) for q in fy.quarters)
+    return render(
+        request,
+        "scrutiny/custody_summary.html",
+        {
+            "period": period,
+            "rows": rows,
+            "total": total,
+            "options": options,
+            "to_date": period.ends_on >= london_today() >= period.starts_on,
+        },
+    )
+
+
+@login_required
+def panel_visits(request, pk):
+    panel = selectors.panel_get_for(user=request.user, pk=pk)
+    period = _custody_period(request)
+    outstanding = request.GET.get("outstanding") == "1"
+    visits = selectors.visits_for(panel=panel, period=period, outstanding=outstanding)
+    page = Paginator(visits, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = {"period": period.key, **({"outstanding": "1"} if outstanding else {})}
+    return render(
+        request,
+        "scrutiny/panel_visits.html",
+        {
+            "panel": panel,
+            "period": period,
+            "page": page,
+            "outstanding": outstanding,
+            "query": urlencode(query),
+            "can_record": request.user.has_perm("scrutiny.record_custodyvisit"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_create(request, pk):
+    panel = selectors.panel_get_for(user=request.user, pk=pk)
+    require_perm(request.user, "scrutiny.record_custodyvisit")
+    form = VisitForm(request.POST or None, panel=panel)
+    return handle_form(
+        request,
+        form=form,
+        template="scrutiny/visit_form.html",
+        context={"panel": panel, "cancel_url": reverse("scrutiny:panel-visits", kwargs={"pk": panel.pk})},
+        save=lambda form: services.custody_visit_record(panel=panel, actor=request.user, **form.visit_fields()),
+        success_message="Visit recorded",
+        success_url=lambda visit: reverse("scrutiny:visit-detail", kwargs={"pk": visit.pk}),
+    )
+
+
+@login_required
+def visit_detail(request, pk):
+    visit = get_object_or_404(
+        selectors.CustodyVisit.objects.select_related("panel", "suite", "first_visitor", "second_visitor"), pk=pk
+    )
+    if not request.user.has_perm("scrutiny.view_custodypanel", visit.panel):
+        raise Http404
+    return render(request, "scrutiny/visit_detail.html", {"visit": visit})
+
+
+def public_pack(request, pk):
+    """The published version of a borough's pack: anyone may read it."""
+    borough = get_object_or_404(selectors.Borough, pk=pk)
+    months = selectors.imported_months()
+    period = _period(request, months)
+    if period is None:
+        raise Http404("No stop and search data")
+    return render(
+        request,
+        "scrutiny/public_pack.html",
+        {"borough": borough, "period": period, **selectors.public_pack(borough=borough, period=period)},
+    )
