@@ -392,9 +392,9 @@ def grantable_roles(user, *, group=None) -> list[str]:
 
 
 def scope_boroughs(user, queryset: QuerySet) -> QuerySet:
-    """Narrow a queryset of Borough to those whose groups the user may read:
-    every borough for officers, a link member's own boroughs, and the
-    boroughs of a group person's groups."""
+    """Narrow a queryset of Borough to those whose groups (and stop and
+    search figures) the user may read: every borough for officers, a link
+    member's own boroughs, and the boroughs of a group person's groups."""
     if is_officer(user):
         return queryset
     return queryset.filter(Q(pk__in=borough_ids_of(user)) | Q(groups__pk__in=group_ids_of(user))).distinct()
@@ -421,16 +421,6 @@ rules.add_perm("scrutiny.view_stopsearch", is_officer | is_own_borough | is_link
 rules.add_perm("scrutiny.import_stopsearch", is_officer)
 rules.add_perm("scrutiny.view_monitoringmeeting", can_read_group_records)
 rules.add_perm("scrutiny.change_monitoringmeeting", can_change_group_records)
-
-
-def scope_boroughs(user, queryset: QuerySet) -> QuerySet:
-    """Narrow a queryset of Borough to those whose stop and search figures
-    the user may read: every borough for officers, otherwise their groups'
-    boroughs and their linked boroughs."""
-    if is_officer(user):
-        return queryset
-    q = Q(pk__in=borough_ids_of(user)) | Q(groups__pk__in=group_ids_of(user))
-    return queryset.filter(q).distinct()
 
 
 # --- Scrutiny duties: independent custody visiting (issue 13.5) ---------------
