@@ -59,6 +59,8 @@ def nav_links(user) -> list[tuple[str, str]]:
             items.append(("Monitoring", _url("reporting:monitoring-dashboard")))
         if user.has_perm("core.view_officer_pages"):
             items.append(("Funding", _url("funding:round-list")))
+        if user.has_perm("consultations.view_consultation_list"):
+            items.append(("Consultations", _url("consultations:consultation-list")))
         items.append(("Your group", own_group_url(user)))
         if user.has_perm("groups.view_person"):
             items.append(("People", reverse("groups:person-list")))

@@ -1,0 +1,216 @@
+"""Demo consultations in the shape of the 2009 annual review.
+
+Last financial year's policing plan consultation: 6 groups responded,
+representing 289 member organisations and 14 individuals (one of them
+sent late and accepted), 3 said they were not responding; the stop and
+search consultation: 5 groups with 170 member organisations. The year
+before's policing plan consultation (4 groups) gives the year-on-year
+change. This year: the budget consultation (closing date passed, still
+open, one late response waiting for acceptance) and the policing plan
+consultation, open, Camden not yet started.
+
+Everything goes through ``consultations.services``, as the screens do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from cpeg.consultations import services
+from cpeg.consultations.choices import ConsultationKind, ResponseDecision
+from cpeg.core.demo import DemoContext
+from cpeg.core.fiscal import FinancialYear
+
+LONDON = ZoneInfo("Europe/London")
+
+# (borough slug, member organisations, individuals): the review's figures.
+POLICING_PLAN_LAST_YEAR = [
+    ("camden", 68, 4),
+    ("lambeth", 55, 3),
+    ("haringey", 47, 2),
+    ("lewisham", 44, 2),
+    ("croydon", 41, 2),
+    ("wandsworth", 34, 1),
+]
+LATE_ACCEPTED = "wandsworth"
+NOT_RESPONDING_LAST_YEAR = [
+    ("sutton", "The group is suspended while its executive is re-formed"),
+    ("hillingdon", "No executive meeting before the closing date to agree a response"),
+    ("enfield", "Members responded to the authority directly"),
+]
+STOP_AND_SEARCH_LAST_YEAR = [
+    ("camden", 45, 2),
+    ("lambeth", 40, 1),
+    ("hackney", 33, 0),
+    ("haringey", 28, 0),
+    ("southwark", 24, 0),
+]
+POLICING_PLAN_YEAR_BEFORE = [("camden", 60, 3), ("lambeth", 50, 2), ("haringey", 40, 2), ("lewisham", 30, 2)]
+BUDGET_THIS_YEAR = [("lambeth", 39, 2), ("haringey", 31, 1), ("lewisham", 27, 0)]
+BUDGET_LATE = ("croydon", 29, 1)
+POLICING_PLAN_THIS_YEAR = [("lambeth", 52, 3), ("haringey", 45, 1)]
+
+QUESTIONS = {
+    ConsultationKind.POLICING_PLAN: (
+        "1. Which of the draft policing priorities matter most to people in your borough, and why?\n"
+        "2. What should the Metropolitan Police Service do differently to improve public confidence?\n"
+        "3. Which communities in your borough are not being heard, and how could the authority reach them?"
+    ),
+    ConsultationKind.BUDGET: (
+        "1. Where should the authority protect spending on neighbourhood policing?\n"
+        "2. Which savings proposals concern your members most?"
+    ),
+    ConsultationKind.STOP_AND_SEARCH: (
+        "1. How do communities in your borough experience stop and search?\n"
+        "2. How should stop and search monitoring groups report to the public?"
+    ),
+}
+
+
+def _at(day: dt.date, hour: int = 12) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=LONDON)
+
+
+def _text(group, kind) -> str:
+    subject = ConsultationKind(kind).label.lower()
+    return (
+        f"{group.name} discussed the {subject} consultation at its executive meeting and at a public meeting. "
+        "Members' main points: visible neighbourhood policing, better feedback on what happens after people "
+        "report crime, and fair, explained use of police powers."
+    )
+
+
+def _consultation(ctx, *, kind, title, opens_on, closes_on, groups):
+    consultation = services.consultation_create(
+        actor=ctx.officer,
+        data={
+            "kind": kind,
+            "title": title,
+            "questions": QUESTIONS.get(kind, "What are your members' views?"),
+            "document_url": "",
+            "opens_on": opens_on,
+            "closes_on": closes_on,
+        },
+        groups=groups,
+    )
+    return services.consultation_open(consultation=consultation, actor=ctx.officer)
+
+
+def _respond(ctx, consultation, slug, organisations, individuals, *, sent_on):
+    group = ctx.groups[slug]
+    response = consultation.responses.get(group=group)
+    actor = ctx.admins[slug]
+    response = services.response_save(
+        response=response,
+        actor=actor,
+        data={
+            "decision": ResponseDecision.RESPONDING,
+            "response_text": _text(group, consultation.kind),
+            "organisations_count": organisations,
+            "individuals_count": individuals,
+            "not_responding_reason": "",
+        },
+        loaded_version=None,
+    )
+    return services.response_submit(response=response, actor=actor, now=_at(sent_on))
+
+
+def _decline(ctx, consultation, slug, reason, *, sent_on):
+    response = consultation.responses.get(group=ctx.groups[slug])
+    actor = ctx.admins[slug]
+    response = services.response_save(
+        response=response,
+        actor=actor,
+        data={
+            "decision": ResponseDecision.NOT_RESPONDING,
+            "response_text": "",
+            "organisations_count": None,
+            "individuals_count": None,
+            "not_responding_reason": reason,
+        },
+        loaded_version=None,
+    )
+    return services.response_submit(response=response, actor=actor, now=_at(sent_on))
+
+
+def load(ctx: DemoContext) -> None:
+    current = FinancialYear.current(ctx.today)
+    past, before = current.previous(), current.previous().previous()
+    groups = sorted(ctx.groups.values(), key=lambda g: g.name)
+
+    # The year before last: the policing plan consultation, 4 groups.
+    plan_before = _consultation(
+        ctx,
+        kind=ConsultationKind.POLICING_PLAN,
+        title=f"Policing plan consultation {before.label}",
+        opens_on=dt.date(before.start_year, 11, 4),
+        closes_on=dt.date(before.start_year + 1, 1, 31),
+        groups=groups,
+    )
+    for slug, organisations, individuals in POLICING_PLAN_YEAR_BEFORE:
+        _respond(ctx, plan_before, slug, organisations, individuals, sent_on=dt.date(before.start_year + 1, 1, 20))
+    services.consultation_close(consultation=plan_before, actor=ctx.officer)
+
+    # Last year: stop and search (5 groups, 170 organisations) and the
+    # policing plan (6 groups, 289 organisations, 14 individuals).
+    stop_search = _consultation(
+        ctx,
+        kind=ConsultationKind.STOP_AND_SEARCH,
+        title=f"Stop and search consultation {past.label}",
+        opens_on=dt.date(past.start_year, 6, 2),
+        closes_on=dt.date(past.start_year, 7, 31),
+        groups=groups,
+    )
+    for slug, organisations, individuals in STOP_AND_SEARCH_LAST_YEAR:
+        _respond(ctx, stop_search, slug, organisations, individuals, sent_on=dt.date(past.start_year, 7, 21))
+    services.consultation_close(consultation=stop_search, actor=ctx.officer)
+
+    plan_past = _consultation(
+        ctx,
+        kind=ConsultationKind.POLICING_PLAN,
+        title=f"Policing plan consultation {past.label}",
+        opens_on=dt.date(past.start_year, 11, 3),
+        closes_on=dt.date(past.start_year + 1, 1, 30),
+        groups=groups,
+    )
+    for slug, organisations, individuals in POLICING_PLAN_LAST_YEAR:
+        late = slug == LATE_ACCEPTED
+        sent_on = dt.date(past.start_year + 1, 2, 4) if late else dt.date(past.start_year + 1, 1, 23)
+        response = _respond(ctx, plan_past, slug, organisations, individuals, sent_on=sent_on)
+        if late:
+            services.response_accept_late(response=response, actor=ctx.officer, now=_at(sent_on, 15))
+    for slug, reason in NOT_RESPONDING_LAST_YEAR:
+        _decline(ctx, plan_past, slug, reason, sent_on=dt.date(past.start_year + 1, 1, 16))
+    services.consultation_close(consultation=plan_past, actor=ctx.officer)
+
+    # This year: the budget (closing date passed, one late response to
+    # accept) and the policing plan, open.
+    budget = _consultation(
+        ctx,
+        kind=ConsultationKind.BUDGET,
+        title=f"Budget consultation {current.label}",
+        opens_on=ctx.today - dt.timedelta(days=50),
+        closes_on=ctx.today - dt.timedelta(days=10),
+        groups=groups,
+    )
+    for slug, organisations, individuals in BUDGET_THIS_YEAR:
+        _respond(ctx, budget, slug, organisations, individuals, sent_on=ctx.today - dt.timedelta(days=14))
+    slug, organisations, individuals = BUDGET_LATE
+    _respond(ctx, budget, slug, organisations, individuals, sent_on=ctx.today - dt.timedelta(days=3))
+
+    plan_now = _consultation(
+        ctx,
+        kind=ConsultationKind.POLICING_PLAN,
+        title=f"Policing plan consultation {current.label}",
+        opens_on=ctx.today - dt.timedelta(days=20),
+        closes_on=ctx.today + dt.timedelta(days=60),
+        groups=groups,
+    )
+    for slug, organisations, individuals in POLICING_PLAN_THIS_YEAR:
+        _respond(ctx, plan_now, slug, organisations, individuals, sent_on=ctx.today - dt.timedelta(days=2))
+
+    ctx.log.append(
+        f"5 consultations; {past.label} policing plan: 6 groups for 289 member organisations and 14 individuals; "
+        "stop and search: 5 groups for 170"
+    )
