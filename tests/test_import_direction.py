@@ -20,7 +20,17 @@ from pathlib import Path
 
 CPEG = Path(__file__).resolve().parent.parent / "cpeg"
 
-ORDER = ("core", "accounts", "groups", "agreements", "activities", "consultations", "monitoring", "funding", "reporting")
+ORDER = (
+    "core",
+    "accounts",
+    "groups",
+    "agreements",
+    "activities",
+    "consultations",
+    "monitoring",
+    "funding",
+    "reporting",
+)
 RANK = {app: rank for rank, app in enumerate(ORDER)}
 # public is a leaf beside the domain apps: it may read these, nothing reads it.
 PUBLIC_MAY_IMPORT = frozenset({"core", "accounts", "groups", "activities"})

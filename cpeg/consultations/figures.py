@@ -76,10 +76,9 @@ class Participation:
     def sentence(self) -> str:
         """ "6 groups responded, representing 289 member organisations and 14 individuals" """
         groups = _plural(self.responded, "group", "groups")
-        return (
-            f"{groups} responded, representing {_plural(self.organisations, 'member organisation', 'member organisations')}"
-            f" and {_plural(self.individuals, 'individual', 'individuals')}"
-        )
+        organisations = _plural(self.organisations, "member organisation", "member organisations")
+        individuals = _plural(self.individuals, "individual", "individuals")
+        return f"{groups} responded, representing {organisations} and {individuals}"
 
 
 def participation(responses: QuerySet, consultation_ids) -> dict[int, Participation]:

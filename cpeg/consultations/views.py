@@ -126,7 +126,7 @@ def consultation_edit(request, pk):
 
 
 def _confirm(request, *, context, save, success_message, success_url, initial=None):
-    form = ConfirmForm(request.POST or None, initial=initial)
+    form = ConfirmForm(request.POST if request.method == "POST" else None, initial=initial)
     return handle_form(
         request,
         form=form,
