@@ -95,4 +95,4 @@ def test_an_officer_opens_a_consultation_a_group_responds_and_the_officer_sees_t
 
     # The London list shows it too.
     visit(page, f"{live_server.url}/consultations/")
-    assert page.get_by_role("link", name=TITLE).is_visible()
+    assert page.get_by_role("link", name=TITLE, exact=True).is_visible()
