@@ -371,3 +371,12 @@ def scope_consultations(user, queryset: QuerySet) -> QuerySet:
     return published.filter(
         pk__in=queryset.model.groups_asked.through.objects.filter(engagementgroup_id__in=ids).values("consultation_id")
     )
+
+# Partner programmes and the CDRP two-way mechanisms (issue 11): managers
+# define a year's programmes in the admin; groups and officers record a
+# group's engagement and its two-way mechanisms; the matrix of boroughs
+# by programme is for officers and link members (their boroughs' groups).
+rules.add_perm("consultations.view_partnerprogramme", is_officer | is_link_member | is_group_person)
+rules.add_perm("consultations.view_programme_matrix", is_officer | is_link_member)
+rules.add_perm("consultations.view_programmeengagement", can_read_group_records)
+rules.add_perm("consultations.change_programmeengagement", can_change_group_records)

@@ -43,3 +43,23 @@ class ResponseDecision(models.TextChoices):
 EDITABLE_RESPONSE_STATUSES = frozenset({ResponseStatus.AWAITING, ResponseStatus.DRAFT})
 # Counted in a consultation's figures (a late response once accepted).
 COUNTED_RESPONSE_STATUSES = frozenset({ResponseStatus.SUBMITTED})
+
+
+class BoroughRole(models.TextChoices):
+    """Why a programme expects more (or different) of a borough's group."""
+
+    HOST = "host", "Host borough"
+    PRIORITY = "priority", "Priority borough"
+
+
+class MechanismKind(models.TextChoices):
+    """The CDRP two-way mechanisms the SLA asks for ("Develop two-way
+    mechanisms for engagement and consultation")."""
+
+    CDRP_SEAT = "cdrp_seat", "Representation on the CDRP"
+    FACE_THE_PEOPLE = "face_the_people", "Face the People session"
+    STRATEGIC_ASSESSMENT = "strategic_assessment", "Views fed into the strategic assessment"
+
+
+# Every two-way mechanism evidences this SLA output.
+TWO_WAY_OUTPUT = "two-way-engagement"

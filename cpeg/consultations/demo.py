@@ -210,7 +210,156 @@ def load(ctx: DemoContext) -> None:
     for slug, organisations, individuals in POLICING_PLAN_THIS_YEAR:
         _respond(ctx, plan_now, slug, organisations, individuals, sent_on=ctx.today - dt.timedelta(days=2))
 
+    load_programmes(ctx)
     ctx.log.append(
+        f"{len(PROGRAMMES)} partner programmes in {past.label}; "
         f"5 consultations; {past.label} policing plan: 6 groups for 289 member organisations and 14 individuals; "
         "stop and search: 5 groups for 170"
     )
+
+
+# The SLA's programmes for the past year (paragraphs 15 to 22 of the
+# review): (name, owner team, output, levels low to high, the level
+# expected of every group, {borough: (role, level)}).
+PROGRAMMES = [
+    (
+        "Olympics policing",
+        "Olympics Engagement Team",
+        "olympics",
+        ["Briefing note circulated", "Presentation at a public meeting", "LCP2 chairs' meeting attended"],
+        "Briefing note circulated",
+        {slug: ("host", "Presentation at a public meeting") for slug in
+         ("newham", "tower-hamlets", "hackney", "waltham-forest", "greenwich")},
+    ),
+    (
+        "Counter-terrorism",
+        "Counter-Terrorism Engagement Team",
+        "counter-terrorism",
+        ["Briefing note circulated", "Presentation at a public meeting"],
+        "Briefing note circulated",
+        {"westminster": ("priority", "Presentation at a public meeting")},
+    ),
+    (
+        "Policing Pledge and confidence",
+        "Planning and Performance",
+        "policing-pledge",
+        ["Confidence figures reported at a public meeting"],
+        "Confidence figures reported at a public meeting",
+        {},
+    ),
+    (
+        "Domestic and Sexual Violence Board",
+        "Equalities and Diversity",
+        "dsvb-hate-crime",
+        ["Briefing note circulated", "Attended a board's borough meeting"],
+        "Briefing note circulated",
+        {},
+    ),
+    (
+        "Hate Crime Forum",
+        "Equalities and Diversity",
+        "dsvb-hate-crime",
+        ["Briefing note circulated", "Attended the forum"],
+        "Briefing note circulated",
+        {},
+    ),
+    (
+        "Met Forward: gangs and serious youth violence",
+        "Met Forward",
+        "met-forward",
+        ["Briefing note circulated", "Discussed at a public meeting"],
+        "Briefing note circulated",
+        {},
+    ),
+    (
+        "Met Forward: dogs as weapons",
+        "Met Forward",
+        "met-forward",
+        ["Briefing note circulated", "Discussed at a public meeting"],
+        "Briefing note circulated",
+        {},
+    ),
+]  # fmt: skip
+
+
+def _programmes(ctx, year: FinancialYear) -> list:
+    """Set up the year's programmes (as a manager does in the admin)."""
+    from cpeg.consultations.models import EngagementLevel, PartnerProgramme, ProgrammeBorough
+    from cpeg.groups.models import Borough
+
+    boroughs = {b.slug: b for b in Borough.objects.all()}
+    made = []
+    for name, team, output, level_names, expected, special in PROGRAMMES:
+        programme = PartnerProgramme.objects.create(
+            financial_year=year.start_year, name=name, owner_team=team, output_code=output, created_by=ctx.manager
+        )
+        levels = {
+            level_name: EngagementLevel.objects.create(programme=programme, name=level_name, rank=rank)
+            for rank, level_name in enumerate(level_names, start=1)
+        }
+        programme.expected_level = levels[expected]
+        programme.save()
+        for slug, (role, level_name) in special.items():
+            ProgrammeBorough.objects.create(
+                programme=programme, borough=boroughs[slug], role=role, expected_level=levels[level_name]
+            )
+        made.append((programme, levels))
+    return made
+
+
+def load_programmes(ctx: DemoContext) -> None:
+    """The past year's programmes with most groups engaged at the expected
+    level, a few gaps, and the CDRP mechanisms (Face the People linked to
+    the activities already recorded)."""
+    from cpeg.activities.choices import ActivityType
+    from cpeg.activities.models import Activity
+    from cpeg.consultations import programmes as programme_services
+    from cpeg.consultations.choices import MechanismKind
+
+    past = FinancialYear.current(ctx.today).previous()
+    made = _programmes(ctx, past)
+    slugs = sorted(ctx.groups)
+    for index, slug in enumerate(slugs):
+        group, actor = ctx.groups[slug], ctx.admins[slug]
+        for number, (programme, _levels) in enumerate(made):
+            # Every fifth cell left empty: the gaps the matrix shows.
+            if (index + number) % 5 == 0:
+                continue
+            special = {b.borough_id: b.expected_level for b in programme.boroughs.all()}
+            level = special.get(group.borough_id, programme.expected_level)
+            programme_services.engagement_record(
+                group=group,
+                actor=actor,
+                data={
+                    "programme": programme,
+                    "level": level,
+                    "engaged_on": past.starts_on + dt.timedelta(days=30 + 20 * number + index),
+                    "activity": None,
+                    "notes": "",
+                },
+            )
+        if index % 3 == 0:
+            programme_services.mechanism_record(
+                group=group,
+                actor=actor,
+                data={
+                    "kind": MechanismKind.CDRP_SEAT,
+                    "held_on": past.starts_on + dt.timedelta(days=60 + index),
+                    "description": "The chair attended the CDRP board as the group's representative.",
+                    "activity": None,
+                },
+            )
+    for activity in Activity.objects.filter(
+        activity_type=ActivityType.FACE_THE_PEOPLE, held_on__gte=past.starts_on, held_on__lte=ctx.today
+    ).select_related("group"):
+        slug = activity.group.borough.slug
+        programme_services.mechanism_record(
+            group=activity.group,
+            actor=ctx.admins[slug],
+            data={
+                "kind": MechanismKind.FACE_THE_PEOPLE,
+                "held_on": activity.held_on,
+                "description": "Face the People session with the CDRP partners.",
+                "activity": activity,
+            },
+        )

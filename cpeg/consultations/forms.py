@@ -10,7 +10,9 @@ from __future__ import annotations
 from django import forms
 
 from cpeg.activities.forms import ActivityDateField, DocumentField
-from cpeg.consultations.choices import ConsultationKind, ResponseDecision
+from cpeg.consultations.choices import ConsultationKind, MechanismKind, ResponseDecision
+from cpeg.consultations.models import EngagementLevel
+from cpeg.consultations.programmes import engagement_rule_errors, mechanism_rule_errors
 from cpeg.consultations.services import (
     CONSULTATION_FIELDS,
     RESPONSE_FIELDS,
@@ -183,3 +185,83 @@ class ConfirmForm(GovukFormMixin, forms.Form):
     accept); carries the version where the record is edited."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class EngagementForm(GovukFormMixin, forms.Form):
+    """A group's engagement with a partner programme at one of its levels."""
+
+    programme = forms.ModelChoiceField(
+        label="Programme", queryset=None, error_messages={"required": "Select the programme"}
+    )
+    level = forms.ModelChoiceField(
+        label="Level of engagement",
+        queryset=None,
+        help_text="For example, a briefing note, or a presentation at a public meeting.",
+        error_messages={"required": "Select the level of engagement"},
+    )
+    engaged_on = ConsultationDateField(
+        label="Date", help_text="For example, 14 5 2025", required_message="Enter the date"
+    )
+    activity = forms.ModelChoiceField(
+        label="Activity that evidences it (optional)",
+        queryset=None,
+        required=False,
+        help_text="A presentation at a public meeting is that meeting.",
+    )
+    notes = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, group, programmes, activities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group = group
+        self.fields["programme"].queryset = programmes
+        self.fields["programme"].label_from_instance = lambda p: (
+            f"{p.name} ({p.financial_year}/{(p.financial_year + 1) % 100:02d})"
+        )
+        self.fields["level"].queryset = EngagementLevel.objects.filter(programme__in=programmes).select_related(
+            "programme"
+        )
+        self.fields["level"].label_from_instance = lambda lv: f"{lv.programme.name}: {lv.name}"
+        self.fields["activity"].queryset = activities
+        for name in ("programme", "level", "activity"):
+            self.fields[name].widget.attrs["class"] = "govuk-select"
+
+    def clean(self):
+        cleaned = super().clean()
+        _show_rule_errors(self, engagement_rule_errors(group=self.group, values=cleaned))
+        return cleaned
+
+
+class MechanismForm(GovukFormMixin, forms.Form):
+    """A CDRP two-way mechanism the group took part in."""
+
+    kind = forms.ChoiceField(
+        label="Kind of mechanism",
+        choices=MechanismKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the kind of mechanism"},
+    )
+    held_on = ConsultationDateField(label="Date", help_text="For example, 14 5 2025", required_message="Enter the date")
+    description = forms.CharField(
+        label="What happened",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, who sat on the CDRP for the group, or which views went into the assessment.",
+        error_messages={"required": "Enter what happened"},
+    )
+    activity = forms.ModelChoiceField(
+        label="Activity that evidences it (optional)",
+        queryset=None,
+        required=False,
+        help_text="A Face the People session is usually an activity already recorded.",
+    )
+
+    def __init__(self, *args, group, activities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group = group
+        self.fields["activity"].queryset = activities
+        self.fields["activity"].widget.attrs["class"] = "govuk-select"
+
+    def clean(self):
+        cleaned = super().clean()
+        _show_rule_errors(self, mechanism_rule_errors(group=self.group, values=cleaned))
+        return cleaned

@@ -5,8 +5,10 @@ from django.db import models
 from django.db.models import Q
 
 from cpeg.consultations.choices import (
+    BoroughRole,
     ConsultationKind,
     ConsultationStatus,
+    MechanismKind,
     ResponseDecision,
     ResponseStatus,
 )
@@ -111,3 +113,123 @@ class ConsultationResponse(BaseModel):
 
     def __str__(self):
         return f"{self.group} response to {self.consultation}"
+
+
+class PartnerProgramme(BaseModel):
+    """One of a year's partner programmes the groups engage with (the
+    Olympics, counter-terrorism, the Policing Pledge, a Met Forward topic).
+
+    Data, not code: a manager defines each year's programmes, their
+    engagement levels and which boroughs are hosts or priorities (in the
+    admin), because the programmes change every year while the duty to
+    engage at the right level does not. ``output_code`` is the SLA output
+    that engagement with it evidences.
+    """
+
+    financial_year = models.PositiveSmallIntegerField(help_text="The year the financial year starts, e.g. 2025.")
+    name = models.CharField(max_length=150)
+    owner_team = models.CharField("Owner team", max_length=150, blank=True)
+    description = models.TextField(max_length=2000, blank=True)
+    output_code = models.SlugField("SLA output it serves", max_length=50, blank=True)
+    expected_level = models.ForeignKey(
+        "EngagementLevel",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Level expected of every group",
+        help_text="Boroughs listed as hosts or priorities may be expected to reach another level.",
+    )
+
+    class Meta:
+        ordering = ["-financial_year", "name"]
+        constraints = [models.UniqueConstraint(fields=["financial_year", "name"], name="unique_programme_per_year")]
+
+    def __str__(self):
+        return self.name
+
+
+class EngagementLevel(BaseModel):
+    """A level of engagement a programme uses, ranked: a briefing note (1)
+    is less than a presentation at a public meeting (2)."""
+
+    programme = models.ForeignKey(PartnerProgramme, on_delete=models.CASCADE, related_name="levels")
+    name = models.CharField(max_length=150)
+    rank = models.PositiveSmallIntegerField(help_text="Higher is more engagement.")
+
+    class Meta:
+        ordering = ["programme", "rank"]
+        constraints = [models.UniqueConstraint(fields=["programme", "rank"], name="unique_level_rank_per_programme")]
+
+    def __str__(self):
+        return self.name
+
+
+class ProgrammeBorough(BaseModel):
+    """A borough a programme treats specially (a host or a priority), with
+    the level expected of its group."""
+
+    programme = models.ForeignKey(PartnerProgramme, on_delete=models.CASCADE, related_name="boroughs")
+    borough = models.ForeignKey("groups.Borough", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=16, choices=BoroughRole.choices)
+    expected_level = models.ForeignKey(EngagementLevel, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["programme", "borough"], name="unique_programme_borough")]
+
+    def __str__(self):
+        return f"{self.borough}: {self.get_role_display()}"
+
+
+class ProgrammeEngagement(BaseModel):
+    """A group's engagement with a programme at a level, on a day, with the
+    activity that evidences it where there is one (a presentation at a
+    public meeting is that meeting)."""
+
+    programme = models.ForeignKey(PartnerProgramme, on_delete=models.PROTECT, related_name="engagements")
+    group = models.ForeignKey("groups.EngagementGroup", on_delete=models.PROTECT, related_name="+")
+    level = models.ForeignKey(EngagementLevel, on_delete=models.PROTECT, related_name="engagements")
+    engaged_on = models.DateField("Date")
+    activity = models.ForeignKey(
+        "activities.Activity",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Activity that evidences it",
+    )
+    notes = models.TextField(max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["-engaged_on", "-id"]
+        indexes = [models.Index(fields=["programme", "group"])]
+
+    def __str__(self):
+        return f"{self.programme}: {self.level}"
+
+
+class TwoWayMechanism(BaseModel):
+    """A CDRP two-way mechanism a group took part in: its seat on the
+    crime and disorder reduction partnership (a meeting attended), a Face
+    the People session, or community views fed into the strategic
+    assessment. Evidences the "two-way mechanisms" SLA output."""
+
+    group = models.ForeignKey("groups.EngagementGroup", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("Kind of mechanism", max_length=32, choices=MechanismKind.choices)
+    held_on = models.DateField("Date")
+    description = models.TextField("What happened", max_length=2000)
+    activity = models.ForeignKey(
+        "activities.Activity",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Activity that evidences it",
+    )
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["group", "held_on"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.held_on:%d %b %Y})"

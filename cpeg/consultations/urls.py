@@ -21,4 +21,9 @@ urlpatterns = [
     path("response/<int:pk>/accept/", views.response_accept, name="response-accept"),
     path("response/<int:pk>/document/", views.response_document, name="response-document"),
     path("group/<int:pk>/", views.group_responses, name="group-responses"),
+    path("programmes/", views.programme_list, name="programme-list"),
+    path("programmes/matrix/", views.programme_matrix, name="programme-matrix"),
+    path("programmes/group/<int:pk>/", views.group_programmes, name="group-programmes"),
+    path("programmes/group/<int:pk>/engagement/add/", views.engagement_create, name="engagement-create"),
+    path("programmes/group/<int:pk>/two-way/add/", views.mechanism_create, name="mechanism-create"),
 ]

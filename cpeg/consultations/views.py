@@ -9,13 +9,16 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
 from cpeg.accounts.access import require_perm
 from cpeg.activities.outputs import output_label
-from cpeg.consultations import exports, figures, selectors, services, workflow
-from cpeg.consultations.forms import ConfirmForm, ConsultationForm, ResponseForm
+from cpeg.consultations import exports, figures, programmes, selectors, services, workflow
+from cpeg.consultations.forms import ConfirmForm, ConsultationForm, EngagementForm, MechanismForm, ResponseForm
+from cpeg.consultations.models import PartnerProgramme
+from cpeg.core.fiscal import FinancialYear
 from cpeg.core.views_helpers import handle_form
 from cpeg.groups.choices import GroupStatus
 from cpeg.groups.models import EngagementGroup
@@ -364,4 +367,112 @@ def group_responses(request, pk):
         request,
         "consultations/group_responses.html",
         {"group": group, "responses": selectors.group_responses(group=group)},
+    )
+
+
+# --- Partner programmes and two-way mechanisms ---------------------------------
+
+
+def _programme_year(request) -> int:
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", ""))
+        if not 1990 <= year <= today.year + 1:
+            raise ValueError
+    except ValueError:
+        years = programmes.programme_years()
+        current = FinancialYear.current(today).start_year
+        year = current if current in years or not years else years[0]
+    return year
+
+
+def _year_links() -> list[tuple[int, str]]:
+    return [(y, FinancialYear(y).label) for y in programmes.programme_years()]
+
+
+@login_required
+def programme_list(request):
+    require_perm(request.user, "consultations.view_partnerprogramme")
+    year = _programme_year(request)
+    return render(
+        request,
+        "consultations/programme_list.html",
+        {
+            "year": FinancialYear(year),
+            "years": _year_links(),
+            "programmes": [(p, programmes.output_text(p)) for p in programmes.programmes_for_year(year)],
+            "can_see_matrix": request.user.has_perm("consultations.view_programme_matrix"),
+        },
+    )
+
+
+@login_required
+def programme_matrix(request):
+    require_perm(request.user, "consultations.view_programme_matrix")
+    year = _programme_year(request)
+    return render(
+        request,
+        "consultations/programme_matrix.html",
+        {"matrix": programmes.programme_matrix(user=request.user, year=year), "years": _year_links()},
+    )
+
+
+@login_required
+def group_programmes(request, pk):
+    group = group_get_for(user=request.user, pk=pk, perm="consultations.view_programmeengagement")
+    return render(
+        request,
+        "consultations/group_programmes.html",
+        {
+            "group": group,
+            "engagements": programmes.group_engagements(group=group),
+            "mechanisms": programmes.group_mechanisms(group=group),
+            "can_change": request.user.has_perm("consultations.change_programmeengagement", group),
+        },
+    )
+
+
+def _group_programmes_url(group) -> str:
+    return reverse("consultations:group-programmes", kwargs={"pk": group.pk})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def engagement_create(request, pk):
+    group = group_get_for(user=request.user, pk=pk, perm="consultations.change_programmeengagement")
+    current = FinancialYear.current(timezone.localdate()).start_year
+    choices = PartnerProgramme.objects.filter(financial_year__in=[current - 1, current]).order_by(
+        "-financial_year", "name"
+    )
+    form = EngagementForm(
+        request.POST or None, group=group, programmes=choices, activities=programmes.activities_for(group)
+    )
+    return handle_form(
+        request,
+        form=form,
+        template="consultations/group_form.html",
+        context={
+            "group": group,
+            "title": "Record engagement with a programme",
+            "cancel_url": _group_programmes_url(group),
+        },
+        save=lambda f: programmes.engagement_record(group=group, actor=request.user, data=f.cleaned_data),
+        success_message="Engagement recorded",
+        success_url=_group_programmes_url(group),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mechanism_create(request, pk):
+    group = group_get_for(user=request.user, pk=pk, perm="consultations.change_programmeengagement")
+    form = MechanismForm(request.POST or None, group=group, activities=programmes.activities_for(group))
+    return handle_form(
+        request,
+        form=form,
+        template="consultations/group_form.html",
+        context={"group": group, "title": "Record a two-way mechanism", "cancel_url": _group_programmes_url(group)},
+        save=lambda f: programmes.mechanism_record(group=group, actor=request.user, data=f.cleaned_data),
+        success_message="Two-way mechanism recorded",
+        success_url=_group_programmes_url(group),
     )

@@ -83,4 +83,9 @@ CASES = [
     AccessCase("consultations:response-accept", AUTHORITY, late_response, post=True, allowed_status=(200, 302)),
     AccessCase("consultations:response-document", CAMDEN_READERS, sent_with_document),
     AccessCase("consultations:group-responses", CAMDEN_READERS, camden),
+    AccessCase("consultations:programme-list", LIST_READERS),
+    AccessCase("consultations:programme-matrix", PARTICIPATION),
+    AccessCase("consultations:group-programmes", CAMDEN_READERS, camden),
+    AccessCase("consultations:engagement-create", AUTHORITY | CAMDEN_GROUP, camden, post=True),
+    AccessCase("consultations:mechanism-create", AUTHORITY | CAMDEN_GROUP, camden, post=True),
 ]
