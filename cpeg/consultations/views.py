@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
-from cpeg.accounts.access import require_perm
+from cpeg.accounts.access import group_ids_of, require_perm
 from cpeg.activities.outputs import output_label
 from cpeg.consultations import exports, figures, programmes, selectors, services, workflow
 from cpeg.consultations.forms import ConfirmForm, ConsultationForm, EngagementForm, MechanismForm, ResponseForm
@@ -402,6 +402,7 @@ def programme_list(request):
             "years": _year_links(),
             "programmes": [(p, programmes.output_text(p)) for p in programmes.programmes_for_year(year)],
             "can_see_matrix": request.user.has_perm("consultations.view_programme_matrix"),
+            "own_groups": EngagementGroup.objects.filter(pk__in=group_ids_of(request.user)).order_by("name"),
         },
     )
 

@@ -44,3 +44,19 @@ def test_this_years_budget_has_a_late_response_waiting(demo_data):
     _consultation, result = _figures("Budget consultation 2026/27")
     assert result.late == 1
     assert result.responded == 3
+
+
+def test_the_demo_has_the_past_years_programmes_with_gaps_and_two_way_mechanisms(demo_data):
+    from cpeg.accounts.models import User
+    from cpeg.consultations import programmes
+    from cpeg.consultations.models import PartnerProgramme, TwoWayMechanism
+
+    assert PartnerProgramme.objects.filter(financial_year=2025).count() == 7
+    matrix = programmes.programme_matrix(user=User.objects.get(username="officer"), year=2025)
+    assert len(matrix.rows) == 32
+    # Every fifth cell is left empty in the demo: 32 x 7 cells, 45 empty
+    # (hand count of (index + number) % 5 == 0), each a gap.
+    empty = sum(1 for index in range(32) for number in range(7) if (index + number) % 5 == 0)
+    assert matrix.gaps == empty
+    # Face the People sessions are linked to the activities recorded.
+    assert TwoWayMechanism.objects.filter(kind="face_the_people", activity__isnull=False).exists()
