@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python bench/consultations_bench.py   (or `make bench`)
 
-Bulk-creates 2,000 active groups, 5 consultations each asking every group
+Bulk-creates 2,000 active groups (each in its own synthetic borough), 5 consultations each asking every group
 (10,000 responses: a quarter sent, some not responding, some late), and 7
 partner programmes with an engagement for most groups (about 11,000). Then
 times the pages through Django's test client as an officer. ``BENCH_GROUPS``
@@ -31,18 +31,18 @@ def build():
         PartnerProgramme,
         ProgrammeEngagement,
     )
-    from cpeg.groups.boroughs import load_boroughs
     from cpeg.groups.models import Borough, EngagementGroup
 
-    if not Borough.objects.exists():
-        load_boroughs(Borough)
-    boroughs = list(Borough.objects.all())
+    boroughs = Borough.objects.bulk_create(
+        [Borough(ons_code=f"E9{i:07d}", name=f"Bench borough {i:05d}", slug=f"bench-{i:05d}") for i in range(GROUPS)],
+        batch_size=500,
+    )
     groups = EngagementGroup.objects.bulk_create(
         [
             EngagementGroup(
                 name=f"Group {i:05d}",
                 slug=f"group-{i:05d}",
-                borough=boroughs[i % len(boroughs)],
+                borough=boroughs[i],
                 staffing_model="direct",
             )
             for i in range(GROUPS)
