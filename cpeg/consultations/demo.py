@@ -319,25 +319,25 @@ def load_programmes(ctx: DemoContext) -> None:
     past = FinancialYear.current(ctx.today).previous()
     made = _programmes(ctx, past)
     slugs = sorted(ctx.groups)
+    expected = [
+        (programme, {b.borough_id: b.expected_level for b in programme.boroughs.select_related("expected_level")})
+        for programme, _levels in made
+    ]
     for index, slug in enumerate(slugs):
         group, actor = ctx.groups[slug], ctx.admins[slug]
-        for number, (programme, _levels) in enumerate(made):
+        items = [
+            {
+                "programme": programme,
+                "level": special.get(group.borough_id, programme.expected_level),
+                "engaged_on": past.starts_on + dt.timedelta(days=30 + 20 * number + index),
+                "activity": None,
+                "notes": "",
+            }
+            for number, (programme, special) in enumerate(expected)
             # Every fifth cell left empty: the gaps the matrix shows.
-            if (index + number) % 5 == 0:
-                continue
-            special = {b.borough_id: b.expected_level for b in programme.boroughs.all()}
-            level = special.get(group.borough_id, programme.expected_level)
-            programme_services.engagement_record(
-                group=group,
-                actor=actor,
-                data={
-                    "programme": programme,
-                    "level": level,
-                    "engaged_on": past.starts_on + dt.timedelta(days=30 + 20 * number + index),
-                    "activity": None,
-                    "notes": "",
-                },
-            )
+            if (index + number) % 5
+        ]
+        programme_services.engagement_bulk_record(group=group, actor=actor, items=items)
         if index % 3 == 0:
             programme_services.mechanism_record(
                 group=group,

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, QuerySet
+from simple_history.utils import bulk_create_with_history
 
 from cpeg.accounts.access import require_perm, scope_groups
 from cpeg.activities.models import Activity
@@ -98,6 +99,34 @@ def engagement_record(*, group: EngagementGroup, actor, data: dict) -> Programme
         summary=f"Recorded {engagement.level.name.lower()} for {engagement.programme.name}",
     )
     return engagement
+
+
+@transaction.atomic
+def engagement_bulk_record(*, group: EngagementGroup, actor, items: list[dict]) -> list[ProgrammeEngagement]:
+    """Record several engagements of one group at once (the demo, an import):
+    the same rules as ``engagement_record`` for every item, all or nothing,
+    history for each row and one AuditEvent."""
+    require_perm(actor, "consultations.change_programmeengagement", group)
+    rows = []
+    for number, data in enumerate(items, start=1):
+        errors = engagement_rule_errors(group=group, values=data)
+        if errors:
+            raise ValidationError({f"item {number}: {name}": message for name, message in errors.items()})
+        row = ProgrammeEngagement(group=group, created_by=actor, updated_by=actor)
+        for name in ENGAGEMENT_FIELDS:
+            setattr(row, name, data.get(name))
+        row.notes = row.notes or ""
+        row.full_clean(exclude=["group", "programme", "level", "activity", "created_by", "updated_by"])
+        rows.append(row)
+    created = bulk_create_with_history(rows, ProgrammeEngagement, default_user=actor)
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.PROGRAMME_ENGAGEMENT_RECORDED,
+        target=group,
+        group=group,
+        summary=f"Recorded {len(created)} engagements with partner programmes",
+    )
+    return created
 
 
 @transaction.atomic

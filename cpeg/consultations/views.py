@@ -25,6 +25,7 @@ from cpeg.groups.models import EngagementGroup
 from cpeg.groups.selectors import group_get_for
 
 PAGE_SIZE = 50
+MATRIX_PAGE_SIZE = 100
 
 
 def _detail_url(consultation) -> str:
@@ -411,10 +412,16 @@ def programme_list(request):
 def programme_matrix(request):
     require_perm(request.user, "consultations.view_programme_matrix")
     year = _programme_year(request)
+    matrix = programmes.programme_matrix(user=request.user, year=year)
     return render(
         request,
         "consultations/programme_matrix.html",
-        {"matrix": programmes.programme_matrix(user=request.user, year=year), "years": _year_links()},
+        {
+            "matrix": matrix,
+            "page": Paginator(matrix.rows, MATRIX_PAGE_SIZE).get_page(request.GET.get("page")),
+            "query": f"year={year}",
+            "years": _year_links(),
+        },
     )
 
 

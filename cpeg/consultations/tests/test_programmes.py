@@ -159,3 +159,17 @@ def test_the_matrix_reads_the_same_number_of_queries_for_more_groups(client, dja
     with django_assert_max_num_queries(len(few.captured_queries)):
         html = client.get(url).content.decode()
     assert html.count('data-gap="yes"') == 10 + 1  # every group's CT cell, and Hackney's Olympics (a host)
+
+
+def test_engagements_recorded_together_are_all_or_nothing_with_history():
+    camden = EngagementGroupFactory(borough=borough("camden"))
+    admin = GroupAdminFactory(group=camden)
+    olympics, note, talk = _programme()
+    good = {"programme": olympics, "level": note, "engaged_on": dt.date(2025, 6, 1), "notes": ""}
+    bad = {**good, "engaged_on": dt.date(2024, 6, 1)}
+    with pytest.raises(ValidationError):
+        programmes.engagement_bulk_record(group=camden, actor=admin, items=[good, bad])
+    assert not ProgrammeEngagement.objects.exists()
+    created = programmes.engagement_bulk_record(group=camden, actor=admin, items=[good, {**good, "level": talk}])
+    assert len(created) == 2
+    assert ProgrammeEngagement.history.count() == 2
