@@ -372,6 +372,7 @@ def scope_consultations(user, queryset: QuerySet) -> QuerySet:
         pk__in=queryset.model.groups_asked.through.objects.filter(engagementgroup_id__in=ids).values("consultation_id")
     )
 
+
 # Partner programmes and the CDRP two-way mechanisms (issue 11): managers
 # define a year's programmes in the admin; groups and officers record a
 # group's engagement and its two-way mechanisms; the matrix of boroughs
