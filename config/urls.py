@@ -38,4 +38,5 @@ urlpatterns = [
     path("notifications/", include("cpeg.notifications.urls")),
     path("admin/", admin.site.urls),
     path("scrutiny/", include("cpeg.scrutiny.urls")),
+    path("consultations/", include("cpeg.consultations.urls")),
 ]

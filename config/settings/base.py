@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "cpeg.public",
     "cpeg.api",
     "cpeg.scrutiny",
+    "cpeg.consultations",
 ]
 
 MIDDLEWARE = [

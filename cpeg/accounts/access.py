@@ -452,3 +452,65 @@ def scope_custody_panels(user, queryset: QuerySet) -> QuerySet:
         return queryset
     q = Q(boroughs__pk__in=borough_ids_of(user)) | Q(boroughs__groups__pk__in=group_ids_of(user))
     return queryset.filter(q).distinct()
+
+
+# --- Consultations (issue 11) ------------------------------------------------
+# Officers and managers open and manage consultations and read every
+# response; a group's administrator and executive read the consultations
+# their group is asked and write its response; a link member reads the
+# open and closed consultations and the responses of their boroughs'
+# groups (``scope_group_records``). Nobody but officers sees a draft.
+
+
+@rules.predicate
+def is_consultation_asking_own_group(user, consultation) -> bool:
+    """The consultation is no longer a draft and asks one of the user's groups."""
+    ids = group_ids_of(user)
+    if consultation is None or not ids or consultation.status == "draft":
+        return False
+    return consultation.groups_asked.filter(pk__in=ids).exists()
+
+
+@rules.predicate
+def is_published_consultation(user, consultation) -> bool:
+    return consultation is not None and consultation.status != "draft"
+
+
+rules.add_perm("consultations.view_consultation_list", is_officer | is_link_member | is_group_person)
+rules.add_perm(
+    "consultations.view_consultation",
+    is_officer | (is_link_member & is_published_consultation) | is_consultation_asking_own_group,
+)
+rules.add_perm("consultations.manage_consultation", is_officer)
+# The participation figures, the responses list and the downloads; the
+# selectors narrow a link member's to their boroughs' groups.
+rules.add_perm("consultations.view_participation", is_officer | (is_link_member & is_published_consultation))
+rules.add_perm("consultations.view_participation_list", is_officer | is_link_member)
+rules.add_perm("consultations.view_consultationresponse", can_read_group_records)
+rules.add_perm("consultations.change_consultationresponse", is_own_group & is_group_not_disbanded)
+rules.add_perm("consultations.accept_late_consultationresponse", is_officer)
+
+
+def scope_consultations(user, queryset: QuerySet) -> QuerySet:
+    """Narrow a queryset of Consultation to those the user may read."""
+    if is_officer(user):
+        return queryset
+    published = queryset.exclude(status="draft")
+    if is_link_member(user):
+        return published
+    ids = group_ids_of(user)
+    if not ids:
+        return queryset.none()
+    return published.filter(
+        pk__in=queryset.model.groups_asked.through.objects.filter(engagementgroup_id__in=ids).values("consultation_id")
+    )
+
+
+# Partner programmes and the CDRP two-way mechanisms (issue 11): managers
+# define a year's programmes in the admin; groups and officers record a
+# group's engagement and its two-way mechanisms; the matrix of boroughs
+# by programme is for officers and link members (their boroughs' groups).
+rules.add_perm("consultations.view_partnerprogramme", is_officer | is_link_member | is_group_person)
+rules.add_perm("consultations.view_programme_matrix", is_officer | is_link_member)
+rules.add_perm("consultations.view_programmeengagement", can_read_group_records)
+rules.add_perm("consultations.change_programmeengagement", can_change_group_records)

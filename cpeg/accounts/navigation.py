@@ -58,6 +58,8 @@ def nav_links(user) -> list[tuple[str, str]]:
         elif user.has_perm("funding.view_cost_analysis"):
             # Link members: the cost analysis is their way into funding.
             items.append(("Funding", _url("reporting:cost-analysis")))
+        if user.has_perm("consultations.view_consultation_list"):
+            items.append(("Consultations", _url("consultations:consultation-list")))
         items.append(("Your group", own_group_url(user)))
         if user.has_perm("scrutiny.view_stopsearch_index"):
             items.append(("Stop and search", _url("scrutiny:index")))

@@ -1,0 +1,267 @@
+"""Forms for consultations and responses: input shape only.
+
+The rules (closing after opening; a response's text or document, counts
+or reason) are ``consultations.services``'s ``*_rule_errors``, which the
+forms' clean() also runs so every error shows at once.
+"""
+
+from __future__ import annotations
+
+from django import forms
+
+from cpeg.activities.forms import ActivityDateField, DocumentField
+from cpeg.consultations.choices import ConsultationKind, MechanismKind, ResponseDecision
+from cpeg.consultations.models import EngagementLevel
+from cpeg.consultations.programmes import engagement_rule_errors, mechanism_rule_errors
+from cpeg.consultations.services import (
+    CONSULTATION_FIELDS,
+    RESPONSE_FIELDS,
+    consultation_rule_errors,
+    response_rule_errors,
+)
+from cpeg.core.files import ALLOWED_TYPES_TEXT
+from cpeg.core.forms import GovukFormMixin
+
+
+class ConsultationDateField(ActivityDateField):
+    def __init__(self, *, required_message: str, **kwargs):
+        super().__init__(**kwargs)
+        self.error_messages["required"] = required_message
+
+
+def _show_rule_errors(form, errors: dict) -> None:
+    for name, message in errors.items():
+        if name in form.fields and name in form.cleaned_data and name not in form.errors:
+            form.add_error(name, message)
+
+
+class ConsultationForm(GovukFormMixin, forms.Form):
+    """A consultation's details and (while it is a draft) the groups asked."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    kind = forms.ChoiceField(
+        label="Kind of consultation",
+        choices=ConsultationKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the kind of consultation"},
+    )
+    title = forms.CharField(
+        max_length=200,
+        help_text="For example, Policing plan 2027/28",
+        error_messages={"required": "Enter the title of the consultation"},
+    )
+    questions = forms.CharField(
+        label="Questions or what the authority is asking",
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Enter the questions or what the authority is asking"},
+    )
+    document_url = forms.URLField(
+        label="Link to the consultation document (optional)",
+        max_length=500,
+        required=False,
+        help_text="For example, https://www.example.gov.uk/policing-plan-consultation",
+        error_messages={"invalid": "Enter a web address, like https://www.example.gov.uk/plan"},
+    )
+    opens_on = ConsultationDateField(
+        label="Opens", help_text="For example, 1 11 2026", required_message="Enter the date it opens"
+    )
+    closes_on = ConsultationDateField(
+        label="Closes",
+        help_text="The last day to respond. A response sent after it needs an officer's acceptance.",
+        required_message="Enter the closing date",
+    )
+    groups_asked = forms.ModelMultipleChoiceField(
+        label="Groups asked",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Every active group is selected to start with.",
+        error_messages={"required": "Select the groups asked", "invalid_choice": "Select groups from the list"},
+    )
+
+    def __init__(self, *args, groups, ask_groups: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if ask_groups:
+            self.fields["groups_asked"].queryset = groups
+            self.fields["groups_asked"].label_from_instance = lambda g: g.name
+        else:
+            del self.fields["groups_asked"]
+
+    def clean(self):
+        cleaned = super().clean()
+        _show_rule_errors(self, consultation_rule_errors(cleaned))
+        return cleaned
+
+    @classmethod
+    def initial_for(cls, consultation) -> dict:
+        data = {name: getattr(consultation, name) for name in CONSULTATION_FIELDS}
+        data["version"] = consultation.version
+        data["groups_asked"] = list(consultation.groups_asked.values_list("pk", flat=True))
+        return data
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in CONSULTATION_FIELDS}
+
+
+class ResponseForm(GovukFormMixin, forms.Form):
+    """A group's response: on behalf of its member organisations and the
+    individuals who responded through it, or "not responding" and why."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    decision = forms.ChoiceField(
+        label="Is the group responding to this consultation?",
+        choices=[
+            (ResponseDecision.RESPONDING, "Yes, the group is responding"),
+            (ResponseDecision.NOT_RESPONDING, "No, the group is not responding"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the group is responding"},
+    )
+    response_text = forms.CharField(
+        label="The group's response",
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Type or paste the response, or upload it as a document below.",
+    )
+    document = DocumentField(
+        label="Response document (optional)",
+        required=False,
+        help_text=f"A {ALLOWED_TYPES_TEXT} file. Uploading a new one replaces the one already sent.",
+    )
+    organisations_count = forms.IntegerField(
+        label="How many member organisations does the response represent?",
+        required=False,
+        min_value=0,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false", "class": "govuk-input--width-5"}),
+        help_text="The organisations in the group's membership that agreed the response.",
+        error_messages={
+            "invalid": "Member organisations must be a whole number, 0 or more",
+            "min_value": "Member organisations must be a whole number, 0 or more",
+        },
+    )
+    individuals_count = forms.IntegerField(
+        label="How many individuals responded through the group?",
+        required=False,
+        min_value=0,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false", "class": "govuk-input--width-5"}),
+        error_messages={
+            "invalid": "Individuals must be a whole number, 0 or more",
+            "min_value": "Individuals must be a whole number, 0 or more",
+        },
+    )
+    not_responding_reason = forms.CharField(
+        label="If the group is not responding, why not?",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, response, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.response = response
+
+    def clean(self):
+        cleaned = super().clean()
+        values = {**cleaned, "has_document": bool(cleaned.get("document")) or bool(self.response.document)}
+        _show_rule_errors(self, response_rule_errors(group=self.response.group, values=values))
+        return cleaned
+
+    @classmethod
+    def initial_for(cls, response) -> dict:
+        data = {name: getattr(response, name) for name in RESPONSE_FIELDS}
+        data["version"] = response.version
+        return data
+
+    def service_data(self) -> dict:
+        data = {name: self.cleaned_data.get(name) for name in RESPONSE_FIELDS}
+        for key in ("response_text", "not_responding_reason"):
+            data[key] = data[key] or ""
+        return data
+
+
+class ConfirmForm(GovukFormMixin, forms.Form):
+    """A POST that confirms an action shown on the page (open, close, send,
+    accept); carries the version where the record is edited."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class EngagementForm(GovukFormMixin, forms.Form):
+    """A group's engagement with a partner programme at one of its levels."""
+
+    programme = forms.ModelChoiceField(
+        label="Programme", queryset=None, error_messages={"required": "Select the programme"}
+    )
+    level = forms.ModelChoiceField(
+        label="Level of engagement",
+        queryset=None,
+        help_text="For example, a briefing note, or a presentation at a public meeting.",
+        error_messages={"required": "Select the level of engagement"},
+    )
+    engaged_on = ConsultationDateField(
+        label="Date", help_text="For example, 14 5 2025", required_message="Enter the date"
+    )
+    activity = forms.ModelChoiceField(
+        label="Activity that evidences it (optional)",
+        queryset=None,
+        required=False,
+        help_text="A presentation at a public meeting is that meeting.",
+    )
+    notes = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, group, programmes, activities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group = group
+        self.fields["programme"].queryset = programmes
+        self.fields["programme"].label_from_instance = lambda p: (
+            f"{p.name} ({p.financial_year}/{(p.financial_year + 1) % 100:02d})"
+        )
+        self.fields["level"].queryset = EngagementLevel.objects.filter(programme__in=programmes).select_related(
+            "programme"
+        )
+        self.fields["level"].label_from_instance = lambda lv: f"{lv.programme.name}: {lv.name}"
+        self.fields["activity"].queryset = activities
+        for name in ("programme", "level", "activity"):
+            self.fields[name].widget.attrs["class"] = "govuk-select"
+
+    def clean(self):
+        cleaned = super().clean()
+        _show_rule_errors(self, engagement_rule_errors(group=self.group, values=cleaned))
+        return cleaned
+
+
+class MechanismForm(GovukFormMixin, forms.Form):
+    """A CDRP two-way mechanism the group took part in."""
+
+    kind = forms.ChoiceField(
+        label="Kind of mechanism",
+        choices=MechanismKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the kind of mechanism"},
+    )
+    held_on = ConsultationDateField(label="Date", help_text="For example, 14 5 2025", required_message="Enter the date")
+    description = forms.CharField(
+        label="What happened",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, who sat on the CDRP for the group, or which views went into the assessment.",
+        error_messages={"required": "Enter what happened"},
+    )
+    activity = forms.ModelChoiceField(
+        label="Activity that evidences it (optional)",
+        queryset=None,
+        required=False,
+        help_text="A Face the People session is usually an activity already recorded.",
+    )
+
+    def __init__(self, *args, group, activities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group = group
+        self.fields["activity"].queryset = activities
+        self.fields["activity"].widget.attrs["class"] = "govuk-select"
+
+    def clean(self):
+        cleaned = super().clean()
+        _show_rule_errors(self, mechanism_rule_errors(group=self.group, values=cleaned))
+        return cleaned

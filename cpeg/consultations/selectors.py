@@ -1,0 +1,176 @@
+"""Reads for consultations and responses, scoped through ``accounts.access``.
+
+Each page reads a fixed number of queries whatever the number of groups:
+the figures are one aggregate query (``figures.participation``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from cpeg.accounts.access import (
+    get_for_user_or_404,
+    group_ids_of,
+    scope_consultations,
+    scope_group_records,
+)
+from cpeg.consultations import figures
+from cpeg.consultations.choices import OUTPUT_FOR_KIND, ConsultationStatus
+from cpeg.consultations.models import Consultation, ConsultationResponse
+from cpeg.core.fiscal import FinancialYear
+
+
+def consultation_get_for(*, user, pk: int, perm: str = "consultations.view_consultation") -> Consultation:
+    return get_for_user_or_404(user, Consultation.objects.all(), perm, pk=pk)
+
+
+def response_get_for(*, user, pk: int, perm: str = "consultations.view_consultationresponse") -> ConsultationResponse:
+    return get_for_user_or_404(
+        user,
+        ConsultationResponse.objects.select_related("consultation", "group__borough", "submitted_by"),
+        perm,
+        pk=pk,
+    )
+
+
+def readable_responses(user) -> QuerySet:
+    """The responses the user may read (every group's for officers; their
+    own groups' and their linked boroughs' groups' otherwise)."""
+    return scope_group_records(user, ConsultationResponse.objects.all())
+
+
+@dataclass
+class ConsultationRow:
+    consultation: Consultation
+    figures: figures.Participation | None
+    own_responses: list[ConsultationResponse]
+
+
+def consultation_list_for(*, user) -> list[ConsultationRow]:
+    """Every consultation the user may read, newest first, with its
+    participation figures (officers: London; a link member: their
+    boroughs' groups) and the user's own groups' responses. Three queries."""
+    consultations = list(scope_consultations(user, Consultation.objects.all()))
+    ids = [c.pk for c in consultations]
+    shows_figures = user.has_perm("consultations.view_participation_list")
+    counts = figures.participation(readable_responses(user), ids) if shows_figures else {}
+    own = defaultdict(list)
+    own_ids = group_ids_of(user)
+    if own_ids and ids:
+        for response in ConsultationResponse.objects.filter(
+            consultation_id__in=ids, group_id__in=own_ids
+        ).select_related("group"):
+            own[response.consultation_id].append(response)
+    return [ConsultationRow(c, counts.get(c.pk), own[c.pk]) for c in consultations]
+
+
+def previous_consultation(*, consultation: Consultation) -> Consultation | None:
+    """The same kind's consultation of the financial year before (the latest
+    opened that year), for the year-on-year change in the response rate."""
+    previous = FinancialYear.containing(consultation.opens_on).previous()
+    return (
+        Consultation.objects.filter(
+            kind=consultation.kind,
+            opens_on__gte=previous.starts_on,
+            opens_on__lte=previous.ends_on,
+        )
+        .exclude(status=ConsultationStatus.DRAFT)
+        .exclude(pk=consultation.pk)
+        .order_by("-opens_on", "-id")
+        .first()
+    )
+
+
+@dataclass
+class ConsultationPage:
+    consultation: Consultation
+    figures: figures.Participation | None
+    change: figures.RateChange | None
+    own_responses: list[ConsultationResponse]
+    output_code: str | None
+    groups_asked: list
+
+
+def consultation_page(*, consultation: Consultation, user) -> ConsultationPage:
+    """What a consultation's page shows the user: the figures (with last
+    year's rate) if they may see participation, their own groups' responses
+    otherwise. A fixed number of queries."""
+    counts = change = None
+    if user.has_perm("consultations.view_participation", consultation):
+        responses = readable_responses(user)
+        previous = previous_consultation(consultation=consultation)
+        ids = [consultation.pk] + ([previous.pk] if previous else [])
+        both = figures.participation(responses, ids)
+        counts = both[consultation.pk]
+        if previous is not None:
+            change = figures.RateChange(
+                previous_title=previous.title,
+                previous_year_label=FinancialYear.containing(previous.opens_on).label,
+                previous=both[previous.pk],
+                current=counts,
+            )
+    own_ids = group_ids_of(user)
+    own = (
+        list(consultation.responses.filter(group_id__in=own_ids).select_related("group", "consultation"))
+        if own_ids
+        else []
+    )
+    groups_asked = (
+        list(consultation.groups_asked.select_related("borough").order_by("name"))
+        if user.has_perm("consultations.manage_consultation", consultation) and consultation.status == "draft"
+        else []
+    )
+    return ConsultationPage(consultation, counts, change, own, OUTPUT_FOR_KIND.get(consultation.kind), groups_asked)
+
+
+def response_list(*, consultation: Consultation, user, show: str = "asked") -> QuerySet:
+    """The responses behind one of the consultation's figures (``show``, a
+    key of ``figures.SHOW``), as the user may read them."""
+    condition = figures.SHOW.get(show, figures.SHOW["asked"])
+    return (
+        readable_responses(user)
+        .filter(consultation=consultation)
+        .filter(condition)
+        .select_related("group__borough")
+        .order_by("group__name", "id")
+    )
+
+
+def group_responses(*, group) -> list[ConsultationResponse]:
+    """A group's history of responses, newest consultation first (drafts of
+    consultations not yet opened never have a response)."""
+    return list(
+        ConsultationResponse.objects.filter(group=group)
+        .select_related("consultation")
+        .order_by("-consultation__opens_on", "-consultation_id")
+    )
+
+
+def output_evidence(*, group_ids, output_code: str, starts_on: dt.date, ends_on: dt.date) -> dict[int, list]:
+    """Counted responses that evidence an SLA output, per group: the
+    responses sent (and accepted) to consultations of the kind that serves
+    ``output_code`` closing in the period. The read monitoring's return
+    lines use to show a group's response (monitoring sits above this app).
+    """
+    kinds = [kind for kind, code in OUTPUT_FOR_KIND.items() if code == output_code]
+    found = defaultdict(list)
+    if not kinds:
+        return found
+    rows = (
+        ConsultationResponse.objects.filter(
+            group_id__in=list(group_ids),
+            consultation__kind__in=kinds,
+            consultation__closes_on__gte=starts_on,
+            consultation__closes_on__lte=ends_on,
+        )
+        .filter(figures.SHOW["responded"] | figures.SHOW["not_responding"])
+        .select_related("consultation")
+        .order_by("consultation__closes_on", "id")
+    )
+    for response in rows:
+        found[response.group_id].append(response)
+    return found

@@ -1,0 +1,91 @@
+from cpeg.consultations.choices import ConsultationStatus, ResponseStatus
+from cpeg.consultations.tests.factories import ConsultationFactory, ResponseFactory, SentResponseFactory
+from tests.access import AUTHORITY, CAMDEN_GROUP, CAMDEN_READERS, AccessCase
+
+# Everyone signed in who may see some consultation: the authority, link
+# members, and any group's administrator or executive.
+LIST_READERS = AUTHORITY | CAMDEN_GROUP | {"hackney_admin", "link_member"}
+# The figures and responses of a consultation: the authority, and link
+# members (narrowed to their boroughs' groups).
+PARTICIPATION = AUTHORITY | {"link_member"}
+
+
+def _open_consultation(w):
+    def build(w):
+        consultation = ConsultationFactory()
+        consultation.groups_asked.add(w.camden)
+        ResponseFactory(consultation=consultation, group=w.camden)
+        return consultation
+
+    return w.make("open_consultation", build)
+
+
+def consultation(w):
+    return {"pk": _open_consultation(w).pk}
+
+
+def draft_consultation(w):
+    return {"pk": w.make("draft_consultation", lambda w: ConsultationFactory(status=ConsultationStatus.DRAFT)).pk}
+
+
+def response(w):
+    return {"pk": _open_consultation(w).responses.get(group=w.camden).pk}
+
+
+def draft_response(w):
+    def build(w):
+        r = ResponseFactory(consultation=ConsultationFactory(), group=w.camden, status=ResponseStatus.DRAFT)
+        r.consultation.groups_asked.add(w.camden)
+        return r
+
+    return {"pk": w.make("draft_response", build).pk}
+
+
+def late_response(w):
+    def build(w):
+        return SentResponseFactory(group=w.camden, status=ResponseStatus.LATE, is_late=True)
+
+    return {"pk": w.make("late_response", build).pk}
+
+
+def sent_with_document(w):
+    def build(w):
+        from django.core.files.base import ContentFile
+
+        r = SentResponseFactory(group=w.camden)
+        r.document.save("response.pdf", ContentFile(b"%PDF-1.4 response"), save=False)
+        r.document_name = "response.pdf"
+        r.save()
+        return r
+
+    return {"pk": w.make("sent_with_document", build).pk}
+
+
+def camden(w):
+    return {"pk": w.camden.pk}
+
+
+CASES = [
+    AccessCase("consultations:consultation-list", LIST_READERS),
+    AccessCase("consultations:consultation-create", AUTHORITY, post=True),
+    # An open consultation asking Camden: Camden's people read it; Hackney's do not.
+    AccessCase("consultations:consultation-detail", AUTHORITY | CAMDEN_GROUP | {"link_member"}, consultation),
+    AccessCase("consultations:consultation-edit", AUTHORITY, consultation, post=True),
+    # A draft: officers open it (an empty POST opens it: the form has no field).
+    AccessCase("consultations:consultation-open", AUTHORITY, draft_consultation, post=True, allowed_status=(200, 302)),
+    AccessCase("consultations:consultation-close", AUTHORITY, consultation, post=True, allowed_status=(200, 302)),
+    AccessCase("consultations:response-list", PARTICIPATION, consultation),
+    AccessCase("consultations:responses-xlsx", PARTICIPATION, consultation),
+    AccessCase("consultations:responses-zip", PARTICIPATION, consultation),
+    AccessCase("consultations:response-detail", CAMDEN_READERS, response),
+    AccessCase("consultations:response-edit", CAMDEN_GROUP, response, post=True),
+    AccessCase("consultations:response-submit", CAMDEN_GROUP, draft_response, post=True),
+    AccessCase("consultations:response-accept", AUTHORITY, late_response, post=True, allowed_status=(200, 302)),
+    AccessCase("consultations:response-document", CAMDEN_READERS, sent_with_document),
+    AccessCase("consultations:group-responses", CAMDEN_READERS, camden),
+    AccessCase("consultations:programme-list", LIST_READERS),
+    AccessCase("consultations:programme-matrix", PARTICIPATION),
+    AccessCase("consultations:group-programmes", CAMDEN_READERS, camden),
+    AccessCase("consultations:engagement-create", AUTHORITY | CAMDEN_GROUP, camden, post=True),
+    AccessCase("consultations:mechanism-create", AUTHORITY | CAMDEN_GROUP, camden, post=True),
+]

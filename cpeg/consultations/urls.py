@@ -1,0 +1,29 @@
+from django.urls import path
+
+from cpeg.consultations import views
+
+app_name = "consultations"
+
+urlpatterns = [
+    path("", views.consultation_list, name="consultation-list"),
+    path("new/", views.consultation_create, name="consultation-create"),
+    path("<int:pk>/", views.consultation_detail, name="consultation-detail"),
+    path("<int:pk>/edit/", views.consultation_edit, name="consultation-edit"),
+    path("<int:pk>/open/", views.consultation_open, name="consultation-open"),
+    path("<int:pk>/close/", views.consultation_close, name="consultation-close"),
+    path("<int:pk>/responses/", views.response_list, name="response-list"),
+    path("<int:pk>/responses.xlsx", views.responses_xlsx, name="responses-xlsx"),
+    path("<int:pk>/documents.zip", views.responses_zip, name="responses-zip"),
+    # ``pk`` is the response's id below, the group's on the group's history.
+    path("response/<int:pk>/", views.response_detail, name="response-detail"),
+    path("response/<int:pk>/edit/", views.response_edit, name="response-edit"),
+    path("response/<int:pk>/send/", views.response_submit, name="response-submit"),
+    path("response/<int:pk>/accept/", views.response_accept, name="response-accept"),
+    path("response/<int:pk>/document/", views.response_document, name="response-document"),
+    path("group/<int:pk>/", views.group_responses, name="group-responses"),
+    path("programmes/", views.programme_list, name="programme-list"),
+    path("programmes/matrix/", views.programme_matrix, name="programme-matrix"),
+    path("programmes/group/<int:pk>/", views.group_programmes, name="group-programmes"),
+    path("programmes/group/<int:pk>/engagement/add/", views.engagement_create, name="engagement-create"),
+    path("programmes/group/<int:pk>/two-way/add/", views.mechanism_create, name="mechanism-create"),
+]

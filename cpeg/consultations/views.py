@@ -1,0 +1,486 @@
+"""Pages for consultations: the list, a consultation with its figures, the
+responses behind each figure and their downloads, and a group's response."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_http_methods
+
+from cpeg.accounts.access import group_ids_of, require_perm
+from cpeg.activities.outputs import output_label
+from cpeg.consultations import exports, figures, programmes, selectors, services, workflow
+from cpeg.consultations.forms import ConfirmForm, ConsultationForm, EngagementForm, MechanismForm, ResponseForm
+from cpeg.consultations.models import PartnerProgramme
+from cpeg.core.fiscal import FinancialYear
+from cpeg.core.views_helpers import handle_form
+from cpeg.groups.choices import GroupStatus
+from cpeg.groups.models import EngagementGroup
+from cpeg.groups.selectors import group_get_for
+
+PAGE_SIZE = 50
+MATRIX_PAGE_SIZE = 100
+
+
+def _detail_url(consultation) -> str:
+    return reverse("consultations:consultation-detail", kwargs={"pk": consultation.pk})
+
+
+def _response_url(response) -> str:
+    return reverse("consultations:response-detail", kwargs={"pk": response.pk})
+
+
+def _askable_groups():
+    return EngagementGroup.objects.exclude(status=GroupStatus.DISBANDED).order_by("name")
+
+
+@login_required
+def consultation_list(request):
+    require_perm(request.user, "consultations.view_consultation_list")
+    return render(
+        request,
+        "consultations/consultation_list.html",
+        {
+            "rows": selectors.consultation_list_for(user=request.user),
+            "can_create": request.user.has_perm("consultations.manage_consultation"),
+            "shows_figures": request.user.has_perm("consultations.view_participation_list"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consultation_create(request):
+    require_perm(request.user, "consultations.manage_consultation")
+    groups = _askable_groups()
+    initial = {"groups_asked": list(groups.filter(status=GroupStatus.ACTIVE).values_list("pk", flat=True))}
+    form = ConsultationForm(request.POST or None, groups=groups, initial=initial)
+    return handle_form(
+        request,
+        form=form,
+        template="consultations/consultation_form.html",
+        context={"title": "Prepare a consultation", "cancel_url": reverse("consultations:consultation-list")},
+        save=lambda f: services.consultation_create(
+            actor=request.user, data=f.service_data(), groups=list(f.cleaned_data["groups_asked"])
+        ),
+        success_message="Consultation prepared: check it, then open it to the groups",
+        success_url=_detail_url,
+    )
+
+
+@login_required
+def consultation_detail(request, pk):
+    consultation = selectors.consultation_get_for(user=request.user, pk=pk)
+    page = selectors.consultation_page(consultation=consultation, user=request.user)
+    links = {
+        key: reverse("consultations:response-list", kwargs={"pk": consultation.pk}) + f"?show={key}"
+        for key in figures.SHOW
+    }
+    return render(
+        request,
+        "consultations/consultation_detail.html",
+        {
+            "consultation": consultation,
+            "page": page,
+            "links": links,
+            "output": output_label(page.output_code) if page.output_code else "",
+            "can_change": workflow.can_change_consultation(request.user, consultation),
+            "can_open": workflow.can_open(request.user, consultation),
+            "can_close": workflow.can_close(request.user, consultation),
+            "responses": [(r, workflow.can_respond(request.user, r)) for r in page.own_responses],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consultation_edit(request, pk):
+    consultation = selectors.consultation_get_for(user=request.user, pk=pk, perm="consultations.manage_consultation")
+    if not workflow.can_change_consultation(request.user, consultation):
+        messages.info(request, "This consultation is closed, so it can no longer change")
+        return redirect(_detail_url(consultation))
+    ask_groups = workflow.is_draft(consultation)
+    form = ConsultationForm(
+        request.POST or None,
+        groups=_askable_groups(),
+        ask_groups=ask_groups,
+        initial=ConsultationForm.initial_for(consultation),
+    )
+    return handle_form(
+        request,
+        form=form,
+        template="consultations/consultation_form.html",
+        context={"title": f"Change {consultation.title}", "cancel_url": _detail_url(consultation)},
+        save=lambda f: services.consultation_update(
+            consultation=consultation,
+            actor=request.user,
+            data=f.service_data(),
+            groups=list(f.cleaned_data["groups_asked"]) if ask_groups else None,
+            loaded_version=f.cleaned_data["version"],
+        ),
+        success_message="Consultation saved",
+        success_url=_detail_url(consultation),
+    )
+
+
+def _confirm(request, *, context, save, success_message, success_url, initial=None):
+    form = ConfirmForm(request.POST if request.method == "POST" else None, initial=initial)
+    return handle_form(
+        request,
+        form=form,
+        template="consultations/confirm.html",
+        context=context,
+        save=save,
+        success_message=success_message,
+        success_url=success_url,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consultation_open(request, pk):
+    consultation = selectors.consultation_get_for(user=request.user, pk=pk, perm="consultations.manage_consultation")
+    if not workflow.can_open(request.user, consultation):
+        messages.info(request, "This consultation is already open")
+        return redirect(_detail_url(consultation))
+    asked = consultation.groups_asked.count()
+    return _confirm(
+        request,
+        context={
+            "consultation": consultation,
+            "title": f"Open {consultation.title}",
+            "lead": f"The {asked} group{'s' if asked != 1 else ''} asked will see it and can respond until "
+            f"{consultation.closes_on:%-d %B %Y}.",
+            "submit_label": "Open the consultation",
+            "cancel_url": _detail_url(consultation),
+        },
+        save=lambda f: services.consultation_open(consultation=consultation, actor=request.user),
+        success_message=f"{consultation.title} is open",
+        success_url=_detail_url(consultation),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consultation_close(request, pk):
+    consultation = selectors.consultation_get_for(user=request.user, pk=pk, perm="consultations.manage_consultation")
+    if not workflow.can_close(request.user, consultation):
+        messages.info(request, "This consultation is not open")
+        return redirect(_detail_url(consultation))
+    return _confirm(
+        request,
+        context={
+            "consultation": consultation,
+            "title": f"Close {consultation.title}",
+            "lead": "No more responses can be sent. Responses sent late and not yet accepted stay uncounted.",
+            "submit_label": "Close the consultation",
+            "cancel_url": _detail_url(consultation),
+        },
+        save=lambda f: services.consultation_close(consultation=consultation, actor=request.user),
+        success_message=f"{consultation.title} is closed",
+        success_url=_detail_url(consultation),
+    )
+
+
+def _participation_consultation(request, pk):
+    return selectors.consultation_get_for(user=request.user, pk=pk, perm="consultations.view_participation")
+
+
+@login_required
+def response_list(request, pk):
+    consultation = _participation_consultation(request, pk)
+    show = request.GET.get("show", "asked")
+    if show not in figures.SHOW:
+        show = "asked"
+    responses = selectors.response_list(consultation=consultation, user=request.user, show=show)
+    page = Paginator(responses, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "consultations/response_list.html",
+        {
+            "consultation": consultation,
+            "page": page,
+            "show": show,
+            "show_label": figures.SHOW_LABELS[show],
+            "query": f"show={show}",
+            "shows": [
+                (key, label, reverse("consultations:response-list", kwargs={"pk": pk}) + f"?show={key}")
+                for key, label in figures.SHOW_LABELS.items()
+            ],
+        },
+    )
+
+
+def _download_name(consultation, suffix: str) -> str:
+    return f"{slugify(consultation.title) or 'consultation'}-{suffix}"
+
+
+@login_required
+def responses_xlsx(request, pk):
+    consultation = _participation_consultation(request, pk)
+    responses = selectors.response_list(consultation=consultation, user=request.user)
+    response = HttpResponse(
+        exports.responses_xlsx(consultation, responses),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(consultation, "responses.xlsx")}"'
+    return response
+
+
+@login_required
+def responses_zip(request, pk):
+    consultation = _participation_consultation(request, pk)
+    responses = selectors.response_list(consultation=consultation, user=request.user).exclude(document="")
+    response = HttpResponse(exports.responses_zip(responses), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(consultation, "documents.zip")}"'
+    return response
+
+
+@login_required
+def response_detail(request, pk):
+    response = selectors.response_get_for(user=request.user, pk=pk)
+    return render(
+        request,
+        "consultations/response_detail.html",
+        {
+            "response": response,
+            "consultation": response.consultation,
+            "group": response.group,
+            "can_respond": workflow.can_respond(request.user, response),
+            "can_submit": workflow.can_submit(request.user, response),
+            "can_accept": workflow.can_accept_late(request.user, response),
+            "counted": workflow.is_counted(response),
+            "can_read_consultation": request.user.has_perm("consultations.view_consultation", response.consultation),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def response_edit(request, pk):
+    response = selectors.response_get_for(user=request.user, pk=pk, perm="consultations.change_consultationresponse")
+    if not workflow.can_respond(request.user, response):
+        messages.info(request, "This response can no longer change: it has been sent, or the consultation is not open")
+        return redirect(_response_url(response))
+    form = ResponseForm(
+        request.POST or None, request.FILES or None, response=response, initial=ResponseForm.initial_for(response)
+    )
+    return handle_form(
+        request,
+        form=form,
+        template="consultations/response_form.html",
+        context={
+            "response": response,
+            "consultation": response.consultation,
+            "group": response.group,
+            "title": f"Respond to {response.consultation.title}",
+            "cancel_url": _response_url(response),
+            "submit_label": "Save and continue",
+        },
+        save=lambda f: services.response_save(
+            response=response,
+            actor=request.user,
+            data=f.service_data(),
+            document=f.cleaned_data.get("document"),
+            loaded_version=f.cleaned_data["version"],
+        ),
+        success_message="Response saved: check it, then send it to the authority",
+        success_url=_response_url(response),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def response_submit(request, pk):
+    response = selectors.response_get_for(user=request.user, pk=pk, perm="consultations.change_consultationresponse")
+    if not workflow.can_submit(request.user, response):
+        messages.info(request, "Save the group's response before sending it, or it has already been sent")
+        return redirect(_response_url(response))
+    closes_on = response.consultation.closes_on
+    return _confirm(
+        request,
+        context={
+            "consultation": response.consultation,
+            "group": response.group,
+            "title": f"Send the response to {response.consultation.title}",
+            "lead": f"Once sent, the response cannot be changed. The consultation closes on {closes_on:%-d %B %Y}; "
+            "a response sent after that is marked late and counted once an officer accepts it.",
+            "submit_label": "Send the response",
+            "cancel_url": _response_url(response),
+        },
+        initial={"version": response.version},
+        save=lambda f: services.response_submit(
+            response=response, actor=request.user, loaded_version=f.cleaned_data.get("version")
+        ),
+        success_message="Response sent to the authority",
+        success_url=_response_url(response),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def response_accept(request, pk):
+    response = selectors.response_get_for(
+        user=request.user, pk=pk, perm="consultations.accept_late_consultationresponse"
+    )
+    if not workflow.can_accept_late(request.user, response):
+        messages.info(request, "This response is not waiting for acceptance")
+        return redirect(_response_url(response))
+    return _confirm(
+        request,
+        context={
+            "consultation": response.consultation,
+            "group": response.group,
+            "title": f"Accept {response.group.name}'s late response",
+            "lead": f"It was sent after the closing date ({response.consultation.closes_on:%-d %B %Y}). "
+            "Once accepted it is counted, and stays marked late.",
+            "submit_label": "Accept the response",
+            "cancel_url": _response_url(response),
+        },
+        save=lambda f: services.response_accept_late(response=response, actor=request.user),
+        success_message="Late response accepted: it is now counted",
+        success_url=_response_url(response),
+    )
+
+
+@login_required
+def response_document(request, pk):
+    response = selectors.response_get_for(user=request.user, pk=pk)
+    if not response.document:
+        raise Http404
+    try:
+        handle = response.document.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(handle, as_attachment=True, filename=response.document_name or "response")
+
+
+@login_required
+def group_responses(request, pk):
+    group = group_get_for(user=request.user, pk=pk, perm="consultations.view_consultationresponse")
+    return render(
+        request,
+        "consultations/group_responses.html",
+        {"group": group, "responses": selectors.group_responses(group=group)},
+    )
+
+
+# --- Partner programmes and two-way mechanisms ---------------------------------
+
+
+def _programme_year(request) -> int:
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", ""))
+        if not 1990 <= year <= today.year + 1:
+            raise ValueError
+    except ValueError:
+        years = programmes.programme_years()
+        current = FinancialYear.current(today).start_year
+        year = current if current in years or not years else years[0]
+    return year
+
+
+def _year_links() -> list[tuple[int, str]]:
+    return [(y, FinancialYear(y).label) for y in programmes.programme_years()]
+
+
+@login_required
+def programme_list(request):
+    require_perm(request.user, "consultations.view_partnerprogramme")
+    year = _programme_year(request)
+    return render(
+        request,
+        "consultations/programme_list.html",
+        {
+            "year": FinancialYear(year),
+            "years": _year_links(),
+            "programmes": [(p, programmes.output_text(p)) for p in programmes.programmes_for_year(year)],
+            "can_see_matrix": request.user.has_perm("consultations.view_programme_matrix"),
+            "own_groups": EngagementGroup.objects.filter(pk__in=group_ids_of(request.user)).order_by("name"),
+        },
+    )
+
+
+@login_required
+def programme_matrix(request):
+    require_perm(request.user, "consultations.view_programme_matrix")
+    year = _programme_year(request)
+    matrix = programmes.programme_matrix(user=request.user, year=year)
+    return render(
+        request,
+        "consultations/programme_matrix.html",
+        {
+            "matrix": matrix,
+            "page": Paginator(matrix.rows, MATRIX_PAGE_SIZE).get_page(request.GET.get("page")),
+            "query": f"year={year}",
+            "years": _year_links(),
+        },
+    )
+
+
+@login_required
+def group_programmes(request, pk):
+    group = group_get_for(user=request.user, pk=pk, perm="consultations.view_programmeengagement")
+    return render(
+        request,
+        "consultations/group_programmes.html",
+        {
+            "group": group,
+            "engagements": programmes.group_engagements(group=group),
+            "mechanisms": programmes.group_mechanisms(group=group),
+            "can_change": request.user.has_perm("consultations.change_programmeengagement", group),
+        },
+    )
+
+
+def _group_programmes_url(group) -> str:
+    return reverse("consultations:group-programmes", kwargs={"pk": group.pk})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def engagement_create(request, pk):
+    group = group_get_for(user=request.user, pk=pk, perm="consultations.change_programmeengagement")
+    current = FinancialYear.current(timezone.localdate()).start_year
+    choices = PartnerProgramme.objects.filter(financial_year__in=[current - 1, current]).order_by(
+        "-financial_year", "name"
+    )
+    form = EngagementForm(
+        request.POST or None, group=group, programmes=choices, activities=programmes.activities_for(group)
+    )
+    return handle_form(
+        request,
+        form=form,
+        template="consultations/group_form.html",
+        context={
+            "group": group,
+            "title": "Record engagement with a programme",
+            "cancel_url": _group_programmes_url(group),
+        },
+        save=lambda f: programmes.engagement_record(group=group, actor=request.user, data=f.cleaned_data),
+        success_message="Engagement recorded",
+        success_url=_group_programmes_url(group),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mechanism_create(request, pk):
+    group = group_get_for(user=request.user, pk=pk, perm="consultations.change_programmeengagement")
+    form = MechanismForm(request.POST or None, group=group, activities=programmes.activities_for(group))
+    return handle_form(
+        request,
+        form=form,
+        template="consultations/group_form.html",
+        context={"group": group, "title": "Record a two-way mechanism", "cancel_url": _group_programmes_url(group)},
+        save=lambda f: programmes.mechanism_record(group=group, actor=request.user, data=f.cleaned_data),
+        success_message="Two-way mechanism recorded",
+        success_url=_group_programmes_url(group),
+    )
