@@ -95,3 +95,24 @@ def test_payments_and_reconciliation_totals_link_to_what_they_add_up(client, off
     assert instalments in page
     spend = reverse("funding:spend-report", kwargs={"pk": award.group.pk, "year": 2024, "quarter": 1})
     assert f'href="{spend}">£500' in page
+
+
+def test_round_payments_come_a_page_at_a_time_and_the_totals_cover_every_award(client, manager, monkeypatch):
+    """Issue 14.3: 2,000 awards were a 1 MB page; the table is paginated, the
+    totals above it add up every award."""
+    from cpeg.funding.views import payments as views
+
+    monkeypatch.setattr(views, "PAYMENTS_PAGE_SIZE", 2)
+    funding_round = decided_round(2025)
+    for slug in ("camden", "hackney", "lambeth"):
+        AwardFactory(funding_round=funding_round, group=_group(slug), amount=D("10000.00"))
+    client.force_login(manager)
+    url = reverse("funding:round-payments", kwargs={"pk": funding_round.pk})
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": "2"}).content.decode()
+    assert first.count('<tr class="govuk-table__row">') - 1 == 2
+    assert second.count('<tr class="govuk-table__row">') - 1 == 1
+    assert 'href="?page=2"' in first
+    for html in (first, second):
+        assert "3 awards totalling" in html
+        assert "£30,000" in html
