@@ -1,6 +1,7 @@
 """Pages for the standard SLA template, each group's SLA and the overview."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -431,6 +432,10 @@ def sla_countersign(request, pk, year):
 # --- The officers' overview -------------------------------------------------------------
 
 
+# Groups a page on the SLA overview (2,000 rows were a 1 MB page).
+OVERVIEW_PAGE_SIZE = 50
+
+
 @login_required
 def sla_overview(request):
     require_perm(request.user, "core.view_officer_pages")
@@ -442,6 +447,9 @@ def sla_overview(request):
         "agreements/overview.html",
         {
             "overview": overview,
+            # The counts above cover every group; the table shows a page of them.
+            "page": Paginator(overview.rows, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page")),
+            "query": f"year={year.start_year}",
             "years": [FinancialYear(y) for y in years],
             "can_make_all": request.user.has_perm("agreements.change_groupsla")
             and overview.template is not None
