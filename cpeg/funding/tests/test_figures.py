@@ -116,3 +116,28 @@ def test_round_payments_come_a_page_at_a_time_and_the_totals_cover_every_award(c
     for html in (first, second):
         assert "3 awards totalling" in html
         assert "£30,000" in html
+
+
+def test_the_payments_page_adds_up_what_was_paid_in_the_database(client, manager, django_assert_max_num_queries):
+    """Each award's paid and still-to-pay on the payments page match its
+    instalments, and the page's queries do not grow with awards or payments."""
+    funding_round = decided_round(2025)
+    award = AwardFactory(funding_round=funding_round, group=_group("camden"), amount=D("40000.00"))
+    for n, status in enumerate([PaymentStatus.PAID, PaymentStatus.PAID, PaymentStatus.SCHEDULED], start=1):
+        PaymentFactory(award=award, instalment=n, amount=D("10000.00"), status=status, paid_on=dt.date(2025, 4, n))
+    (only,) = selectors.round_awards(funding_round=funding_round)
+    assert selectors.payments_total(only) == (D("20000.00"), D("20000.00"))
+    assert selectors.payments_total(only) == selectors.payments_total(award)
+    client.force_login(manager)
+    url = reverse("funding:round-payments", kwargs={"pk": funding_round.pk})
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    for slug in ("hackney", "lambeth", "barnet"):
+        more = AwardFactory(funding_round=funding_round, group=_group(slug), amount=D("30000.00"))
+        PaymentFactory(
+            award=more, instalment=1, amount=D("5000.00"), status=PaymentStatus.PAID, paid_on=dt.date(2025, 4, 1)
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url).content.decode()
+    assert "4 awards totalling" in page
+    assert "£35,000" in page  # paid: 20,000 + 3 x 5,000
