@@ -14,7 +14,7 @@ import time
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 
 class Command(BaseCommand):
@@ -44,6 +44,11 @@ class Command(BaseCommand):
         started = time.perf_counter()
         with transaction.atomic():
             built = build(groups, years, today=day, password=password, log=self.stdout.write)
+        if connection.vendor == "postgresql":
+            # Fresh planner statistics: without them the first queries on
+            # millions of new rows pick poor plans until autovacuum runs.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         first, last = built.years[0], built.years[-1]
         self.stdout.write(
             self.style.SUCCESS(
