@@ -60,6 +60,15 @@ class Built:
     counts: dict = field(default_factory=dict)
 
 
+def holds_data() -> bool:
+    """Whether the database already holds groups or accounts (real data, or the demo)."""
+    from django.contrib.auth import get_user_model
+
+    from cpeg.groups.models import EngagementGroup
+
+    return EngagementGroup.objects.exists() or get_user_model().objects.exists()
+
+
 def _logger(log: Callable[[str], None] | None):
     started = time.perf_counter()
 

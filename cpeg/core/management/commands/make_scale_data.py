@@ -12,7 +12,6 @@ tables at once.
 import datetime as dt
 import time
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
@@ -30,12 +29,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, groups, years, today, password, force, **options):
-        from bench.scale_data import build  # bench/ is at the repository root
-        from cpeg.groups.models import EngagementGroup
+        # bench/ is at the repository root; it reads every app (core must not).
+        from bench.scale_data import build, holds_data
 
         if groups < 1 or years < 1:
             raise CommandError("--groups and --years must be at least 1.")
-        if not force and (EngagementGroup.objects.exists() or get_user_model().objects.exists()):
+        if not force and holds_data():
             raise CommandError(
                 "This database already holds groups or accounts. The scale data is for an empty database "
                 "(createdb a new one, migrate, then run this); --force adds it anyway."
