@@ -293,7 +293,7 @@ def page_mix(t: dict) -> list[tuple[str, str, int, object]]:
 # The load
 
 
-def run_load(t: dict, users: int, seconds: float, ports, timeout: float) -> dict:
+def run_load(t: dict, users: int, seconds: float, ports, timeout: float, skip=()) -> dict:
     bases = [f"http://127.0.0.1:{p}" for p in ports]
     # A few real sign-ins (each on the next server), shared by the virtual
     # users: hashing a password per virtual user would only load the CPU.
@@ -305,7 +305,7 @@ def run_load(t: dict, users: int, seconds: float, ports, timeout: float) -> dict
     for username, group in t["admins"][:4]:
         sessions["admin"].append((sign_in(bases[n % len(bases)], username), group))
         n += 1
-    mix = page_mix(t)
+    mix = [m for m in page_mix(t) if m[0] == TRIVIAL or not any(word in m[0] for word in skip)]
     labels = [m[0] for m in mix]
     weights = [m[2] for m in mix]
     results = {label: [] for label in labels}  # label -> [(ms, ok, status)]
@@ -523,6 +523,9 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=30, help="A request taking longer is an error.")
     parser.add_argument("--checks-only", action="store_true", help="Only the two-server checks.")
     parser.add_argument("--memory", action="store_true", help="Also measure a worker's peak memory.")
+    parser.add_argument(
+        "--skip", default="", help="Leave out the pages whose names contain these words (comma-separated)."
+    )
     parser.add_argument("--out", default="/tmp/cpeg-loadtest.json")
     args = parser.parse_args()
     users = min(args.users, 100)
@@ -542,7 +545,7 @@ def main() -> int:
             print(f"  {'ok  ' if held else 'FAIL'} {what} ({detail})")
             failed |= not held
         if not args.checks_only:
-            run = run_load(targets, users, args.seconds, PORTS, args.timeout)
+            run = run_load(targets, users, args.seconds, PORTS, args.timeout, [w for w in args.skip.split(",") if w])
             rows = summarise(run)
             report["pages"] = rows
             report["elapsed"] = run["elapsed"]
