@@ -141,3 +141,33 @@ def test_the_payments_page_adds_up_what_was_paid_in_the_database(client, manager
         page = client.get(url).content.decode()
     assert "4 awards totalling" in page
     assert "£35,000" in page  # paid: 20,000 + 3 x 5,000
+
+
+def test_the_round_page_lists_applications_a_page_at_a_time(
+    client, officer, monkeypatch, django_assert_max_num_queries
+):
+    """Issue 14.3: 2,000 bids were a 1 MB round page; the list is read a page
+    at a time from the database, so its queries do not grow with bids."""
+    from cpeg.funding.tests.factories import FundingApplicationFactory
+    from cpeg.funding.views import rounds as views
+
+    monkeypatch.setattr(views, "APPLICATIONS_PAGE_SIZE", 2)
+    funding_round = FundingRoundFactory()
+    names = []
+    for slug in ("camden", "hackney", "lambeth"):
+        names.append(FundingApplicationFactory(funding_round=funding_round, group=_group(slug)).group.name)
+    client.force_login(officer)
+    url = funding_round.get_absolute_url()
+    with django_assert_max_num_queries(40) as few:
+        first = client.get(url)
+    limit = len(few.captured_queries)  # read now: the next request resets the log
+    second = client.get(url, {"page": "2"})
+    shown = [[a.group.name for a in r.context["applications"]] for r in (first, second)]
+    assert len(shown[0]) == 2
+    assert len(shown[1]) == 1
+    assert sorted(shown[0] + shown[1]) == sorted(names)
+    assert 'href="?page=2"' in first.content.decode()
+    for slug in ("barnet", "brent", "bexley"):
+        FundingApplicationFactory(funding_round=funding_round, group=_group(slug))
+    with django_assert_max_num_queries(limit):
+        client.get(url)
