@@ -441,7 +441,7 @@ def sla_overview(request):
     require_perm(request.user, "core.view_officer_pages")
     year = selectors.year_from(request.GET.get("year"))
     overview = selectors.sla_overview(financial_year=year.start_year)
-    years = sorted({t.financial_year for t in selectors.template_list()} | {year.start_year}, reverse=True)
+    years = sorted({*selectors.template_years(), year.start_year}, reverse=True)
     return render(
         request,
         "agreements/overview.html",

@@ -517,3 +517,12 @@ def test_a_local_output_can_fall_due_in_one_quarter(client, sla, camden, officer
     assert response.status_code == 302
     local = GroupSla.objects.get(group=camden, financial_year=year).outputs.get(output="Youth conference")
     assert local.due_quarter == 3
+
+
+def test_template_years_are_the_years_with_a_standard_sla_newest_first(year):
+    from cpeg.agreements import selectors
+
+    standard_template(year)
+    standard_template(year - 2)
+    assert selectors.template_years() == [year, year - 2]
+    assert selectors.template_years() == [t.financial_year for t in selectors.template_list()]
