@@ -14,7 +14,7 @@ PYTHON ?= $(shell PYENV_VERSION=3.12.1 pyenv which python3 2>/dev/null || comman
 ASSETS := static/govuk/app.css static/govuk/govuk-frontend.min.js
 PYTEST_ARGS ?=
 
-.PHONY: run test setup assets migrate demo lint format bench scan clean
+.PHONY: run test setup assets migrate demo lint format bench scan clean scale-data loadtest
 
 run: setup
 	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
@@ -72,6 +72,20 @@ format: setup
 
 bench: setup
 	$(PY) bench/run.py
+
+# The load test (bench/README.md), not part of make test: the scale data set
+# (2,000 groups x 5 years) in its own PostgreSQL database, then two gunicorn
+# servers on 8101 and 8102 and the task worker, 100 users for 60 s.
+SCALE_DB ?= postgres://postgres@127.0.0.1:5432/scale
+SCALE_ENV := DATABASE_URL=$(SCALE_DB) DJANGO_SETTINGS_MODULE=config.settings.base DJANGO_ALLOW_DEV_SECRET_KEY=true
+
+scale-data: setup
+	$(SCALE_ENV) $(PY) manage.py migrate --noinput
+	$(SCALE_ENV) $(PY) manage.py make_scale_data --groups $${GROUPS:-2000} --years $${YEARS:-5}
+
+loadtest: setup
+	$(SCALE_ENV) $(PY) manage.py collectstatic --noinput -v0
+	DATABASE_URL=$(SCALE_DB) $(PY) bench/loadtest.py --memory
 
 # Security scans (docs/security.md): pip-audit on the pinned requirements,
 # then sqlmap on the demo's signed-in pages, served on 127.0.0.1 only.

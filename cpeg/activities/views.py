@@ -33,6 +33,7 @@ from cpeg.core.views_helpers import handle_form
 from cpeg.groups.selectors import group_get_for
 
 PAGE_SIZE = 25
+SUMMARY_PAGE_SIZE = 50
 
 
 def _list_url(group) -> str:
@@ -65,11 +66,16 @@ def activity_summary(request):
     except ValueError:
         year = FinancialYear.current(today)
     summary = selectors.activity_summary(user=request.user, year=year, today=today)
+    # Nobody reads 2,000 rows at once: the groups come SUMMARY_PAGE_SIZE at a
+    # time; the London-wide totals above them count every group.
+    page = Paginator(summary.rows, SUMMARY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "activities/activity_summary.html",
         {
             "summary": summary,
+            "page": page,
+            "query": f"year={year.start_year}",
             "years": financial_year_choices(FinancialYear.current(today), before=5, after=0),
             "types": ActivityType.choices,
         },

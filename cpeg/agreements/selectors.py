@@ -230,6 +230,12 @@ def template_list() -> list[SlaTemplate]:
     )
 
 
+def template_years() -> list[int]:
+    """The financial years (start years) that have a standard SLA, newest
+    first: without template_list's counts, which join every group's SLA."""
+    return list(SlaTemplate.objects.order_by("-financial_year").values_list("financial_year", flat=True))
+
+
 def template_get(*, financial_year: int) -> SlaTemplate:
     """One year's template, or 404."""
     return get_object_or_404(SlaTemplate, financial_year=financial_year)

@@ -82,6 +82,30 @@ def test_the_summary_runs_the_same_queries_for_more_groups(client, django_assert
         client.get(URL)
 
 
+def test_the_groups_come_a_page_at_a_time_and_the_totals_count_every_group(client, monkeypatch):
+    """Issue 14.3: 2,000 rows on one page took 5 s and 5 MB; the table is
+    paginated, the London-wide totals above it still count every group."""
+    from cpeg.activities import views
+
+    monkeypatch.setattr(views, "SUMMARY_PAGE_SIZE", 2)
+    names = ["Alpha CPEG", "Bravo CPEG", "Charlie CPEG"]
+    for name, slug in zip(names, ("camden", "hackney", "lambeth"), strict=True):
+        group = EngagementGroupFactory(borough=borough(slug), name=name)
+        ActivityFactory(group=group, activity_type=ActivityType.PUBLIC_MEETING, held_on=dt.date(2026, 5, 1))
+    client.force_login(OfficerFactory())
+    with time_machine.travel(dt.datetime(2026, 11, 24, 12, tzinfo=dt.UTC), tick=False):
+        first = client.get(URL, {"year": "2026"}).content.decode()
+        second = client.get(URL, {"year": "2026", "page": "2"}).content.decode()
+    shown = [[n for n in names if n in html.split('id="by-group"')[1]] for html in (first, second)]
+    assert len(shown[0]) == 2
+    assert len(shown[1]) == 1
+    assert sorted(shown[0] + shown[1]) == names
+    assert "By group (3 groups, 1 to 2 shown)" in first
+    assert 'href="?year=2026&amp;page=2"' in first
+    for html in (first, second):
+        assert _totals(html)[ActivityType.PUBLIC_MEETING] == 3
+
+
 def test_the_demo_past_year_shows_the_reviews_177_131_and_20(demo_data, client):
     from cpeg.accounts.models import User
 

@@ -391,6 +391,27 @@ def test_the_overview_counts_statuses_and_runs_a_fixed_number_of_queries(
     assert len(small) <= 8
 
 
+def test_the_overview_table_comes_a_page_at_a_time_and_the_counts_cover_every_group(client, officer, year, monkeypatch):
+    """Issue 14.3: 2,000 rows were a 1 MB page; the table is paginated, the
+    counts above it cover every group."""
+    from cpeg.agreements import views
+
+    monkeypatch.setattr(views, "OVERVIEW_PAGE_SIZE", 2)
+    standard_template(year)
+    for slug in BOROUGHS[:3]:
+        group_sla(
+            group=EngagementGroupFactory(borough=borough(slug)), year=year, status=SlaStatus.DRAFT, officer=officer
+        )
+    client.force_login(officer)
+    url = reverse("agreements:sla-overview")
+    first = client.get(url, {"year": year}).content.decode()
+    second = client.get(url, {"year": year, "page": "2"})
+    assert ": 1 to 2 of 3 groups" in first
+    assert f'href="?year={year}&amp;page=2"' in first
+    assert len(second.context["page"].object_list) == 1
+    assert second.context["overview"].counts["draft"] == 3
+
+
 def test_the_overview_is_for_officers_only(client, camden):
     client.force_login(GroupAdminFactory(group=camden))
     assert client.get(reverse("agreements:sla-overview")).status_code == 403
@@ -497,3 +518,12 @@ def test_a_local_output_can_fall_due_in_one_quarter(client, sla, camden, officer
     assert response.status_code == 302
     local = GroupSla.objects.get(group=camden, financial_year=year).outputs.get(output="Youth conference")
     assert local.due_quarter == 3
+
+
+def test_template_years_are_the_years_with_a_standard_sla_newest_first(year):
+    from cpeg.agreements import selectors
+
+    standard_template(year)
+    standard_template(year - 2)
+    assert selectors.template_years() == [year, year - 2]
+    assert selectors.template_years() == [t.financial_year for t in selectors.template_list()]

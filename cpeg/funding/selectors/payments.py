@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.urls import reverse
 
 from cpeg.accounts.access import get_for_user_or_404
@@ -35,11 +35,13 @@ def award_get_for(*, user, pk: int, perm: str = "funding.view_fundingapplication
 
 
 def round_awards(*, funding_round: FundingRound) -> list[Award]:
-    """A decided round's awards with payments, for the payments page."""
+    """A decided round's awards, each with what has been paid added up in
+    the database (``paid_total``), for the payments page. (Prefetching every
+    payment built 8,000 instances for 2,000 awards.)"""
     return list(
         Award.objects.filter(funding_round=funding_round)
         .select_related("group__borough")
-        .prefetch_related("payments")
+        .annotate(paid_total=Sum("payments__amount", filter=Q(payments__status=PaymentStatus.PAID)))
         .order_by("group__borough__name")
     )
 
@@ -253,12 +255,16 @@ def spend_position(*, award: Award, quarter: int) -> SpendPosition:
 
 
 def payments_total(award: Award) -> tuple[Decimal, Decimal]:
-    """(paid, still to pay) for an award whose payments are prefetched.
+    """(paid, still to pay) for an award (from ``round_awards``' sum when
+    it has one, else from its payments, prefetched or not).
 
     Still to pay is the award less what has been paid, whether or not the
     rest is scheduled (an imported award has no instalments at all).
     """
-    paid = sum((p.amount for p in award.payments.all() if p.status == PaymentStatus.PAID), ZERO)
+    if hasattr(award, "paid_total"):
+        paid = award.paid_total or ZERO
+    else:
+        paid = sum((p.amount for p in award.payments.all() if p.status == PaymentStatus.PAID), ZERO)
     return paid, max(ZERO, award.amount - paid)
 
 

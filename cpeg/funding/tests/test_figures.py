@@ -95,3 +95,79 @@ def test_payments_and_reconciliation_totals_link_to_what_they_add_up(client, off
     assert instalments in page
     spend = reverse("funding:spend-report", kwargs={"pk": award.group.pk, "year": 2024, "quarter": 1})
     assert f'href="{spend}">£500' in page
+
+
+def test_round_payments_come_a_page_at_a_time_and_the_totals_cover_every_award(client, manager, monkeypatch):
+    """Issue 14.3: 2,000 awards were a 1 MB page; the table is paginated, the
+    totals above it add up every award."""
+    from cpeg.funding.views import payments as views
+
+    monkeypatch.setattr(views, "PAYMENTS_PAGE_SIZE", 2)
+    funding_round = decided_round(2025)
+    for slug in ("camden", "hackney", "lambeth"):
+        AwardFactory(funding_round=funding_round, group=_group(slug), amount=D("10000.00"))
+    client.force_login(manager)
+    url = reverse("funding:round-payments", kwargs={"pk": funding_round.pk})
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": "2"}).content.decode()
+    assert first.count('<tr class="govuk-table__row">') - 1 == 2
+    assert second.count('<tr class="govuk-table__row">') - 1 == 1
+    assert 'href="?page=2"' in first
+    for html in (first, second):
+        assert "3 awards totalling" in html
+        assert "£30,000" in html
+
+
+def test_the_payments_page_adds_up_what_was_paid_in_the_database(client, manager, django_assert_max_num_queries):
+    """Each award's paid and still-to-pay on the payments page match its
+    instalments, and the page's queries do not grow with awards or payments."""
+    funding_round = decided_round(2025)
+    award = AwardFactory(funding_round=funding_round, group=_group("camden"), amount=D("40000.00"))
+    for n, status in enumerate([PaymentStatus.PAID, PaymentStatus.PAID, PaymentStatus.SCHEDULED], start=1):
+        PaymentFactory(award=award, instalment=n, amount=D("10000.00"), status=status, paid_on=dt.date(2025, 4, n))
+    (only,) = selectors.round_awards(funding_round=funding_round)
+    assert selectors.payments_total(only) == (D("20000.00"), D("20000.00"))
+    assert selectors.payments_total(only) == selectors.payments_total(award)
+    client.force_login(manager)
+    url = reverse("funding:round-payments", kwargs={"pk": funding_round.pk})
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    for slug in ("hackney", "lambeth", "barnet"):
+        more = AwardFactory(funding_round=funding_round, group=_group(slug), amount=D("30000.00"))
+        PaymentFactory(
+            award=more, instalment=1, amount=D("5000.00"), status=PaymentStatus.PAID, paid_on=dt.date(2025, 4, 1)
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url).content.decode()
+    assert "4 awards totalling" in page
+    assert "£35,000" in page  # paid: 20,000 + 3 x 5,000
+
+
+def test_the_round_page_lists_applications_a_page_at_a_time(
+    client, officer, monkeypatch, django_assert_max_num_queries
+):
+    """Issue 14.3: 2,000 bids were a 1 MB round page; the list is read a page
+    at a time from the database, so its queries do not grow with bids."""
+    from cpeg.funding.tests.factories import FundingApplicationFactory
+    from cpeg.funding.views import rounds as views
+
+    monkeypatch.setattr(views, "APPLICATIONS_PAGE_SIZE", 2)
+    funding_round = FundingRoundFactory()
+    names = []
+    for slug in ("camden", "hackney", "lambeth"):
+        names.append(FundingApplicationFactory(funding_round=funding_round, group=_group(slug)).group.name)
+    client.force_login(officer)
+    url = funding_round.get_absolute_url()
+    with django_assert_max_num_queries(40) as few:
+        first = client.get(url)
+    limit = len(few.captured_queries)  # read now: the next request resets the log
+    second = client.get(url, {"page": "2"})
+    shown = [[a.group.name for a in r.context["applications"]] for r in (first, second)]
+    assert len(shown[0]) == 2
+    assert len(shown[1]) == 1
+    assert sorted(shown[0] + shown[1]) == sorted(names)
+    assert 'href="?page=2"' in first.content.decode()
+    for slug in ("barnet", "brent", "bexley"):
+        FundingApplicationFactory(funding_round=funding_round, group=_group(slug))
+    with django_assert_max_num_queries(limit):
+        client.get(url)

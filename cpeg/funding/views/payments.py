@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -30,6 +31,9 @@ from cpeg.funding.models import Award
 from cpeg.funding.money import ZERO
 from cpeg.groups.selectors import group_get_for
 
+# Awards a page on a round's payments (2,000 rows were a 1 MB page).
+PAYMENTS_PAGE_SIZE = 50
+
 
 @login_required
 def round_payments(request, pk):
@@ -43,6 +47,8 @@ def round_payments(request, pk):
         {
             "round": funding_round,
             "rows": rows,
+            # The totals cover every award; the table shows a page of them.
+            "page": Paginator(rows, PAYMENTS_PAGE_SIZE).get_page(request.GET.get("page")),
             "total_awarded": sum((a.amount for a in awards), ZERO),
             "total_paid": sum((r[1] for r in rows), ZERO),
         },

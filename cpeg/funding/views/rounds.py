@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -71,17 +72,25 @@ def round_create(request):
     )
 
 
+# Applications a page on a round's page (2,000 bids were a 1 MB page).
+APPLICATIONS_PAGE_SIZE = 50
+
+
 @login_required
 def round_detail(request, pk):
     require_perm(request.user, "core.view_officer_pages")
     funding_round = _with_stage(selectors.round_get(pk=pk), timezone.localdate())
+    page = Paginator(selectors.round_applications(funding_round=funding_round), APPLICATIONS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "funding/round_detail.html",
         {
             "round": funding_round,
             "can_view_allocation": request.user.has_perm("funding.view_allocation", funding_round),
-            "applications": selectors.round_applications(funding_round=funding_round),
+            "applications": page.object_list,
+            "page": page,
             "criteria": list(funding_round.criteria.all()),
             "can_change": workflow.can_change_round(request.user, funding_round),
             "can_decide": request.user.has_perm("funding.decide_allocation"),

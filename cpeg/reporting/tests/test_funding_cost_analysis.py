@@ -364,3 +364,25 @@ def test_an_imported_past_year_is_covered_by_the_cost_analysis():
     analysis = selectors.cost_analysis(year=FinancialYear(2008))
     # Staffing 45,000 of 58,000.50.
     assert analysis.overall.staffing_share == Decimal("77.6")
+
+
+def test_the_by_group_table_comes_a_page_at_a_time(client, officer, cost_year, monkeypatch):
+    """Issue 14.3: 2,000 group rows were a 4 MB page; the table is paginated,
+    the London-wide figures above it still cover every group."""
+    from cpeg.reporting.funding import views
+
+    monkeypatch.setattr(views, "GROUPS_PAGE_SIZE", 2)
+    client.force_login(officer)
+    url = reverse("reporting:cost-analysis")
+    first = client.get(url, {"year": "2024"}).content.decode()
+    second = client.get(url, {"year": "2024", "page": "2"}).content.decode()
+    names = [award.group.name for award in cost_year.values()]
+    shown = [[n for n in names if n in html.split('id="by-group"')[1]] for html in (first, second)]
+    assert len(shown[0]) == 2
+    assert len(shown[1]) == 1
+    assert sorted(shown[0] + shown[1]) == sorted(names)
+    assert "1 to 2 of 3 groups" in first
+    assert 'href="?year=2024&amp;page=2"' in first
+    # The summary above the table counts all three groups on every page.
+    for html in (first, second):
+        assert "awarded to 3 groups" in html
