@@ -31,4 +31,5 @@ urlpatterns = [
     path("funding/", include("cpeg.funding.urls")),
     path("directory/", include("cpeg.public.urls")),
     path("admin/", admin.site.urls),
+    path("membership/", include("cpeg.membership.urls")),
 ]

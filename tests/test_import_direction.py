@@ -1,7 +1,7 @@
 """Apps import only downward: the layer order in docs/architecture.md.
 
-core < accounts < groups < agreements < activities < monitoring < funding
-< reporting. An app imports only from apps to its left; two apps never
+core < accounts < groups < agreements < activities < membership < monitoring
+< funding < reporting. An app imports only from apps to its left; two apps never
 import each other sideways. ``public`` sits above groups and activities
 (it reads their selectors) and nothing but ``config`` imports it.
 ``reporting`` is the only place that reads across the domain apps, and no
@@ -20,7 +20,7 @@ from pathlib import Path
 
 CPEG = Path(__file__).resolve().parent.parent / "cpeg"
 
-ORDER = ("core", "accounts", "groups", "agreements", "activities", "monitoring", "funding", "reporting")
+ORDER = ("core", "accounts", "groups", "agreements", "activities", "membership", "monitoring", "funding", "reporting")
 RANK = {app: rank for rank, app in enumerate(ORDER)}
 # public is a leaf beside the domain apps: it may read these, nothing reads it.
 PUBLIC_MAY_IMPORT = frozenset({"core", "accounts", "groups", "activities"})

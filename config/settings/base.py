@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "cpeg.funding",
     "cpeg.reporting",
     "cpeg.public",
+    "cpeg.membership",
 ]
 
 MIDDLEWARE = [

@@ -115,7 +115,7 @@ def person_name(rng: random.Random) -> str:
 
 
 # Apps whose ``demo.load(ctx)`` builds part of the demo, in dependency order.
-DEMO_APPS = ["groups", "accounts", "agreements", "activities", "monitoring", "funding"]
+DEMO_APPS = ["groups", "accounts", "agreements", "activities", "monitoring", "funding", "membership"]
 
 
 def demo_steps(only=None):
