@@ -12,7 +12,6 @@ from cpeg.activities.choices import ActivityType
 from cpeg.activities.models import Activity
 from cpeg.core.demo import DemoContext, person_name
 from cpeg.membership import services
-from cpeg.membership.selectors import expected_at
 from cpeg.membership.choices import (
     AgeBand,
     Disability,
@@ -23,6 +22,7 @@ from cpeg.membership.choices import (
     Sex,
     SexualOrientation,
 )
+from cpeg.membership.selectors import expected_at
 
 # slug: (organisations, individuals, attendance rule, ethnic mix of the
 # individuals and executive as (category, weight) pairs)
