@@ -8,7 +8,8 @@ Suppression (the authority's rule for special category data):
 1. Primary: a count of 1 to 4 is not shown. A table whose total is 1 to 4
    shows nothing at all.
 2. Secondary: if a table shows its total and exactly one cell is
-   suppressed, the smallest other cell (a zero counts) is suppressed too,
+   suppressed, the smallest other non-zero cell (a zero only if there is
+   no other) is suppressed too,
    so the total minus the shown cells gives only the sum of two cells.
 3. London-wide (and any roll-up): a sum is shown only if every figure it
    adds is shown in its own table, then rules 1 and 2 apply to the
@@ -80,9 +81,11 @@ def suppress(counts: Mapping[str, int], *, blocked: Iterable[str] = (), total_bl
     total_shown = not total_blocked
     hidden = {k for k, c in counts.items() if is_primary_suppressed(c) or k in blocked}
     if total_shown and len(hidden) == 1:
-        others = [(c, i, k) for i, (k, c) in enumerate(counts.items()) if k not in hidden]
+        # The smallest other non-zero cell: hiding a zero beside a 1 would
+        # say "one person, in one of these two" (and zeros are often known).
+        others = [(c == 0, c, i, k) for i, (k, c) in enumerate(counts.items()) if k not in hidden]
         if others:
-            hidden.add(min(others)[2])
+            hidden.add(min(others)[3])
     return SuppressedTable(tuple(Cell(k, c, k not in hidden) for k, c in counts.items()), total, total_shown)
 
 

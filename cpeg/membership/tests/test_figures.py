@@ -12,12 +12,13 @@ def shown(table):
 
 
 def test_counts_of_one_to_four_are_suppressed_with_a_second_cell_so_the_total_cannot_reveal_them():
-    # One person in a category: 1 is hidden, and the smallest other cell
-    # (the 0 of "c", before the 7) goes with it.
+    # One person in a category: 1 is hidden, and the smallest other
+    # non-zero cell (7, not the 0) goes with it.
     table = figures.suppress({"a": 10, "b": 1, "c": 0, "d": 7})
-    assert shown(table) == {"a": 10, "b": None, "c": None, "d": 7}
-    assert table.total == 18 and table.total_shown is True
-    # 18 - 10 - 7 = 1 is the sum of two hidden cells: which holds it is unknown.
+    assert shown(table) == {"a": 10, "b": None, "c": 0, "d": None}
+    assert table.total == 18
+    assert table.total_shown is True
+    # 18 - 10 - 0 = 8 is the sum of two hidden cells: 1 + 7, 4 + 4, ...
 
 
 def test_two_small_cells_need_no_secondary_suppression():
@@ -36,6 +37,13 @@ def test_five_is_shown_and_zero_is_shown():
     assert shown(table) == {"a": 5, "b": 0, "c": 6}
 
 
+def test_a_zero_is_the_secondary_cell_only_when_nothing_else_is_left():
+    table = figures.suppress({"a": 0, "b": 6})
+    assert shown(table) == {"a": 0, "b": 6}
+    table = figures.suppress({"a": 0, "b": 2, "c": 0, "d": 6})
+    assert shown(table) == {"a": 0, "b": None, "c": 0, "d": None}
+
+
 def test_two_categories_differing_by_one_do_not_reveal_the_one():
     # Executive (6 White, 5 Asian) and membership (7 White, 5 Asian) would
     # reveal nothing by difference because no total across them is shown;
@@ -49,7 +57,8 @@ def test_a_london_sum_is_hidden_when_any_group_figure_in_it_is_hidden():
     b = figures.suppress({"x": 6, "y": 7, "z": 9})
     london = figures.roll_up([a, b], ["x", "y", "z"])
     assert shown(london) == {"x": 16, "y": None, "z": None}
-    assert london.total == 42 and london.total_shown is True
+    assert london.total == 42
+    assert london.total_shown is True
     # 42 - 16 = 26 = (a.y + a.z) + 16 from b: a's hidden sum, 10, which
     # a's own table already gives (20 - 10); nothing new.
 
@@ -98,7 +107,8 @@ def test_representation_rows_compute_share_interval_and_ratio_by_hand():
     low, high = figures.wilson_interval(6, 20)
     assert black.low == (low * 100).quantize(Decimal("0.1"), rounding="ROUND_FLOOR")
     assert black.ratio_low <= 1 <= black.ratio_high
-    assert rows["asian"].count == 0 and rows["asian"].ratio == Decimal("0.00")
+    assert rows["asian"].count == 0
+    assert rows["asian"].ratio == Decimal("0.00")
     # 0 of 20 is still consistent with 10%: the interval reaches 16.2%.
     assert rows["asian"].under_represented is False
     assert rows["asian"].high == Decimal("16.2")
