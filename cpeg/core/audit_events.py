@@ -109,3 +109,4 @@ class AuditEventType(models.TextChoices):
     MEMBERSHIP_REVIEWED = "MEMBERSHIP_REVIEWED", "Membership reviewed"
     EQUALITY_ANSWERS_RECORDED = "EQUALITY_ANSWERS_RECORDED", "Equality monitoring answers recorded"
     EQUALITY_ANSWERS_ERASED = "EQUALITY_ANSWERS_ERASED", "Equality monitoring answers erased"
+    MEMBERS_IMPORTED = "MEMBERS_IMPORTED", "Members imported"

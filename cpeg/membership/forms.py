@@ -180,3 +180,10 @@ class EqualityEraseForm(GovukFormMixin, forms.Form):
         help_text="For example, the person asked for their answers to be deleted",
         error_messages={"required": "Enter why the answers are erased"},
     )
+
+
+class MemberImportForm(GovukFormMixin, forms.Form):
+    file = forms.FileField(
+        label="Membership list (CSV or XLSX)",
+        error_messages={"required": "Select a CSV or XLSX file", "empty": "The selected file is empty"},
+    )

@@ -24,6 +24,7 @@ from cpeg.core.audit import apply_changes, audit_record, changes_summary
 from cpeg.core.audit_events import AuditEventType
 from cpeg.core.concurrency import lock_and_check_version, save_new_version
 from cpeg.membership.choices import CHARACTERISTICS, MemberType
+from cpeg.membership.imports import MemberImportError, RowError, parse_member_file
 from cpeg.membership.models import (
     AttendanceMark,
     AttendanceRegister,
@@ -257,3 +258,37 @@ def equality_answers_erase_lapsed(*, today: dt.date, retention_days: int) -> int
         )
         deleted, _ = lapsed.delete()
     return deleted
+
+
+@transaction.atomic
+def member_import(*, group, actor, file, today: dt.date | None = None) -> int:
+    """Add every member in a CSV or XLSX membership list, all or nothing.
+
+    The whole file is checked first (``membership.imports``); any problem
+    raises ValidationError with every error by row and column, and nothing
+    is saved.
+    """
+    require_perm(actor, "membership.change_member", group)
+    result = parse_member_file(group=group, file=file, today=today or timezone.localdate())
+    if result.errors:
+        raise MemberImportError(result)
+    for number, values in result.rows:
+        member = Member(group=group, created_by=actor, updated_by=actor, **values)
+        try:
+            member.full_clean()
+        except ValidationError as error:
+            result.errors.extend(RowError(number, "Whole row", message) for message in error.messages)
+            continue
+        member.save()
+    if result.errors:
+        transaction.set_rollback(True)
+        raise MemberImportError(result)
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.MEMBERS_IMPORTED,
+        target=group,
+        group=group,
+        summary=f"Imported {len(result.rows)} members from {result.file_name}",
+        payload={"file": result.file_name, "count": len(result.rows)},
+    )
+    return len(result.rows)

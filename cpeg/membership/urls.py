@@ -7,6 +7,7 @@ app_name = "membership"
 urlpatterns = [
     path("groups/<int:pk>/", views.register, name="register"),
     path("groups/<int:pk>/members/add/", views.member_add, name="member-add"),
+    path("groups/<int:pk>/members/import/", views.member_import, name="member-import"),
     path("groups/<int:pk>/attendance-rule/", views.rule_edit, name="rule-edit"),
     path("groups/<int:pk>/reviews/add/", views.review_add, name="review-add"),
     path("groups/<int:pk>/representation/", views.representation, name="representation"),

@@ -4,9 +4,11 @@ service, message, redirect."""
 
 import logging
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -22,8 +24,10 @@ from cpeg.membership.forms import (
     EqualityEraseForm,
     EqualityForm,
     MemberForm,
+    MemberImportForm,
     MembershipReviewForm,
 )
+from cpeg.membership.imports import COLUMNS, MemberImportError
 from cpeg.membership.models import EqualityProfile
 
 # Every reading of a person's equality answers is logged (not stored in the
@@ -285,4 +289,37 @@ def representation_london(request):
         request,
         "membership/representation.html",
         {"report": report, "group": None, "title": "Who the groups represent: London-wide"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_import(request, pk):
+    group = selectors.group_get_for(user=request.user, pk=pk, perm="membership.change_member")
+    form = MemberImportForm(request.POST or None, request.FILES or None)
+    row_errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.member_import(group=group, actor=request.user, file=form.cleaned_data["file"])
+        except MemberImportError as error:
+            row_errors = error.result.errors
+            form.add_service_error(error)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, f"{count} members imported")
+            return redirect(_register_url(group.pk))
+    return render(
+        request,
+        "membership/member_import.html",
+        {
+            "group": group,
+            "form": form,
+            "row_errors": row_errors,
+            "columns": COLUMNS,
+            "title": "Import a membership list",
+            "cancel_url": _register_url(group.pk),
+            "submit_label": "Check and import",
+        },
+        status=400 if request.method == "POST" else 200,
     )

@@ -46,6 +46,7 @@ def meeting(w):
 CASES = [
     AccessCase("membership:register", CAMDEN_CHANGERS, camden),
     AccessCase("membership:member-add", CAMDEN_CHANGERS, camden, post=True),
+    AccessCase("membership:member-import", CAMDEN_CHANGERS, camden, post=True),
     AccessCase("membership:rule-edit", CAMDEN_CHANGERS, camden, post=True),
     AccessCase("membership:review-add", CAMDEN_CHANGERS, camden, post=True),
     AccessCase("membership:representation", CAMDEN_READERS, camden),
