@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 
 SMALLEST_SHOWN = 5
@@ -59,7 +60,11 @@ class SuppressedTable:
     total_shown: bool
 
     def cell(self, key: str) -> Cell:
-        return next(c for c in self.cells if c.key == key)
+        return self.by_key[key]
+
+    @cached_property
+    def by_key(self) -> dict[str, Cell]:
+        return {c.key: c for c in self.cells}
 
     @property
     def any_suppressed(self) -> bool:

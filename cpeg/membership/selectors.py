@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.db.models import Q
 
@@ -250,6 +251,7 @@ def _count_tables(rows) -> dict[str, Counter]:
     return counts
 
 
+@cache
 def _keys_and_labels(name: str) -> list[tuple[str, str]]:
     pnts = (PREFER_NOT_TO_SAY, "Prefer not to say")
     if name == "high_level":
