@@ -124,3 +124,29 @@ def test_membership_pages_take_a_fixed_number_of_queries(client, django_assert_m
     client.force_login(OfficerFactory())
     with django_assert_max_num_queries(20):
         assert client.get(reverse("membership:representation-london")).status_code == 200
+
+
+def test_a_public_meetings_page_links_its_attendance_register_for_the_group_only(client, camden):
+    meeting = ActivityFactory(group=camden, activity_type=ActivityType.PUBLIC_MEETING)
+    url = reverse("activities:activity-detail", kwargs={"pk": meeting.pk})
+    register = reverse("membership:attendance", kwargs={"pk": meeting.pk})
+    client.force_login(GroupAdminFactory(group=camden))
+    assert register in client.get(url).content.decode()
+    client.force_login(LinkMemberFactory(boroughs=[borough("camden")]))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert register not in response.content.decode()
+
+
+def test_the_london_figures_for_a_link_member_add_only_their_boroughs_groups(client, camden):
+    hackney = EngagementGroupFactory(borough=borough("hackney"))
+    _fill(camden, 6)
+    _fill(hackney, 7)
+    client.force_login(LinkMemberFactory(boroughs=[borough("camden")]))
+    report = client.get(reverse("membership:representation-london")).context["report"]
+    assert report.members.total == 6
+    client.force_login(OfficerFactory())
+    report = client.get(reverse("membership:representation-london")).context["report"]
+    assert report.members.total == 13
+    white = report.members.tables[0].table.cell("white")
+    assert white.value == 13
