@@ -71,18 +71,12 @@ class SuppressedTable:
         return not self.total_shown or any(not c.shown for c in self.cells)
 
 
-def suppress(counts: Mapping[str, int], *, blocked: Iterable[str] = (), total_blocked: bool = False) -> SuppressedTable:
-    """Apply the suppression rules to one table of counts, in key order.
-
-    ``blocked`` keys must not be shown whatever their count (rule 3: a sum
-    that includes a suppressed figure); ``total_blocked`` likewise for the
-    total.
-    """
-    blocked = set(blocked)
+def _mask(counts: Mapping[str, int], blocked=frozenset(), total_blocked: bool = False) -> tuple[set, bool]:
+    """(the keys to hide, whether the total is shown) under rules 1 and 2."""
     total = sum(counts.values())
     if is_primary_suppressed(total):
         # Every cell of a table of 1 to 4 people is small: show nothing.
-        return SuppressedTable(tuple(Cell(k, c, False) for k, c in counts.items()), total, False)
+        return set(counts), False
     total_shown = not total_blocked
     hidden = {k for k, c in counts.items() if is_primary_suppressed(c) or k in blocked}
     if total_shown and len(hidden) == 1:
@@ -91,16 +85,41 @@ def suppress(counts: Mapping[str, int], *, blocked: Iterable[str] = (), total_bl
         others = [(c == 0, c, i, k) for i, (k, c) in enumerate(counts.items()) if k not in hidden]
         if others:
             hidden.add(min(others)[3])
-    return SuppressedTable(tuple(Cell(k, c, k not in hidden) for k, c in counts.items()), total, total_shown)
+    return hidden, total_shown
+
+
+def suppress(counts: Mapping[str, int], *, blocked: Iterable[str] = (), total_blocked: bool = False) -> SuppressedTable:
+    """Apply the suppression rules to one table of counts, in key order.
+
+    ``blocked`` keys must not be shown whatever their count (rule 3: a sum
+    that includes a suppressed figure); ``total_blocked`` likewise for the
+    total.
+    """
+    hidden, total_shown = _mask(counts, frozenset(blocked), total_blocked)
+    cells = tuple(Cell(k, c, k not in hidden) for k, c in counts.items())
+    return SuppressedTable(cells, sum(counts.values()), total_shown)
 
 
 def roll_up(tables: Iterable[SuppressedTable], keys: Iterable[str]) -> SuppressedTable:
     """A London-wide (or any) sum of tables, suppressed by rule 3 then 1 and 2."""
-    tables = list(tables)
+    return roll_up_counts(({c.key: c.count for c in t.cells} for t in tables), keys)
+
+
+def roll_up_counts(tables: Iterable[Mapping[str, int]], keys: Iterable[str]) -> SuppressedTable:
+    """``roll_up`` from each table's raw counts (suppressed here, in turn):
+    the same result, without building every table's cells."""
     keys = list(keys)
-    sums = {k: sum(t.cell(k).count for t in tables) for k in keys}
-    blocked = [k for k in keys if any(not t.cell(k).shown for t in tables)]
-    total_blocked = any(not t.total_shown for t in tables)
+    sums = dict.fromkeys(keys, 0)
+    blocked: set[str] = set()
+    total_blocked = False
+    for raw in tables:
+        # Every key, zeros included: a small table hides its zeros too.
+        counts = {key: raw.get(key, 0) for key in keys}
+        hidden, total_shown = _mask(counts)
+        blocked |= hidden
+        total_blocked = total_blocked or not total_shown
+        for key in keys:
+            sums[key] += counts[key]
     return suppress(sums, blocked=blocked, total_blocked=total_blocked)
 
 

@@ -361,9 +361,11 @@ def representation_london(*, user, today: dt.date) -> RepresentationReport:
     population = dict(population) or None
     sets = []
     for index, label in ((0, "Executives"), (1, "Wider memberships (individual members)")):
-        per_group = [_tables_for(_count_tables(rows[index])) for rows in by_group.values()]
+        per_group = [_count_tables(rows[index]) for rows in by_group.values()]
         tables = {
-            name: figures.roll_up([t[name] for t in per_group], [k for k, _l in _keys_and_labels(name)])
+            name: figures.roll_up_counts(
+                (counts[name] for counts in per_group), [k for k, _l in _keys_and_labels(name)]
+            )
             for name in TABLE_ORDER
         }
         sets.append(_representation(label, tables, population))

@@ -133,3 +133,18 @@ def test_consecutive_missed_counts_back_from_the_latest_meeting():
     assert figures.consecutive_missed([5, 4, 3, 2], {5}) == 0
     assert figures.consecutive_missed([5, 4], set()) == 2
     assert figures.consecutive_missed([], set()) == 0
+
+
+def test_rolling_up_raw_counts_gives_the_same_as_rolling_up_suppressed_tables():
+    keys = ["x", "y", "z", "w"]
+    groups = [{"x": 10, "y": 2, "z": 8}, {"x": 6, "y": 7, "z": 9, "w": 1}, {"x": 3}, {"w": 12, "z": 5}]
+    from_tables = figures.roll_up([figures.suppress({k: g.get(k, 0) for k in keys}) for g in groups], keys)
+    assert figures.roll_up_counts(groups, keys) == from_tables
+
+
+def test_a_small_groups_zeros_are_hidden_in_the_roll_up_too():
+    """One person (black) in a group: the group's zero for white is hidden,
+    so London's white (here 0 + 9) must not be shown either."""
+    groups = [{"black": 1}, {"white": 9, "black": 6}]
+    london = figures.roll_up_counts(groups, ["white", "black"])
+    assert shown(london) == {"white": None, "black": None}
