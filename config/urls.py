@@ -39,4 +39,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("scrutiny/", include("cpeg.scrutiny.urls")),
     path("consultations/", include("cpeg.consultations.urls")),
+    path("membership/", include("cpeg.membership.urls")),
 ]

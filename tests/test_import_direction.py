@@ -1,7 +1,8 @@
 """Apps import only downward: the layer order in docs/architecture.md.
 
-core < accounts < groups < agreements < activities < monitoring < funding
-< reporting < api. An app imports only from apps to its left; two apps never
+core < accounts < groups < agreements < activities < membership
+< consultations < scrutiny < monitoring < funding < notifications < reporting
+< api. An app imports only from apps to its left; two apps never
 import each other sideways. ``public`` sits above groups and activities
 (it reads their selectors) and nothing but ``config`` imports it.
 ``reporting`` is the only place that reads across the domain apps, and no

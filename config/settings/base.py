@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "cpeg.api",
     "cpeg.scrutiny",
     "cpeg.consultations",
+    "cpeg.membership",
 ]
 
 MIDDLEWARE = [

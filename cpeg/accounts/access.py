@@ -514,3 +514,29 @@ rules.add_perm("consultations.view_partnerprogramme", is_officer | is_link_membe
 rules.add_perm("consultations.view_programme_matrix", is_officer | is_link_member)
 rules.add_perm("consultations.view_programmeengagement", can_read_group_records)
 rules.add_perm("consultations.change_programmeengagement", can_change_group_records)
+# --- Membership, representativeness and equality monitoring (issue 10) ------
+# A group's administrator and executive keep its register of members and
+# the attendance at its meetings; officers all groups'. Link members read
+# only the aggregate figures of their boroughs' groups. Equality answers
+# (special category data) are read and recorded by the group's
+# administrator alone, with the person's consent: nobody at the authority
+# reads them, and every other page shows suppressed aggregates. Officers
+# may erase answers on a person's request (the authority is the
+# controller), which needs no reading.
+
+
+@rules.predicate
+def is_own_group_administrator(user, obj) -> bool:
+    """The user is the administrator of the group that owns the record."""
+    gid = _group_id(obj)
+    if gid is None or gid not in group_ids_of(user):
+        return False
+    return user.role_assignments.filter(role=Role.GROUP_ADMIN, group_id=gid).exists()
+
+
+rules.add_perm("membership.view_member", is_officer | is_own_group)
+rules.add_perm("membership.change_member", can_change_group_records)
+rules.add_perm("membership.view_representation", can_read_group_records)
+rules.add_perm("membership.view_london_representation", is_officer | is_link_member)
+rules.add_perm("membership.record_equality", is_own_group_administrator & is_group_not_disbanded)
+rules.add_perm("membership.erase_equality", is_own_group_administrator | is_officer)

@@ -1,0 +1,149 @@
+"""Kinds of member, and the Census 2021 categories of equality monitoring.
+
+The equality questions use the categories of the Census 2021 for England
+and Wales, each with "Prefer not to say", so a group's answers can be
+compared with its borough's population. Ethnic group has the 19 census
+categories; reports roll them up to the 5 high-level groups, and, for the
+comparison with the population table this product holds (a collapsed one:
+see ``membership/data/README.md``), to the same collapsed groups.
+"""
+
+from django.db import models
+
+PREFER_NOT_TO_SAY = "prefer_not_to_say"
+
+
+class MemberType(models.TextChoices):
+    ORGANISATION = "organisation", "Member organisation"
+    INDIVIDUAL = "individual", "Individual member"
+
+
+class OrganisationKind(models.TextChoices):
+    RESIDENTS_ASSOCIATION = "residents_association", "Residents' association"
+    FAITH_GROUP = "faith_group", "Faith group"
+    YOUTH_GROUP = "youth_group", "Youth group"
+    BUSINESS = "business", "Business"
+    WARD_PANEL = "ward_panel", "Safer Neighbourhood ward panel"
+    OTHER = "other", "Other"
+
+
+class EthnicGroup(models.TextChoices):
+    ASIAN_BANGLADESHI = "asian_bangladeshi", "Asian, Asian British or Asian Welsh: Bangladeshi"
+    ASIAN_CHINESE = "asian_chinese", "Asian, Asian British or Asian Welsh: Chinese"
+    ASIAN_INDIAN = "asian_indian", "Asian, Asian British or Asian Welsh: Indian"
+    ASIAN_PAKISTANI = "asian_pakistani", "Asian, Asian British or Asian Welsh: Pakistani"
+    ASIAN_OTHER = "asian_other", "Asian, Asian British or Asian Welsh: Other Asian"
+    BLACK_AFRICAN = "black_african", "Black, Black British, Black Welsh, Caribbean or African: African"
+    BLACK_CARIBBEAN = "black_caribbean", "Black, Black British, Black Welsh, Caribbean or African: Caribbean"
+    BLACK_OTHER = "black_other", "Black, Black British, Black Welsh, Caribbean or African: Other Black"
+    MIXED_WHITE_ASIAN = "mixed_white_asian", "Mixed or Multiple ethnic groups: White and Asian"
+    MIXED_WHITE_BLACK_AFRICAN = (
+        "mixed_white_black_african",
+        "Mixed or Multiple ethnic groups: White and Black African",
+    )
+    MIXED_WHITE_BLACK_CARIBBEAN = (
+        "mixed_white_black_caribbean",
+        "Mixed or Multiple ethnic groups: White and Black Caribbean",
+    )
+    MIXED_OTHER = "mixed_other", "Mixed or Multiple ethnic groups: Other Mixed or Multiple ethnic groups"
+    WHITE_BRITISH = "white_british", "White: English, Welsh, Scottish, Northern Irish or British"
+    WHITE_IRISH = "white_irish", "White: Irish"
+    WHITE_GYPSY_TRAVELLER = "white_gypsy_traveller", "White: Gypsy or Irish Traveller"
+    WHITE_ROMA = "white_roma", "White: Roma"
+    WHITE_OTHER = "white_other", "White: Other White"
+    OTHER_ARAB = "other_arab", "Other ethnic group: Arab"
+    OTHER_ANY = "other_any", "Other ethnic group: Any other ethnic group"
+    PREFER_NOT_TO_SAY = PREFER_NOT_TO_SAY, "Prefer not to say"
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    PREFER_NOT_TO_SAY = PREFER_NOT_TO_SAY, "Prefer not to say"
+
+
+class AgeBand(models.TextChoices):
+    UNDER_16 = "under_16", "Under 16"
+    AGE_16_24 = "16_24", "16 to 24"
+    AGE_25_34 = "25_34", "25 to 34"
+    AGE_35_44 = "35_44", "35 to 44"
+    AGE_45_54 = "45_54", "45 to 54"
+    AGE_55_64 = "55_64", "55 to 64"
+    AGE_65_74 = "65_74", "65 to 74"
+    AGE_75_PLUS = "75_plus", "75 or over"
+    PREFER_NOT_TO_SAY = PREFER_NOT_TO_SAY, "Prefer not to say"
+
+
+class Disability(models.TextChoices):
+    LIMITED_A_LOT = "limited_a_lot", "Disabled: day-to-day activities limited a lot"
+    LIMITED_A_LITTLE = "limited_a_little", "Disabled: day-to-day activities limited a little"
+    NOT_DISABLED = "not_disabled", "Not disabled"
+    PREFER_NOT_TO_SAY = PREFER_NOT_TO_SAY, "Prefer not to say"
+
+
+class Religion(models.TextChoices):
+    NO_RELIGION = "no_religion", "No religion"
+    CHRISTIAN = "christian", "Christian"
+    BUDDHIST = "buddhist", "Buddhist"
+    HINDU = "hindu", "Hindu"
+    JEWISH = "jewish", "Jewish"
+    MUSLIM = "muslim", "Muslim"
+    SIKH = "sikh", "Sikh"
+    OTHER = "other", "Any other religion"
+    PREFER_NOT_TO_SAY = PREFER_NOT_TO_SAY, "Prefer not to say"
+
+
+class SexualOrientation(models.TextChoices):
+    STRAIGHT = "straight", "Straight or Heterosexual"
+    GAY_LESBIAN = "gay_lesbian", "Gay or Lesbian"
+    BISEXUAL = "bisexual", "Bisexual"
+    OTHER = "other", "All other sexual orientations"
+    PREFER_NOT_TO_SAY = PREFER_NOT_TO_SAY, "Prefer not to say"
+
+
+# The 5 high-level Census 2021 groups, in the census's order.
+HIGH_LEVEL_GROUPS = (
+    ("asian", "Asian, Asian British or Asian Welsh"),
+    ("black", "Black, Black British, Black Welsh, Caribbean or African"),
+    ("mixed", "Mixed or Multiple ethnic groups"),
+    ("white", "White"),
+    ("other", "Other ethnic group"),
+)
+
+
+def high_level_group(value: str) -> str:
+    """The high-level group of one of the 19 categories ("" for prefer not to say)."""
+    return "" if value == PREFER_NOT_TO_SAY else value.split("_", 1)[0]
+
+
+# The groups of the reference population table, which folds the Mixed
+# White and Black categories into Black (see data/README.md). Members'
+# answers are folded the same way before they are compared with it.
+COMPARISON_GROUPS = (
+    ("asian", "Asian"),
+    ("black", "Black, including Mixed White and Black"),
+    ("mixed", "Mixed White and Asian, and Other Mixed"),
+    ("white", "White"),
+    ("other", "Other ethnic group"),
+)
+
+
+def comparison_group(value: str) -> str:
+    """The reference table's group of one of the 19 categories ("" if not given)."""
+    if value in (EthnicGroup.MIXED_WHITE_BLACK_AFRICAN, EthnicGroup.MIXED_WHITE_BLACK_CARIBBEAN):
+        return "black"
+    return high_level_group(value)
+
+
+# The characteristics a profile records, with their choices, in form order.
+CHARACTERISTICS = (
+    ("sex", "Sex", Sex),
+    ("age_band", "Age", AgeBand),
+    ("disability", "Disability", Disability),
+    ("religion", "Religion", Religion),
+    ("sexual_orientation", "Sexual orientation", SexualOrientation),
+)
+
+# The SLA outputs the membership records evidence (agreements.sla_source).
+MEMBERSHIP_REVIEW_OUTPUT = "membership-review"
+DIVERSITY_MONITORING_OUTPUT = "diversity-monitoring"

@@ -1,0 +1,189 @@
+"""Forms for the membership register, attendance, reviews and equality
+monitoring. Shape of input only; rules live in ``membership.services``."""
+
+from django import forms
+
+from cpeg.core.forms import GovukFormMixin, gds_date_field
+from cpeg.membership.choices import (
+    AgeBand,
+    Disability,
+    EthnicGroup,
+    MemberType,
+    OrganisationKind,
+    Religion,
+    Sex,
+    SexualOrientation,
+)
+
+
+class MemberForm(GovukFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    member_type = forms.ChoiceField(
+        label="Type of member",
+        choices=MemberType.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the type of member"},
+    )
+    name = forms.CharField(
+        label="Name",
+        max_length=150,
+        help_text="The organisation's name, or the individual member's full name",
+        error_messages={"required": "Enter the member's name"},
+    )
+    organisation_kind = forms.ChoiceField(
+        label="Kind of organisation",
+        choices=[("", "Select a kind")] + OrganisationKind.choices,
+        required=False,
+        help_text="Organisations only",
+        error_messages={"invalid_choice": "Select a kind of organisation from the list"},
+    )
+    people_represented = forms.IntegerField(
+        label="Number of people the organisation speaks for (if known)",
+        required=False,
+        min_value=0,
+        max_value=1_000_000,
+        error_messages={
+            "invalid": "Number of people must be a whole number, like 120",
+            "min_value": "Number of people must be 0 or more",
+            "max_value": "Number of people must be 1,000,000 or fewer",
+        },
+    )
+    representative = forms.CharField(label="Representative (organisations)", max_length=150, required=False)
+    deputy = forms.CharField(label="Deputy representative (organisations)", max_length=150, required=False)
+    email = forms.EmailField(
+        label="Contact email",
+        max_length=254,
+        required=False,
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+    )
+    joined_on = gds_date_field("Date joined")
+    left_on = gds_date_field("Date left (only if they have left)", required=False)
+    leaving_reason = forms.CharField(label="Why they left", max_length=300, required=False)
+
+    def service_data(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        for key in ("name", "representative", "deputy", "email", "leaving_reason", "organisation_kind"):
+            data[key] = (data.get(key) or "").strip()
+        return data
+
+
+class AttendanceRuleForm(GovukFormMixin, forms.Form):
+    missed_meetings_limit = forms.IntegerField(
+        label="How many meetings in a row may a member miss before losing membership?",
+        min_value=1,
+        max_value=24,
+        error_messages={
+            "required": "Enter the number of meetings",
+            "invalid": "The number of meetings must be a whole number, like 3",
+            "min_value": "The number of meetings must be 1 or more",
+            "max_value": "The number of meetings must be 24 or fewer",
+        },
+    )
+    constitution_wording = forms.CharField(
+        label="What the constitution says (optional)",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class MembershipReviewForm(GovukFormMixin, forms.Form):
+    reviewed_on = gds_date_field("Date of the review")
+    members_reviewed = forms.IntegerField(
+        label="How many members were reviewed?",
+        min_value=0,
+        error_messages={
+            "required": "Enter how many members were reviewed",
+            "invalid": "Members reviewed must be a whole number",
+            "min_value": "Members reviewed must be 0 or more",
+        },
+    )
+    members_removed = forms.IntegerField(
+        label="How many members' membership ended?",
+        min_value=0,
+        error_messages={
+            "required": "Enter how many members' membership ended (0 if none)",
+            "invalid": "Members whose membership ended must be a whole number",
+            "min_value": "Members whose membership ended must be 0 or more",
+        },
+    )
+    outcome = forms.CharField(
+        label="Outcome",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What was agreed, for example members written to about attendance, or how to widen membership",
+        error_messages={"required": "Enter the outcome of the review"},
+    )
+    meeting = forms.ModelChoiceField(
+        label="Meeting where it was agreed (optional)",
+        queryset=None,
+        required=False,
+        empty_label="Not at a meeting",
+        error_messages={"invalid_choice": "Select one of the group's meetings"},
+    )
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings
+
+
+class AttendanceForm(GovukFormMixin, forms.Form):
+    members = forms.MultipleChoiceField(label="Members present", required=False, widget=forms.CheckboxSelectMultiple)
+    executives = forms.MultipleChoiceField(
+        label="Executive members present", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, page, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].choices = [(str(m.pk), m.name) for m in page.members]
+        self.fields["members"].error_messages["invalid_choice"] = "Select members from the list"
+        self.fields["executives"].choices = [
+            (str(e.pk), f"{e.person.full_name} ({e.role_label})") for e in page.executives
+        ]
+        self.fields["executives"].error_messages["invalid_choice"] = "Select executive members from the list"
+
+
+def _radio(label, choices, what):
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": f"Select {what}, or prefer not to say"},
+    )
+
+
+class EqualityForm(GovukFormMixin, forms.Form):
+    consent = forms.BooleanField(
+        label="The person has agreed that their answers are recorded, for monitoring the group's diversity",
+        error_messages={"required": "Confirm that the person has given consent"},
+    )
+    consent_given_on = gds_date_field("Date the person gave consent")
+    ethnic_group = _radio("Ethnic group", EthnicGroup.choices, "an ethnic group")
+    sex = _radio("Sex", Sex.choices, "sex")
+    age_band = _radio("Age", AgeBand.choices, "an age group")
+    disability = _radio(
+        "Disability: are their day-to-day activities limited because of a health problem or disability "
+        "which has lasted, or is expected to last, at least 12 months?",
+        Disability.choices,
+        "an answer about disability",
+    )
+    religion = _radio("Religion", Religion.choices, "a religion")
+    sexual_orientation = _radio(
+        "Sexual orientation (people aged 16 or over)", SexualOrientation.choices, "a sexual orientation"
+    )
+
+
+class EqualityEraseForm(GovukFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why are the answers being erased?",
+        max_length=300,
+        help_text="For example, the person asked for their answers to be deleted",
+        error_messages={"required": "Enter why the answers are erased"},
+    )
+
+
+class MemberImportForm(GovukFormMixin, forms.Form):
+    file = forms.FileField(
+        label="Membership list (CSV or XLSX)",
+        error_messages={"required": "Select a CSV or XLSX file", "empty": "The selected file is empty"},
+    )

@@ -1,0 +1,223 @@
+"""The wider membership of each group: who it speaks for.
+
+Member organisations and individual members with their joining and leaving
+dates, the constitution's attendance rule, the register of who attended
+each meeting, the annual membership review, and equality monitoring
+answers (special category personal data, kept apart: see
+``EqualityProfile``).
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from cpeg.core.models import BaseModel
+from cpeg.membership.choices import (
+    AgeBand,
+    Disability,
+    EthnicGroup,
+    MemberType,
+    OrganisationKind,
+    Religion,
+    Sex,
+    SexualOrientation,
+)
+
+
+class AttendanceRule(BaseModel):
+    """The constitution's attendance rule for a group's members.
+
+    A member who misses ``missed_meetings_limit`` meetings in a row (of
+    those with an attendance register) may lose their membership; the
+    register page flags members one meeting short of it as at risk.
+    """
+
+    group = models.OneToOneField("groups.EngagementGroup", on_delete=models.CASCADE, related_name="attendance_rule")
+    missed_meetings_limit = models.PositiveSmallIntegerField(
+        "Consecutive meetings a member may miss before losing membership",
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )
+    constitution_wording = models.TextField("What the constitution says", max_length=1000, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="attendance_limit_in_range",
+                condition=Q(missed_meetings_limit__gte=1, missed_meetings_limit__lte=24),
+            )
+        ]
+
+    def __str__(self):
+        return f"Membership lapses after {self.missed_meetings_limit} missed meetings in a row"
+
+
+class Member(BaseModel):
+    """A member of a group: an organisation (with its representative and
+    deputy, and the number of people it speaks for where known) or an
+    individual. Current until ``left_on``; kept for the record after."""
+
+    group = models.ForeignKey("groups.EngagementGroup", on_delete=models.PROTECT, related_name="members")
+    member_type = models.CharField("Type of member", max_length=16, choices=MemberType.choices)
+    name = models.CharField(max_length=150)
+    organisation_kind = models.CharField(
+        "Kind of organisation", max_length=32, choices=OrganisationKind.choices, blank=True
+    )
+    people_represented = models.PositiveIntegerField(
+        "Number of people the organisation speaks for",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(1_000_000)],
+    )
+    representative = models.CharField("Representative", max_length=150, blank=True)
+    deputy = models.CharField("Deputy representative", max_length=150, blank=True)
+    email = models.EmailField("Contact email", max_length=254, blank=True)
+    joined_on = models.DateField("Date joined")
+    left_on = models.DateField("Date left", null=True, blank=True)
+    leaving_reason = models.CharField("Why they left", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["group", "left_on"])]
+        constraints = [
+            models.CheckConstraint(
+                name="member_leaves_after_joining",
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+                violation_error_message="The date left must be on or after the date joined.",
+            ),
+            models.CheckConstraint(
+                name="organisation_has_kind_individual_has_none",
+                condition=(Q(member_type=MemberType.ORGANISATION) & ~Q(organisation_kind=""))
+                | (Q(member_type=MemberType.INDIVIDUAL) & Q(organisation_kind="") & Q(people_represented__isnull=True)),
+                violation_error_message="Select the kind of organisation; individuals have none.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_organisation(self) -> bool:
+        return self.member_type == MemberType.ORGANISATION
+
+
+class MembershipReview(BaseModel):
+    """The group's review of its membership (at least yearly): who was
+    reviewed and the outcome. Evidence of the SLA output "Keep membership
+    under regular review"."""
+
+    group = models.ForeignKey("groups.EngagementGroup", on_delete=models.PROTECT, related_name="membership_reviews")
+    reviewed_on = models.DateField("Date of the review")
+    members_reviewed = models.PositiveIntegerField("Members reviewed")
+    members_removed = models.PositiveIntegerField("Members whose membership ended", default=0)
+    outcome = models.TextField("Outcome", max_length=2000)
+    meeting = models.ForeignKey(
+        "activities.Activity",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Meeting where it was agreed",
+    )
+
+    class Meta:
+        ordering = ["-reviewed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="review_removed_within_reviewed",
+                condition=Q(members_removed__lte=F("members_reviewed")),
+                violation_error_message="Members whose membership ended cannot be more than those reviewed.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Membership review on {self.reviewed_on:%d %B %Y}"
+
+
+class AttendanceRegister(BaseModel):
+    """Who attended one of a group's meetings: members and executive
+    members. Separate from the meeting's public head-count."""
+
+    activity = models.OneToOneField("activities.Activity", on_delete=models.PROTECT, related_name="attendance_register")
+    group = models.ForeignKey("groups.EngagementGroup", on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self):
+        return f"Attendance register for {self.activity}"
+
+
+class AttendanceMark(models.Model):
+    """One member, or one executive member, present at a meeting.
+
+    Rows are added and removed (never changed); simple-history keeps each.
+    """
+
+    register = models.ForeignKey(AttendanceRegister, on_delete=models.CASCADE, related_name="marks")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, null=True, blank=True, related_name="marks")
+    executive = models.ForeignKey(
+        "groups.ExecutiveMembership", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="mark_is_member_or_executive",
+                condition=(Q(member__isnull=False) & Q(executive__isnull=True))
+                | (Q(member__isnull=True) & Q(executive__isnull=False)),
+            ),
+            models.UniqueConstraint(fields=["register", "member"], name="one_mark_per_member"),
+            models.UniqueConstraint(fields=["register", "executive"], name="one_mark_per_executive"),
+        ]
+
+    def __str__(self):
+        return str(self.member or self.executive)
+
+
+class EqualityProfile(models.Model):
+    """One person's equality monitoring answers (UK GDPR art. 9 special
+    category data), for an individual member or an executive member.
+
+    Deliberately not a ``BaseModel``: no simple-history, so erasing a
+    profile (on request, or after membership ends and the retention period
+    passes) leaves no copy. Only the group's administrator, who records the
+    answers with the person's consent, reads them; everyone else sees
+    suppressed aggregates (``membership.figures``).
+    """
+
+    group = models.ForeignKey("groups.EngagementGroup", on_delete=models.CASCADE, related_name="+")
+    member = models.OneToOneField(
+        Member, on_delete=models.CASCADE, null=True, blank=True, related_name="equality_profile"
+    )
+    executive = models.OneToOneField(
+        "groups.ExecutiveMembership",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="equality_profile",
+    )
+    consent_given_on = models.DateField("Date the person gave consent")
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    ethnic_group = models.CharField("Ethnic group", max_length=32, choices=EthnicGroup.choices)
+    sex = models.CharField(max_length=32, choices=Sex.choices)
+    age_band = models.CharField("Age", max_length=32, choices=AgeBand.choices)
+    disability = models.CharField(max_length=32, choices=Disability.choices)
+    religion = models.CharField(max_length=32, choices=Religion.choices)
+    sexual_orientation = models.CharField("Sexual orientation", max_length=32, choices=SexualOrientation.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="profile_is_member_or_executive",
+                condition=(Q(member__isnull=False) & Q(executive__isnull=True))
+                | (Q(member__isnull=True) & Q(executive__isnull=False)),
+            )
+        ]
+
+    def __str__(self):
+        return "Equality monitoring answers"

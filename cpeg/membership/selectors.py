@@ -1,0 +1,374 @@
+"""Reads for the membership register, attendance and representation.
+
+Every page's reads take a fixed number of queries whatever the size of
+the register. Figures are computed here once, from the records listed
+beside them, and the equality figures pass through ``figures.suppress``
+before any page or export sees them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.db.models import Q
+
+from cpeg.accounts.access import get_for_user_or_404, scope_group_records
+from cpeg.groups.models import EngagementGroup, ExecutiveMembership
+from cpeg.membership import figures
+from cpeg.membership.choices import (
+    CHARACTERISTICS,
+    COMPARISON_GROUPS,
+    HIGH_LEVEL_GROUPS,
+    PREFER_NOT_TO_SAY,
+    comparison_group,
+    high_level_group,
+)
+from cpeg.membership.models import AttendanceMark, AttendanceRegister, AttendanceRule, EqualityProfile, Member
+from cpeg.membership.population import SOURCE, ethnic_group_population
+
+
+def group_get_for(*, user, pk, perm: str = "membership.view_member") -> EngagementGroup:
+    """A group whose membership records the user may see; 404 otherwise."""
+    return get_for_user_or_404(user, EngagementGroup.objects.select_related("borough"), perm, pk=pk)
+
+
+def member_get_for(*, user, pk, perm: str = "membership.change_member") -> Member:
+    return get_for_user_or_404(user, Member.objects.select_related("group", "group__borough"), perm, pk=pk)
+
+
+def executive_get_for(*, user, pk, perm: str) -> ExecutiveMembership:
+    return get_for_user_or_404(
+        user, ExecutiveMembership.objects.select_related("group", "group__borough", "person"), perm, pk=pk
+    )
+
+
+def _current(day: dt.date) -> Q:
+    return Q(joined_on__lte=day) & (Q(left_on__isnull=True) | Q(left_on__gte=day))
+
+
+def _current_executive(day: dt.date) -> Q:
+    return Q(starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+
+
+def expected_at(*, group_id: int, day: dt.date) -> tuple[list[Member], list[ExecutiveMembership]]:
+    """The members and executive members of a group on a day (two queries)."""
+    members = list(Member.objects.filter(_current(day), group_id=group_id).order_by("name", "id"))
+    executives = list(
+        ExecutiveMembership.objects.filter(_current_executive(day), group_id=group_id)
+        .select_related("person")
+        .order_by("role", "person__full_name")
+    )
+    return members, executives
+
+
+# --- The register ----------------------------------------------------------
+
+# What the register's figures count, each also a filter of its list.
+SHOW_FILTERS = {
+    "organisations": "Member organisations",
+    "individuals": "Individual members",
+    "represented": "Organisations that said how many people they speak for",
+    "not-represented": "Organisations that have not said how many people they speak for",
+    "at-risk": "Members at risk under the attendance rule",
+    "left": "Former members",
+}
+
+
+@dataclass
+class MemberRow:
+    member: Member
+    missed_in_a_row: int
+    at_risk: bool
+    reached_limit: bool
+    has_answers: bool
+
+
+@dataclass
+class RegisterFigures:
+    organisations: int
+    individuals: int
+    people_represented: int
+    organisations_with_number: int
+    organisations_without_number: int
+    at_risk: int
+    former: int
+
+
+@dataclass
+class RegisterPage:
+    group: EngagementGroup
+    rule: AttendanceRule | None
+    rows: list[MemberRow]
+    figures: RegisterFigures
+    show: str
+    show_label: str
+    reviews: list = field(default_factory=list)
+    registers: list = field(default_factory=list)
+
+
+def _attendance(group_id: int, members: list[Member]) -> dict[int, int]:
+    """Meetings in a row each member missed (registers of their membership)."""
+    registers = list(
+        AttendanceRegister.objects.filter(group_id=group_id, activity__withdrawn_at__isnull=True)
+        .order_by("-activity__held_on", "-id")
+        .values_list("pk", "activity__held_on")
+    )
+    attended: dict[int, set[int]] = {}
+    for register_id, member_id in AttendanceMark.objects.filter(
+        register__group_id=group_id, member__isnull=False
+    ).values_list("register_id", "member_id"):
+        attended.setdefault(member_id, set()).add(register_id)
+    missed = {}
+    for member in members:
+        expected = [
+            pk
+            for pk, held_on in registers
+            if held_on >= member.joined_on and (member.left_on is None or held_on <= member.left_on)
+        ]
+        missed[member.pk] = figures.consecutive_missed(expected, attended.get(member.pk, set()))
+    return missed
+
+
+def register_page(*, group: EngagementGroup, today: dt.date, show: str = "") -> RegisterPage:
+    """The register: current members with attendance flags, and its figures.
+
+    Counts are of members current on ``today``; "people represented" adds
+    the numbers organisations gave and says how many gave none.
+    """
+    rule = AttendanceRule.objects.filter(group=group).first()
+    members = list(Member.objects.filter(group=group).order_by("name", "id"))
+    answered = set(
+        EqualityProfile.objects.filter(group=group, member__isnull=False).values_list("member_id", flat=True)
+    )
+    missed = _attendance(group.pk, members)
+    limit = rule.missed_meetings_limit if rule else None
+    rows = []
+    for member in members:
+        n = missed[member.pk]
+        current = member.left_on is None or member.left_on >= today
+        reached = bool(limit and current and n >= limit)
+        at_risk = bool(limit and current and n >= limit - 1 and n > 0)
+        rows.append(MemberRow(member, n, at_risk, reached, member.pk in answered))
+    current_rows = [r for r in rows if r.member.left_on is None or r.member.left_on >= today]
+    organisations = [r for r in current_rows if r.member.is_organisation]
+    numbers = [r.member.people_represented for r in organisations if r.member.people_represented is not None]
+    page_figures = RegisterFigures(
+        organisations=len(organisations),
+        individuals=len(current_rows) - len(organisations),
+        people_represented=sum(numbers),
+        organisations_with_number=len(numbers),
+        organisations_without_number=len(organisations) - len(numbers),
+        at_risk=sum(1 for r in current_rows if r.at_risk),
+        former=len(rows) - len(current_rows),
+    )
+    listed = _filter_rows(rows, current_rows, show)
+    return RegisterPage(
+        group=group,
+        rule=rule,
+        rows=listed,
+        figures=page_figures,
+        show=show if show in SHOW_FILTERS else "",
+        show_label=SHOW_FILTERS.get(show, "Current members"),
+        reviews=list(group.membership_reviews.select_related("meeting").order_by("-reviewed_on", "-id")[:20]),
+        registers=list(
+            AttendanceRegister.objects.filter(group=group)
+            .select_related("activity")
+            .order_by("-activity__held_on", "-id")[:10]
+        ),
+    )
+
+
+def _filter_rows(rows, current_rows, show):
+    if show == "left":
+        return [r for r in rows if r not in current_rows]
+    chosen = {
+        "organisations": lambda r: r.member.is_organisation,
+        "individuals": lambda r: not r.member.is_organisation,
+        "represented": lambda r: r.member.is_organisation and r.member.people_represented is not None,
+        "not-represented": lambda r: r.member.is_organisation and r.member.people_represented is None,
+        "at-risk": lambda r: r.at_risk,
+    }.get(show, lambda r: True)
+    return [r for r in current_rows if chosen(r)]
+
+
+# --- Attendance ------------------------------------------------------------
+
+
+@dataclass
+class AttendancePage:
+    members: list[Member]
+    executives: list[ExecutiveMembership]
+    register: AttendanceRegister | None
+    present_members: set[int]
+    present_executives: set[int]
+
+
+def attendance_page(*, activity) -> AttendancePage:
+    """Who could attend a meeting and who was marked present (four queries)."""
+    members, executives = expected_at(group_id=activity.group_id, day=activity.held_on)
+    register = AttendanceRegister.objects.filter(activity=activity).first()
+    marks = list(register.marks.values_list("member_id", "executive_id")) if register else []
+    return AttendancePage(
+        members=members,
+        executives=executives,
+        register=register,
+        present_members={m for m, _e in marks if m},
+        present_executives={e for _m, e in marks if e},
+    )
+
+
+# --- Representation ----------------------------------------------------------
+
+FIELDS = ("ethnic_group",) + tuple(name for name, _label, _choices in CHARACTERISTICS)
+
+
+def _profiles(group_ids, today: dt.date):
+    """(group id, "executive"|"members", answers...) of the current
+    executive seats' and individual members' profiles (one query)."""
+    current_member = Q(member__isnull=False) & (Q(member__left_on__isnull=True) | Q(member__left_on__gte=today))
+    current_exec = (
+        Q(executive__isnull=False)
+        & Q(executive__starts_on__lte=today)
+        & (Q(executive__ends_on__isnull=True) | Q(executive__ends_on__gte=today))
+    )
+    return EqualityProfile.objects.filter(current_member | current_exec, group_id__in=group_ids).values_list(
+        "group_id", "executive_id", *FIELDS
+    )
+
+
+def _count_tables(rows) -> dict[str, Counter]:
+    """Counts per characteristic (ethnic group rolled up two ways)."""
+    counts = {name: Counter() for name in ("high_level", "comparison", *FIELDS[1:])}
+    for row in rows:
+        ethnic = row[0]
+        counts["high_level"][high_level_group(ethnic) or PREFER_NOT_TO_SAY] += 1
+        counts["comparison"][comparison_group(ethnic) or PREFER_NOT_TO_SAY] += 1
+        for name, value in zip(FIELDS[1:], row[1:], strict=True):
+            counts[name][value] += 1
+    return counts
+
+
+@cache
+def _keys_and_labels(name: str) -> list[tuple[str, str]]:
+    pnts = (PREFER_NOT_TO_SAY, "Prefer not to say")
+    if name == "high_level":
+        return [*HIGH_LEVEL_GROUPS, pnts]
+    if name == "comparison":
+        return [*COMPARISON_GROUPS, pnts]
+    choices = next(c for n, _l, c in CHARACTERISTICS if n == name)
+    return list(choices.choices)
+
+
+TABLE_TITLES = {"comparison": "Ethnic group, compared with the borough", "high_level": "Ethnic group"} | {
+    name: label for name, label, _c in CHARACTERISTICS
+}
+TABLE_ORDER = ("comparison", "high_level", *FIELDS[1:])
+
+
+@dataclass
+class ProfileTable:
+    name: str
+    title: str
+    table: figures.SuppressedTable
+    rows: list
+
+
+@dataclass
+class Representation:
+    """One set of people (a group's executive or members, or London's)."""
+
+    label: str
+    total: int | None  # None: suppressed
+    tables: list[ProfileTable]
+
+
+def _tables_for(counts: dict[str, Counter]) -> dict[str, figures.SuppressedTable]:
+    return {
+        name: figures.suppress({key: counts[name].get(key, 0) for key, _label in _keys_and_labels(name)})
+        for name in TABLE_ORDER
+    }
+
+
+def _representation(label: str, tables: dict[str, figures.SuppressedTable], population) -> Representation:
+    out = []
+    for name in TABLE_ORDER:
+        table = tables[name]
+        labels = dict(_keys_and_labels(name))
+        out.append(
+            ProfileTable(
+                name,
+                TABLE_TITLES[name],
+                table,
+                figures.representation_rows(table, labels, population if name == "comparison" else None),
+            )
+        )
+    first = tables[TABLE_ORDER[0]]
+    return Representation(label, first.total if first.total_shown else None, out)
+
+
+@dataclass
+class RepresentationReport:
+    group: EngagementGroup | None
+    executive: Representation
+    members: Representation
+    population: dict | None
+    population_source: str
+
+    @property
+    def sets(self) -> tuple[Representation, Representation]:
+        return (self.executive, self.members)
+
+
+def _split(rows):
+    executive, members = [], []
+    for row in rows:
+        (executive if row[1] else members).append(row[2:])
+    return executive, members
+
+
+def representation_for_group(*, group: EngagementGroup, today: dt.date) -> RepresentationReport:
+    """A group's executive and wider membership against its borough."""
+    population = ethnic_group_population(group.borough.ons_code)
+    executive, members = _split(_profiles([group.pk], today))
+    return RepresentationReport(
+        group=group,
+        executive=_representation("The executive", _tables_for(_count_tables(executive)), population),
+        members=_representation(
+            "The wider membership (individual members)",
+            _tables_for(_count_tables(members)),
+            population,
+        ),
+        population=population,
+        population_source=SOURCE,
+    )
+
+
+def representation_london(*, user, today: dt.date) -> RepresentationReport:
+    """The roll-up over the groups the user may read: each sum shown only
+    if every group figure in it is shown (``figures.roll_up``)."""
+    groups = list(
+        scope_group_records(user, EngagementGroup.objects.all(), group_field="").values_list("pk", "borough__ons_code")
+    )
+    by_group: dict[int, tuple[list, list]] = {pk: ([], []) for pk, _code in groups}
+    for row in _profiles([pk for pk, _code in groups], today):
+        by_group[row[0]][0 if row[1] else 1].append(row[2:])
+    population: dict[str, int] = Counter()
+    for _pk, code in groups:
+        population.update(ethnic_group_population(code) or {})
+    population = dict(population) or None
+    sets = []
+    for index, label in ((0, "Executives"), (1, "Wider memberships (individual members)")):
+        per_group = [_count_tables(rows[index]) for rows in by_group.values()]
+        tables = {
+            name: figures.roll_up_counts(
+                (counts[name] for counts in per_group), [k for k, _l in _keys_and_labels(name)]
+            )
+            for name in TABLE_ORDER
+        }
+        sets.append(_representation(label, tables, population))
+    return RepresentationReport(
+        group=None, executive=sets[0], members=sets[1], population=population, population_source=SOURCE
+    )

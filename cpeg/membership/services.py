@@ -1,0 +1,294 @@
+"""Writes for the membership register, meeting attendance, membership
+reviews and equality monitoring.
+
+Each function is one use case: check permission, lock and check the edit
+version where an existing record is edited, validate (``full_clean``),
+save in one transaction and record an AuditEvent. Equality answers are
+never written into an AuditEvent or a history table: the event says only
+that answers were recorded or erased.
+
+Reads: ``membership.selectors``. Who may do what: ``accounts.access``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cpeg.accounts.access import require_perm
+from cpeg.activities.choices import ActivityType
+from cpeg.core.audit import apply_changes, audit_record, changes_summary
+from cpeg.core.audit_events import AuditEventType
+from cpeg.core.concurrency import lock_and_check_version, save_new_version
+from cpeg.membership.choices import CHARACTERISTICS, MemberType
+from cpeg.membership.imports import MemberImportError, RowError, parse_member_file
+from cpeg.membership.models import (
+    AttendanceMark,
+    AttendanceRegister,
+    AttendanceRule,
+    EqualityProfile,
+    Member,
+    MembershipReview,
+)
+from cpeg.membership.selectors import expected_at
+
+MEMBER_FIELDS = (
+    "member_type",
+    "name",
+    "organisation_kind",
+    "people_represented",
+    "representative",
+    "deputy",
+    "email",
+    "joined_on",
+    "left_on",
+    "leaving_reason",
+)
+EQUALITY_FIELDS = ("ethnic_group",) + tuple(name for name, _label, _choices in CHARACTERISTICS)
+# Meetings whose attendance is registered: the constitution's rule counts
+# the group's own meetings.
+REGISTER_TYPES = frozenset({ActivityType.PUBLIC_MEETING})
+
+
+def _tidy_member(member: Member) -> None:
+    """Individuals have no kind or people represented; a leaver has a date."""
+    if member.member_type == MemberType.INDIVIDUAL:
+        member.organisation_kind = ""
+        member.people_represented = None
+        member.deputy = ""
+        member.representative = ""
+    elif not member.organisation_kind:
+        raise ValidationError({"organisation_kind": "Select the kind of organisation"})
+    if member.leaving_reason and not member.left_on:
+        raise ValidationError({"left_on": "Enter the date the member left"})
+
+
+@transaction.atomic
+def member_add(*, group, actor, data: dict) -> Member:
+    """Add a member organisation or individual member to a group's register."""
+    require_perm(actor, "membership.change_member", group)
+    member = Member(group=group, created_by=actor, updated_by=actor)
+    apply_changes(member, data, MEMBER_FIELDS)
+    _tidy_member(member)
+    _check_not_duplicate(member)
+    member.full_clean()
+    member.save()
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.MEMBER_ADDED,
+        target=member,
+        group=group,
+        summary=f"Added {member.name} as a {member.get_member_type_display().lower()}",
+    )
+    return member
+
+
+def _check_not_duplicate(member: Member) -> None:
+    clash = (
+        Member.objects.filter(group_id=member.group_id, name__iexact=member.name.strip(), left_on__isnull=True)
+        .exclude(pk=member.pk)
+        .exists()
+    )
+    if clash and member.left_on is None:
+        raise ValidationError({"name": f"{member.name} is already a current member of this group"})
+
+
+@transaction.atomic
+def member_update(*, member: Member, actor, data: dict, loaded_version) -> Member:
+    """Change a member's details, including recording that they left."""
+    require_perm(actor, "membership.change_member", member)
+    current = lock_and_check_version(Member, member.pk, loaded_version)
+    changed = apply_changes(current, data, MEMBER_FIELDS)
+    if not changed:
+        return current
+    _tidy_member(current)
+    _check_not_duplicate(current)
+    save_new_version(current, actor=actor)
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.MEMBER_UPDATED,
+        target=current,
+        group=current.group,
+        summary=changes_summary(Member, changed, of=current.name),
+        changes=changed,
+    )
+    return current
+
+
+@transaction.atomic
+def attendance_rule_set(*, group, actor, data: dict) -> AttendanceRule:
+    """Record the constitution's attendance rule for a group."""
+    require_perm(actor, "membership.change_member", group)
+    rule = AttendanceRule.objects.select_for_update().filter(group=group).first()
+    if rule is None:
+        rule = AttendanceRule(group=group, created_by=actor, updated_by=actor, missed_meetings_limit=1)
+        rule.version = 0
+    changed = apply_changes(rule, data, ("missed_meetings_limit", "constitution_wording"))
+    save_new_version(rule, actor=actor)
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.ATTENDANCE_RULE_SET,
+        target=rule,
+        group=group,
+        summary=str(rule),
+        changes=changed,
+    )
+    return rule
+
+
+@transaction.atomic
+def membership_review_record(*, group, actor, data: dict) -> MembershipReview:
+    """Record the group's review of its membership."""
+    require_perm(actor, "membership.change_member", group)
+    review = MembershipReview(group=group, created_by=actor, updated_by=actor)
+    apply_changes(review, data, ("reviewed_on", "members_reviewed", "members_removed", "outcome", "meeting"))
+    if review.meeting is not None and review.meeting.group_id != group.pk:
+        raise ValidationError({"meeting": "Select one of this group's meetings"})
+    review.full_clean()
+    review.save()
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.MEMBERSHIP_REVIEWED,
+        target=review,
+        group=group,
+        summary=f"Reviewed {review.members_reviewed} members; {review.members_removed} left",
+    )
+    return review
+
+
+@transaction.atomic
+def attendance_record(*, activity, actor, member_ids, executive_ids) -> AttendanceRegister:
+    """Record who attended a meeting: replaces the meeting's register.
+
+    Only people who were members (or on the executive) on the day count.
+    """
+    require_perm(actor, "membership.change_member", activity)
+    if activity.activity_type not in REGISTER_TYPES or activity.is_withdrawn:
+        raise ValidationError("Attendance registers are kept for the group's public meetings only")
+    members, executives = expected_at(group_id=activity.group_id, day=activity.held_on)
+    member_ids = {int(i) for i in member_ids}
+    executive_ids = {int(i) for i in executive_ids}
+    if not member_ids <= {m.pk for m in members} or not executive_ids <= {e.pk for e in executives}:
+        raise ValidationError("Select only people who were members on the day of the meeting")
+    register, created = AttendanceRegister.objects.select_for_update().get_or_create(
+        activity=activity, defaults={"group_id": activity.group_id, "created_by": actor, "updated_by": actor}
+    )
+    existing = {(m.member_id, m.executive_id): m for m in register.marks.all()}
+    wanted = {(i, None) for i in member_ids} | {(None, i) for i in executive_ids}
+    for key, mark in existing.items():
+        if key not in wanted:
+            mark.delete()
+    for member_id, executive_id in wanted - existing.keys():
+        AttendanceMark.objects.create(register=register, member_id=member_id, executive_id=executive_id)
+    if not created:
+        save_new_version(register, actor=actor)
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.ATTENDANCE_RECORDED,
+        target=register,
+        group=activity.group,
+        summary=f"{len(member_ids)} members and {len(executive_ids)} executive members present at {activity.title}",
+    )
+    return register
+
+
+@transaction.atomic
+def equality_answers_record(*, person, actor, data: dict) -> EqualityProfile:
+    """Record a person's equality answers, given with their consent.
+
+    ``person`` is an individual ``Member`` or an ``ExecutiveMembership``.
+    """
+    require_perm(actor, "membership.record_equality", person)
+    if isinstance(person, Member) and person.member_type != MemberType.INDIVIDUAL:
+        raise ValidationError("Organisations do not fill in equality monitoring for themselves")
+    consent_on = data.get("consent_given_on")
+    if not consent_on:
+        raise ValidationError({"consent_given_on": "Enter the date the person gave consent"})
+    if consent_on > timezone.localdate():
+        raise ValidationError({"consent_given_on": "The date of consent must be today or in the past"})
+    key = "member" if isinstance(person, Member) else "executive"
+    profile = EqualityProfile.objects.select_for_update().filter(**{key: person}).first()
+    if profile is None:
+        profile = EqualityProfile(group_id=person.group_id, **{key: person})
+    profile.consent_given_on = consent_on
+    profile.consent_recorded_by = actor
+    for name in EQUALITY_FIELDS:
+        setattr(profile, name, data.get(name, ""))
+    profile.full_clean()
+    profile.save()
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.EQUALITY_ANSWERS_RECORDED,
+        target=person,
+        group=person.group,
+        summary="Equality monitoring answers recorded with consent",
+    )
+    return profile
+
+
+@transaction.atomic
+def equality_answers_erase(*, person, actor, reason: str) -> bool:
+    """Erase a person's equality answers (no copy is kept anywhere)."""
+    require_perm(actor, "membership.erase_equality", person)
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the answers are erased"})
+    key = "member" if isinstance(person, Member) else "executive"
+    deleted, _ = EqualityProfile.objects.filter(**{key: person}).delete()
+    if deleted:
+        audit_record(
+            actor=actor,
+            event_type=AuditEventType.EQUALITY_ANSWERS_ERASED,
+            target=person,
+            group=person.group,
+            summary=f"Equality monitoring answers erased: {reason.strip()[:200]}",
+        )
+    return bool(deleted)
+
+
+def equality_answers_erase_lapsed(*, today: dt.date, retention_days: int) -> int:
+    """Erase the answers of people who left (or whose executive term ended)
+    more than ``retention_days`` ago. For the daily management command."""
+    cutoff = today - dt.timedelta(days=retention_days)
+    with transaction.atomic():
+        lapsed = EqualityProfile.objects.filter(member__left_on__lt=cutoff) | EqualityProfile.objects.filter(
+            executive__ends_on__lt=cutoff
+        )
+        deleted, _ = lapsed.delete()
+    return deleted
+
+
+@transaction.atomic
+def member_import(*, group, actor, file, today: dt.date | None = None) -> int:
+    """Add every member in a CSV or XLSX membership list, all or nothing.
+
+    The whole file is checked first (``membership.imports``); any problem
+    raises ValidationError with every error by row and column, and nothing
+    is saved.
+    """
+    require_perm(actor, "membership.change_member", group)
+    result = parse_member_file(group=group, file=file, today=today or timezone.localdate())
+    if result.errors:
+        raise MemberImportError(result)
+    for number, values in result.rows:
+        member = Member(group=group, created_by=actor, updated_by=actor, **values)
+        try:
+            member.full_clean()
+        except ValidationError as error:
+            result.errors.extend(RowError(number, "Whole row", message) for message in error.messages)
+            continue
+        member.save()
+    if result.errors:
+        transaction.set_rollback(True)
+        raise MemberImportError(result)
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.MEMBERS_IMPORTED,
+        target=group,
+        group=group,
+        summary=f"Imported {len(result.rows)} members from {result.file_name}",
+        payload={"file": result.file_name, "count": len(result.rows)},
+    )
+    return len(result.rows)
