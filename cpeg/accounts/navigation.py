@@ -47,6 +47,8 @@ def nav_links(user) -> list[tuple[str, str]]:
     """(label, URL) of each link the user's navigation shows, in order."""
     items = []
     if user is not None and user.is_authenticated:
+        # A group's own people start from their group (officers have none).
+        items.append(("Your group", own_group_url(user)))
         if user.has_perm("core.view_group_list"):
             items.append(("Groups", reverse("groups:group-list")))
         if user.has_perm("core.view_officer_pages"):
@@ -60,7 +62,6 @@ def nav_links(user) -> list[tuple[str, str]]:
             items.append(("Funding", _url("reporting:cost-analysis")))
         if user.has_perm("consultations.view_consultation_list"):
             items.append(("Consultations", _url("consultations:consultation-list")))
-        items.append(("Your group", own_group_url(user)))
         if user.has_perm("scrutiny.view_stopsearch_index"):
             items.append(("Stop and search", _url("scrutiny:index")))
         if user.has_perm("groups.view_person"):

@@ -300,6 +300,8 @@ class ImportForm(FormTokenMixin, GovukFormMixin, forms.Form):
             # Someone with one group imports for it; there is nothing to pick.
             self.fixed_group = groups[0]
             del self.fields["group"]
+            if "group" in self.helper.layout.fields:
+                self.helper.layout.fields.remove("group")
 
     def chosen_group(self):
         return self.fixed_group or self.cleaned_data["group"]

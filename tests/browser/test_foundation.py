@@ -59,6 +59,10 @@ def test_officer_walks_the_groups_dashboard_and_a_group(page, live_server, demo)
 
 def test_group_admin_sees_only_their_group(page, live_server, demo):
     sign_in(page, live_server, "camden-admin")
+    # Signing in lands on the to-do list; "Your group" leads to the group.
+    assert_accessible(page)
+    page.get_by_role("link", name="Your group", exact=True).click()
+    page.wait_for_load_state()
     assert "/groups/" in page.url
     assert_accessible(page)
     assert page.get_by_role("heading", name="Camden Community and Police Engagement Group").is_visible()
@@ -104,6 +108,8 @@ def test_manager_walks_the_main_pages_and_reaches_the_admin(page, live_server, d
 def test_group_chair_sees_their_group_and_adds_a_venue(page, live_server, demo):
     sign_in(page, live_server, "camden-chair")
     assert_accessible(page)
+    page.get_by_role("link", name="Your group", exact=True).click()
+    page.wait_for_load_state()
     page.get_by_role("link", name="Add a venue").click()
     page.wait_for_load_state()
     assert_accessible(page)

@@ -18,7 +18,13 @@ def test_the_navigation_shows_each_person_only_their_own_sections(client):
     camden = EngagementGroupFactory(borough=borough("camden"))
     assert _nav(client, None)[0] == ["Public directory"]
     client.logout()
-    assert _nav(client, GroupAdminFactory(group=camden))[0] == ["Your group", "Accounts", "Public directory"]
+    assert _nav(client, GroupAdminFactory(group=camden))[0] == [
+        "Your group",
+        "Consultations",
+        "Stop and search",
+        "Accounts",
+        "Public directory",
+    ]
     client.logout()
     assert _nav(client, LinkMemberFactory(boroughs=[borough("camden")]))[0][:3] == ["Groups", "Monitoring", "Funding"]
     client.logout()
