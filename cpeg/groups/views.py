@@ -75,6 +75,8 @@ def group_detail(request, pk):
             "history": selectors.group_history(group=group)[:25],
             "can_change": request.user.has_perm("groups.change_engagementgroup", group),
             "can_change_borough": request.user.has_perm("groups.change_borough", group.borough),
+            # The membership register (cpeg/membership) is linked from here.
+            "can_view_members": request.user.has_perm("membership.view_member", group),
         },
     )
 

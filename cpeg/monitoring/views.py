@@ -201,7 +201,10 @@ def return_section(request, pk, number):
         raise Http404("No such section")
     section = sections[number - 1]
     form = ReturnForm(
-        request.POST or None, lines=section.lines, activity_urls=page.activity_urls, initial={"version": qr.version}
+        request.POST if request.method == "POST" else None,
+        lines=section.lines,
+        activity_urls=page.activity_urls,
+        initial={"version": qr.version},
     )
     tasks_url = reverse("monitoring:return-edit", kwargs={"pk": qr.pk})
     return handle_form(

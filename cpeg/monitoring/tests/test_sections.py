@@ -381,3 +381,37 @@ def test_the_whole_journey_is_plain_form_posts_that_work_without_javascript(clie
     assert b"Return submitted to the authority" in response.content
     qr.refresh_from_db()
     assert qr.status == ReturnStatus.SUBMITTED
+
+
+def test_two_people_saving_the_same_section_see_each_others_answers_field_by_field(client, qr, admin):
+    from cpeg.accounts.tests.factories import GroupExecutiveFactory
+    from cpeg.core.tests.formdata import form_data
+
+    chair = GroupExecutiveFactory(group=qr.group, first_name="Chidi", last_name="Chair")
+    section = _sections(qr)[0]
+    first, second = section.lines[0], section.lines[1]
+    url = _url("return-section", qr, number=section.number)
+    client.force_login(chair)
+    chairs = form_data(client.get(url).content.decode())
+    client.force_login(admin)
+    admins = form_data(client.get(url).content.decode())
+
+    client.force_login(chair)
+    saved = client.post(url, chairs | {line_field_key(first, "progress"): "Chair note on meetings"})
+    assert saved.status_code == 302
+
+    client.force_login(admin)
+    response = client.post(url, admins | {line_field_key(second, "progress"): "Admin note on newsletters"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Someone else changed this record while you were editing it" in html
+    assert "Chair note on meetings" in html
+    assert "Chidi Chair saved this record" in html
+    again = form_data(html)
+    # The admin's own typing is kept; the chair's answer is offered ("Use theirs").
+    assert again[line_field_key(second, "progress")] == "Admin note on newsletters"
+    assert again[f"conflict-{line_field_key(first, 'progress')}"] == "theirs"
+    assert client.post(url, again).status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.progress, second.progress) == ("Chair note on meetings", "Admin note on newsletters")
