@@ -40,4 +40,5 @@ urlpatterns = [
     path("scrutiny/", include("cpeg.scrutiny.urls")),
     path("consultations/", include("cpeg.consultations.urls")),
     path("membership/", include("cpeg.membership.urls")),
+    path("reviews/", include("cpeg.reviews.urls")),
 ]

@@ -34,6 +34,7 @@ ORDER = (
     "funding",
     "notifications",
     "reporting",
+    "reviews",
     "api",
 )
 RANK = {app: rank for rank, app in enumerate(ORDER)}

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "cpeg.scrutiny",
     "cpeg.consultations",
     "cpeg.membership",
+    "cpeg.reviews",
 ]
 
 MIDDLEWARE = [
