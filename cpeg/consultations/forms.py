@@ -17,6 +17,7 @@ from cpeg.consultations.services import (
     CONSULTATION_FIELDS,
     RESPONSE_FIELDS,
     consultation_rule_errors,
+    member_organisation_limit,
     response_rule_errors,
 )
 from cpeg.core.files import ALLOWED_TYPES_TEXT
@@ -160,6 +161,12 @@ class ResponseForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, response, **kwargs):
         super().__init__(*args, **kwargs)
         self.response = response
+        limit = member_organisation_limit(group=response.group)
+        if limit is not None:
+            self.fields["organisations_count"].help_text = (
+                "The organisations in the group's membership that agreed the response. "
+                f"The group's membership register lists {limit} member organisation{'s' if limit != 1 else ''}."
+            )
 
     def clean(self):
         cleaned = super().clean()

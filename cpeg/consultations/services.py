@@ -24,21 +24,23 @@ from cpeg.core.audit_events import AuditEventType
 from cpeg.core.concurrency import lock_and_check_version, save_new_version
 from cpeg.core.files import check_document
 from cpeg.groups.models import EngagementGroup
+from cpeg.membership import selectors as membership_selectors
 
 CONSULTATION_FIELDS = ("kind", "title", "questions", "document_url", "opens_on", "closes_on")
 RESPONSE_FIELDS = ("decision", "response_text", "organisations_count", "individuals_count", "not_responding_reason")
 
 
-def member_organisation_limit(*, group) -> int | None:
-    """The most member organisations a response of ``group`` may claim.
+def member_organisation_limit(*, group, day: dt.date | None = None) -> int | None:
+    """The most member organisations a response of ``group`` may claim: the
+    organisations current in the group's membership register on ``day``
+    (today, London time, by default).
 
-    None while the membership register is not installed: the number the
-    group enters is then taken as it is. The seam for the register: once
-    ``membership`` lands (below this app in the layers), this returns the
-    number of member organisations the register holds for the group, and
-    the response may also pick them by name.
+    None when the group keeps no register here (no member recorded): the
+    number the group enters is then taken as it is.
     """
-    return None
+    if group is None:
+        return None
+    return membership_selectors.organisation_count(group_id=group.pk, day=day or timezone.localdate())
 
 
 def consultation_rule_errors(values: dict) -> dict[str, str]:
@@ -66,11 +68,12 @@ def response_rule_errors(*, group, values: dict) -> dict[str, str]:
             errors["organisations_count"] = "Enter how many member organisations the response represents"
         if values.get("individuals_count") is None:
             errors["individuals_count"] = "Enter how many individuals responded through the group, 0 or more"
-        limit = member_organisation_limit(group=group)
         count = values.get("organisations_count")
-        if limit is not None and count is not None and count > limit:
+        limit = member_organisation_limit(group=group) if count is not None else None
+        if limit is not None and count > limit:
             errors["organisations_count"] = (
-                f"The response cannot represent more member organisations than the group has ({limit})"
+                f"The response cannot represent more than {limit} member organisation{'s' if limit != 1 else ''}: "
+                "that is how many the group's membership register holds"
             )
     elif decision == ResponseDecision.NOT_RESPONDING:
         if not (values.get("not_responding_reason") or "").strip():

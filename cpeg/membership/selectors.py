@@ -372,3 +372,37 @@ def representation_london(*, user, today: dt.date) -> RepresentationReport:
     return RepresentationReport(
         group=None, executive=sets[0], members=sets[1], population=population, population_source=SOURCE
     )
+
+
+# --- What other apps read about a group's membership -------------------------
+# Consultations (a response cannot claim more member organisations than the
+# register holds) and monitoring (the reviews that evidence "Keep membership
+# under regular review") read the register only through these functions.
+
+
+def organisation_count(*, group_id: int, day: dt.date) -> int | None:
+    """The member organisations current on ``day`` in the group's register,
+    or None when the group keeps no register here (no member recorded at
+    all, current or former). One query."""
+    from django.db.models import Count
+
+    from cpeg.membership.choices import MemberType
+
+    counts = Member.objects.filter(group_id=group_id).aggregate(
+        recorded=Count("id"),
+        organisations=Count("id", filter=_current(day) & Q(member_type=MemberType.ORGANISATION)),
+    )
+    return counts["organisations"] if counts["recorded"] else None
+
+
+def reviews_for_groups(*, group_ids, starts_on: dt.date, ends_on: dt.date) -> dict[int, list]:
+    """Per group, its membership reviews held from ``starts_on`` to
+    ``ends_on`` (inclusive), oldest first. One query."""
+    from cpeg.membership.models import MembershipReview
+
+    found: dict[int, list] = {}
+    for review in MembershipReview.objects.filter(
+        group_id__in=list(group_ids), reviewed_on__gte=starts_on, reviewed_on__lte=ends_on
+    ).order_by("reviewed_on", "id"):
+        found.setdefault(review.group_id, []).append(review)
+    return found
