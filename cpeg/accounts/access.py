@@ -514,6 +514,8 @@ rules.add_perm("consultations.view_partnerprogramme", is_officer | is_link_membe
 rules.add_perm("consultations.view_programme_matrix", is_officer | is_link_member)
 rules.add_perm("consultations.view_programmeengagement", can_read_group_records)
 rules.add_perm("consultations.change_programmeengagement", can_change_group_records)
+# Managers set up each year's programmes on their own pages (issue 11 item 2).
+rules.add_perm("consultations.manage_partnerprogramme", is_manager)
 # --- Membership, representativeness and equality monitoring (issue 10) ------
 # A group's administrator and executive keep its register of members and
 # the attendance at its meetings; officers all groups'. Link members read

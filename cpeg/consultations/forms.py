@@ -12,7 +12,7 @@ from django import forms
 from cpeg.activities.forms import ActivityDateField, DocumentField
 from cpeg.consultations.choices import ConsultationKind, MechanismKind, ResponseDecision
 from cpeg.consultations.models import EngagementLevel
-from cpeg.consultations.programmes import engagement_rule_errors, mechanism_rule_errors
+from cpeg.consultations.programmes import engagement_rule_errors, mechanism_rule_errors, programme_rule_errors
 from cpeg.consultations.services import (
     CONSULTATION_FIELDS,
     RESPONSE_FIELDS,
@@ -272,3 +272,101 @@ class MechanismForm(GovukFormMixin, forms.Form):
         cleaned = super().clean()
         _show_rule_errors(self, mechanism_rule_errors(group=self.group, values=cleaned))
         return cleaned
+
+
+class ProgrammeForm(GovukFormMixin, forms.Form):
+    """A manager sets up (or changes) one of a year's partner programmes.
+
+    Levels are typed one a line, least engagement first, so the form needs
+    no JavaScript; the level expected of every group and of the host and
+    priority boroughs is typed as one of them."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    financial_year = forms.TypedChoiceField(
+        label="Financial year", coerce=int, choices=(), error_messages={"required": "Select the financial year"}
+    )
+    name = forms.CharField(
+        max_length=150,
+        help_text="For example, Olympics policing",
+        error_messages={"required": "Enter the name of the programme"},
+    )
+    owner_team = forms.CharField(
+        label="Owner team (optional)", max_length=150, required=False, help_text="The team that runs it."
+    )
+    description = forms.CharField(
+        label="About the programme (optional)",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    output_code = forms.ChoiceField(label="SLA output it serves", required=False, choices=())
+    levels = forms.CharField(
+        label="Levels of engagement",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One a line, the least engagement first. For example: Briefing note circulated, then "
+        "Presentation at a public meeting.",
+        error_messages={"required": "Enter the levels of engagement the programme uses, one a line"},
+    )
+    expected_level = forms.CharField(
+        label="Level expected of every group (optional)",
+        max_length=150,
+        required=False,
+        help_text="Type one of the levels above, as it is written there.",
+    )
+    hosts = forms.ModelMultipleChoiceField(
+        label="Host boroughs (optional)",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select boroughs from the list"},
+    )
+    priorities = forms.ModelMultipleChoiceField(
+        label="Priority boroughs (optional)",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select boroughs from the list"},
+    )
+    borough_level = forms.CharField(
+        label="Level expected of the host and priority boroughs",
+        max_length=150,
+        required=False,
+        help_text="Type one of the levels above. Needed if you selected any host or priority boroughs.",
+    )
+
+    def __init__(self, *args, years, boroughs, outputs, programme=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        self.fields["financial_year"].choices = [("", "Select a year")] + years
+        self.fields["financial_year"].widget.attrs["class"] = "govuk-select"
+        self.fields["output_code"].choices = [("", "None")] + outputs
+        self.fields["output_code"].widget.attrs["class"] = "govuk-select"
+        for name in ("hosts", "priorities"):
+            self.fields[name].queryset = boroughs
+            self.fields[name].label_from_instance = lambda b: b.name
+
+    def clean_levels(self):
+        return [line.strip() for line in self.cleaned_data["levels"].splitlines() if line.strip()]
+
+    def clean(self):
+        cleaned = super().clean()
+        _show_rule_errors(self, programme_rule_errors(values=cleaned, programme=self.programme))
+        return cleaned
+
+    @classmethod
+    def initial_for(cls, programme) -> dict:
+        boroughs = list(programme.boroughs.select_related("expected_level"))
+        return {
+            "version": programme.version,
+            "financial_year": programme.financial_year,
+            "name": programme.name,
+            "owner_team": programme.owner_team,
+            "description": programme.description,
+            "output_code": programme.output_code,
+            "levels": "\n".join(level.name for level in programme.levels.all()),
+            "expected_level": programme.expected_level.name if programme.expected_level else "",
+            "hosts": [b.borough_id for b in boroughs if b.role == "host"],
+            "priorities": [b.borough_id for b in boroughs if b.role == "priority"],
+            "borough_level": boroughs[0].expected_level.name if boroughs else "",
+        }

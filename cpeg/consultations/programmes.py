@@ -24,15 +24,17 @@ from simple_history.utils import bulk_create_with_history
 from cpeg.accounts.access import require_perm, scope_groups
 from cpeg.activities.models import Activity
 from cpeg.activities.outputs import output_label
-from cpeg.consultations.choices import TWO_WAY_OUTPUT
+from cpeg.consultations.choices import TWO_WAY_OUTPUT, BoroughRole
 from cpeg.consultations.models import (
     EngagementLevel,
     PartnerProgramme,
+    ProgrammeBorough,
     ProgrammeEngagement,
     TwoWayMechanism,
 )
-from cpeg.core.audit import audit_record
+from cpeg.core.audit import apply_changes, audit_record, changes_summary
 from cpeg.core.audit_events import AuditEventType
+from cpeg.core.concurrency import lock_and_check_version, save_new_version
 from cpeg.core.fiscal import FinancialYear
 from cpeg.groups.choices import GroupStatus
 from cpeg.groups.models import EngagementGroup
@@ -151,6 +153,196 @@ def mechanism_record(*, group: EngagementGroup, actor, data: dict) -> TwoWayMech
     return mechanism
 
 
+# --- Setting up a year's programmes (managers) ---------------------------------
+
+PROGRAMME_FIELDS = ("financial_year", "name", "owner_team", "description", "output_code")
+# The SLA outputs a programme can serve (the standard SLA's engagement on
+# the authority's programmes, and the two-way mechanisms).
+PROGRAMME_OUTPUTS = ("olympics", "counter-terrorism", "policing-pledge", "dsvb-hate-crime", "met-forward")
+
+
+def _names(levels) -> list[str]:
+    return [name.strip() for name in levels or [] if name and name.strip()]
+
+
+def programme_rule_errors(*, values: dict, programme: PartnerProgramme | None = None) -> dict[str, str]:
+    """Every broken rule for a programme's set-up, as {field: message}.
+
+    ``values``: the fields of ``PROGRAMME_FIELDS``, ``levels`` (names, the
+    least engagement first), ``expected_level`` (one of them, or ""),
+    ``hosts`` and ``priorities`` (boroughs) and ``borough_level`` (the
+    level expected of them).
+    """
+    errors = {}
+    levels = _names(values.get("levels"))
+    lowered = [name.lower() for name in levels]
+    if not (values.get("name") or "").strip():
+        errors["name"] = "Enter the name of the programme"
+    if not levels:
+        errors["levels"] = "Enter the levels of engagement the programme uses, one a line"
+    elif len(set(lowered)) != len(lowered):
+        errors["levels"] = "Each level of engagement must have a different name"
+    elif any(len(name) > 150 for name in levels):
+        errors["levels"] = "Each level of engagement must be 150 characters or fewer"
+    expected = (values.get("expected_level") or "").strip()
+    if expected and levels and expected.lower() not in lowered:
+        errors["expected_level"] = "Enter one of the levels listed above, as it is written there"
+    hosts, priorities = set(values.get("hosts") or []), set(values.get("priorities") or [])
+    both = sorted(b.name for b in hosts & priorities)
+    if both:
+        errors["priorities"] = f"A borough is a host or a priority, not both: {', '.join(both)}"
+    borough_level = (values.get("borough_level") or "").strip()
+    if (hosts or priorities) and not borough_level:
+        errors["borough_level"] = "Enter the level expected of the host and priority boroughs"
+    elif borough_level and levels and borough_level.lower() not in lowered:
+        errors["borough_level"] = "Enter one of the levels listed above, as it is written there"
+    year, name = values.get("financial_year"), (values.get("name") or "").strip()
+    if year and name:
+        clash = PartnerProgramme.objects.filter(financial_year=year, name__iexact=name)
+        if programme is not None:
+            clash = clash.exclude(pk=programme.pk)
+        if clash.exists():
+            errors["name"] = f"There is already a programme called {name} in {FinancialYear(year).label}"
+    if programme is not None and levels and "levels" not in errors:
+        kept = set(lowered)
+        used = sorted(
+            {
+                level.name
+                for level in programme.levels.all()
+                if level.name.lower() not in kept and level.engagements.exists()
+            }
+        )
+        if used:
+            errors["levels"] = (
+                f"Groups have recorded engagement at {', '.join(used)}: keep "
+                f"{'that level' if len(used) == 1 else 'those levels'} (you may rename others or change the order)"
+            )
+    return errors
+
+
+def _by_name(levels, name: str):
+    name = (name or "").strip().lower()
+    return next((level for level in levels if level.name.lower() == name), None) if name else None
+
+
+def _sync_levels(programme: PartnerProgramme, names: list[str], actor) -> list[EngagementLevel]:
+    """Make the programme's levels exactly ``names`` ranked 1, 2, 3…: a level
+    kept by name keeps its engagements; ranks move through a free range
+    first so the (programme, rank) constraint never sees two at once."""
+    existing = {level.name.lower(): level for level in programme.levels.all()}
+    wanted = {name.lower() for name in names}
+    for key, level in existing.items():
+        if key not in wanted:
+            # Its borough expectations are made again by _sync_boroughs.
+            for row in ProgrammeBorough.objects.filter(expected_level=level):
+                row.delete()
+            level.delete()
+    kept = [level for key, level in existing.items() if key in wanted]
+    for level in kept:
+        level.rank += 1000
+        level.save()
+    result = []
+    for rank, name in enumerate(names, start=1):
+        level = existing.get(name.lower())
+        if level is None:
+            level = EngagementLevel(programme=programme, created_by=actor, updated_by=actor)
+        level.name, level.rank = name, rank
+        level.full_clean(exclude=["programme"])
+        level.save()
+        result.append(level)
+    return result
+
+
+def _sync_boroughs(programme: PartnerProgramme, data: dict, level, actor) -> None:
+    roles = {b.pk: (b, BoroughRole.HOST) for b in data.get("hosts") or []}
+    roles.update({b.pk: (b, BoroughRole.PRIORITY) for b in data.get("priorities") or []})
+    for row in programme.boroughs.all():
+        if row.borough_id not in roles:
+            row.delete()
+            continue
+        _borough, role = roles.pop(row.borough_id)
+        if row.role != role or row.expected_level_id != level.pk:
+            row.role, row.expected_level, row.updated_by = role, level, actor
+            row.save()
+    for borough, role in roles.values():
+        ProgrammeBorough.objects.create(
+            programme=programme, borough=borough, role=role, expected_level=level, created_by=actor, updated_by=actor
+        )
+
+
+def _boroughs_text(programme) -> str:
+    return "; ".join(sorted(f"{b.borough.name} ({b.role}: {b.expected_level.name})" for b in programme.boroughs.all()))
+
+
+@transaction.atomic
+def programme_save(
+    *, actor, data: dict, programme: PartnerProgramme | None = None, loaded_version=None
+) -> PartnerProgramme:
+    """A manager sets up a year's programme, or changes one: its details,
+    the levels of engagement it uses, the level expected of every group and
+    the host and priority boroughs with the level expected of them."""
+    require_perm(actor, "consultations.manage_partnerprogramme")
+    if programme is not None:
+        programme = lock_and_check_version(PartnerProgramme, programme.pk, loaded_version)
+    errors = programme_rule_errors(values=data, programme=programme)
+    if errors:
+        raise ValidationError(errors)
+    names = _names(data.get("levels"))
+    values = {name: data.get(name) for name in PROGRAMME_FIELDS}
+    values["name"] = values["name"].strip()
+    for name in ("owner_team", "description", "output_code"):
+        values[name] = (values[name] or "").strip()
+    creating = programme is None
+    if creating:
+        programme = PartnerProgramme(created_by=actor, updated_by=actor, **values)
+        programme.full_clean(exclude=["expected_level"])
+        programme.save()
+        changes, before, expected_before = {}, ("", ""), ""
+    else:
+        before = (", ".join(level.name for level in programme.levels.all()), _boroughs_text(programme))
+        expected_before = programme.expected_level.name if programme.expected_level else ""
+        changes = apply_changes(programme, values, PROGRAMME_FIELDS)
+    levels = _sync_levels(programme, names, actor)
+    expected = _by_name(levels, data.get("expected_level"))
+    programme.expected_level = expected
+    if expected_before != (expected.name if expected else ""):
+        changes["expected_level"] = (expected_before, expected.name if expected else "")
+    _sync_boroughs(programme, data, _by_name(levels, data.get("borough_level")), actor)
+    after = (", ".join(names), _boroughs_text(programme))
+    extra = []
+    if after[0] != before[0]:
+        changes["levels"] = (before[0], after[0])
+        extra.append("the levels of engagement")
+    if after[1] != before[1]:
+        changes["boroughs"] = (before[1], after[1])
+        extra.append("the host and priority boroughs")
+    if creating:
+        programme.full_clean()
+        programme.save()
+        audit_record(
+            actor=actor,
+            event_type=AuditEventType.PROGRAMME_CREATED,
+            target=programme,
+            summary=f"Set up the programme {programme.name} for {FinancialYear(programme.financial_year).label}",
+            payload={"levels": names, "boroughs": after[1]},
+        )
+    elif changes:
+        save_new_version(programme, actor=actor)
+        audit_record(
+            actor=actor,
+            event_type=AuditEventType.PROGRAMME_UPDATED,
+            target=programme,
+            summary=changes_summary(
+                PartnerProgramme,
+                [name for name in changes if name in PROGRAMME_FIELDS or name == "expected_level"],
+                extra=extra,
+                of=programme.name,
+            ),
+            changes={name: (str(old), str(new)) for name, (old, new) in changes.items()},
+        )
+    return programme
+
+
 # --- Reads -------------------------------------------------------------------
 
 
@@ -161,6 +353,13 @@ def programmes_for_year(year: int) -> list[PartnerProgramme]:
         .select_related("expected_level")
         .prefetch_related("levels", "boroughs__borough", "boroughs__expected_level")
     )
+
+
+def programme_get(*, pk: int) -> PartnerProgramme:
+    """One programme (404 if missing); managers set programmes up for everyone."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(PartnerProgramme.objects.select_related("expected_level"), pk=pk)
 
 
 def programme_years() -> list[int]:

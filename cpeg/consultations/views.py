@@ -16,12 +16,19 @@ from django.views.decorators.http import require_http_methods
 from cpeg.accounts.access import group_ids_of, require_perm
 from cpeg.activities.outputs import output_label
 from cpeg.consultations import exports, figures, programmes, selectors, services, workflow
-from cpeg.consultations.forms import ConfirmForm, ConsultationForm, EngagementForm, MechanismForm, ResponseForm
+from cpeg.consultations.forms import (
+    ConfirmForm,
+    ConsultationForm,
+    EngagementForm,
+    MechanismForm,
+    ProgrammeForm,
+    ResponseForm,
+)
 from cpeg.consultations.models import PartnerProgramme
 from cpeg.core.fiscal import FinancialYear
 from cpeg.core.views_helpers import handle_form
 from cpeg.groups.choices import GroupStatus
-from cpeg.groups.models import EngagementGroup
+from cpeg.groups.models import Borough, EngagementGroup
 from cpeg.groups.selectors import group_get_for
 
 PAGE_SIZE = 50
@@ -403,6 +410,7 @@ def programme_list(request):
             "years": _year_links(),
             "programmes": [(p, programmes.output_text(p)) for p in programmes.programmes_for_year(year)],
             "can_see_matrix": request.user.has_perm("consultations.view_programme_matrix"),
+            "can_manage": request.user.has_perm("consultations.manage_partnerprogramme"),
             "own_groups": EngagementGroup.objects.filter(pk__in=group_ids_of(request.user)).order_by("name"),
         },
     )
@@ -483,4 +491,58 @@ def mechanism_create(request, pk):
         save=lambda f: programmes.mechanism_record(group=group, actor=request.user, data=f.cleaned_data),
         success_message="Two-way mechanism recorded",
         success_url=_group_programmes_url(group),
+    )
+
+
+def _programme_form(request, programme=None):
+    current = FinancialYear.current(timezone.localdate()).start_year
+    years = {current - 1, current, current + 1}
+    if programme is not None:
+        years.add(programme.financial_year)
+    return ProgrammeForm(
+        request.POST or None,
+        years=[(y, FinancialYear(y).label) for y in sorted(years, reverse=True)],
+        boroughs=Borough.objects.order_by("name"),
+        outputs=[(code, output_label(code)) for code in programmes.PROGRAMME_OUTPUTS],
+        programme=programme,
+        initial=ProgrammeForm.initial_for(programme) if programme is not None else {"financial_year": current},
+    )
+
+
+def _programmes_url(programme) -> str:
+    return reverse("consultations:programme-list") + f"?year={programme.financial_year}#programme-{programme.pk}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_create(request):
+    require_perm(request.user, "consultations.manage_partnerprogramme")
+    form = _programme_form(request)
+    return handle_form(
+        request,
+        form=form,
+        template="consultations/programme_form.html",
+        context={"title": "Set up a partner programme", "cancel_url": reverse("consultations:programme-list")},
+        save=lambda f: programmes.programme_save(actor=request.user, data=f.cleaned_data),
+        success_message="Programme set up",
+        success_url=_programmes_url,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_edit(request, pk):
+    require_perm(request.user, "consultations.manage_partnerprogramme")
+    programme = programmes.programme_get(pk=pk)
+    form = _programme_form(request, programme)
+    return handle_form(
+        request,
+        form=form,
+        template="consultations/programme_form.html",
+        context={"title": f"Change {programme.name}", "cancel_url": _programmes_url(programme)},
+        save=lambda f: programmes.programme_save(
+            actor=request.user, data=f.cleaned_data, programme=programme, loaded_version=f.cleaned_data["version"]
+        ),
+        success_message="Programme saved",
+        success_url=_programmes_url,
     )

@@ -139,3 +139,10 @@ class AuditEventType(models.TextChoices):
     EQUALITY_ANSWERS_RECORDED = "EQUALITY_ANSWERS_RECORDED", "Equality monitoring answers recorded"
     EQUALITY_ANSWERS_ERASED = "EQUALITY_ANSWERS_ERASED", "Equality monitoring answers erased"
     MEMBERS_IMPORTED = "MEMBERS_IMPORTED", "Members imported"
+    # Partner programmes set up by managers, Policing Pledge reports at
+    # public meetings and local partnership structures (issue 11).
+    PROGRAMME_CREATED = "PROGRAMME_CREATED", "Partner programme set up"
+    PROGRAMME_UPDATED = "PROGRAMME_UPDATED", "Partner programme changed"
+    PLEDGE_REPORT_SAVED = "PLEDGE_REPORT_SAVED", "Policing Pledge report at a public meeting saved"
+    WARD_PANEL_SAVED = "WARD_PANEL_SAVED", "Ward panel saved"
+    CHAIRS_FORUM_MEETING_SAVED = "CHAIRS_FORUM_MEETING_SAVED", "Chairs' forum meeting saved"

@@ -61,6 +61,12 @@ def sent_with_document(w):
     return {"pk": w.make("sent_with_document", build).pk}
 
 
+def programme(w):
+    from cpeg.consultations.models import PartnerProgramme
+
+    return {"pk": w.make("programme", lambda w: PartnerProgramme.objects.create(financial_year=2026, name="CT")).pk}
+
+
 def camden(w):
     return {"pk": w.camden.pk}
 
@@ -85,6 +91,8 @@ CASES = [
     AccessCase("consultations:group-responses", CAMDEN_READERS, camden),
     AccessCase("consultations:programme-list", LIST_READERS),
     AccessCase("consultations:programme-matrix", PARTICIPATION),
+    AccessCase("consultations:programme-create", {"manager"}, post=True),
+    AccessCase("consultations:programme-edit", {"manager"}, programme, post=True),
     AccessCase("consultations:group-programmes", CAMDEN_READERS, camden),
     AccessCase("consultations:engagement-create", AUTHORITY | CAMDEN_GROUP, camden, post=True),
     AccessCase("consultations:mechanism-create", AUTHORITY | CAMDEN_GROUP, camden, post=True),
