@@ -516,6 +516,9 @@ rules.add_perm("consultations.view_programmeengagement", can_read_group_records)
 rules.add_perm("consultations.change_programmeengagement", can_change_group_records)
 # Managers set up each year's programmes on their own pages (issue 11 item 2).
 rules.add_perm("consultations.manage_partnerprogramme", is_manager)
+# The Policing Pledge report on a public meeting: whoever may change the
+# meeting's group's records (the object is the meeting, an activity).
+rules.add_perm("consultations.change_pledgereport", can_change_group_records)
 # --- Membership, representativeness and equality monitoring (issue 10) ------
 # A group's administrator and executive keep its register of members and
 # the attendance at its meetings; officers all groups'. Link members read

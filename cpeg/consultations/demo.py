@@ -211,6 +211,8 @@ def load(ctx: DemoContext) -> None:
         _respond(ctx, plan_now, slug, organisations, individuals, sent_on=ctx.today - dt.timedelta(days=2))
 
     load_programmes(ctx)
+    reports = load_pledge_reports(ctx)
+    ctx.log.append(f"{reports} Policing Pledge reports at public meetings")
     ctx.log.append(
         f"{len(PROGRAMMES)} partner programmes in {past.label}; "
         f"5 consultations; {past.label} policing plan: 6 groups for 289 member organisations and 14 individuals; "
@@ -363,3 +365,40 @@ def load_programmes(ctx: DemoContext) -> None:
                 "activity": activity,
             },
         )
+
+
+def load_pledge_reports(ctx: DemoContext) -> int:
+    """A Policing Pledge report on the public meetings held since the start
+    of last year where the borough commander was present: most report
+    performance figures, about half confidence figures, some neither.
+    Returns how many were recorded."""
+    from cpeg.activities.choices import ActivityType
+    from cpeg.activities.models import Activity
+    from cpeg.consultations import pledge
+
+    past = FinancialYear.current(ctx.today).previous()
+    meetings = (
+        Activity.objects.filter(
+            activity_type=ActivityType.PUBLIC_MEETING,
+            borough_commander_present=True,
+            withdrawn_at__isnull=True,
+            held_on__gte=past.starts_on,
+            held_on__lte=ctx.today,
+        )
+        .select_related("group__borough")
+        .order_by("held_on", "id")
+    )
+    count = 0
+    for index, meeting in enumerate(meetings):
+        pledge.pledge_report_save(
+            activity=meeting,
+            actor=ctx.admins[meeting.group.borough.slug],
+            data={
+                "performance_reported": index % 5 != 4,
+                "confidence_reported": index % 2 == 0,
+                "topics": meeting.topics,
+            },
+            today=ctx.today,
+        )
+        count += 1
+    return count

@@ -370,3 +370,50 @@ class ProgrammeForm(GovukFormMixin, forms.Form):
             "priorities": [b.borough_id for b in boroughs if b.role == "priority"],
             "borough_level": boroughs[0].expected_level.name if boroughs else "",
         }
+
+
+YES_NO = [(True, "Yes"), (False, "No")]
+
+
+def _yes_no(value):
+    return {"True": True, "False": False, True: True, False: False}.get(value)
+
+
+class PledgeReportForm(GovukFormMixin, forms.Form):
+    """What the borough commander reported at a public meeting on the
+    Policing Pledge and public confidence, and the topics raised."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    performance_reported = forms.TypedChoiceField(
+        label="Did the borough commander (or deputy) report performance figures?",
+        choices=YES_NO,
+        coerce=_yes_no,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the borough commander reported performance figures"},
+    )
+    confidence_reported = forms.TypedChoiceField(
+        label="Did they report public confidence figures?",
+        choices=YES_NO,
+        coerce=_yes_no,
+        widget=forms.RadioSelect,
+        help_text="For example, the public attitude survey's confidence measure for the borough.",
+        error_messages={"required": "Select whether the borough commander reported public confidence figures"},
+    )
+    topics = forms.CharField(
+        label="Topics the public raised (optional)",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example, antisocial behaviour on the estate, response times, stop and search.",
+    )
+
+    @classmethod
+    def initial_for(cls, report) -> dict:
+        if report is None:
+            return {}
+        return {
+            "version": report.version,
+            "performance_reported": report.performance_reported,
+            "confidence_reported": report.confidence_reported,
+            "topics": report.topics,
+        }

@@ -233,3 +233,31 @@ class TwoWayMechanism(BaseModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.held_on:%d %b %Y})"
+
+
+class PledgeReport(BaseModel):
+    """What the borough commander reported on the Policing Pledge and public
+    confidence at one of the group's public meetings, and the topics the
+    public raised. Evidences the SLA output "Policing Pledge/Confidence":
+    borough commanders "should be able to include this in their regular
+    performance reports to public meetings".
+
+    One per meeting, linked one-to-one to the activity record (the meeting
+    itself stays the activities app's); ``group`` is the meeting's group,
+    kept here so counts per group need no join.
+    """
+
+    activity = models.OneToOneField(
+        "activities.Activity", on_delete=models.PROTECT, related_name="pledge_report", verbose_name="Public meeting"
+    )
+    group = models.ForeignKey("groups.EngagementGroup", on_delete=models.PROTECT, related_name="+")
+    performance_reported = models.BooleanField("The borough commander reported performance figures")
+    confidence_reported = models.BooleanField("The borough commander reported public confidence figures")
+    topics = models.TextField("Topics raised", max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["-activity__held_on", "-id"]
+        indexes = [models.Index(fields=["group", "performance_reported", "confidence_reported"])]
+
+    def __str__(self):
+        return f"Policing Pledge report at {self.activity}"

@@ -28,4 +28,8 @@ urlpatterns = [
     path("programmes/group/<int:pk>/", views.group_programmes, name="group-programmes"),
     path("programmes/group/<int:pk>/engagement/add/", views.engagement_create, name="engagement-create"),
     path("programmes/group/<int:pk>/two-way/add/", views.mechanism_create, name="mechanism-create"),
+    path("pledge/", views.pledge_summary, name="pledge-summary"),
+    path("pledge/group/<int:pk>/", views.group_pledge, name="group-pledge"),
+    # ``pk`` is the public meeting's activity id.
+    path("pledge/meeting/<int:pk>/", views.pledge_report_edit, name="pledge-report"),
 ]

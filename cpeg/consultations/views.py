@@ -15,12 +15,14 @@ from django.views.decorators.http import require_http_methods
 
 from cpeg.accounts.access import group_ids_of, require_perm
 from cpeg.activities.outputs import output_label
-from cpeg.consultations import exports, figures, programmes, selectors, services, workflow
+from cpeg.activities.selectors import activity_get_for
+from cpeg.consultations import exports, figures, pledge, programmes, selectors, services, workflow
 from cpeg.consultations.forms import (
     ConfirmForm,
     ConsultationForm,
     EngagementForm,
     MechanismForm,
+    PledgeReportForm,
     ProgrammeForm,
     ResponseForm,
 )
@@ -545,4 +547,104 @@ def programme_edit(request, pk):
         ),
         success_message="Programme saved",
         success_url=_programmes_url,
+    )
+
+
+# --- Policing Pledge and confidence at public meetings -------------------------
+
+
+def _pledge_year(request) -> FinancialYear:
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", ""))
+        if not 2000 <= year <= today.year + 1:
+            raise ValueError
+    except ValueError:
+        return FinancialYear.current(today)
+    return FinancialYear(year)
+
+
+def _year_choices(year: FinancialYear) -> list[FinancialYear]:
+    current = FinancialYear.current(timezone.localdate())
+    return [current, current.previous(), current.previous().previous()] + (
+        [year] if year.start_year < current.start_year - 2 else []
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pledge_report_edit(request, pk):
+    """The form reached from a public meeting: what the borough commander reported."""
+    activity = activity_get_for(user=request.user, pk=pk, perm="consultations.change_pledgereport")
+    activity_url = reverse("activities:activity-detail", kwargs={"pk": activity.pk})
+    if not pledge.is_pledge_meeting(activity):
+        messages.info(request, "A Policing Pledge report can only be recorded on a public meeting")
+        return redirect(activity_url)
+    report = pledge.pledge_report_for(activity)
+    form = PledgeReportForm(request.POST or None, initial=PledgeReportForm.initial_for(report))
+    return handle_form(
+        request,
+        form=form,
+        template="consultations/pledge_form.html",
+        context={"activity": activity, "group": activity.group, "cancel_url": activity_url, "report": report},
+        save=lambda f: pledge.pledge_report_save(
+            activity=activity,
+            actor=request.user,
+            data=f.cleaned_data,
+            today=timezone.localdate(),
+            loaded_version=f.cleaned_data.get("version"),
+        ),
+        success_message="Policing Pledge report saved",
+        success_url=activity_url,
+    )
+
+
+@login_required
+def group_pledge(request, pk):
+    """A group's public meetings with a Policing Pledge report in a year,
+    filtered by one of the counts shown above them."""
+    group = group_get_for(user=request.user, pk=pk, perm="consultations.view_programmeengagement")
+    year = _pledge_year(request)
+    show = request.GET.get("show", "recorded")
+    if show not in pledge.SHOW:
+        show = "recorded"
+    counts = pledge.pledge_counts(group_ids=[group.pk], year=year).get(group.pk, pledge.PledgeCounts())
+    reports = pledge.pledge_reports(group=group, year=year, show=show)
+    base = reverse("consultations:group-pledge", kwargs={"pk": group.pk})
+    return render(
+        request,
+        "consultations/group_pledge.html",
+        {
+            "group": group,
+            "year": year,
+            "years": _year_choices(year),
+            "show": show,
+            "show_label": pledge.SHOW_LABELS[show],
+            "figures": [
+                (key, label, getattr(counts, key), f"{base}?year={year.start_year}&show={key}")
+                for key, label in pledge.SHOW_LABELS.items()
+            ],
+            "page": Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page")),
+            "query": f"year={year.start_year}&show={show}",
+        },
+    )
+
+
+@login_required
+def pledge_summary(request):
+    """Every group's Policing Pledge counts for a year (officers; link members
+    their boroughs' groups), each linked to the group's meetings behind it."""
+    require_perm(request.user, "consultations.view_programme_matrix")
+    year = _pledge_year(request)
+    rows, totals = pledge.pledge_summary(user=request.user, year=year)
+    return render(
+        request,
+        "consultations/pledge_summary.html",
+        {
+            "year": year,
+            "years": _year_choices(year),
+            "keys": list(pledge.SHOW_LABELS.items()),
+            "rows": [(row.group, [(key, getattr(row.counts, key)) for key in pledge.SHOW]) for row in rows],
+            "totals": [getattr(totals, key) for key in pledge.SHOW],
+        },
     )

@@ -67,6 +67,12 @@ def programme(w):
     return {"pk": w.make("programme", lambda w: PartnerProgramme.objects.create(financial_year=2026, name="CT")).pk}
 
 
+def camden_meeting(w):
+    from cpeg.activities.tests.factories import ActivityFactory
+
+    return {"pk": w.make("camden_meeting", lambda w: ActivityFactory(group=w.camden)).pk}
+
+
 def camden(w):
     return {"pk": w.camden.pk}
 
@@ -96,4 +102,7 @@ CASES = [
     AccessCase("consultations:group-programmes", CAMDEN_READERS, camden),
     AccessCase("consultations:engagement-create", AUTHORITY | CAMDEN_GROUP, camden, post=True),
     AccessCase("consultations:mechanism-create", AUTHORITY | CAMDEN_GROUP, camden, post=True),
+    AccessCase("consultations:pledge-summary", PARTICIPATION),
+    AccessCase("consultations:group-pledge", CAMDEN_READERS, camden),
+    AccessCase("consultations:pledge-report", AUTHORITY | CAMDEN_GROUP, camden_meeting, post=True),
 ]
