@@ -158,6 +158,7 @@ def mechanism_record(*, group: EngagementGroup, actor, data: dict) -> TwoWayMech
 PROGRAMME_FIELDS = ("financial_year", "name", "owner_team", "description", "output_code")
 # The SLA outputs a programme can serve (the standard SLA's engagement on
 # the authority's programmes, and the two-way mechanisms).
+PLEDGE_OUTPUT = "policing-pledge"
 PROGRAMME_OUTPUTS = ("olympics", "counter-terrorism", "policing-pledge", "dsvb-hate-crime", "met-forward")
 
 

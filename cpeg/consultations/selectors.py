@@ -174,3 +174,50 @@ def output_evidence(*, group_ids, output_code: str, starts_on: dt.date, ends_on:
     for response in rows:
         found[response.group_id].append(response)
     return found
+
+
+def evidence_records(*, group_ids, starts_on: dt.date, ends_on: dt.date) -> dict[tuple[int, str], list]:
+    """(group id, SLA output code) -> the records that evidence the output in
+    the period, oldest first: the group's responses sent to a consultation
+    of the output's kind (``OUTPUT_FOR_KIND``; counted or "not responding"),
+    its engagements with programmes serving the output, its two-way
+    mechanisms and its Policing Pledge reports at public meetings. The one
+    read monitoring's return lines use (monitoring sits above this app).
+    Four queries whatever the number of records.
+    """
+    from cpeg.consultations import pledge, programmes
+    from cpeg.consultations.choices import TWO_WAY_OUTPUT
+    from cpeg.consultations.models import ProgrammeEngagement, TwoWayMechanism
+
+    group_ids = list(group_ids)
+    found: dict[tuple[int, str], list] = defaultdict(list)
+    responses = (
+        ConsultationResponse.objects.filter(
+            group_id__in=group_ids,
+            consultation__kind__in=list(OUTPUT_FOR_KIND),
+            submitted_at__date__gte=starts_on,
+            submitted_at__date__lte=ends_on,
+        )
+        .filter(figures.SHOW["responded"] | figures.SHOW["not_responding"])
+        .select_related("consultation")
+        .order_by("submitted_at", "id")
+    )
+    for response in responses:
+        found[response.group_id, OUTPUT_FOR_KIND[response.consultation.kind]].append(response)
+    engagements = (
+        ProgrammeEngagement.objects.filter(group_id__in=group_ids, engaged_on__gte=starts_on, engaged_on__lte=ends_on)
+        .exclude(programme__output_code="")
+        .select_related("programme", "level", "activity")
+        .order_by("engaged_on", "id")
+    )
+    for engagement in engagements:
+        found[engagement.group_id, engagement.programme.output_code].append(engagement)
+    for mechanism in (
+        TwoWayMechanism.objects.filter(group_id__in=group_ids, held_on__gte=starts_on, held_on__lte=ends_on)
+        .select_related("activity")
+        .order_by("held_on", "id")
+    ):
+        found[mechanism.group_id, TWO_WAY_OUTPUT].append(mechanism)
+    for group_id, reports in pledge.pledge_evidence(group_ids=group_ids, starts_on=starts_on, ends_on=ends_on).items():
+        found[group_id, programmes.PLEDGE_OUTPUT].extend(reports)
+    return dict(found)

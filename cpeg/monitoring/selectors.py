@@ -167,6 +167,23 @@ def return_page(*, quarterly_return: QuarterlyReturn) -> ReturnPage:
     )
 
 
+def line_evidence(*, quarterly_return: QuarterlyReturn, user) -> dict[str, list[sources.Evidence]]:
+    """Output code -> the records that evidence the return's lines so far
+    this year (the year's start to the end of the return's quarter, as its
+    counts): the group's consultation responses, programme engagements,
+    two-way mechanisms, Policing Pledge reports and membership reviews,
+    each linked to its page. A fixed number of queries."""
+    qr = quarterly_return
+    return sources.output_evidence(group=qr.group, user=user, starts_on=qr.year.starts_on, ends_on=qr.period.ends_on)
+
+
+def attach_evidence(lines, evidence: dict) -> None:
+    """Give each line ``evidence_records``: its records (a list, perhaps
+    empty) where its output can be evidenced by records, else None."""
+    for line in lines:
+        line.evidence_records = evidence.get(line.output_code)
+
+
 # --- What other apps may read about a group's returns ------------------------
 # Funding (which sits above monitoring) and reporting read returns only
 # through these three functions, never the models.

@@ -68,6 +68,7 @@ def returns_open(request, pk):
 def _detail_context(request, qr):
     page = selectors.return_page(quarterly_return=qr)
     user = request.user
+    selectors.attach_evidence(page.lines, selectors.line_evidence(quarterly_return=qr, user=user))
     return {
         "qr": qr,
         "group": qr.group,
@@ -199,6 +200,7 @@ def return_section(request, pk, number):
     sections = sections_module.return_sections(page.lines)
     if not 1 <= number <= len(sections):
         raise Http404("No such section")
+    selectors.attach_evidence(page.lines, selectors.line_evidence(quarterly_return=qr, user=request.user))
     section = sections[number - 1]
     form = ReturnForm(
         request.POST if request.method == "POST" else None,
