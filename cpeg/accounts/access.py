@@ -519,6 +519,14 @@ rules.add_perm("consultations.manage_partnerprogramme", is_manager)
 # The Policing Pledge report on a public meeting: whoever may change the
 # meeting's group's records (the object is the meeting, an activity).
 rules.add_perm("consultations.change_pledgereport", can_change_group_records)
+# Local partnership structures: a borough's ward panels are read by whoever
+# reads the borough and recorded by officers and the borough's group's
+# people; the chairs' forum (LCP2) is read by everyone who works with the
+# groups and recorded by officers.
+rules.add_perm("consultations.view_wardpanel", is_officer | is_linked_borough | is_own_borough)
+rules.add_perm("consultations.change_wardpanel", is_officer | is_own_borough)
+rules.add_perm("consultations.view_chairsforum", is_officer | is_link_member | is_group_person)
+rules.add_perm("consultations.manage_chairsforum", is_officer)
 # --- Membership, representativeness and equality monitoring (issue 10) ------
 # A group's administrator and executive keep its register of members and
 # the attendance at its meetings; officers all groups'. Link members read

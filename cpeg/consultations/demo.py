@@ -213,6 +213,8 @@ def load(ctx: DemoContext) -> None:
     load_programmes(ctx)
     reports = load_pledge_reports(ctx)
     ctx.log.append(f"{reports} Policing Pledge reports at public meetings")
+    panels, forum = load_partnerships(ctx)
+    ctx.log.append(f"{panels} ward panels in Camden and Hackney; {forum} chairs' forum (LCP2) meetings")
     ctx.log.append(
         f"{len(PROGRAMMES)} partner programmes in {past.label}; "
         f"5 consultations; {past.label} policing plan: 6 groups for 289 member organisations and 14 individuals; "
@@ -402,3 +404,67 @@ def load_pledge_reports(ctx: DemoContext) -> int:
         )
         count += 1
     return count
+
+
+# Safer Neighbourhood ward panels: (borough slug, cluster, wards).
+WARD_PANELS = [
+    ("camden", "North cluster", ["Belsize", "Fortune Green", "Frognal", "Hampstead Town", "West Hampstead"]),
+    ("camden", "South cluster", ["Bloomsbury", "Holborn and Covent Garden", "King's Cross", "Regent's Park"]),
+    ("hackney", "", ["Clissold", "Dalston", "De Beauvoir", "Hackney Central", "Homerton", "Stoke Newington"]),
+]
+# Chairs' forum (LCP2) meetings: (months after the year starts, title).
+FORUM_MEETINGS = [
+    (1, "LCP2 chairs' meeting: the policing plan"),
+    (4, "LCP2 chairs' meeting: Olympics policing"),
+    (7, "LCP2 chairs' meeting: the budget and stop and search"),
+    (10, "LCP2 chairs' meeting: confidence and the Policing Pledge"),
+]
+
+
+def load_partnerships(ctx: DemoContext) -> tuple[int, int]:
+    """Ward panels in Camden and Hackney (some chaired by the group's chair,
+    some attended by its executive) and last year's four chairs' forum
+    meetings plus this year's held so far, with the groups represented and
+    minutes. Returns (panels, meetings)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cpeg.activities.demo import _minutes_pdf
+    from cpeg.consultations import partnerships
+    from cpeg.groups.models import Borough
+
+    panels = 0
+    for slug, cluster, wards in WARD_PANELS:
+        borough = Borough.objects.get(slug=slug)
+        seats = list(partnerships.executives_of(borough, ctx.today))
+        for index, ward in enumerate(wards):
+            chair = seats[0] if seats and index % 3 == 0 else None
+            attendees = [seat for number, seat in enumerate(seats) if (index + number) % 4 == 1]
+            partnerships.panel_save(
+                borough=borough,
+                actor=ctx.admins[slug],
+                data={"ward": ward, "cluster": cluster, "chair": chair, "attendees": attendees},
+            )
+            panels += 1
+    groups = sorted(ctx.groups.values(), key=lambda g: g.name)
+    current = FinancialYear.current(ctx.today)
+    meetings = 0
+    for year in (current.previous(), current):
+        for months, title in FORUM_MEETINGS:
+            month = (year.starts_on.month - 1 + months) % 12 + 1
+            held_on = dt.date(year.start_year + (1 if month < 4 else 0), month, 12)
+            if held_on > ctx.today:
+                continue
+            attended = [g for index, g in enumerate(groups) if (index + months) % 4 != 0]
+            minutes = SimpleUploadedFile(
+                f"lcp2-minutes-{held_on:%Y-%m-%d}.pdf",
+                _minutes_pdf(f"Minutes: {title}", [f"{len(attended)} groups represented."]),
+                "application/pdf",
+            )
+            partnerships.meeting_save(
+                actor=ctx.officer,
+                data={"held_on": held_on, "title": title, "notes": ""},
+                groups=attended,
+                minutes=minutes,
+            )
+            meetings += 1
+    return panels, meetings

@@ -12,6 +12,7 @@ from django import forms
 from cpeg.activities.forms import ActivityDateField, DocumentField
 from cpeg.consultations.choices import ConsultationKind, MechanismKind, ResponseDecision
 from cpeg.consultations.models import EngagementLevel
+from cpeg.consultations.partnerships import panel_rule_errors
 from cpeg.consultations.programmes import engagement_rule_errors, mechanism_rule_errors, programme_rule_errors
 from cpeg.consultations.services import (
     CONSULTATION_FIELDS,
@@ -22,6 +23,7 @@ from cpeg.consultations.services import (
 )
 from cpeg.core.files import ALLOWED_TYPES_TEXT
 from cpeg.core.forms import GovukFormMixin
+from cpeg.core.idempotency import FormTokenMixin
 
 
 class ConsultationDateField(ActivityDateField):
@@ -416,4 +418,103 @@ class PledgeReportForm(GovukFormMixin, forms.Form):
             "performance_reported": report.performance_reported,
             "confidence_reported": report.confidence_reported,
             "topics": report.topics,
+        }
+
+
+def _seat_label(seat) -> str:
+    return f"{seat.person.full_name} ({seat.role_label}, {seat.group.name})"
+
+
+class WardPanelForm(GovukFormMixin, forms.Form):
+    """A Safer Neighbourhood ward panel: ward, cluster, and the CPEG
+    executive members who chair and attend it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    ward = forms.CharField(max_length=150, error_messages={"required": "Enter the ward"})
+    cluster = forms.CharField(
+        label="Cluster (optional)",
+        max_length=150,
+        required=False,
+        help_text="The group of ward panels it meets with, for example North cluster.",
+    )
+    chair = forms.ModelChoiceField(
+        label="CPEG executive member who chairs it (optional)",
+        queryset=None,
+        required=False,
+        empty_label="Not chaired by a CPEG executive member",
+    )
+    attendees = forms.ModelMultipleChoiceField(
+        label="CPEG executive members who attend (optional)",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select executive members from the list"},
+    )
+
+    def __init__(self, *args, borough, executives, panel=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.borough, self.panel = borough, panel
+        for name in ("chair", "attendees"):
+            self.fields[name].queryset = executives
+            self.fields[name].label_from_instance = _seat_label
+        self.fields["chair"].widget.attrs["class"] = "govuk-select"
+
+    def clean(self):
+        cleaned = super().clean()
+        _show_rule_errors(self, panel_rule_errors(borough=self.borough, values=cleaned, panel=self.panel))
+        return cleaned
+
+    @classmethod
+    def initial_for(cls, panel) -> dict:
+        return {
+            "version": panel.version,
+            "ward": panel.ward,
+            "cluster": panel.cluster,
+            "chair": panel.chair_id,
+            "attendees": list(panel.attendees.values_list("pk", flat=True)),
+        }
+
+
+class ChairsForumMeetingForm(FormTokenMixin, GovukFormMixin, forms.Form):
+    """A meeting of the chairs' forum (LCP2): date, title, main items, the
+    groups represented and the minutes."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    title = forms.CharField(
+        max_length=200,
+        help_text="For example, LCP2 chairs' meeting: Olympics policing",
+        error_messages={"required": "Enter the title of the meeting"},
+    )
+    held_on = ConsultationDateField(
+        label="Date", help_text="For example, 14 5 2026", required_message="Enter the date of the meeting"
+    )
+    notes = forms.CharField(
+        label="Main items (optional)", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    groups_attended = forms.ModelMultipleChoiceField(
+        label="Groups represented",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select groups from the list"},
+    )
+    minutes = DocumentField(
+        label="Minutes (optional)",
+        required=False,
+        help_text=f"A {ALLOWED_TYPES_TEXT} file. Uploading a new one replaces the one already there.",
+    )
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["groups_attended"].queryset = groups
+        self.fields["groups_attended"].label_from_instance = lambda g: g.name
+
+    @classmethod
+    def initial_for(cls, meeting) -> dict:
+        return {
+            "version": meeting.version,
+            "title": meeting.title,
+            "held_on": meeting.held_on,
+            "notes": meeting.notes,
+            "groups_attended": list(meeting.groups_attended.values_list("pk", flat=True)),
         }

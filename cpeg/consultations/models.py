@@ -261,3 +261,68 @@ class PledgeReport(BaseModel):
 
     def __str__(self):
         return f"Policing Pledge report at {self.activity}"
+
+
+class WardPanel(BaseModel):
+    """A Safer Neighbourhood ward panel in a borough, in its cluster, with
+    the CPEG executive members who chair or attend it.
+
+    Local partnership structures beside the CDRP (whose seat, Face the
+    People sessions and strategic assessment input are ``TwoWayMechanism``
+    records): the SLA's "two-way mechanisms" ask the group to be part of
+    them. The chair and attendees are seats on the executive of a group in
+    the panel's borough.
+    """
+
+    borough = models.ForeignKey("groups.Borough", on_delete=models.PROTECT, related_name="+")
+    ward = models.CharField("Ward", max_length=150)
+    cluster = models.CharField(
+        "Cluster", max_length=150, blank=True, help_text="The group of ward panels it meets with, if any."
+    )
+    chair = models.ForeignKey(
+        "groups.ExecutiveMembership",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="CPEG executive member who chairs it",
+    )
+    attendees = models.ManyToManyField(
+        "groups.ExecutiveMembership", blank=True, related_name="+", verbose_name="CPEG executive members who attend"
+    )
+
+    class Meta:
+        ordering = ["borough__name", "cluster", "ward"]
+        constraints = [models.UniqueConstraint(fields=["borough", "ward"], name="unique_ward_panel_per_borough")]
+
+    def __str__(self):
+        return f"{self.ward} ward panel"
+
+
+class ChairsForumMeeting(BaseModel):
+    """A meeting of the authority-wide chairs' forum (LCP2), where the
+    groups' chairs meet the authority: which groups attended, and its
+    minutes (a document checked as activity documents are)."""
+
+    held_on = models.DateField("Date")
+    title = models.CharField(max_length=200)
+    groups_attended = models.ManyToManyField(
+        "groups.EngagementGroup", blank=True, related_name="+", verbose_name="Groups represented"
+    )
+    minutes = models.FileField("Minutes", upload_to="chairs-forum/%Y/%m/", blank=True)
+    minutes_name = models.CharField(max_length=255, blank=True)
+    notes = models.TextField("Main items", max_length=2000, blank=True)
+    form_token = models.CharField(
+        max_length=64, blank=True, help_text="The one-time token of the form that made it (core.idempotency)."
+    )
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form_token"], condition=~Q(form_token=""), name="unique_chairs_forum_form_token"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.held_on:%d %b %Y})"

@@ -32,4 +32,12 @@ urlpatterns = [
     path("pledge/group/<int:pk>/", views.group_pledge, name="group-pledge"),
     # ``pk`` is the public meeting's activity id.
     path("pledge/meeting/<int:pk>/", views.pledge_report_edit, name="pledge-report"),
+    # Local partnership structures: ``pk`` is the borough's id, then the panel's.
+    path("partnerships/borough/<int:pk>/", views.borough_partnerships, name="borough-partnerships"),
+    path("partnerships/borough/<int:pk>/panels/add/", views.panel_create, name="panel-create"),
+    path("partnerships/panels/<int:pk>/edit/", views.panel_edit, name="panel-edit"),
+    path("partnerships/chairs-forum/", views.forum_list, name="forum-list"),
+    path("partnerships/chairs-forum/new/", views.forum_create, name="forum-create"),
+    path("partnerships/chairs-forum/<int:pk>/edit/", views.forum_edit, name="forum-edit"),
+    path("partnerships/chairs-forum/<int:pk>/minutes/", views.forum_minutes, name="forum-minutes"),
 ]

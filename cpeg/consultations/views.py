@@ -16,8 +16,9 @@ from django.views.decorators.http import require_http_methods
 from cpeg.accounts.access import group_ids_of, require_perm
 from cpeg.activities.outputs import output_label
 from cpeg.activities.selectors import activity_get_for
-from cpeg.consultations import exports, figures, pledge, programmes, selectors, services, workflow
+from cpeg.consultations import exports, figures, partnerships, pledge, programmes, selectors, services, workflow
 from cpeg.consultations.forms import (
+    ChairsForumMeetingForm,
     ConfirmForm,
     ConsultationForm,
     EngagementForm,
@@ -25,6 +26,7 @@ from cpeg.consultations.forms import (
     PledgeReportForm,
     ProgrammeForm,
     ResponseForm,
+    WardPanelForm,
 )
 from cpeg.consultations.models import PartnerProgramme
 from cpeg.core.fiscal import FinancialYear
@@ -648,3 +650,184 @@ def pledge_summary(request):
             "totals": [getattr(totals, key) for key in pledge.SHOW],
         },
     )
+
+
+# --- Local partnership structures: ward panels and the chairs' forum ------------
+
+
+def _borough_for(request, pk, perm):
+    from cpeg.accounts.access import get_for_user_or_404
+
+    return get_for_user_or_404(request.user, Borough.objects.all(), perm, pk=pk)
+
+
+def _partnerships_url(borough) -> str:
+    return reverse("consultations:borough-partnerships", kwargs={"pk": borough.pk})
+
+
+@login_required
+def borough_partnerships(request, pk):
+    """A borough's ward panels by cluster, who from the CPEG chairs or attends
+    them, and where its groups' CDRP two-way mechanisms are recorded."""
+    borough = _borough_for(request, pk, "consultations.view_wardpanel")
+    return render(
+        request,
+        "consultations/borough_partnerships.html",
+        {
+            "page": partnerships.borough_partnerships(borough=borough),
+            "can_change": request.user.has_perm("consultations.change_wardpanel", borough),
+        },
+    )
+
+
+def _panel_form(request, borough, panel=None):
+    return WardPanelForm(
+        request.POST or None,
+        borough=borough,
+        executives=partnerships.executives_of(borough, timezone.localdate()),
+        panel=panel,
+        initial=WardPanelForm.initial_for(panel) if panel is not None else None,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def panel_create(request, pk):
+    borough = _borough_for(request, pk, "consultations.change_wardpanel")
+    return handle_form(
+        request,
+        form=_panel_form(request, borough),
+        template="consultations/partnership_form.html",
+        context={"caption": borough.name, "title": "Record a ward panel", "cancel_url": _partnerships_url(borough)},
+        save=lambda f: partnerships.panel_save(borough=borough, actor=request.user, data=f.cleaned_data),
+        success_message="Ward panel recorded",
+        success_url=_partnerships_url(borough),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def panel_edit(request, pk):
+    panel = partnerships.panel_get(pk=pk)
+    borough = panel.borough
+    if not request.user.has_perm("consultations.change_wardpanel", borough):
+        raise Http404
+    return handle_form(
+        request,
+        form=_panel_form(request, borough, panel),
+        template="consultations/partnership_form.html",
+        context={
+            "caption": borough.name,
+            "title": f"Change the {panel.ward} ward panel",
+            "cancel_url": _partnerships_url(borough),
+        },
+        save=lambda f: partnerships.panel_save(
+            borough=borough,
+            actor=request.user,
+            data=f.cleaned_data,
+            panel=panel,
+            loaded_version=f.cleaned_data["version"],
+        ),
+        success_message="Ward panel saved",
+        success_url=_partnerships_url(borough),
+    )
+
+
+@login_required
+def forum_list(request):
+    """The chairs' forum (LCP2): the year's meetings with their minutes, and
+    how many each group attended (each number links to those meetings)."""
+    require_perm(request.user, "consultations.view_chairsforum")
+    year = _pledge_year(request)
+    try:
+        group_id = int(request.GET.get("group", ""))
+    except ValueError:
+        group_id = None
+    return render(
+        request,
+        "consultations/forum_list.html",
+        {
+            "page": partnerships.forum_page(user=request.user, year=year, group_id=group_id),
+            "years": _year_choices(year),
+            "can_manage": request.user.has_perm("consultations.manage_chairsforum"),
+        },
+    )
+
+
+def _forum_url(meeting) -> str:
+    year = FinancialYear.containing(meeting.held_on).start_year
+    return reverse("consultations:forum-list") + f"?year={year}#meeting-{meeting.pk}"
+
+
+def _forum_form(request, meeting=None):
+    return ChairsForumMeetingForm(
+        request.POST or None,
+        request.FILES or None,
+        groups=_askable_groups(),
+        initial=ChairsForumMeetingForm.initial_for(meeting) if meeting is not None else None,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def forum_create(request):
+    require_perm(request.user, "consultations.manage_chairsforum")
+    return handle_form(
+        request,
+        form=_forum_form(request),
+        template="consultations/partnership_form.html",
+        context={
+            "caption": "Chairs' forum (LCP2)",
+            "title": "Record a chairs' forum meeting",
+            "cancel_url": reverse("consultations:forum-list"),
+        },
+        save=lambda f: partnerships.meeting_save(
+            actor=request.user,
+            data=f.cleaned_data,
+            groups=list(f.cleaned_data["groups_attended"]),
+            minutes=f.cleaned_data.get("minutes"),
+            form_token=f.form_token,
+        ),
+        success_message="Chairs' forum meeting recorded",
+        success_url=_forum_url,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def forum_edit(request, pk):
+    require_perm(request.user, "consultations.manage_chairsforum")
+    meeting = partnerships.meeting_get(pk=pk)
+    return handle_form(
+        request,
+        form=_forum_form(request, meeting),
+        template="consultations/partnership_form.html",
+        context={
+            "caption": "Chairs' forum (LCP2)",
+            "title": f"Change {meeting.title}",
+            "cancel_url": _forum_url(meeting),
+        },
+        save=lambda f: partnerships.meeting_save(
+            actor=request.user,
+            data=f.cleaned_data,
+            groups=list(f.cleaned_data["groups_attended"]),
+            minutes=f.cleaned_data.get("minutes"),
+            meeting=meeting,
+            loaded_version=f.cleaned_data["version"],
+        ),
+        success_message="Chairs' forum meeting saved",
+        success_url=_forum_url,
+    )
+
+
+@login_required
+def forum_minutes(request, pk):
+    require_perm(request.user, "consultations.view_chairsforum")
+    meeting = partnerships.meeting_get(pk=pk)
+    if not meeting.minutes:
+        raise Http404
+    try:
+        handle = meeting.minutes.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(handle, as_attachment=True, filename=meeting.minutes_name or "minutes")

@@ -73,6 +73,35 @@ def camden_meeting(w):
     return {"pk": w.make("camden_meeting", lambda w: ActivityFactory(group=w.camden)).pk}
 
 
+def camden_borough(w):
+    return {"pk": w.camden.borough_id}
+
+
+def camden_panel(w):
+    from cpeg.consultations.models import WardPanel
+
+    return {
+        "pk": w.make("camden_panel", lambda w: WardPanel.objects.create(borough=w.camden.borough, ward="Belsize")).pk
+    }
+
+
+def forum_meeting(w):
+    def build(w):
+        import datetime as dt
+
+        from django.core.files.base import ContentFile
+
+        from cpeg.consultations.models import ChairsForumMeeting
+
+        meeting = ChairsForumMeeting(held_on=dt.date(2026, 5, 12), title="LCP2", minutes_name="minutes.pdf")
+        meeting.minutes.save("minutes.pdf", ContentFile(b"%PDF-1.4 minutes"), save=False)
+        meeting.save()
+        meeting.groups_attended.add(w.camden)
+        return meeting
+
+    return {"pk": w.make("forum_meeting", build).pk}
+
+
 def camden(w):
     return {"pk": w.camden.pk}
 
@@ -105,4 +134,11 @@ CASES = [
     AccessCase("consultations:pledge-summary", PARTICIPATION),
     AccessCase("consultations:group-pledge", CAMDEN_READERS, camden),
     AccessCase("consultations:pledge-report", AUTHORITY | CAMDEN_GROUP, camden_meeting, post=True),
+    AccessCase("consultations:borough-partnerships", CAMDEN_READERS, camden_borough),
+    AccessCase("consultations:panel-create", AUTHORITY | CAMDEN_GROUP, camden_borough, post=True),
+    AccessCase("consultations:panel-edit", AUTHORITY | CAMDEN_GROUP, camden_panel, post=True),
+    AccessCase("consultations:forum-list", LIST_READERS),
+    AccessCase("consultations:forum-create", AUTHORITY, post=True),
+    AccessCase("consultations:forum-edit", AUTHORITY, forum_meeting, post=True),
+    AccessCase("consultations:forum-minutes", LIST_READERS, forum_meeting),
 ]
