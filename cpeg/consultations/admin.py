@@ -1,13 +1,16 @@
 from django.contrib import admin
 
 from cpeg.consultations.models import (
+    ChairsForumMeeting,
     Consultation,
     ConsultationResponse,
     EngagementLevel,
     PartnerProgramme,
+    PledgeReport,
     ProgrammeBorough,
     ProgrammeEngagement,
     TwoWayMechanism,
+    WardPanel,
 )
 from cpeg.core.admin import ManagerAdmin
 
@@ -71,3 +74,30 @@ class TwoWayMechanismAdmin(ManagerAdmin):
     list_select_related = ("group",)
     raw_id_fields = ("group", "activity")
     exclude = ("created_by", "updated_by", "version")
+
+
+@admin.register(PledgeReport)
+class PledgeReportAdmin(ManagerAdmin):
+    list_display = ("activity", "group", "performance_reported", "confidence_reported")
+    list_filter = ("performance_reported", "confidence_reported")
+    list_select_related = ("activity", "group")
+    raw_id_fields = ("activity", "group")
+    exclude = ("created_by", "updated_by", "version")
+
+
+@admin.register(WardPanel)
+class WardPanelAdmin(ManagerAdmin):
+    list_display = ("ward", "cluster", "borough")
+    list_filter = ("borough",)
+    search_fields = ("ward", "cluster")
+    raw_id_fields = ("chair", "attendees")
+    exclude = ("created_by", "updated_by", "version")
+
+
+@admin.register(ChairsForumMeeting)
+class ChairsForumMeetingAdmin(ManagerAdmin):
+    list_display = ("held_on", "title")
+    search_fields = ("title",)
+    raw_id_fields = ("groups_attended",)
+    exclude = ("created_by", "updated_by", "version", "form_token")
+    date_hierarchy = "held_on"
