@@ -139,3 +139,7 @@ class AuditEventType(models.TextChoices):
     EQUALITY_ANSWERS_RECORDED = "EQUALITY_ANSWERS_RECORDED", "Equality monitoring answers recorded"
     EQUALITY_ANSWERS_ERASED = "EQUALITY_ANSWERS_ERASED", "Equality monitoring answers erased"
     MEMBERS_IMPORTED = "MEMBERS_IMPORTED", "Members imported"
+    # Annual reviews (issue 12): a draft started, narrative written, a version published.
+    REVIEW_STARTED = "REVIEW_STARTED", "Annual review draft started"
+    REVIEW_NARRATIVE_SAVED = "REVIEW_NARRATIVE_SAVED", "Annual review narrative saved"
+    REVIEW_PUBLISHED = "REVIEW_PUBLISHED", "Annual review published"
