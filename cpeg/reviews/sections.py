@@ -465,8 +465,8 @@ def build_funding(ctx: Context) -> Built:
         .order_by()
     )
     cost_lines = reverse("reporting:cost-lines-all", kwargs={"year": ctx.year.start_year})
-    staffing_link = f"{cost_lines}?categories={BudgetCategory.STAFFING}"
-    staff_office_link = f"{cost_lines}?categories={BudgetCategory.STAFFING}&categories={BudgetCategory.STAFF_OFFICE}"
+    staffing_link = f"{cost_lines}?category={BudgetCategory.STAFFING}"
+    staff_office_link = f"{cost_lines}?category={BudgetCategory.STAFFING}&category={BudgetCategory.STAFF_OFFICE}"
     f = section.figures
 
     def add(key, label, value, unit, link="", link_count=None):
