@@ -43,6 +43,7 @@ from cpeg.core.fiscal import FinancialYear
 from cpeg.funding.choices import BudgetCategory
 from cpeg.funding.models import BudgetLine
 from cpeg.groups.models import EngagementGroup
+from cpeg.membership.selectors import representation_across
 from cpeg.monitoring.choices import REPORTED_RETURN_STATUSES, Rag
 from cpeg.monitoring.models import QuarterlyReturn, ReturnLine
 from cpeg.reporting.funding.selectors import STAFFING_THRESHOLD, cost_analysis, exact_share
@@ -726,6 +727,55 @@ def build_partnerships(ctx: Context) -> Built:
     return built
 
 
+# --- Representativeness ---------------------------------------------------------
+
+SUPPRESSED = "Not shown (fewer than 5, or would reveal one)"
+
+
+def build_representation(ctx: Context) -> Built:
+    """The executives' and members' profiles across London as at the year's
+    end (or today), only as ``membership`` suppresses them: a count of 1 to
+    4, or one that would reveal one, is never in the review."""
+    report = representation_across(groups=[(g.pk, g.borough.ons_code) for g in ctx.groups], today=ctx.held_by)
+    section = Section(key="representation", title="Representativeness")
+    built = Built(section)
+    london = reverse("membership:representation-london")
+    for key, rep in (("executives", report.executive), ("members", report.members)):
+        fkey = f"representation.{key}"
+        if rep.total is None:
+            section.figures[fkey] = Figure(
+                key=fkey, label=f"{rep.label}: people who answered", value=None, display=SUPPRESSED, suppressed=True
+            )
+        else:
+            section.figures[fkey] = figure(fkey, f"{rep.label}: people who answered", rep.total, link=london)
+        table = next(t for t in rep.tables if t.name == "comparison")
+        section.tables.append(
+            Table(
+                key=f"representation.{key}.ethnic_group",
+                caption=f"{rep.label}: ethnic group, compared with the boroughs' population (Census 2021)",
+                columns=["Ethnic group", "People", "Share", "Share of the population"],
+                rows=[
+                    [
+                        Cell(row.label),
+                        Cell(SUPPRESSED if row.count is None else f"{row.count:,}", numeric=row.count is not None),
+                        Cell("–" if row.share is None else f"{row.share}%", numeric=True),
+                        Cell("–" if row.population_share is None else f"{row.population_share}%", numeric=True),
+                    ]
+                    for row in table.rows
+                ],
+            )
+        )
+    section.paragraphs.append(
+        Paragraph(
+            f"Equality monitoring answers of the groups' current executives and individual members as at "
+            f"{ctx.held_by:%-d %B %Y}: {{representation.executives}} executive members and "
+            "{representation.members} individual members answered. Counts under 5, and any that would reveal "
+            "one, are not shown."
+        )
+    )
+    return built
+
+
 # --- One page per group --------------------------------------------------------
 
 
@@ -811,6 +861,7 @@ BUILDERS: dict[str, Callable[[Context], Built]] = {
     "funding": build_funding,
     "consultations": build_consultations,
     "partnerships": build_partnerships,
+    "representation": build_representation,
 }
 
 

@@ -117,6 +117,7 @@ SECTION_TITLES = [
     ("funding", "Funding and staffing"),
     ("consultations", "Consultation participation"),
     ("partnerships", "Partner programmes and local partnerships"),
+    ("representation", "Representativeness"),
 ]
 
 
