@@ -22,6 +22,7 @@ the year before (``attach_previous``), and the change.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -852,6 +853,45 @@ def build_appendices(ctx: Context) -> list[Built]:
     return out
 
 
+# --- Counting in proper English ------------------------------------------------------
+
+# What follows a count in the paragraphs, and its singular: "1 public meeting".
+SINGULARS = {
+    "quarterly returns were submitted": "quarterly return was submitted",
+    "groups were awarded": "group was awarded",
+    "groups responded": "group responded",
+    "groups spend": "group spends",
+    "members of the public": "member of the public",
+    "public meetings": "public meeting",
+    "targeted events": "targeted event",
+    "consultation products": "consultation product",
+    "outputs": "output",
+    "member organisations": "member organisation",
+    "individuals": "individual",
+    "partner programmes": "partner programme",
+    "two-way mechanisms": "two-way mechanism",
+    "Face the People events": "Face the People event",
+    "executive members": "executive member",
+    "individual members": "individual member",
+    "of its quarterly returns were": "of its quarterly returns was",
+}
+_AFTER_COUNT = re.compile(
+    r"\{([a-z0-9_.\-]+)\} (" + "|".join(re.escape(k) for k in sorted(SINGULARS, key=len, reverse=True)) + ")"
+)
+
+
+def count_in_words(paragraph: Paragraph, figures: dict[str, Figure]) -> Paragraph:
+    """The paragraph with the words after each count of exactly 1 made singular."""
+
+    def fix(match):
+        fig = figures.get(match.group(1))
+        if fig is not None and fig.unit == "count" and fig.value == 1:
+            return "{%s} %s" % (match.group(1), SINGULARS[match.group(2)])  # noqa: UP031 - braces kept literally
+        return match.group(0)
+
+    return Paragraph(_AFTER_COUNT.sub(fix, paragraph.text))
+
+
 # --- The document ----------------------------------------------------------------
 
 BUILDERS: dict[str, Callable[[Context], Built]] = {
@@ -900,8 +940,10 @@ def build_document(
         sections.append(attach_previous(built.section, None if previous.section.errors else previous.section))
     for built in build_appendices(ctx):
         sections.append(built.section)
+    figures = {k: f for section in sections for k, f in section.figures.items()}
     for section in sections:
         section.narrative = (narrative or {}).get(section.key, "")
+        section.paragraphs = [count_in_words(p, figures) for p in section.paragraphs]
     return Document(
         financial_year=year.start_year,
         year_label=year.label,
