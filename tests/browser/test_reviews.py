@@ -33,12 +33,12 @@ def test_draft_narrative_publish(page, live_server, demo_database):
     page.wait_for_load_state()
     assert "More public meetings than the SLA asks for." in page.content()
     assert_accessible(page)
-    assert page.get_by_role("link", name="Publish").count() == 0  # officers do not publish
+    assert page.get_by_role("link", name="Publish", exact=True).count() == 0  # officers do not publish
 
     page.context.clear_cookies()
     sign_in(page, live_server, "manager")
     visit(page, f"{live_server.url}/reviews/2025/")
-    page.get_by_role("link", name="Publish").click()
+    page.get_by_role("link", name="Publish", exact=True).click()
     page.wait_for_load_state()
     assert_accessible(page)
     page.get_by_role("button", name="Publish the review").click()

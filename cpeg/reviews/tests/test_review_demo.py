@@ -234,3 +234,26 @@ def test_draft_page_draws_each_figure_as_a_link(client, officer, document):
     fig = document.figures()["delivery.public_meeting"]
     assert f'href="{fig.link}" data-figure="delivery.public_meeting"' in html
     assert "Write the narrative" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("start_year", [2025, 2026])
+def test_representativeness_never_shows_a_count_of_one_to_four(demo_data, start_year):
+    document = sections.build_document(FinancialYear(start_year))
+    section = next(s for s in document.sections if s.key == "representation")
+    assert not section.errors
+    for fig in section.figures.values():
+        assert fig.suppressed or not 1 <= fig.value <= 4
+        assert not fig.suppressed or (fig.value is None and not fig.link)
+    for table in section.tables:
+        for row in table.rows:
+            count = row[1].text.replace(",", "")
+            assert not count.isdigit() or not 1 <= int(count) <= 4
+
+
+@pytest.mark.django_db
+def test_draft_page_runs_a_bounded_number_of_queries(client, officer, django_assert_max_num_queries):
+    services.review_start(financial_year=2025, actor=officer)
+    client.force_login(officer)
+    with django_assert_max_num_queries(90):
+        assert client.get(reverse("reviews:review-draft", kwargs={"year": 2025})).status_code == 200
