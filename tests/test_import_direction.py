@@ -8,7 +8,8 @@ import each other sideways. ``public`` sits above groups and activities
 ``reporting`` is the only place that reads across the domain apps, and no
 domain app imports it, except a domain app's ``views.py`` (or ``views/``
 package) that shows a reporting figure beside its own form: the one stated
-exception (see the ADR).
+exception (see the ADR). ``reviews``, above reporting, reads its figures to
+build the annual review.
 
 Every module under ``cpeg/`` is parsed with ``ast``, so imports inside
 functions count as much as those at the top of a file.
@@ -105,8 +106,10 @@ def _may_import(path: Path, importer: str, imported: str, name: str | None = Non
     if importer not in RANK or imported not in RANK:
         return False
     if imported == "reporting":
-        # The one exception: a view showing a reporting figure beside its form.
-        return importer == "reporting" or (len(parts) > 1 and parts[1] in ("views.py", "views"))
+        # reviews sits above reporting and builds the committee report from
+        # its figures; otherwise the one exception: a view showing a
+        # reporting figure beside its form.
+        return importer in ("reporting", "reviews") or (len(parts) > 1 and parts[1] in ("views.py", "views"))
     if loader:
         # Tests and the demo loader build whole worlds (a group with its SLA,
         # returns and a funding award) and so may use any domain app's

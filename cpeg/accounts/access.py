@@ -553,3 +553,12 @@ rules.add_perm("membership.view_representation", can_read_group_records)
 rules.add_perm("membership.view_london_representation", is_officer | is_link_member)
 rules.add_perm("membership.record_equality", is_own_group_administrator & is_group_not_disbanded)
 rules.add_perm("membership.erase_equality", is_own_group_administrator | is_officer)
+# --- Annual reviews (issue 12) -----------------------------------------------
+# Officers start drafts and write their narrative; managers publish. A
+# published version is public (reviews.selectors.published_versions): no
+# permission guards it, and nothing public reads a draft.
+
+rules.add_perm("reviews.view_annualreview", is_officer)
+rules.add_perm("reviews.add_annualreview", is_officer)
+rules.add_perm("reviews.change_annualreview", is_officer)
+rules.add_perm("reviews.publish_annualreview", is_manager)

@@ -62,6 +62,8 @@ def nav_links(user) -> list[tuple[str, str]]:
             items.append(("Funding", _url("reporting:cost-analysis")))
         if user.has_perm("consultations.view_consultation_list"):
             items.append(("Consultations", _url("consultations:consultation-list")))
+        if user.has_perm("reviews.view_annualreview"):
+            items.append(("Annual reviews", _url("reviews:review-list")))
         if user.has_perm("scrutiny.view_stopsearch_index"):
             items.append(("Stop and search", _url("scrutiny:index")))
         if user.has_perm("groups.view_person"):

@@ -23,6 +23,7 @@ from pydantic import Field, field_validator
 from cpeg.activities.outputs import output_label
 from cpeg.api import selectors
 from cpeg.funding import opendata
+from cpeg.reviews import selectors as review_selectors
 
 PAGE_SIZE = 100
 # Far past any real list; a bigger page number would overflow the database's
@@ -215,6 +216,42 @@ def get_grants(request, year: int = Path(..., ge=2000, le=2100, description=YEAR
     # Written by the 360Giving exporter itself, so amounts stay exact numbers.
     package = selectors.grants_package(year=year)
     return HttpResponse(opendata.package_json(package), content_type="application/json; charset=utf-8")
+
+
+class ReviewOut(Schema):
+    financial_year: int
+    year_label: str
+    title: str
+    version: int
+    published_at: dt.datetime
+
+
+@api.get(
+    "/reviews", response={200: list[ReviewOut], **PUBLIC_ERRORS}, tags=["public"], summary="Published annual reviews"
+)
+def list_reviews(request):
+    # Published versions only (the latest per year): never a draft or its narrative.
+    return [
+        {
+            "financial_year": v.review.financial_year,
+            "year_label": v.document.get("year_label", ""),
+            "title": v.document.get("title", ""),
+            "version": v.number,
+            "published_at": v.published_at,
+        }
+        for v in review_selectors.latest_published_per_year()
+    ]
+
+
+@api.get(
+    "/reviews/{year}",
+    response={200: dict, **PUBLIC_ERRORS},
+    tags=["public"],
+    summary="A year's latest published annual review, its figures as published",
+)
+def get_review(request, year: int = Path(..., ge=2000, le=2100, description=YEAR_HELP)):
+    version = review_selectors.published_version_get(year=year)
+    return {"version": version.number, "published_at": version.published_at.isoformat(), **version.document}
 
 
 # --- Partner endpoints ---------------------------------------------------------

@@ -146,3 +146,7 @@ class AuditEventType(models.TextChoices):
     PLEDGE_REPORT_SAVED = "PLEDGE_REPORT_SAVED", "Policing Pledge report at a public meeting saved"
     WARD_PANEL_SAVED = "WARD_PANEL_SAVED", "Ward panel saved"
     CHAIRS_FORUM_MEETING_SAVED = "CHAIRS_FORUM_MEETING_SAVED", "Chairs' forum meeting saved"
+    # Annual reviews (issue 12): a draft started, narrative written, a version published.
+    REVIEW_STARTED = "REVIEW_STARTED", "Annual review draft started"
+    REVIEW_NARRATIVE_SAVED = "REVIEW_NARRATIVE_SAVED", "Annual review narrative saved"
+    REVIEW_PUBLISHED = "REVIEW_PUBLISHED", "Annual review published"

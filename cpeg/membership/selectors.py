@@ -352,6 +352,13 @@ def representation_london(*, user, today: dt.date) -> RepresentationReport:
     groups = list(
         scope_group_records(user, EngagementGroup.objects.all(), group_field="").values_list("pk", "borough__ons_code")
     )
+    return representation_across(groups=groups, today=today)
+
+
+def representation_across(*, groups: list[tuple[int, str]], today: dt.date) -> RepresentationReport:
+    """The roll-up over ``groups`` ((group id, borough ONS code) pairs) as
+    at ``today``, suppressed as ``representation_london`` (which it serves;
+    the annual review reads every group's through it)."""
     by_group: dict[int, tuple[list, list]] = {pk: ([], []) for pk, _code in groups}
     for row in _profiles([pk for pk, _code in groups], today):
         by_group[row[0]][0 if row[1] else 1].append(row[2:])

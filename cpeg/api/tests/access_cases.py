@@ -22,6 +22,9 @@ CASES = [
     AccessCase("api:list_meetings", EVERYONE),
     # No round is decided in the matrix's world: 404 for everyone alike.
     AccessCase("api:get_grants", frozenset(), lambda w: {"year": 2025}),
+    # Published annual reviews: the list is public; a year with none published is a 404 to everyone.
+    AccessCase("api:list_reviews", EVERYONE),
+    AccessCase("api:get_review", frozenset(), lambda w: {"year": 2018}),
     AccessCase("api:list_borough_activities", CAMDEN_PARTNERS, lambda w: {"slug": w.camden.borough.slug}),
     # The pages where a link member or officer makes and revokes tokens.
     AccessCase("api-tokens:token-list", TOKEN_MAKERS, post=True),
