@@ -147,3 +147,31 @@ CHARACTERISTICS = (
 # The SLA outputs the membership records evidence (agreements.sla_source).
 MEMBERSHIP_REVIEW_OUTPUT = "membership-review"
 DIVERSITY_MONITORING_OUTPUT = "diversity-monitoring"
+
+
+# --- Capacity: the skills audit ---------------------------------------------
+
+
+class SkillLevel(models.TextChoices):
+    NONE = "none", "No experience yet"
+    SOME = "some", "Some experience"
+    CONFIDENT = "confident", "Confident"
+    EXPERT = "expert", "Could train others"
+
+
+# --- Alternative funding and support ----------------------------------------
+
+
+class OtherFundingStatus(models.TextChoices):
+    APPLIED = "applied", "Applied, waiting for a decision"
+    AWARDED = "awarded", "Awarded"
+    REFUSED = "refused", "Refused"
+
+
+class SupportKind(models.TextChoices):
+    VOLUNTEER_BUREAU = "volunteer_bureau", "Volunteer bureau or centre"
+    COUNCIL = "council", "Council"
+    CVS = "cvs", "Council for voluntary service"
+    POLICE = "police", "Police"
+    BUSINESS = "business", "Local business"
+    OTHER = "other", "Other"
