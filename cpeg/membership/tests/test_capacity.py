@@ -39,7 +39,8 @@ def _audit(person, actor, needs=()):
 def test_the_skill_list_is_seeded_and_asked_in_order():
     names = list(Skill.objects.filter(is_active=True).values_list("name", flat=True))
     assert names[:3] == ["Chairing meetings", "Finance and budgeting", "Safeguarding"]
-    assert "Data protection" in names and "Engagement methods" in names
+    assert "Data protection" in names
+    assert "Engagement methods" in names
 
 
 def test_the_administrator_records_an_executive_members_audit_and_changes_it(camden):
@@ -56,7 +57,8 @@ def test_the_administrator_records_an_executive_members_audit_and_changes_it(cam
         data={"assessed_on": dt.date(2026, 7, 1), "skills": _answers(("Finance and budgeting",))},
         loaded_version=audit.version,
     )
-    assert again.pk == audit.pk and again.version == audit.version + 1
+    assert again.pk == audit.pk
+    assert again.version == audit.version + 1
     assert set(again.assessments.filter(training_needed=True).values_list("skill__name", flat=True)) == {
         "Finance and budgeting"
     }
@@ -96,7 +98,7 @@ def test_training_needs_per_group_and_across_groups_match_a_hand_count(camden, c
     camden_admin_user = GroupAdminFactory(group=camden)
     officer = OfficerFactory()
     safeguarding = Skill.objects.get(name="Safeguarding")
-    finance = Skill.objects.get(name="Finance and budgeting")
+    Skill.objects.get(name="Finance and budgeting")
     chair = ExecutiveMembershipFactory(group=camden, role="chair")
     treasurer = ExecutiveMembershipFactory(group=camden, role="treasurer")
     hackney_chair = ExecutiveMembershipFactory(group=hackney, role="chair")
@@ -125,8 +127,10 @@ def test_training_needs_per_group_and_across_groups_match_a_hand_count(camden, c
     # still needing it; finance 2 needs, 1 group.
     london = selectors.training_needs_london(today=TODAY, skill=str(safeguarding.pk))
     rows = {r.skill.name: r for r in london.rows}
-    assert rows["Safeguarding"].needs == figures.NeedCount(3, 1) and rows["Safeguarding"].groups == 2
-    assert rows["Finance and budgeting"].needs == figures.NeedCount(2, 0) and rows["Finance and budgeting"].groups == 1
+    assert rows["Safeguarding"].needs == figures.NeedCount(3, 1)
+    assert rows["Safeguarding"].groups == 2
+    assert rows["Finance and budgeting"].needs == figures.NeedCount(2, 0)
+    assert rows["Finance and budgeting"].groups == 1
     assert london.totals == figures.NeedCount(5, 1)
     assert sorted((p.group_name, p.met) for p in london.people) == sorted(
         [(camden.name, True), (camden.name, False), (hackney.name, False)]

@@ -70,7 +70,8 @@ def test_recording_the_decision_later_is_an_audited_change(camden):
         loaded_version=funding.version,
     )
     funding.refresh_from_db()
-    assert funding.status == "awarded" and funding.version == 2
+    assert funding.status == "awarded"
+    assert funding.version == 2
     assert AuditEvent.objects.filter(event_type="OTHER_FUNDING_UPDATED").count() == 1
 
 
