@@ -267,6 +267,7 @@ def _load_capacity(ctx: DemoContext) -> None:
     from cpeg.membership.models import Skill
 
     rng = _own_rng(ctx, "capacity")
+    services.skills_seed()
     skills = list(Skill.objects.filter(is_active=True))
     audits = needs = trained = 0
     for index, (slug, group) in enumerate(sorted(ctx.groups.items())):

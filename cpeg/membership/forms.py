@@ -3,6 +3,7 @@ monitoring. Shape of input only; rules live in ``membership.services``."""
 
 from decimal import Decimal
 
+from crispy_forms_gds.layout import Layout
 from django import forms
 
 from cpeg.core.forms import GovukFormMixin, gds_date_field
@@ -224,6 +225,8 @@ class SkillsAuditForm(GovukFormMixin, forms.Form):
         self.fields["notes"] = forms.CharField(
             label="Notes (optional)", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
         )
+        # The helper made in GovukFormMixin laid out only the fields it saw.
+        self.helper.layout = Layout(*self.fields)
 
     def service_data(self) -> dict:
         data = self.cleaned_data

@@ -24,7 +24,7 @@ from cpeg.core.audit import apply_changes, audit_record, changes_summary
 from cpeg.core.audit_events import AuditEventType
 from cpeg.core.concurrency import lock_and_check_version, save_new_version
 from cpeg.core.idempotency import made_with_token
-from cpeg.membership.choices import CHARACTERISTICS, MemberType, OtherFundingStatus, SkillLevel
+from cpeg.membership.choices import CHARACTERISTICS, SEED_SKILLS, MemberType, OtherFundingStatus, SkillLevel
 from cpeg.membership.imports import MemberImportError, RowError, parse_member_file
 from cpeg.membership.models import (
     AttendanceMark,
@@ -302,6 +302,19 @@ def member_import(*, group, actor, file, today: dt.date | None = None) -> int:
 
 
 # --- Capacity: the skills audit and training attended ---------------------
+
+
+def skills_seed() -> int:
+    """Add any of the authority's starting skills that are missing (by
+    name); returns how many were added. Idempotent: changes nothing a
+    manager has set."""
+    added = 0
+    for position, (name, description) in enumerate(SEED_SKILLS, start=1):
+        _skill, created = Skill.objects.get_or_create(
+            name=name, defaults={"description": description, "position": position}
+        )
+        added += created
+    return added
 
 
 def _audit_for(person) -> tuple[dict, int]:

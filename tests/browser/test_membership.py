@@ -119,6 +119,7 @@ def test_a_member_fills_in_the_equality_form_with_the_administrator(page, live_s
 def test_an_administrator_records_a_skills_audit_and_sees_the_training_need(page, live_server, camden):
     from cpeg.membership.models import Skill, SkillsAudit
 
+    services.skills_seed()  # a transactional test before this may have emptied the table
     sign_in(page, live_server, "camden-admin")
     visit(page, f"{live_server.url}/membership/groups/{camden.pk}/")
     page.get_by_role("link", name="Skills and training").click()

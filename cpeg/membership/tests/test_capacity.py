@@ -20,6 +20,13 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 24)
 
 
+@pytest.fixture(autouse=True)
+def skills():
+    """The seeded list (migration 0003), restored if a transactional test
+    emptied the table before this one ran."""
+    services.skills_seed()
+
+
 @pytest.fixture
 def camden():
     return EngagementGroupFactory(borough=borough("camden"))
@@ -37,6 +44,7 @@ def _audit(person, actor, needs=()):
 
 
 def test_the_skill_list_is_seeded_and_asked_in_order():
+    assert services.skills_seed() == 0  # idempotent
     names = list(Skill.objects.filter(is_active=True).values_list("name", flat=True))
     assert names[:3] == ["Chairing meetings", "Finance and budgeting", "Safeguarding"]
     assert "Data protection" in names
