@@ -562,3 +562,15 @@ rules.add_perm("reviews.view_annualreview", is_officer)
 rules.add_perm("reviews.add_annualreview", is_officer)
 rules.add_perm("reviews.change_annualreview", is_officer)
 rules.add_perm("reviews.publish_annualreview", is_manager)
+
+# Capacity (issue 10.5): the executive's and administrator's skills audit.
+# The group's administrator keeps it (officers may correct it); the group's
+# people and officers read it; the needs across groups are for officers
+# planning shared training.
+rules.add_perm("membership.view_skillsaudit", is_officer | is_own_group)
+rules.add_perm("membership.change_skillsaudit", is_officer | (is_own_group_administrator & is_group_not_disbanded))
+rules.add_perm("membership.view_training_needs", is_officer)
+# Alternative funding and support (issue 10.6): like the group's other records.
+rules.add_perm("membership.view_otherfunding", can_read_group_records)
+rules.add_perm("membership.change_otherfunding", can_change_group_records)
+rules.add_perm("membership.view_london_other_funding", is_officer)

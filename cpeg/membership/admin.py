@@ -4,7 +4,7 @@ registered: nobody at the authority reads them, in the admin or anywhere."""
 from django.contrib import admin
 
 from cpeg.core.admin import ManagerAdmin
-from cpeg.membership.models import AttendanceRegister, AttendanceRule, Member, MembershipReview
+from cpeg.membership.models import AttendanceRegister, AttendanceRule, Member, MembershipReview, Skill
 
 
 @admin.register(Member)
@@ -16,3 +16,13 @@ class MemberAdmin(ManagerAdmin):
 
 for model in (AttendanceRule, MembershipReview, AttendanceRegister):
     admin.site.register(model, ManagerAdmin)
+
+
+@admin.register(Skill)
+class SkillAdmin(ManagerAdmin):
+    """The authority's skill list for the skills audit: managers add skills,
+    reorder them and stop asking one (inactive), never delete one in use."""
+
+    list_display = ("name", "position", "is_active")
+    list_editable = ("position", "is_active")
+    ordering = ("position", "name")

@@ -147,3 +147,45 @@ CHARACTERISTICS = (
 # The SLA outputs the membership records evidence (agreements.sla_source).
 MEMBERSHIP_REVIEW_OUTPUT = "membership-review"
 DIVERSITY_MONITORING_OUTPUT = "diversity-monitoring"
+
+
+# --- Capacity: the skills audit ---------------------------------------------
+
+
+class SkillLevel(models.TextChoices):
+    NONE = "none", "No experience yet"
+    SOME = "some", "Some experience"
+    CONFIDENT = "confident", "Confident"
+    EXPERT = "expert", "Could train others"
+
+
+# The authority's starting skill list: migration 0003 loads it (its own
+# frozen copy); ``services.skills_seed`` restores it where a database was
+# emptied (the demo, tests after a flush). Managers change it afterwards.
+SEED_SKILLS = (
+    ("Chairing meetings", "Running a public meeting: agenda, time, fair hearing, decisions recorded"),
+    ("Finance and budgeting", "Keeping accounts, budgets and the funding application and returns"),
+    ("Safeguarding", "Keeping children and adults at risk safe at meetings and events"),
+    ("Data protection", "Handling members' personal data under UK GDPR, including equality monitoring"),
+    ("Engagement methods", "Reaching people who do not come to meetings: surveys, events, outreach"),
+    ("Equality and diversity", "Widening membership; the Equality Act 2010"),
+    ("Writing reports and newsletters", "Plain English reports, newsletters and the annual report"),
+    ("Holding police to account", "Scrutiny of local policing: questions, stop and search, custody"),
+)
+
+# --- Alternative funding and support ----------------------------------------
+
+
+class OtherFundingStatus(models.TextChoices):
+    APPLIED = "applied", "Applied, waiting for a decision"
+    AWARDED = "awarded", "Awarded"
+    REFUSED = "refused", "Refused"
+
+
+class SupportKind(models.TextChoices):
+    VOLUNTEER_BUREAU = "volunteer_bureau", "Volunteer bureau or centre"
+    COUNCIL = "council", "Council"
+    CVS = "cvs", "Council for voluntary service"
+    POLICE = "police", "Police"
+    BUSINESS = "business", "Local business"
+    OTHER = "other", "Other"

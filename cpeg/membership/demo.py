@@ -7,6 +7,7 @@ of its figures are suppressed."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 from cpeg.activities.choices import ActivityType
 from cpeg.activities.models import Activity
@@ -215,3 +216,158 @@ def load(ctx: DemoContext) -> None:
             )
         total += len(members)
     ctx.log.append(f"{total} members in {len(PLANS)} groups' registers, with attendance and equality answers")
+    _load_capacity(ctx)
+    _load_other_funding(ctx)
+
+
+# --- Capacity: skills audits and training attended ---------------------------
+
+
+def _own_rng(ctx: DemoContext, name: str) -> random.Random:
+    """A generator of its own, seeded from the shared one's seed material
+    but not drawing from it: the apps loaded after membership keep the
+    demo data they had before these records were added."""
+    return random.Random(f"{name}-{ctx.today.isoformat()}")
+
+
+# How likely a person is to need training in a skill, by role: treasurers
+# are confident in finance, chairs in chairing; safeguarding and data
+# protection are the commonest gaps (as the authority's own review found).
+NEED_WEIGHT = {
+    "Safeguarding": 0.45,
+    "Data protection": 0.4,
+    "Engagement methods": 0.3,
+    "Equality and diversity": 0.25,
+    "Holding police to account": 0.2,
+}
+STRENGTH = {
+    "chair": "Chairing meetings",
+    "treasurer": "Finance and budgeting",
+    "secretary": "Writing reports and newsletters",
+}
+LEVELS = ["none", "some", "some", "confident", "confident", "expert"]
+
+
+def _skills_answers(rng, skills, strength: str | None) -> dict:
+    answers = {}
+    for skill in skills:
+        if skill.name == strength:
+            level = rng.choice(["confident", "expert"])
+        else:
+            level = rng.choice(LEVELS)
+        needed = level in ("none", "some") and rng.random() < NEED_WEIGHT.get(skill.name, 0.15) * 2
+        answers[skill.pk] = (level, needed)
+    return answers
+
+
+def _load_capacity(ctx: DemoContext) -> None:
+    """Skills audits in most groups (a few not done yet), and training
+    attended at the groups' training sessions."""
+    from cpeg.accounts.roles import Role
+    from cpeg.membership.models import Skill
+
+    rng = _own_rng(ctx, "capacity")
+    services.skills_seed()
+    skills = list(Skill.objects.filter(is_active=True))
+    audits = needs = trained = 0
+    for index, (slug, group) in enumerate(sorted(ctx.groups.items())):
+        if index % 5 == 4:
+            continue  # one group in five has not done its audit yet
+        admin = ctx.admins.get(slug)
+        people = [(seat, STRENGTH.get(seat.role)) for seat in group.executive.filter(ends_on__isnull=True)]
+        if admin is not None:
+            assignment = admin.role_assignments.filter(role=Role.GROUP_ADMIN, group=group).first()
+            if assignment is not None:
+                people.append((assignment, "Writing reports and newsletters"))
+        sessions = list(
+            Activity.objects.filter(
+                group=group, activity_type=ActivityType.TRAINING, withdrawn_at__isnull=True, held_on__lte=ctx.today
+            )
+        )
+        actor = admin or ctx.officer
+        for person, strength in people:
+            answers = _skills_answers(rng, skills, strength)
+            audit = services.skills_audit_save(
+                person=person,
+                actor=actor,
+                data={"assessed_on": ctx.today - dt.timedelta(days=rng.randint(60, 400)), "skills": answers},
+            )
+            audits += 1
+            wanted = [skill for skill in skills if answers[skill.pk][1]]
+            needs += len(wanted)
+            # Some needs met at the group's own training sessions.
+            for session in sessions:
+                if wanted and rng.random() < 0.5:
+                    skill = rng.choice(wanted)
+                    services.training_attended_add(audit=audit, actor=actor, activity=session, skill=skill)
+                    wanted.remove(skill)
+                    trained += 1
+    ctx.log.append(f"{audits} skills audits with {needs} training needs, {trained} met by training attended")
+
+
+# --- Alternative funding and support ------------------------------------------
+
+FUNDERS = [
+    ("City Bridge Trust", "Outreach to young people on estates", (5000, 15000)),
+    ("The National Lottery Community Fund: Awards for All", "Community safety open days", (2000, 10000)),
+    ("Borough council community chest", "Printing the newsletter in community languages", (500, 2500)),
+    ("Local housing association community fund", "Meetings on estates with residents", (750, 3000)),
+    ("Trust for London", "Stop and search community monitoring", (8000, 20000)),
+    ("Local business improvement district", "Town centre safety forum", (1000, 5000)),
+]
+SUPPORT = [
+    ("volunteer_bureau", "Volunteer Centre", "Volunteers to staff stalls at community events"),
+    ("council", "Council community safety team", "Free use of the town hall committee rooms"),
+    ("cvs", "Council for Voluntary Service", "Advice on the constitution and governance"),
+    ("council", "Council print unit", "Printing the newsletter at cost"),
+    ("police", "Safer Neighbourhood team", "Officers at ward panel meetings and a meeting room"),
+    ("business", "Local supermarket", "Refreshments for public meetings"),
+]
+
+
+def _load_other_funding(ctx: DemoContext) -> None:
+    """Other funding applied for by about half the groups (awards, refusals
+    and some waiting), and support most groups use."""
+    from decimal import Decimal
+
+    rng = _own_rng(ctx, "other-funding")
+    applications = supports = 0
+    for slug, group in sorted(ctx.groups.items()):
+        actor = ctx.admins.get(slug) or ctx.officer
+        if rng.random() < 0.5:
+            for funder, purpose, (low, high) in rng.sample(FUNDERS, rng.randint(1, 3)):
+                requested = Decimal(rng.randint(low // 50, high // 50) * 50)
+                applied_on = ctx.today - dt.timedelta(days=rng.randint(30, 500))
+                outcome = rng.choice(["awarded", "awarded", "refused", "applied"])
+                decided_on = min(applied_on + dt.timedelta(days=rng.randint(40, 120)), ctx.today)
+                if outcome == "applied" or decided_on >= ctx.today:
+                    outcome = "applied"
+                data = {
+                    "funder": funder,
+                    "purpose": purpose,
+                    "requested_amount": requested,
+                    "applied_on": applied_on,
+                    "status": outcome,
+                    "awarded_amount": (requested * Decimal(rng.choice(["1", "1", "0.8", "0.5"]))).quantize(
+                        Decimal("0.01")
+                    )
+                    if outcome == "awarded"
+                    else None,
+                    "decided_on": decided_on if outcome != "applied" else None,
+                }
+                services.other_funding_add(group=group, actor=actor, data=data)
+                applications += 1
+        for kind, provider, description in rng.sample(SUPPORT, rng.randint(0, 3)):
+            services.support_add(
+                group=group,
+                actor=actor,
+                data={
+                    "kind": kind,
+                    "provider": f"{group.borough.name} {provider}",
+                    "description": description,
+                    "started_on": ctx.today - dt.timedelta(days=rng.randint(90, 900)),
+                    "ended_on": None,
+                },
+            )
+            supports += 1
+    ctx.log.append(f"{applications} applications for other funding and {supports} kinds of support")

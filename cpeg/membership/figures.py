@@ -229,3 +229,84 @@ def consecutive_missed(meetings_newest_first: Iterable[int], attended: set[int])
             break
         missed += 1
     return missed
+
+
+# --- Capacity and other funding ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class NeedCount:
+    """For one skill: the training needs identified, and how many of them
+    training in that skill has met since."""
+
+    identified: int
+    met: int
+
+    @property
+    def open(self) -> int:
+        return self.identified - self.met
+
+
+def training_need_counts(needs: Iterable[tuple[int, int]], trained: set[tuple[int, int]]) -> dict[int, NeedCount]:
+    """Needs per skill id from ``needs`` (audit id, skill id) pairs, each
+    met when ``trained`` holds the same pair.
+
+    >>> training_need_counts([(1, 7), (2, 7), (2, 8)], {(2, 7), (1, 8)})
+    {7: NeedCount(identified=2, met=1), 8: NeedCount(identified=1, met=0)}
+    """
+    identified: dict[int, int] = {}
+    met: dict[int, int] = {}
+    for audit_id, skill_id in needs:
+        identified[skill_id] = identified.get(skill_id, 0) + 1
+        if (audit_id, skill_id) in trained:
+            met[skill_id] = met.get(skill_id, 0) + 1
+    return {skill_id: NeedCount(n, met.get(skill_id, 0)) for skill_id, n in identified.items()}
+
+
+@dataclass(frozen=True)
+class FundingTotals:
+    """Other funding, counted and added up exactly by status.
+
+    ``requested`` sums what was applied for (every status); ``awarded``
+    what funders awarded; ``waiting`` what is applied for and undecided;
+    ``refused`` what was applied for and refused.
+    """
+
+    applications: int
+    requested: Decimal
+    awarded_count: int
+    awarded: Decimal
+    waiting_count: int
+    waiting: Decimal
+    refused_count: int
+    refused: Decimal
+
+
+def funding_totals(rows: Iterable[tuple[str, Decimal, Decimal | None]]) -> FundingTotals:
+    """Totals of (status, requested, awarded) rows.
+
+    >>> t = funding_totals([("awarded", Decimal("5000"), Decimal("4000.50")),
+    ...                     ("applied", Decimal("1200"), None),
+    ...                     ("refused", Decimal("300"), None)])
+    >>> (t.applications, t.requested, t.awarded, t.waiting, t.refused)
+    (3, Decimal('6500'), Decimal('4000.50'), Decimal('1200'), Decimal('300'))
+    """
+    counts = {"applied": 0, "awarded": 0, "refused": 0}
+    sums = {"requested": Decimal(0), "awarded": Decimal(0), "applied": Decimal(0), "refused": Decimal(0)}
+    for status, requested, awarded in rows:
+        counts[status] += 1
+        sums["requested"] += requested
+        if status == "awarded":
+            sums["awarded"] += awarded
+        else:
+            sums[status] += requested
+    return FundingTotals(
+        applications=sum(counts.values()),
+        requested=sums["requested"],
+        awarded_count=counts["awarded"],
+        awarded=sums["awarded"],
+        waiting_count=counts["applied"],
+        waiting=sums["applied"],
+        refused_count=counts["refused"],
+        refused=sums["refused"],
+    )

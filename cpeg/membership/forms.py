@@ -1,18 +1,25 @@
 """Forms for the membership register, attendance, reviews and equality
 monitoring. Shape of input only; rules live in ``membership.services``."""
 
+from decimal import Decimal
+
+from crispy_forms_gds.layout import Layout
 from django import forms
 
 from cpeg.core.forms import GovukFormMixin, gds_date_field
+from cpeg.core.idempotency import FormTokenMixin
 from cpeg.membership.choices import (
     AgeBand,
     Disability,
     EthnicGroup,
     MemberType,
     OrganisationKind,
+    OtherFundingStatus,
     Religion,
     Sex,
     SexualOrientation,
+    SkillLevel,
+    SupportKind,
 )
 
 
@@ -187,3 +194,146 @@ class MemberImportForm(GovukFormMixin, forms.Form):
         label="Membership list (CSV or XLSX)",
         error_messages={"required": "Select a CSV or XLSX file", "empty": "The selected file is empty"},
     )
+
+
+# --- Capacity -----------------------------------------------------------------
+
+
+class SkillsAuditForm(GovukFormMixin, forms.Form):
+    """A level for each skill on the authority's list, and whether the
+    person needs training in it (fields ``level_<id>`` and ``need_<id>``)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    assessed_on = gds_date_field("Date of the audit")
+
+    def __init__(self, *args, skills, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.skills = skills
+        for skill in skills:
+            self.fields[f"level_{skill.pk}"] = forms.ChoiceField(
+                label=skill.name,
+                help_text=skill.description,
+                choices=[("", "Select a level")] + SkillLevel.choices,
+                error_messages={
+                    "required": f"Select a level for {skill.name}",
+                    "invalid_choice": f"Select a level for {skill.name} from the list",
+                },
+            )
+            self.fields[f"need_{skill.pk}"] = forms.BooleanField(
+                label=f"Needs training in {skill.name.lower()}", required=False
+            )
+        self.fields["notes"] = forms.CharField(
+            label="Notes (optional)", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        )
+        # The helper made in GovukFormMixin laid out only the fields it saw.
+        self.helper.layout = Layout(*self.fields)
+
+    def service_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "assessed_on": data["assessed_on"],
+            "notes": data.get("notes", ""),
+            "skills": {s.pk: (data[f"level_{s.pk}"], data.get(f"need_{s.pk}", False)) for s in self.skills},
+        }
+
+
+class TrainingAttendedForm(GovukFormMixin, forms.Form):
+    activity = forms.ModelChoiceField(
+        label="Training session",
+        queryset=None,
+        empty_label="Select a training session",
+        help_text="Training recorded in the group's activity record",
+        error_messages={
+            "required": "Select the training session",
+            "invalid_choice": "Select one of the group's training sessions",
+        },
+    )
+    skill = forms.ModelChoiceField(
+        label="Skill it covered (optional)",
+        queryset=None,
+        required=False,
+        empty_label="Not one skill on the list",
+        error_messages={"invalid_choice": "Select a skill from the list"},
+    )
+
+    def __init__(self, *args, sessions, skills, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].queryset = sessions
+        self.fields["activity"].label_from_instance = lambda a: f"{a.title} ({a.held_on:%d %B %Y})"
+        self.fields["skill"].queryset = skills
+
+
+# --- Alternative funding and support ------------------------------------------
+
+
+def _money(label, *, required=True):
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("99999999.99"),
+        error_messages={
+            "required": f"Enter the {label.lower().removesuffix(' (£)')}",
+            "invalid": f"{label.removesuffix(' (£)')} must be an amount in pounds, like 2500 or 2500.50",
+            "min_value": f"{label.removesuffix(' (£)')} must be more than £0",
+            "max_value": f"{label.removesuffix(' (£)')} must be less than £100,000,000",
+            "max_digits": f"{label.removesuffix(' (£)')} must be less than £100,000,000",
+            "max_decimal_places": f"{label.removesuffix(' (£)')} can have pence (2 decimal places) at most",
+        },
+    )
+
+
+class OtherFundingForm(FormTokenMixin, GovukFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    funder = forms.CharField(
+        label="Funder",
+        max_length=150,
+        help_text="For example, a charitable trust, the council's community chest or a lottery fund",
+        error_messages={"required": "Enter the funder's name"},
+    )
+    purpose = forms.CharField(label="What it is for (optional)", max_length=300, required=False)
+    requested_amount = _money("Amount applied for (£)")
+    applied_on = gds_date_field("Date applied")
+    status = forms.ChoiceField(
+        label="Decision",
+        choices=OtherFundingStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the decision, or waiting for a decision"},
+    )
+    awarded_amount = _money("Amount awarded (£)", required=False)
+    decided_on = gds_date_field("Date of the decision (if decided)", required=False)
+
+    def service_data(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("version", "form_token")}
+        data["funder"] = data["funder"].strip()
+        data["purpose"] = (data.get("purpose") or "").strip()
+        return data
+
+
+class SupportForm(FormTokenMixin, GovukFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    kind = forms.ChoiceField(
+        label="Who gave the support?",
+        choices=SupportKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who gave the support"},
+    )
+    provider = forms.CharField(
+        label="Name of the organisation", max_length=150, error_messages={"required": "Enter the organisation's name"}
+    )
+    description = forms.CharField(
+        label="What the support was",
+        max_length=300,
+        help_text="For example, volunteers to staff a stall, free use of a meeting room, printing",
+        error_messages={"required": "Enter what the support was"},
+    )
+    started_on = gds_date_field("From")
+    ended_on = gds_date_field("Until (leave blank if it continues)", required=False)
+
+    def service_data(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("version", "form_token")}
+        data["provider"] = data["provider"].strip()
+        data["description"] = data["description"].strip()
+        return data

@@ -20,9 +20,12 @@ from cpeg.membership.choices import (
     EthnicGroup,
     MemberType,
     OrganisationKind,
+    OtherFundingStatus,
     Religion,
     Sex,
     SexualOrientation,
+    SkillLevel,
+    SupportKind,
 )
 
 
@@ -221,3 +224,196 @@ class EqualityProfile(models.Model):
 
     def __str__(self):
         return "Equality monitoring answers"
+
+
+# --- Capacity: skills audit and training ------------------------------------
+
+
+class Skill(BaseModel):
+    """A skill on the authority's list for the skills audit (chairing,
+    finance, safeguarding...). Managers change the list in the back office;
+    a skill no longer used is made inactive, never deleted, so past audits
+    keep their answers."""
+
+    name = models.CharField(max_length=100, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField("Order on the form", default=0)
+    is_active = models.BooleanField("Asked in new audits", default=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SkillsAudit(BaseModel):
+    """One executive member's, or the administrator's, skills audit: a
+    level for each skill and whether they need training in it.
+
+    Exactly one of ``executive`` (a seat on the executive) and
+    ``administrator`` (the group's administrator's account) is set. One
+    audit per person per group, changed as skills grow (simple-history
+    keeps each earlier answer).
+    """
+
+    group = models.ForeignKey("groups.EngagementGroup", on_delete=models.PROTECT, related_name="skills_audits")
+    executive = models.OneToOneField(
+        "groups.ExecutiveMembership", on_delete=models.PROTECT, null=True, blank=True, related_name="skills_audit"
+    )
+    administrator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    assessed_on = models.DateField("Date of the audit")
+    notes = models.TextField("Notes (optional)", max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["group", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="skills_audit_is_executive_or_administrator",
+                condition=(Q(executive__isnull=False) & Q(administrator__isnull=True))
+                | (Q(executive__isnull=True) & Q(administrator__isnull=False)),
+            ),
+            models.UniqueConstraint(
+                fields=["group", "administrator"],
+                condition=Q(administrator__isnull=False),
+                name="one_skills_audit_per_administrator",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Skills audit of {self.assessed_on:%d %B %Y}"
+
+
+class SkillAssessment(models.Model):
+    """One skill in an audit: the level and whether training is needed.
+
+    Rows change in place with the audit; simple-history keeps each."""
+
+    audit = models.ForeignKey(SkillsAudit, on_delete=models.CASCADE, related_name="assessments")
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="assessments")
+    level = models.CharField(max_length=16, choices=SkillLevel.choices)
+    training_needed = models.BooleanField("Needs training", default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["skill__position", "skill__name"]
+        constraints = [models.UniqueConstraint(fields=["audit", "skill"], name="one_assessment_per_skill")]
+
+    def __str__(self):
+        return f"{self.skill}: {self.get_level_display()}"
+
+
+class TrainingAttended(BaseModel):
+    """Training an audited person attended: a training entry in the
+    group's activity record, and the skill it covered (if one).
+
+    The activity record has no list of who attended a training session,
+    so the link is kept here, on the person's skills record. Training in
+    a skill meets a need for it identified in the audit.
+    """
+
+    audit = models.ForeignKey(SkillsAudit, on_delete=models.CASCADE, related_name="training")
+    activity = models.ForeignKey("activities.Activity", on_delete=models.PROTECT, related_name="+")
+    skill = models.ForeignKey(
+        Skill, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="Skill it covered"
+    )
+
+    class Meta:
+        ordering = ["-activity__held_on", "-id"]
+        verbose_name_plural = "training attended"
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "activity", "skill"], name="one_training_record_per_skill")
+        ]
+
+    def __str__(self):
+        return f"Attended {self.activity}"
+
+
+# --- Alternative funding and support ----------------------------------------
+
+
+class OtherFunding(BaseModel):
+    """Funding a group applied for from someone other than the authority
+    (a trust, the council, a lottery fund...): evidence of the SLA output
+    "alternative funding streams". States: applied, then awarded (with
+    the amount and date) or refused (with the date)."""
+
+    group = models.ForeignKey("groups.EngagementGroup", on_delete=models.PROTECT, related_name="other_funding")
+    funder = models.CharField("Funder", max_length=150)
+    purpose = models.CharField("What it is for", max_length=300, blank=True)
+    requested_amount = models.DecimalField("Amount applied for (£)", max_digits=10, decimal_places=2)
+    awarded_amount = models.DecimalField("Amount awarded (£)", max_digits=10, decimal_places=2, null=True, blank=True)
+    applied_on = models.DateField("Date applied")
+    decided_on = models.DateField("Date of the decision", null=True, blank=True)
+    status = models.CharField(max_length=16, choices=OtherFundingStatus.choices, default=OtherFundingStatus.APPLIED)
+    form_token = models.CharField(
+        max_length=64, blank=True, help_text="The one-time token of the form that made it (core.idempotency)."
+    )
+
+    class Meta:
+        ordering = ["-applied_on", "-id"]
+        verbose_name_plural = "other funding"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "form_token"], condition=~Q(form_token=""), name="unique_other_funding_form_token"
+            ),
+            models.CheckConstraint(
+                name="other_funding_amounts_positive",
+                condition=Q(requested_amount__gt=0) & (Q(awarded_amount__isnull=True) | Q(awarded_amount__gt=0)),
+                violation_error_message="Amounts must be more than £0.",
+            ),
+            models.CheckConstraint(
+                name="other_funding_status_fits",
+                condition=(
+                    Q(status=OtherFundingStatus.APPLIED) & Q(awarded_amount__isnull=True) & Q(decided_on__isnull=True)
+                )
+                | (Q(status=OtherFundingStatus.AWARDED) & Q(awarded_amount__isnull=False) & Q(decided_on__isnull=False))
+                | (Q(status=OtherFundingStatus.REFUSED) & Q(awarded_amount__isnull=True) & Q(decided_on__isnull=False)),
+                violation_error_message="An award needs its amount and date; a refusal its date; "
+                "an application waiting for a decision has neither.",
+            ),
+            models.CheckConstraint(
+                name="other_funding_decided_after_applying",
+                condition=Q(decided_on__isnull=True) | Q(decided_on__gte=F("applied_on")),
+                violation_error_message="The decision must be on or after the date applied.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.funder} (£{self.requested_amount:,})"
+
+
+class SupportUsed(BaseModel):
+    """Support a group used other than money: a volunteer bureau, the
+    council's meeting rooms or printing, a council for voluntary service's
+    advice..."""
+
+    group = models.ForeignKey("groups.EngagementGroup", on_delete=models.PROTECT, related_name="support_used")
+    kind = models.CharField("Who gave it", max_length=32, choices=SupportKind.choices)
+    provider = models.CharField("Name of the organisation", max_length=150)
+    description = models.CharField("What the support was", max_length=300)
+    started_on = models.DateField("From")
+    ended_on = models.DateField("Until (leave blank if it continues)", null=True, blank=True)
+    form_token = models.CharField(
+        max_length=64, blank=True, help_text="The one-time token of the form that made it (core.idempotency)."
+    )
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        verbose_name_plural = "support used"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "form_token"], condition=~Q(form_token=""), name="unique_support_form_token"
+            ),
+            models.CheckConstraint(
+                name="support_ends_after_starting",
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                violation_error_message="The end date must be on or after the start date.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.provider}"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from django.db.models import Q
+from django.http import Http404
 
 from cpeg.accounts.access import get_for_user_or_404, scope_group_records
 from cpeg.groups.models import EngagementGroup, ExecutiveMembership
@@ -26,7 +27,19 @@ from cpeg.membership.choices import (
     comparison_group,
     high_level_group,
 )
-from cpeg.membership.models import AttendanceMark, AttendanceRegister, AttendanceRule, EqualityProfile, Member
+from cpeg.membership.models import (
+    AttendanceMark,
+    AttendanceRegister,
+    AttendanceRule,
+    EqualityProfile,
+    Member,
+    OtherFunding,
+    Skill,
+    SkillAssessment,
+    SkillsAudit,
+    SupportUsed,
+    TrainingAttended,
+)
 from cpeg.membership.population import SOURCE, ethnic_group_population
 
 
@@ -413,3 +426,338 @@ def reviews_for_groups(*, group_ids, starts_on: dt.date, ends_on: dt.date) -> di
     ).order_by("reviewed_on", "id"):
         found.setdefault(review.group_id, []).append(review)
     return found
+
+
+# --- Capacity: the skills audit ----------------------------------------------
+
+# Levels that count as "confident" in a skill on the summary.
+CONFIDENT_LEVELS = frozenset({"confident", "expert"})
+
+
+def _administrators(group_ids):
+    from cpeg.accounts.models import RoleAssignment
+    from cpeg.accounts.roles import Role
+
+    return RoleAssignment.objects.filter(role=Role.GROUP_ADMIN, group_id__in=group_ids).select_related("user")
+
+
+def administrator_get_for(*, user, pk, perm: str = "membership.change_skillsaudit"):
+    """A group administrator's role assignment the user may act on; 404 otherwise."""
+    from cpeg.accounts.models import RoleAssignment
+    from cpeg.accounts.roles import Role
+
+    return get_for_user_or_404(
+        user,
+        RoleAssignment.objects.filter(role=Role.GROUP_ADMIN, group__isnull=False).select_related(
+            "user", "group", "group__borough"
+        ),
+        perm,
+        pk=pk,
+    )
+
+
+def audit_get_for(*, user, pk, perm: str = "membership.change_skillsaudit") -> SkillsAudit:
+    return get_for_user_or_404(
+        user, SkillsAudit.objects.select_related("group", "group__borough", "executive__person"), perm, pk=pk
+    )
+
+
+def training_record_get_for(*, user, pk) -> TrainingAttended:
+    """A training record whose skills audit the user may change; 404 otherwise."""
+    record = TrainingAttended.objects.select_related("audit", "audit__group", "activity").filter(pk=pk).first()
+    if record is None or not user.has_perm("membership.change_skillsaudit", record.audit):
+        raise Http404
+    return record
+
+
+def skills_audit_for(person) -> SkillsAudit | None:
+    """The audit of an executive seat or an administrator's role assignment."""
+    if isinstance(person, ExecutiveMembership):
+        return SkillsAudit.objects.filter(executive=person).first()
+    return SkillsAudit.objects.filter(group_id=person.group_id, administrator_id=person.user_id).first()
+
+
+def skills_for_form(audit: SkillsAudit | None) -> list[Skill]:
+    """The active skills, and any inactive ones the audit already answered."""
+    answered = Q(pk__in=audit.assessments.values("skill_id")) if audit else Q(pk__in=[])
+    return list(Skill.objects.filter(Q(is_active=True) | answered).order_by("position", "name"))
+
+
+def _admin_name(user) -> str:
+    return user.get_full_name() or user.username
+
+
+@dataclass
+class SkillsPerson:
+    """One executive member or the administrator, with their audit."""
+
+    name: str
+    role: str
+    edit_url: str
+    audit: SkillsAudit | None
+    levels: dict  # skill id -> SkillAssessment
+    needs: set  # skill ids
+    trained: set  # skill ids with training attended
+    training: list
+
+    @property
+    def open_needs(self) -> set:
+        return self.needs - self.trained
+
+
+@dataclass
+class SkillSummary:
+    skill: Skill
+    confident: int
+    needs: figures.NeedCount
+
+
+@dataclass
+class SkillsPage:
+    group: EngagementGroup
+    skills: list[Skill]
+    people: list[SkillsPerson]
+    summary: list[SkillSummary]
+    not_audited: int
+    need_skill: Skill | None
+
+
+def skills_page(*, group: EngagementGroup, today: dt.date, need: str = "") -> SkillsPage:
+    """The group's executive and administrator with their skills audits,
+    and per skill: how many are confident, the training needs identified
+    and those met by training since (each linked to the people counted)."""
+    from django.urls import reverse
+
+    _members, executives = expected_at(group_id=group.pk, day=today)
+    administrators = list(_administrators([group.pk]).order_by("user__last_name", "user__username"))
+    audits = list(
+        SkillsAudit.objects.filter(group=group)
+        .prefetch_related("assessments", "training__activity", "training__skill")
+        .order_by("id")
+    )
+    by_executive = {a.executive_id: a for a in audits if a.executive_id}
+    by_admin = {a.administrator_id: a for a in audits if a.administrator_id}
+    people = []
+    for seat in executives:
+        people.append(
+            _skills_person(
+                seat.person.full_name,
+                seat.role_label,
+                reverse("membership:executive-skills", kwargs={"pk": seat.pk}),
+                by_executive.get(seat.pk),
+            )
+        )
+    for assignment in administrators:
+        people.append(
+            _skills_person(
+                _admin_name(assignment.user),
+                "Administrator",
+                reverse("membership:administrator-skills", kwargs={"pk": assignment.pk}),
+                by_admin.get(assignment.user_id),
+            )
+        )
+    used = {skill_id for p in people for skill_id in p.levels}
+    skills = list(Skill.objects.filter(Q(is_active=True) | Q(pk__in=used)).order_by("position", "name"))
+    counts = figures.training_need_counts(
+        [(p.audit.pk, s) for p in people if p.audit for s in p.needs],
+        {(p.audit.pk, s) for p in people if p.audit for s in p.trained},
+    )
+    summary = [
+        SkillSummary(
+            skill,
+            sum(1 for p in people if p.levels.get(skill.pk) and p.levels[skill.pk].level in CONFIDENT_LEVELS),
+            counts.get(skill.pk, figures.NeedCount(0, 0)),
+        )
+        for skill in skills
+    ]
+    need_skill = next((s for s in skills if need.isdigit() and s.pk == int(need)), None)
+    listed = [p for p in people if need_skill.pk in p.open_needs] if need_skill else people
+    return SkillsPage(group, skills, listed, summary, sum(1 for p in people if p.audit is None), need_skill)
+
+
+def _skills_person(name, role, url, audit) -> SkillsPerson:
+    if audit is None:
+        return SkillsPerson(name, role, url, None, {}, set(), set(), [])
+    levels = {a.skill_id: a for a in audit.assessments.all()}
+    training = list(audit.training.all())
+    return SkillsPerson(
+        name,
+        role,
+        url,
+        audit,
+        levels,
+        {skill_id for skill_id, a in levels.items() if a.training_needed},
+        {t.skill_id for t in training if t.skill_id},
+        training,
+    )
+
+
+@dataclass
+class NeedRow:
+    skill: Skill
+    needs: figures.NeedCount
+    groups: int
+
+
+@dataclass
+class NeedPerson:
+    name: str
+    role: str
+    group_id: int
+    group_name: str
+    met: bool
+
+
+@dataclass
+class TrainingNeedsPage:
+    rows: list[NeedRow]
+    totals: figures.NeedCount
+    audits: int
+    skill: Skill | None
+    people: list[NeedPerson]
+
+
+def training_needs_london(*, today: dt.date, skill: str = "") -> TrainingNeedsPage:
+    """Training needs across every group's current executive and
+    administrators, per skill (for planning shared training), and the
+    people behind one skill's figures. A fixed number of queries."""
+    from cpeg.groups.choices import GroupStatus
+
+    current_exec = (
+        Q(executive__isnull=False)
+        & Q(executive__starts_on__lte=today)
+        & (Q(executive__ends_on__isnull=True) | Q(executive__ends_on__gte=today))
+    )
+    admin_pairs = set(
+        _administrators(EngagementGroup.objects.exclude(status=GroupStatus.DISBANDED).values("pk")).values_list(
+            "group_id", "user_id"
+        )
+    )
+    audits = list(
+        SkillsAudit.objects.filter(current_exec | Q(administrator__isnull=False))
+        .exclude(group__status=GroupStatus.DISBANDED)
+        .values_list("pk", "group_id", "administrator_id")
+    )
+    current = {pk for pk, group_id, admin_id in audits if admin_id is None or (group_id, admin_id) in admin_pairs}
+    needs = list(
+        SkillAssessment.objects.filter(audit_id__in=current, training_needed=True).values_list(
+            "audit_id", "skill_id", "audit__group_id"
+        )
+    )
+    trained = set(
+        TrainingAttended.objects.filter(audit_id__in=current, skill__isnull=False).values_list("audit_id", "skill_id")
+    )
+    counts = figures.training_need_counts([(a, s) for a, s, _g in needs], trained)
+    groups_per_skill: dict[int, set] = {}
+    for _audit, skill_id, group_id in needs:
+        if (_audit, skill_id) not in trained:
+            groups_per_skill.setdefault(skill_id, set()).add(group_id)
+    skills = list(Skill.objects.filter(Q(is_active=True) | Q(pk__in=counts)).order_by("position", "name"))
+    rows = [NeedRow(s, counts.get(s.pk, figures.NeedCount(0, 0)), len(groups_per_skill.get(s.pk, ()))) for s in skills]
+    totals = figures.NeedCount(sum(r.needs.identified for r in rows), sum(r.needs.met for r in rows))
+    chosen = next((s for s in skills if skill.isdigit() and s.pk == int(skill)), None)
+    people = _need_people(chosen, [a for a, s, _g in needs if chosen and s == chosen.pk], trained) if chosen else []
+    return TrainingNeedsPage(rows, totals, len(current), chosen, people)
+
+
+def _need_people(skill: Skill, audit_ids: list[int], trained) -> list[NeedPerson]:
+    audits = SkillsAudit.objects.filter(pk__in=audit_ids).select_related("group", "executive__person", "administrator")
+    people = [
+        NeedPerson(
+            a.executive.person.full_name if a.executive_id else _admin_name(a.administrator),
+            a.executive.role_label if a.executive_id else "Administrator",
+            a.group_id,
+            a.group.name,
+            (a.pk, skill.pk) in trained,
+        )
+        for a in audits
+    ]
+    return sorted(people, key=lambda p: (p.met, p.group_name, p.name))
+
+
+# --- Alternative funding and support ----------------------------------------
+
+FUNDING_FILTERS = {
+    "awarded": "Awarded",
+    "applied": "Waiting for a decision",
+    "refused": "Refused",
+}
+
+
+@dataclass
+class OtherFundingPage:
+    group: EngagementGroup
+    funding: list[OtherFunding]
+    support: list[SupportUsed]
+    totals: figures.FundingTotals
+    status: str
+    status_label: str
+
+
+def other_funding_page(*, group: EngagementGroup, status: str = "") -> OtherFundingPage:
+    """A group's other funding (filtered by status) and support used, with
+    exact totals of all its funding, each linked to its list."""
+    funding = list(OtherFunding.objects.filter(group=group).order_by("-applied_on", "-id"))
+    totals = figures.funding_totals((f.status, f.requested_amount, f.awarded_amount) for f in funding)
+    status = status if status in FUNDING_FILTERS else ""
+    return OtherFundingPage(
+        group=group,
+        funding=[f for f in funding if not status or f.status == status],
+        support=list(SupportUsed.objects.filter(group=group).order_by("-started_on", "-id")),
+        totals=totals,
+        status=status,
+        status_label=FUNDING_FILTERS.get(status, "All other funding"),
+    )
+
+
+def other_funding_get_for(*, user, pk) -> OtherFunding:
+    return get_for_user_or_404(
+        user, OtherFunding.objects.select_related("group", "group__borough"), "membership.change_otherfunding", pk=pk
+    )
+
+
+def support_get_for(*, user, pk) -> SupportUsed:
+    return get_for_user_or_404(
+        user, SupportUsed.objects.select_related("group", "group__borough"), "membership.change_otherfunding", pk=pk
+    )
+
+
+@dataclass
+class GroupFundingRow:
+    group_id: int
+    group_name: str
+    borough: str
+    totals: figures.FundingTotals
+    support: int
+
+
+@dataclass
+class OtherFundingLondon:
+    rows: list[GroupFundingRow]
+    totals: figures.FundingTotals
+    support: int
+
+
+def other_funding_london(*, user) -> OtherFundingLondon:
+    """Other funding and support per group (those the user may read), with
+    London totals that add the group rows exactly. Three queries."""
+    groups = list(
+        scope_group_records(user, EngagementGroup.objects.all(), group_field="")
+        .select_related("borough")
+        .order_by("borough__name", "name")
+    )
+    ids = [g.pk for g in groups]
+    rows_by_group: dict[int, list] = {pk: [] for pk in ids}
+    every = []
+    for group_id, status, requested, awarded in OtherFunding.objects.filter(group_id__in=ids).values_list(
+        "group_id", "status", "requested_amount", "awarded_amount"
+    ):
+        rows_by_group[group_id].append((status, requested, awarded))
+        every.append((status, requested, awarded))
+    support = Counter(SupportUsed.objects.filter(group_id__in=ids).values_list("group_id", flat=True))
+    rows = [
+        GroupFundingRow(g.pk, g.name, g.borough.name, figures.funding_totals(rows_by_group[g.pk]), support[g.pk])
+        for g in groups
+        if rows_by_group[g.pk] or support[g.pk]
+    ]
+    return OtherFundingLondon(rows, figures.funding_totals(every), sum(support.values()))

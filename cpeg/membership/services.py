@@ -23,7 +23,8 @@ from cpeg.activities.choices import ActivityType
 from cpeg.core.audit import apply_changes, audit_record, changes_summary
 from cpeg.core.audit_events import AuditEventType
 from cpeg.core.concurrency import lock_and_check_version, save_new_version
-from cpeg.membership.choices import CHARACTERISTICS, MemberType
+from cpeg.core.idempotency import made_with_token
+from cpeg.membership.choices import CHARACTERISTICS, SEED_SKILLS, MemberType, OtherFundingStatus, SkillLevel
 from cpeg.membership.imports import MemberImportError, RowError, parse_member_file
 from cpeg.membership.models import (
     AttendanceMark,
@@ -32,6 +33,12 @@ from cpeg.membership.models import (
     EqualityProfile,
     Member,
     MembershipReview,
+    OtherFunding,
+    Skill,
+    SkillAssessment,
+    SkillsAudit,
+    SupportUsed,
+    TrainingAttended,
 )
 from cpeg.membership.selectors import expected_at
 
@@ -292,3 +299,249 @@ def member_import(*, group, actor, file, today: dt.date | None = None) -> int:
         payload={"file": result.file_name, "count": len(result.rows)},
     )
     return len(result.rows)
+
+
+# --- Capacity: the skills audit and training attended ---------------------
+
+
+def skills_seed() -> int:
+    """Add any of the authority's starting skills that are missing (by
+    name); returns how many were added. Idempotent: changes nothing a
+    manager has set."""
+    added = 0
+    for position, (name, description) in enumerate(SEED_SKILLS, start=1):
+        _skill, created = Skill.objects.get_or_create(
+            name=name, defaults={"description": description, "position": position}
+        )
+        added += created
+    return added
+
+
+def _audit_for(person) -> tuple[dict, int]:
+    """The lookup of a person's audit and its group id: an executive seat,
+    or a group administrator's role assignment."""
+    from cpeg.groups.models import ExecutiveMembership
+
+    if isinstance(person, ExecutiveMembership):
+        return {"executive": person}, person.group_id
+    return {"group_id": person.group_id, "administrator_id": person.user_id}, person.group_id
+
+
+@transaction.atomic
+def skills_audit_save(*, person, actor, data: dict, loaded_version=None) -> SkillsAudit:
+    """Record (or change) a person's skills audit: a level for every skill
+    asked and whether they need training in it.
+
+    ``person`` is an ``ExecutiveMembership`` or the group administrator's
+    ``RoleAssignment``. ``data["skills"]`` maps a skill id to
+    ``(level, training_needed)``; every active skill must be answered.
+    """
+    require_perm(actor, "membership.change_skillsaudit", person)
+    lookup, group_id = _audit_for(person)
+    audit = SkillsAudit.objects.select_for_update().filter(**lookup).first()
+    if audit is not None and loaded_version is not None and int(loaded_version) != audit.version:
+        audit = lock_and_check_version(SkillsAudit, audit.pk, loaded_version)
+    answers = {int(k): v for k, v in (data.get("skills") or {}).items()}
+    active = {skill.pk: skill for skill in Skill.objects.filter(is_active=True)}
+    missing = [active[pk].name for pk in active if pk not in answers]
+    if missing:
+        raise ValidationError(f"Select a level for {', '.join(missing)}")
+    known = set(active) | (set(audit.assessments.values_list("skill_id", flat=True)) if audit else set())
+    if set(answers) - known:
+        raise ValidationError("Answer only the skills on the authority's list")
+    if any(level not in SkillLevel.values for level, _needed in answers.values()):
+        raise ValidationError("Select a level from the list")
+    assessed_on = data.get("assessed_on")
+    if not assessed_on:
+        raise ValidationError({"assessed_on": "Enter the date of the audit"})
+    if assessed_on > timezone.localdate():
+        raise ValidationError({"assessed_on": "The date of the audit must be today or in the past"})
+    created = audit is None
+    if created:
+        audit = SkillsAudit(created_by=actor, updated_by=actor, **({"group_id": group_id} | lookup))
+        audit.version = 0
+    audit.assessed_on = assessed_on
+    audit.notes = (data.get("notes") or "").strip()
+    save_new_version(audit, actor=actor)
+    existing = {a.skill_id: a for a in audit.assessments.all()}
+    for skill_id, (level, needed) in answers.items():
+        row = existing.get(skill_id) or SkillAssessment(audit=audit, skill_id=skill_id)
+        if row.pk and row.level == level and row.training_needed == bool(needed):
+            continue
+        row.level, row.training_needed = level, bool(needed)
+        row.full_clean()
+        row.save()
+    needs = sum(1 for _level, needed in answers.values() if needed)
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.SKILLS_AUDIT_RECORDED,
+        target=audit,
+        group=audit.group,
+        summary=f"Skills audit {'recorded' if created else 'changed'}: {needs} training "
+        f"need{'s' if needs != 1 else ''}",
+    )
+    return audit
+
+
+@transaction.atomic
+def training_attended_add(*, audit: SkillsAudit, actor, activity, skill=None) -> TrainingAttended:
+    """Record that an audited person attended a training session in the
+    group's activity record (covering a skill, if one)."""
+    from cpeg.activities.choices import ActivityType as Types
+
+    require_perm(actor, "membership.change_skillsaudit", audit)
+    if activity.group_id != audit.group_id or activity.activity_type != Types.TRAINING or activity.is_withdrawn:
+        raise ValidationError({"activity": "Select one of this group's training sessions"})
+    if activity.held_on > timezone.localdate():
+        raise ValidationError({"activity": "Select a training session that has taken place"})
+    if TrainingAttended.objects.filter(audit=audit, activity=activity, skill=skill).exists():
+        raise ValidationError({"activity": "This training is already recorded for this person"})
+    record = TrainingAttended(audit=audit, activity=activity, skill=skill, created_by=actor, updated_by=actor)
+    record.full_clean()
+    record.save()
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.TRAINING_ATTENDED_RECORDED,
+        target=audit,
+        group=audit.group,
+        summary=f"Attended {activity.title}" + (f" ({skill.name})" if skill else ""),
+    )
+    return record
+
+
+@transaction.atomic
+def training_attended_remove(*, record: TrainingAttended, actor) -> None:
+    """Remove a training record made in error (history keeps a copy)."""
+    require_perm(actor, "membership.change_skillsaudit", record.audit)
+    audit = record.audit
+    title = record.activity.title
+    record.delete()
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.TRAINING_ATTENDED_REMOVED,
+        target=audit,
+        group=audit.group,
+        summary=f"Removed training attended: {title}",
+    )
+
+
+# --- Alternative funding and support ----------------------------------------
+
+OTHER_FUNDING_FIELDS = (
+    "funder",
+    "purpose",
+    "requested_amount",
+    "awarded_amount",
+    "applied_on",
+    "decided_on",
+    "status",
+)
+SUPPORT_FIELDS = ("kind", "provider", "description", "started_on", "ended_on")
+
+
+def _tidy_other_funding(funding: OtherFunding) -> None:
+    """Check the status fits the amounts and dates, as the user can fix it."""
+    today = timezone.localdate()
+    errors = {}
+    if funding.applied_on and funding.applied_on > today:
+        errors["applied_on"] = "The date applied must be today or in the past"
+    if funding.status == OtherFundingStatus.APPLIED:
+        funding.awarded_amount = None
+        funding.decided_on = None
+    else:
+        if funding.decided_on is None:
+            errors["decided_on"] = "Enter the date of the decision"
+        elif funding.decided_on > today:
+            errors["decided_on"] = "The date of the decision must be today or in the past"
+        if funding.status == OtherFundingStatus.AWARDED and funding.awarded_amount is None:
+            errors["awarded_amount"] = "Enter the amount awarded"
+        if funding.status == OtherFundingStatus.REFUSED:
+            funding.awarded_amount = None
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def other_funding_add(*, group, actor, data: dict, form_token: str = "") -> OtherFunding:
+    """Record funding the group applied for from another funder."""
+    require_perm(actor, "membership.change_otherfunding", group)
+    type(group).objects.select_for_update().filter(pk=group.pk).first()
+    made = made_with_token(OtherFunding.objects.filter(group=group), form_token)
+    if made is not None:
+        return made
+    funding = OtherFunding(group=group, created_by=actor, updated_by=actor, form_token=form_token)
+    apply_changes(funding, data, OTHER_FUNDING_FIELDS)
+    _tidy_other_funding(funding)
+    funding.full_clean()
+    funding.save()
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.OTHER_FUNDING_RECORDED,
+        target=funding,
+        group=group,
+        summary=f"Recorded an application to {funding.funder} for £{funding.requested_amount:,}",
+    )
+    return funding
+
+
+@transaction.atomic
+def other_funding_update(*, funding: OtherFunding, actor, data: dict, loaded_version) -> OtherFunding:
+    """Change other funding, e.g. record the funder's decision."""
+    require_perm(actor, "membership.change_otherfunding", funding)
+    current = lock_and_check_version(OtherFunding, funding.pk, loaded_version)
+    changed = apply_changes(current, data, OTHER_FUNDING_FIELDS)
+    if not changed:
+        return current
+    _tidy_other_funding(current)
+    save_new_version(current, actor=actor)
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.OTHER_FUNDING_UPDATED,
+        target=current,
+        group=current.group,
+        summary=changes_summary(OtherFunding, changed, of=current.funder),
+        changes=changed,
+    )
+    return current
+
+
+@transaction.atomic
+def support_add(*, group, actor, data: dict, form_token: str = "") -> SupportUsed:
+    """Record support the group used (a volunteer bureau, the council...)."""
+    require_perm(actor, "membership.change_otherfunding", group)
+    type(group).objects.select_for_update().filter(pk=group.pk).first()
+    made = made_with_token(SupportUsed.objects.filter(group=group), form_token)
+    if made is not None:
+        return made
+    support = SupportUsed(group=group, created_by=actor, updated_by=actor, form_token=form_token)
+    apply_changes(support, data, SUPPORT_FIELDS)
+    support.full_clean()
+    support.save()
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.SUPPORT_RECORDED,
+        target=support,
+        group=group,
+        summary=f"Recorded support from {support.provider}",
+    )
+    return support
+
+
+@transaction.atomic
+def support_update(*, support: SupportUsed, actor, data: dict, loaded_version) -> SupportUsed:
+    """Change a record of support used."""
+    require_perm(actor, "membership.change_otherfunding", support)
+    current = lock_and_check_version(SupportUsed, support.pk, loaded_version)
+    changed = apply_changes(current, data, SUPPORT_FIELDS)
+    if not changed:
+        return current
+    save_new_version(current, actor=actor)
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.SUPPORT_UPDATED,
+        target=current,
+        group=current.group,
+        summary=changes_summary(SupportUsed, changed, of=current.provider),
+        changes=changed,
+    )
+    return current

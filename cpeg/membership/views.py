@@ -4,19 +4,22 @@ service, message, redirect."""
 
 import logging
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cpeg.accounts.access import get_for_user_or_404, require_perm
+from cpeg.activities.choices import ActivityType
 from cpeg.activities.models import Activity
+from cpeg.core.forms import GovukFormMixin
 from cpeg.core.views_helpers import handle_form
-from cpeg.membership import selectors, services
+from cpeg.membership import exports, selectors, services
 from cpeg.membership.choices import MemberType
 from cpeg.membership.forms import (
     AttendanceForm,
@@ -26,9 +29,13 @@ from cpeg.membership.forms import (
     MemberForm,
     MemberImportForm,
     MembershipReviewForm,
+    OtherFundingForm,
+    SkillsAuditForm,
+    SupportForm,
+    TrainingAttendedForm,
 )
 from cpeg.membership.imports import COLUMNS, MemberImportError
-from cpeg.membership.models import EqualityProfile
+from cpeg.membership.models import EqualityProfile, Skill
 
 # Every reading of a person's equality answers is logged (not stored in the
 # database: a GET writes nothing), with who read whose.
@@ -322,4 +329,294 @@ def member_import(request, pk):
             "submit_label": "Check and import",
         },
         status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- Representation exports -------------------------------------------------
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _download(report, title: str, name: str, fmt: str) -> HttpResponse:
+    body = exports.report_csv(report, title) if fmt == "csv" else exports.report_xlsx(report, title)
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def _representation_export(request, pk, fmt):
+    group = selectors.group_get_for(user=request.user, pk=pk, perm="membership.view_representation")
+    report = selectors.representation_for_group(group=group, today=timezone.localdate())
+    return _download(report, f"Who {group.name} represents", f"representation-{group.slug}", fmt)
+
+
+def _london_export(request, fmt):
+    require_perm(request.user, "membership.view_london_representation")
+    report = selectors.representation_london(user=request.user, today=timezone.localdate())
+    return _download(report, "Who the groups represent: London-wide", "representation-london", fmt)
+
+
+@login_required
+def representation_csv(request, pk):
+    return _representation_export(request, pk, "csv")
+
+
+@login_required
+def representation_xlsx(request, pk):
+    return _representation_export(request, pk, "xlsx")
+
+
+@login_required
+def representation_london_csv(request):
+    return _london_export(request, "csv")
+
+
+@login_required
+def representation_london_xlsx(request):
+    return _london_export(request, "xlsx")
+
+
+# --- Capacity: the skills audit -----------------------------------------------
+
+
+def _skills_url(group_id) -> str:
+    return reverse("membership:skills", kwargs={"pk": group_id})
+
+
+@login_required
+def skills(request, pk):
+    group = selectors.group_get_for(user=request.user, pk=pk, perm="membership.view_skillsaudit")
+    page = selectors.skills_page(group=group, today=timezone.localdate(), need=request.GET.get("need", ""))
+    return render(
+        request,
+        "membership/skills.html",
+        {
+            "group": group,
+            "page": page,
+            "can_change": request.user.has_perm("membership.change_skillsaudit", group),
+            "can_see_needs": request.user.has_perm("membership.view_training_needs"),
+        },
+    )
+
+
+def _skills_edit(request, person, name):
+    audit = selectors.skills_audit_for(person)
+    form_skills = selectors.skills_for_form(audit)
+    initial = {}
+    if audit is not None:
+        initial = {"assessed_on": audit.assessed_on, "notes": audit.notes, "version": audit.version}
+        for row in audit.assessments.all():
+            initial[f"level_{row.skill_id}"] = row.level
+            initial[f"need_{row.skill_id}"] = row.training_needed
+    form = SkillsAuditForm(request.POST or None, initial=initial, skills=form_skills)
+    return handle_form(
+        request,
+        form=form,
+        template="membership/form.html",
+        context={
+            "title": f"Skills audit: {name}",
+            "group": person.group,
+            "cancel_url": _skills_url(person.group_id),
+            "intro": "For each skill, choose the level that fits best, and tick where training would help.",
+        },
+        save=lambda f: services.skills_audit_save(
+            person=person, actor=request.user, data=f.service_data(), loaded_version=f.cleaned_data.get("version")
+        ),
+        success_message=f"Skills audit saved for {name}",
+        success_url=_skills_url(person.group_id),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def executive_skills(request, pk):
+    seat = selectors.executive_get_for(user=request.user, pk=pk, perm="membership.change_skillsaudit")
+    return _skills_edit(request, seat, seat.person.full_name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def administrator_skills(request, pk):
+    assignment = selectors.administrator_get_for(user=request.user, pk=pk)
+    return _skills_edit(request, assignment, assignment.user.get_full_name() or assignment.user.username)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def training_add(request, pk):
+    audit = selectors.audit_get_for(user=request.user, pk=pk)
+    sessions = Activity.objects.filter(
+        group_id=audit.group_id,
+        activity_type=ActivityType.TRAINING,
+        withdrawn_at__isnull=True,
+        held_on__lte=timezone.localdate(),
+    ).order_by("-held_on", "-id")
+    form = TrainingAttendedForm(request.POST or None, sessions=sessions, skills=Skill.objects.all())
+    return handle_form(
+        request,
+        form=form,
+        template="membership/form.html",
+        context={
+            "title": "Record training attended",
+            "group": audit.group,
+            "cancel_url": _skills_url(audit.group_id),
+            "intro": "" if sessions.exists() else "The group has no training recorded in its activity record yet.",
+        },
+        save=lambda f: services.training_attended_add(
+            audit=audit, actor=request.user, activity=f.cleaned_data["activity"], skill=f.cleaned_data["skill"]
+        ),
+        success_message="Training attended recorded",
+        success_url=_skills_url(audit.group_id),
+    )
+
+
+class _ConfirmForm(GovukFormMixin, forms.Form):
+    pass
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def training_remove(request, pk):
+    record = selectors.training_record_get_for(user=request.user, pk=pk)
+    group_id = record.audit.group_id
+    return handle_form(
+        request,
+        form=_ConfirmForm(request.POST or None),
+        template="membership/form.html",
+        context={
+            "title": f"Remove {record.activity.title} from the skills record",
+            "group": record.audit.group,
+            "cancel_url": _skills_url(group_id),
+            "submit_label": "Remove",
+        },
+        save=lambda f: services.training_attended_remove(record=record, actor=request.user),
+        success_message="Training record removed",
+        success_url=_skills_url(group_id),
+    )
+
+
+@login_required
+def training_needs(request):
+    require_perm(request.user, "membership.view_training_needs")
+    page = selectors.training_needs_london(today=timezone.localdate(), skill=request.GET.get("skill", ""))
+    return render(
+        request,
+        "membership/training_needs.html",
+        {"page": page, "can_change_skills": request.user.has_perm("core.use_admin")},
+    )
+
+
+# --- Alternative funding and support --------------------------------------------
+
+
+def _funding_url(group_id) -> str:
+    return reverse("membership:other-funding", kwargs={"pk": group_id})
+
+
+@login_required
+def other_funding(request, pk):
+    group = selectors.group_get_for(user=request.user, pk=pk, perm="membership.view_otherfunding")
+    page = selectors.other_funding_page(group=group, status=request.GET.get("status", ""))
+    return render(
+        request,
+        "membership/other_funding.html",
+        {
+            "group": group,
+            "page": page,
+            "filters": selectors.FUNDING_FILTERS,
+            "can_change": request.user.has_perm("membership.change_otherfunding", group),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def other_funding_add(request, pk):
+    group = selectors.group_get_for(user=request.user, pk=pk, perm="membership.change_otherfunding")
+    form = OtherFundingForm(request.POST or None)
+    return handle_form(
+        request,
+        form=form,
+        template="membership/form.html",
+        context={"title": "Record other funding", "group": group, "cancel_url": _funding_url(pk)},
+        save=lambda f: services.other_funding_add(
+            group=group, actor=request.user, data=f.service_data(), form_token=f.form_token
+        ),
+        success_message="Other funding recorded",
+        success_url=_funding_url(pk),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def other_funding_edit(request, pk):
+    funding = selectors.other_funding_get_for(user=request.user, pk=pk)
+    initial = {name: getattr(funding, name) for name in services.OTHER_FUNDING_FIELDS} | {"version": funding.version}
+    form = OtherFundingForm(request.POST or None, initial=initial)
+    return handle_form(
+        request,
+        form=form,
+        template="membership/form.html",
+        context={
+            "title": f"Change {funding.funder}",
+            "group": funding.group,
+            "cancel_url": _funding_url(funding.group_id),
+        },
+        save=lambda f: services.other_funding_update(
+            funding=funding, actor=request.user, data=f.service_data(), loaded_version=f.cleaned_data["version"]
+        ),
+        success_message="Other funding saved",
+        success_url=_funding_url(funding.group_id),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def support_add(request, pk):
+    group = selectors.group_get_for(user=request.user, pk=pk, perm="membership.change_otherfunding")
+    form = SupportForm(request.POST or None)
+    return handle_form(
+        request,
+        form=form,
+        template="membership/form.html",
+        context={"title": "Record support used", "group": group, "cancel_url": _funding_url(pk)},
+        save=lambda f: services.support_add(
+            group=group, actor=request.user, data=f.service_data(), form_token=f.form_token
+        ),
+        success_message="Support recorded",
+        success_url=_funding_url(pk),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def support_edit(request, pk):
+    support = selectors.support_get_for(user=request.user, pk=pk)
+    initial = {name: getattr(support, name) for name in services.SUPPORT_FIELDS} | {"version": support.version}
+    form = SupportForm(request.POST or None, initial=initial)
+    return handle_form(
+        request,
+        form=form,
+        template="membership/form.html",
+        context={
+            "title": f"Change support from {support.provider}",
+            "group": support.group,
+            "cancel_url": _funding_url(support.group_id),
+        },
+        save=lambda f: services.support_update(
+            support=support, actor=request.user, data=f.service_data(), loaded_version=f.cleaned_data["version"]
+        ),
+        success_message="Support saved",
+        success_url=_funding_url(support.group_id),
+    )
+
+
+@login_required
+def other_funding_london(request):
+    require_perm(request.user, "membership.view_london_other_funding")
+    return render(
+        request, "membership/other_funding_london.html", {"page": selectors.other_funding_london(user=request.user)}
     )

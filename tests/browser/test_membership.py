@@ -114,3 +114,44 @@ def test_a_member_fills_in_the_equality_form_with_the_administrator(page, live_s
     page.wait_for_load_state()
     assert page.get_by_text("Fewer than 5 people have answered: no figures are shown.").first.is_visible()
     assert_accessible(page)
+
+
+def test_an_administrator_records_a_skills_audit_and_sees_the_training_need(page, live_server, camden):
+    from cpeg.membership.models import Skill, SkillsAudit
+
+    services.skills_seed()  # a transactional test before this may have emptied the table
+    sign_in(page, live_server, "camden-admin")
+    visit(page, f"{live_server.url}/membership/groups/{camden.pk}/")
+    page.get_by_role("link", name="Skills and training").click()
+    page.wait_for_load_state()
+    assert page.get_by_role(
+        "heading", name="Skills and training: Camden Community and Police Engagement Group"
+    ).is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Record a skills audit of Chris Chair").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Skills audit: Chris Chair").is_visible()
+    page.get_by_label("Chairing meetings", exact=True).select_option(label="Could train others")
+    submit(page, "Save")
+    # Every missing answer is listed at once, and what was chosen is kept.
+    assert page.get_by_role("link", name="Select a level for Safeguarding").is_visible()
+    assert page.get_by_label("Chairing meetings", exact=True).input_value() == "expert"
+    assert_accessible(page)
+    for skill in Skill.objects.filter(is_active=True).exclude(name="Chairing meetings"):
+        page.get_by_label(skill.name, exact=True).select_option(label="Some experience")
+    page.get_by_label("Needs training in safeguarding").check()
+    page.get_by_label("Day", exact=True).fill("1")
+    page.get_by_label("Month", exact=True).fill("6")
+    page.get_by_label("Year", exact=True).fill("2026")
+    submit(page, "Save")
+    assert page.get_by_text("Skills audit saved for Chris Chair").is_visible()
+    assert (
+        SkillsAudit.objects.get(executive__person__full_name="Chris Chair")
+        .assessments.filter(training_needed=True, skill__name="Safeguarding")
+        .exists()
+    )
+    page.get_by_role("link", name="still needing training in Safeguarding: list them").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Still needing training in safeguarding").is_visible()
+    assert page.get_by_role("heading", name="Chris Chair (Chair)").is_visible()
+    assert_accessible(page)

@@ -4,11 +4,20 @@ administrator only (never officers, link members or the executive)."""
 from cpeg.activities.choices import ActivityType
 from cpeg.activities.tests.factories import ActivityFactory
 from cpeg.groups.tests.factories import ExecutiveMembershipFactory
-from cpeg.membership.tests.factories import EqualityProfileFactory, MemberFactory
+from cpeg.membership.tests.factories import (
+    EqualityProfileFactory,
+    MemberFactory,
+    OtherFundingFactory,
+    SkillsAuditFactory,
+    SupportUsedFactory,
+    TrainingAttendedFactory,
+)
 from tests.access import AUTHORITY, CAMDEN_GROUP, CAMDEN_READERS, AccessCase
 
 CAMDEN_CHANGERS = AUTHORITY | CAMDEN_GROUP
 CAMDEN_ADMIN = frozenset({"camden_admin"})
+CAMDEN_PEOPLE_AND_AUTHORITY = AUTHORITY | CAMDEN_GROUP
+SKILLS_CHANGERS = AUTHORITY | CAMDEN_ADMIN
 
 
 def camden(w):
@@ -43,6 +52,34 @@ def meeting(w):
     }
 
 
+def administrator(w):
+    from cpeg.accounts.roles import Role
+
+    return {"pk": w.users["camden_admin"].role_assignments.get(role=Role.GROUP_ADMIN).pk}
+
+
+def audit(w):
+    return {
+        "pk": w.make("audit", lambda w: SkillsAuditFactory(executive=ExecutiveMembershipFactory(group=w.camden))).pk
+    }
+
+
+def training(w):
+    def build(w):
+        seat = ExecutiveMembershipFactory(group=w.camden)
+        return TrainingAttendedFactory(audit=SkillsAuditFactory(executive=seat))
+
+    return {"pk": w.make("training", build).pk}
+
+
+def funding(w):
+    return {"pk": w.make("funding", lambda w: OtherFundingFactory(group=w.camden)).pk}
+
+
+def support(w):
+    return {"pk": w.make("support", lambda w: SupportUsedFactory(group=w.camden)).pk}
+
+
 CASES = [
     AccessCase("membership:register", CAMDEN_CHANGERS, camden),
     AccessCase("membership:member-add", CAMDEN_CHANGERS, camden, post=True),
@@ -57,4 +94,20 @@ CASES = [
     AccessCase("membership:executive-equality-erase", CAMDEN_ADMIN | AUTHORITY, seat_with_answers, post=True),
     AccessCase("membership:attendance", CAMDEN_CHANGERS, meeting, post=True),
     AccessCase("membership:representation-london", AUTHORITY | {"link_member"}),
+    AccessCase("membership:representation-csv", CAMDEN_READERS, camden),
+    AccessCase("membership:representation-xlsx", CAMDEN_READERS, camden),
+    AccessCase("membership:representation-london-csv", AUTHORITY | {"link_member"}),
+    AccessCase("membership:representation-london-xlsx", AUTHORITY | {"link_member"}),
+    AccessCase("membership:skills", CAMDEN_PEOPLE_AND_AUTHORITY, camden),
+    AccessCase("membership:executive-skills", SKILLS_CHANGERS, seat, post=True),
+    AccessCase("membership:administrator-skills", SKILLS_CHANGERS, administrator, post=True),
+    AccessCase("membership:training-add", SKILLS_CHANGERS, audit, post=True),
+    AccessCase("membership:training-remove", SKILLS_CHANGERS, training, post=False),
+    AccessCase("membership:training-needs", AUTHORITY),
+    AccessCase("membership:other-funding", CAMDEN_READERS, camden),
+    AccessCase("membership:other-funding-add", CAMDEN_CHANGERS, camden, post=True),
+    AccessCase("membership:other-funding-edit", CAMDEN_CHANGERS, funding, post=True),
+    AccessCase("membership:support-add", CAMDEN_CHANGERS, camden, post=True),
+    AccessCase("membership:support-edit", CAMDEN_CHANGERS, support, post=True),
+    AccessCase("membership:other-funding-london", AUTHORITY),
 ]

@@ -1,8 +1,10 @@
 import datetime as dt
+from decimal import Decimal
 
 import factory
 
-from cpeg.groups.tests.factories import EngagementGroupFactory
+from cpeg.activities.tests.factories import ActivityFactory
+from cpeg.groups.tests.factories import EngagementGroupFactory, ExecutiveMembershipFactory
 from cpeg.membership.choices import (
     AgeBand,
     Disability,
@@ -13,7 +15,15 @@ from cpeg.membership.choices import (
     Sex,
     SexualOrientation,
 )
-from cpeg.membership.models import EqualityProfile, Member
+from cpeg.membership.models import (
+    EqualityProfile,
+    Member,
+    OtherFunding,
+    Skill,
+    SkillsAudit,
+    SupportUsed,
+    TrainingAttended,
+)
 
 
 class MemberFactory(factory.django.DjangoModelFactory):
@@ -47,3 +57,44 @@ class EqualityProfileFactory(factory.django.DjangoModelFactory):
     disability = Disability.NOT_DISABLED
     religion = Religion.NO_RELIGION
     sexual_orientation = SexualOrientation.STRAIGHT
+
+
+class SkillsAuditFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SkillsAudit
+
+    executive = factory.SubFactory(ExecutiveMembershipFactory)
+    group = factory.LazyAttribute(lambda a: a.executive.group if a.executive else None)
+    assessed_on = dt.date(2025, 6, 1)
+
+
+class TrainingAttendedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrainingAttended
+
+    audit = factory.SubFactory(SkillsAuditFactory)
+    activity = factory.LazyAttribute(
+        lambda t: ActivityFactory(group=t.audit.group, activity_type="training", held_on=dt.date(2025, 7, 1))
+    )
+    skill = factory.LazyFunction(lambda: Skill.objects.order_by("position").first())
+
+
+class OtherFundingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OtherFunding
+
+    group = factory.SubFactory(EngagementGroupFactory)
+    funder = factory.Sequence(lambda n: f"Community Trust {n}")
+    requested_amount = Decimal("2500.00")
+    applied_on = dt.date(2025, 5, 1)
+
+
+class SupportUsedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupportUsed
+
+    group = factory.SubFactory(EngagementGroupFactory)
+    kind = "volunteer_bureau"
+    provider = "Borough Volunteer Centre"
+    description = "Volunteers to staff a stall"
+    started_on = dt.date(2025, 4, 1)

@@ -27,3 +27,27 @@ def test_the_demo_registers_flag_absentees_and_suppress_small_groups(demo_data):
     report = selectors.representation_for_group(group=harrow, today=TODAY)
     assert report.members.total is None  # 3 individuals at most: nothing shown
     assert EqualityProfile.objects.filter(group=harrow, member__isnull=False).count() <= 3
+
+
+def test_the_demo_has_skills_audits_training_and_other_funding(demo_data):
+    from decimal import Decimal
+
+    from cpeg.accounts.models import User
+    from cpeg.membership.models import OtherFunding, SkillAssessment, SkillsAudit, SupportUsed, TrainingAttended
+
+    audits = SkillsAudit.objects.count()
+    assert audits > 50  # most groups: executive and administrator
+    assert SkillsAudit.objects.filter(administrator__isnull=False).exists()
+    assert SkillAssessment.objects.filter(training_needed=True).count() > audits // 2
+    assert TrainingAttended.objects.exists()
+    london = selectors.training_needs_london(today=TODAY)
+    assert london.totals.identified == sum(r.needs.identified for r in london.rows) > 0
+    assert 0 < london.totals.met < london.totals.identified
+    # Some groups have no audit yet, so their summary says so.
+    assert EngagementGroup.objects.exclude(skills_audits__isnull=False).exists()
+    statuses = set(OtherFunding.objects.values_list("status", flat=True))
+    assert statuses == {"applied", "awarded", "refused"}
+    assert SupportUsed.objects.exists()
+    awarded = sum(OtherFunding.objects.filter(status="awarded").values_list("awarded_amount", flat=True), Decimal(0))
+    officer = User.objects.get(username="officer")
+    assert selectors.other_funding_london(user=officer).totals.awarded == awarded
