@@ -39,12 +39,14 @@ def _short(label: str) -> str:
     return label if len(label) <= LABEL_CHARACTERS else label[: LABEL_CHARACTERS - 1].rstrip() + "…"
 
 
-def bar_chart_svg(chart: Chart, *, id_prefix: str = "") -> str:
+def bar_chart_svg(chart: Chart, *, id_prefix: str = "", alt_in_title: bool = False) -> str:
     """Return ``chart`` as an ``<svg>`` element (a string).
 
     The scale runs from 0 to the largest of the bars and the reference, so
     every bar and the line fit. A negative value draws no bar (the charts
     show counts and shares); its value is still written beside it.
+    ``alt_in_title`` puts the whole text alternative in the ``<title>``:
+    WeasyPrint makes a PDF figure's alternate text of the title alone.
 
     >>> from cpeg.reviews.document import Bar
     >>> svg = bar_chart_svg(Chart("c", "Meetings", [Bar("A & B", 3, "3")], "One group.", "t"))
@@ -68,7 +70,7 @@ def bar_chart_svg(chart: Chart, *, id_prefix: str = "") -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" role="img" '
         f'width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" '
         f'aria-labelledby="{ident}-title {ident}-desc" font-family="sans-serif" font-size="13">',
-        f'<title id="{ident}-title">{escape(chart.title)}</title>',
+        f'<title id="{ident}-title">{escape(text_alternative(chart) if alt_in_title else chart.title)}</title>',
         f'<desc id="{ident}-desc">{escape(chart.alt)}</desc>',
     ]
     for index, (bar, value) in enumerate(zip(bars, values, strict=True)):

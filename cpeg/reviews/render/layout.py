@@ -177,13 +177,13 @@ def chart_table(chart: Chart) -> Table:
     )
 
 
-def _blocks(section: Section, *, id_prefix: str) -> list[TableBlock]:
+def _blocks(section: Section, *, id_prefix: str, alt_in_title: bool) -> list[TableBlock]:
     charts_by_table: dict[str, list[tuple[Chart, str]]] = {}
     tables = {t.key for t in section.tables}
     blocks: list[TableBlock] = []
     orphans: list[TableBlock] = []
     for chart in section.charts:
-        drawn = (chart, bar_chart_svg(chart, id_prefix=id_prefix))
+        drawn = (chart, bar_chart_svg(chart, id_prefix=id_prefix, alt_in_title=alt_in_title))
         if chart.table_key in tables:
             charts_by_table.setdefault(chart.table_key, []).append(drawn)
         else:
@@ -201,8 +201,9 @@ def _part_of(section: Section) -> str:
     return "body"
 
 
-def layout(document: Document, *, id_prefix: str = "") -> DocumentLayout:
-    """Lay ``document`` out as the committee report (see the module)."""
+def layout(document: Document, *, id_prefix: str = "", alt_in_title: bool = False) -> DocumentLayout:
+    """Lay ``document`` out as the committee report (see the module);
+    ``alt_in_title`` as for :func:`~cpeg.reviews.render.charts.bar_chart_svg`."""
     figures = document.figures()
     numbering = (number for number, _section, _paragraph in document.numbered_paragraphs())
     has_recommendations = any(_part_of(s) == "recommendations" for s in document.sections)
@@ -225,7 +226,7 @@ def layout(document: Document, *, id_prefix: str = "") -> DocumentLayout:
                 section=section,
                 number=f"Appendix {appendix_number}" if section.appendix else "",
                 paragraphs=[NumberedParagraph(next(numbering), segments(p.text, figures)) for p in section.paragraphs],
-                blocks=_blocks(section, id_prefix=id_prefix),
+                blocks=_blocks(section, id_prefix=id_prefix, alt_in_title=alt_in_title),
                 narrative=narrative_paragraphs(section.narrative),
             )
         )

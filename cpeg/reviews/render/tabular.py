@@ -74,11 +74,17 @@ def spreadsheet_value(cell: Cell):
 
 
 def _sheet_name(caption: str, used: set[str]) -> str:
-    base = SHEET_NAME_FORBIDDEN.sub(" ", caption).strip().strip("'")[:28] or "Table"
+    """A sheet name from a caption: at most 31 characters, none of the
+    characters Excel refuses, unique in the workbook (case ignored)."""
+    base = " ".join(SHEET_NAME_FORBIDDEN.sub(" ", caption).split()).strip("'")
+    if len(base) > 31:  # cut at a word
+        base = base[:31]
+        base = base[: base.rindex(" ")] if " " in base else base
+    base = base.rstrip(" ,;.-") or "Table"
     name, n = base, 2
     while name.lower() in used:
         suffix = f" {n}"
-        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+        name, n = base[: 31 - len(suffix)].rstrip() + suffix, n + 1
     used.add(name.lower())
     return name
 

@@ -8,6 +8,6 @@ register = template.Library()
 
 
 @register.simple_tag
-def review_layout(document, id_prefix=""):
+def review_layout(document, id_prefix="", pdf=False):
     """The review laid out as the committee report (``render.layout``)."""
-    return layout(document, id_prefix=id_prefix)
+    return layout(document, id_prefix=id_prefix, alt_in_title=pdf)
