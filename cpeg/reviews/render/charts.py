@@ -69,7 +69,7 @@ def bar_chart_svg(chart: Chart, *, id_prefix: str = "", alt_in_title: bool = Fal
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" role="img" '
         f'width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" '
-        f'aria-labelledby="{ident}-title {ident}-desc" font-family="sans-serif" font-size="13">',
+        f'aria-labelledby="{ident}-title {ident}-desc" font-family="Arial, sans-serif" font-size="13">',
         f'<title id="{ident}-title">{escape(text_alternative(chart) if alt_in_title else chart.title)}</title>',
         f'<desc id="{ident}-desc">{escape(chart.alt)}</desc>',
     ]
