@@ -65,3 +65,16 @@ def latest_published_per_year() -> list[ReviewVersion]:
 def year_options(*, today) -> list[FinancialYear]:
     current = FinancialYear.current(today)
     return [FinancialYear(current.start_year - n) for n in range(0, 6)]
+
+
+def review_document(*, user, year: int, version: int | None) -> Document:
+    """The document to draw or download: a published version as it was
+    published (anyone may have it), or without ``version`` the draft as the
+    records stand today, with its narrative (officers only). 404 for a year
+    or version that does not exist; refused for anyone else's draft."""
+    if version is not None:
+        return version_document(published_version_get(year=year, number=version))
+    from cpeg.reviews.sections import build_document
+
+    review = review_get_for(user=user, year=year)
+    return build_document(FinancialYear(year), narrative=narrative_for(review=review))

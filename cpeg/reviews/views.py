@@ -22,7 +22,7 @@ from cpeg.reviews import sections, selectors, services, workflow
 from cpeg.reviews.document import figure_differences
 from cpeg.reviews.forms import ConfirmForm, NarrativeForm, StartForm
 
-DOCUMENT_TEMPLATE = "reviews/_document_fallback.html"  # the lead swaps in reviews/document/document.html
+DOCUMENT_TEMPLATE = "reviews/document/document.html"
 
 
 def _draft_url(year: int) -> str:

@@ -1,3 +1,4 @@
+from cpeg.reviews.tests.access_cases_downloads import DOWNLOAD_CASES
 from tests.access import AUTHORITY, EVERYONE, AccessCase
 
 MANAGER = frozenset({"manager"})
@@ -66,4 +67,5 @@ CASES = [
     AccessCase("reviews:published-list", EVERYONE),
     AccessCase("reviews:published-latest", EVERYONE, published, allowed_status=(302,)),
     AccessCase("reviews:published-version", EVERYONE, published_v1),
+    *DOWNLOAD_CASES,
 ]

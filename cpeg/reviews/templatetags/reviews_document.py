@@ -1,0 +1,13 @@
+"""Template tags drawing an annual review (``reviews/document/*.html``)."""
+
+from django import template
+
+from cpeg.reviews.render.layout import layout
+
+register = template.Library()
+
+
+@register.simple_tag
+def review_layout(document, id_prefix="", pdf=False):
+    """The review laid out as the committee report (``render.layout``)."""
+    return layout(document, id_prefix=id_prefix, alt_in_title=pdf)
