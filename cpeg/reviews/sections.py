@@ -48,7 +48,7 @@ from cpeg.membership.selectors import representation_across
 from cpeg.monitoring.choices import REPORTED_RETURN_STATUSES, Rag
 from cpeg.monitoring.models import QuarterlyReturn, ReturnLine
 from cpeg.reporting.funding.selectors import STAFFING_THRESHOLD, cost_analysis, exact_share
-from cpeg.reviews.document import Cell, Document, Figure, Paragraph, Section, Table
+from cpeg.reviews.document import Bar, Cell, Chart, Document, Figure, Paragraph, Section, Table
 
 WHOLE = Decimal(1)
 
@@ -238,6 +238,34 @@ def build_delivery(ctx: Context) -> Built:
         Paragraph(
             "Only activities held (not planned or withdrawn) count, from every group's activity record, "
             "including groups without an award."
+        )
+    )
+    type_rows = [
+        [
+            Cell(ActivityType(v).label),
+            Cell(f"{by_type[v]:,}", link=records_url(ctx.year, f"delivery.{v}"), numeric=True),
+        ]
+        for v in order
+    ]
+    section.tables.append(
+        Table(
+            key="delivery.by_type",
+            caption=f"Activities held by type, all groups, {ctx.year.label}{_to_date(ctx)}",
+            columns=["Activity type", "Held"],
+            rows=type_rows,
+        )
+    )
+    section.charts.append(
+        Chart(
+            key="delivery.by_type_chart",
+            title=f"Activities held by type, {ctx.year.label}{_to_date(ctx)}",
+            bars=[Bar(ActivityType(v).label, by_type[v], f"{by_type[v]:,}") for v in order],
+            alt=(
+                f"Bar chart of the activities all groups held in {ctx.year.label}{_to_date(ctx)}, by type: "
+                + "; ".join(f"{ActivityType(v).label} {by_type[v]:,}" for v in order)
+                + ". The same figures are in the table that follows."
+            ),
+            table_key="delivery.by_type",
         )
     )
     rows = []
@@ -588,6 +616,43 @@ def build_funding(ctx: Context) -> Built:
             "{funding.cost_per_targeted_event} per targeted event and {funding.cost_per_attendee} per member of "
             f"the public attending{' so far' if analysis.to_date else ''}. Shares are of what was awarded "
             "(each budget scaled to its award)."
+        )
+    )
+    shares = [(g, exact_share(g.awarded_staffing, g.awarded)) for g in reversed(groups_sorted)]
+    section.tables.append(
+        Table(
+            key="funding.staffing_by_group",
+            caption=f"Share of each group's award on staffing, {ctx.year.label}, highest first",
+            columns=["Group", "Awarded", "On staffing"],
+            rows=[
+                [
+                    Cell(g.group.name),
+                    Cell(
+                        format_money(g.awarded),
+                        link=reverse("reporting:cost-lines", kwargs={"year": ctx.year.start_year, "pk": g.group.pk}),
+                        numeric=True,
+                    ),
+                    Cell(percent_display(share), numeric=True),
+                ]
+                for g, share in shares
+            ],
+        )
+    )
+    section.charts.append(
+        Chart(
+            key="funding.staffing_chart",
+            title=f"Share of each group's award on staffing, {ctx.year.label}",
+            bars=[Bar(g.group.name, share or Decimal(0), percent_display(share)) for g, share in shares],
+            alt=(
+                f"Bar chart of the share of each group's award spent on staffing in {ctx.year.label}, highest "
+                f"first, with a line at {STAFFING_THRESHOLD}%: "
+                f"{len(over)} groups are over it. Shares run from {percent_display(overall.lowest_share)} to "
+                f"{percent_display(overall.highest_share)}. The table that follows gives every group's share."
+            ),
+            table_key="funding.staffing_by_group",
+            unit="percent",
+            reference=Decimal(STAFFING_THRESHOLD),
+            reference_label=f"{STAFFING_THRESHOLD}%",
         )
     )
     section.tables.append(

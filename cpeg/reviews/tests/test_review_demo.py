@@ -257,3 +257,29 @@ def test_draft_page_runs_a_bounded_number_of_queries(client, officer, django_ass
     client.force_login(officer)
     with django_assert_max_num_queries(90):
         assert client.get(reverse("reviews:review-draft", kwargs={"year": 2025})).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_charts_draw_the_figures_of_their_tables(client, officer, document):
+    """Each chart's bars are its data table's rows; the staffing chart has a
+    bar per awarded group, highest first, and the 75% line; the draft page
+    draws both as SVG with their text alternatives."""
+    delivery = next(s for s in document.sections if s.key == "delivery")
+    by_type = next(c for c in delivery.charts if c.key == "delivery.by_type_chart")
+    table = next(t for t in delivery.tables if t.key == by_type.table_key)
+    assert [(b.label, b.display) for b in by_type.bars] == [(r[0].text, r[1].text) for r in table.rows]
+    assert {b.label: b.value for b in by_type.bars}[ActivityType.PUBLIC_MEETING.label] == 177
+
+    funding = next(s for s in document.sections if s.key == "funding")
+    staffing = next(c for c in funding.charts if c.key == "funding.staffing_chart")
+    values = [b.value for b in staffing.bars]
+    assert len(values) == document.figures()["funding.groups"].value
+    assert values == sorted(values, reverse=True)
+    assert (staffing.bars[0].display, staffing.bars[-1].display) == ("96%", "24%")
+    assert sum(v > staffing.reference for v in values) == document.figures()["funding.over_threshold"].value == 8
+
+    client.force_login(officer)
+    services.review_start(financial_year=YEAR.start_year, actor=officer)
+    page = client.get(reverse("reviews:review-draft", kwargs={"year": YEAR.start_year})).content.decode()
+    assert page.count("<svg") >= 2
+    assert "8 groups are over it" in page
