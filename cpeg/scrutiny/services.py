@@ -23,7 +23,7 @@ from django.core.files.base import ContentFile
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from cpeg.accounts.access import require_perm
+from cpeg.accounts.access import custody_visitor_records_of, is_officer, require_perm
 from cpeg.core.audit import audit_record
 from cpeg.core.audit_events import AuditEventType
 from cpeg.core.concurrency import lock_and_check_version, save_new_version
@@ -365,11 +365,15 @@ def visit_rule_errors(visit: CustodyVisit) -> dict[str, str]:
 
 @transaction.atomic
 def custody_visit_record(*, panel: CustodyPanel, actor, **fields) -> CustodyVisit:
-    """Record a custody visit's report."""
-    require_perm(actor, "scrutiny.record_custodyvisit")
+    """Record a custody visit's report: an officer for any pair of the
+    panel's visitors, a custody visitor for a visit they made themselves."""
+    require_perm(actor, "scrutiny.record_custodyvisit", panel)
     visit = CustodyVisit(panel=panel, **{k: fields[k] for k in VISIT_FIELDS if k in fields})
     visit.created_by = visit.updated_by = actor
     errors = visit_rule_errors(visit)
+    own = custody_visitor_records_of(actor)
+    if actor is not None and not is_officer(actor) and not {visit.first_visitor_id, visit.second_visitor_id} & set(own):
+        errors.setdefault("first_visitor", "Record only visits you made: select yourself as one of the pair.")
     if errors:
         raise ValidationError(errors)
     visit.full_clean()

@@ -137,3 +137,17 @@ def custody_visit(panel=None, **fields):
         **fields,
     }
     return CustodyVisit.objects.create(panel=panel, **values)
+
+
+def visitor_account(panel, name="Ada Visitor", username=None):
+    """A custody visitor who signs in: an account with the role, linked
+    from a visitor record on ``panel``. Returns (user, visitor record)."""
+    from cpeg.accounts.roles import Role
+    from cpeg.accounts.tests.factories import UserFactory
+
+    user = UserFactory(**({"username": username} if username else {}))
+    user.role_assignments.create(role=Role.CUSTODY_VISITOR)
+    visitor = custody_visitor(panel, name)
+    visitor.user = user
+    visitor.save()
+    return user, visitor
