@@ -426,6 +426,33 @@ rules.add_perm("scrutiny.change_monitoringmeeting", can_change_group_records)
 # --- Scrutiny duties: independent custody visiting (issue 13.5) ---------------
 # Officers keep the panels and record visits; a group's people and a link
 # member read the visits and summaries of the panels covering their boroughs.
+# An independent custody visitor (the role, and an account linked from a
+# ``scrutiny.CustodyVisitor`` record) records and reads their own panel's
+# visits, and sees nothing else.
+
+_PANEL_CACHE_ATTR = "_cpeg_custody_panels"
+
+
+@rules.predicate
+def is_custody_visitor(user) -> bool:
+    return Role.CUSTODY_VISITOR in roles_of(user)
+
+
+def custody_visitor_records_of(user) -> dict[int, int]:
+    """{visitor record id: panel id} of the visitor records linked to a
+    custody visitor's account (empty for anyone without the role)."""
+    if not is_custody_visitor(user):
+        return {}
+    cached = getattr(user, _PANEL_CACHE_ATTR, None)
+    if cached is None:
+        cached = dict(user.custody_visitor_records.values_list("pk", "panel_id"))
+        setattr(user, _PANEL_CACHE_ATTR, cached)
+    return cached
+
+
+def custody_panel_ids_of(user) -> set[int]:
+    """The panels a custody visitor sits on."""
+    return set(custody_visitor_records_of(user).values())
 
 
 @rules.predicate
@@ -440,17 +467,26 @@ def is_panel_of_users_borough(user, panel) -> bool:
     return bool(mine) and panel.boroughs.filter(pk__in=mine).exists()
 
 
-rules.add_perm("scrutiny.view_custody_summary", is_officer | is_link_member | is_group_person)
-rules.add_perm("scrutiny.view_custodypanel", is_officer | is_panel_of_users_borough)
-rules.add_perm("scrutiny.record_custodyvisit", is_officer)
+@rules.predicate
+def is_visitor_on_panel(user, panel) -> bool:
+    return panel is not None and panel.pk in custody_panel_ids_of(user)
+
+
+rules.add_perm("scrutiny.view_custody_summary", is_officer | is_link_member | is_group_person | is_custody_visitor)
+rules.add_perm("scrutiny.view_custodypanel", is_officer | is_panel_of_users_borough | is_visitor_on_panel)
+rules.add_perm("scrutiny.record_custodyvisit", is_officer | is_visitor_on_panel)
 
 
 def scope_custody_panels(user, queryset: QuerySet) -> QuerySet:
-    """Narrow a queryset of CustodyPanel to those covering the user's boroughs
-    (every panel for officers)."""
+    """Narrow a queryset of CustodyPanel to those covering the user's boroughs,
+    or a visitor's own panels (every panel for officers)."""
     if is_officer(user):
         return queryset
-    q = Q(boroughs__pk__in=borough_ids_of(user)) | Q(boroughs__groups__pk__in=group_ids_of(user))
+    q = (
+        Q(boroughs__pk__in=borough_ids_of(user))
+        | Q(boroughs__groups__pk__in=group_ids_of(user))
+        | Q(pk__in=custody_panel_ids_of(user))
+    )
     return queryset.filter(q).distinct()
 
 

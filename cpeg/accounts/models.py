@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from cpeg.accounts.roles import AUTHORITY_ROLES, BOROUGH_ROLES, GROUP_ROLES, Role
+from cpeg.accounts.roles import AUTHORITY_ROLES, BOROUGH_ROLES, GROUP_ROLES, VISITOR_ROLES, Role
 
 
 class User(AbstractUser):
@@ -66,6 +66,7 @@ class RoleAssignment(models.Model):
                     Q(role__in=sorted(r.value for r in AUTHORITY_ROLES), group__isnull=True, borough__isnull=True)
                     | Q(role__in=sorted(r.value for r in GROUP_ROLES), group__isnull=False, borough__isnull=True)
                     | Q(role__in=sorted(r.value for r in BOROUGH_ROLES), group__isnull=True, borough__isnull=False)
+                    | Q(role__in=sorted(r.value for r in VISITOR_ROLES), group__isnull=True, borough__isnull=True)
                 ),
             ),
         ]

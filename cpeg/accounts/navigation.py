@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
 
-from cpeg.accounts.access import admin_group_ids_of, group_ids_of
+from cpeg.accounts.access import admin_group_ids_of, custody_panel_ids_of, group_ids_of
 
 
 def _url(name: str) -> str | None:
@@ -30,14 +30,27 @@ def own_group_url(user) -> str | None:
     return reverse("groups:group-detail", kwargs={"pk": own[0]}) if own else None
 
 
+def own_panel_url(user) -> str | None:
+    """A custody visitor's (first) panel's visits, where they record one."""
+    own = sorted(custody_panel_ids_of(user))
+    return _url_with("scrutiny:panel-visits", own[0]) if own else None
+
+
+def _url_with(name: str, pk: int) -> str | None:
+    try:
+        return reverse(name, kwargs={"pk": pk})
+    except NoReverseMatch:
+        return None
+
+
 def start_url(user) -> str:
     """The page each person starts from: officers and link members the
-    group list, a group's people their group, everyone else the public
-    directory."""
+    group list, a group's people their group, a custody visitor their
+    panel's visits, everyone else the public directory."""
     if user.is_authenticated:
         if user.has_perm("core.view_group_list"):
             return reverse("groups:group-list")
-        own = own_group_url(user)
+        own = own_group_url(user) or own_panel_url(user)
         if own:
             return own
     return reverse("public:group-list")
@@ -66,6 +79,8 @@ def nav_links(user) -> list[tuple[str, str]]:
             items.append(("Annual reviews", _url("reviews:review-list")))
         if user.has_perm("scrutiny.view_stopsearch_index"):
             items.append(("Stop and search", _url("scrutiny:index")))
+        # A custody visitor's one way in: their panel's visits.
+        items.append(("Custody visiting", own_panel_url(user)))
         if user.has_perm("groups.view_person"):
             items.append(("People", reverse("groups:person-list")))
         items.append(("Accounts", accounts_url(user)))

@@ -47,9 +47,10 @@ class CustodyPanelAdmin(ManagerAdmin):
 
 @admin.register(CustodyVisitor)
 class CustodyVisitorAdmin(ManagerAdmin):
-    list_display = ("name", "panel", "accredited_on", "reaccreditation_due_on")
+    list_display = ("name", "panel", "accredited_on", "reaccreditation_due_on", "user")
     list_filter = ("panel",)
-    list_select_related = ("panel",)
+    list_select_related = ("panel", "user")
+    raw_id_fields = ("user",)
     exclude = ("created_by", "updated_by", "version")
 
 

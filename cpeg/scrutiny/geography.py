@@ -2,8 +2,8 @@
 
 Boundaries: ``reference/london-boroughs-excluding-mhw-wgs84.geojson`` (GLA
 London Datastore, Statistical GIS Boundary Files for London; Open Government
-Licence; see reference/README.md). shapely's STRtree answers every point of
-a file in one vectorised query. The boundaries exclude the tidal Thames, so
+Licence; see reference/README.md). Every point of a file is tested at once
+(numpy arrays, prepared polygons; no point objects are made). The boundaries exclude the tidal Thames, so
 a point mid-river is in no borough: such points (and points outside London)
 are counted as "located outside every borough", never guessed.
 """
@@ -21,8 +21,9 @@ BOUNDARIES = Path(__file__).resolve().parent / "reference" / "london-boroughs-ex
 
 
 @cache
-def _index() -> tuple[shapely.STRtree, tuple[str, ...]]:
-    """The borough polygons in an STRtree, and each one's ONS code."""
+def _boroughs() -> tuple[tuple, np.ndarray, tuple[str, ...]]:
+    """The borough polygons (prepared), their bounding boxes as an array
+    (one row of min x, min y, max x, max y each), and each one's ONS code."""
     with BOUNDARIES.open(encoding="utf-8") as handle:
         collection = json.load(handle)
     codes, shapes = [], []
@@ -30,27 +31,29 @@ def _index() -> tuple[shapely.STRtree, tuple[str, ...]]:
         codes.append(feature["properties"]["GSS_CODE"])
         shapes.append(shapely.geometry.shape(feature["geometry"]))
     shapely.prepare(shapes)
-    return shapely.STRtree(shapes), tuple(codes)
+    return tuple(shapes), shapely.bounds(shapes), tuple(codes)
 
 
 def ons_codes_for_points(longitudes: list[float], latitudes: list[float]) -> list[str | None]:
-    """The ONS code of the borough each (longitude, latitude) falls in, or None."""
-    result: list[str | None] = [None] * len(longitudes)
+    """The ONS code of the borough each (longitude, latitude) falls in, or None.
+
+    Vectorised over numpy arrays, with no point objects made: for each of the
+    33 boroughs, its bounding box picks the candidate points and
+    ``shapely.contains_xy`` (the polygon prepared) tests them all at once. A
+    point on a boundary line is in neither borough's interior; such points
+    are vanishingly rare in published "on or near" points and count as
+    outside every borough rather than being guessed.
+    """
     if not longitudes:
-        return result
-    tree, codes = _index()
+        return []
+    shapes, bounds, codes = _boroughs()
     xs = np.asarray(longitudes, dtype=float)
     ys = np.asarray(latitudes, dtype=float)
-    # The tree gives the polygons whose bounding box holds each point; each
-    # polygon (prepared) then tests its candidates at once. Faster than the
-    # tree's own "within" predicate, which tests the points one by one.
-    point_idx, shape_idx = tree.query(shapely.points(xs, ys))
     found = np.full(len(xs), -1)
-    for shape in np.unique(shape_idx):
-        candidates = point_idx[shape_idx == shape]
-        inside = shapely.contains_xy(tree.geometries[shape], xs[candidates], ys[candidates])
-        found[candidates[inside]] = shape
-    for point, shape in enumerate(found.tolist()):
-        if shape >= 0:
-            result[point] = codes[shape]
-    return result
+    for index, (shape, (min_x, min_y, max_x, max_y)) in enumerate(zip(shapes, bounds, strict=True)):
+        (candidates,) = np.nonzero((xs >= min_x) & (xs <= max_x) & (ys >= min_y) & (ys <= max_y))
+        if len(candidates):
+            inside = shapely.contains_xy(shape, xs[candidates], ys[candidates])
+            found[candidates[inside]] = index
+    lookup = (*codes, None)  # index -1 is no borough
+    return [lookup[index] for index in found.tolist()]

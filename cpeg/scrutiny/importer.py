@@ -57,6 +57,29 @@ class ImportRefusedError(ValueError):
     """The file as a whole cannot be read (wrong columns, not JSON, ...)."""
 
 
+# The columns a parse gives, in the order the checks run (a row's first
+# failing check is the one reported), and the Row attribute of each.
+FIELDS = (
+    "row_number",
+    "occurred_at",
+    "london_date",
+    "search_type",
+    "latitude",
+    "longitude",
+    "gender",
+    "age_range",
+    "self_defined_ethnicity",
+    "self_defined_group",
+    "self_defined_census_group",
+    "officer_defined_group",
+    "legislation",
+    "object_of_search",
+    "outcome",
+    "outcome_linked_to_object",
+    "more_than_outer_clothing_removed",
+)
+
+
 @dataclass
 class Row:
     row_number: int
@@ -80,9 +103,21 @@ class Row:
 
 @dataclass
 class Parsed:
-    rows: list[Row] = field(default_factory=list)
+    """The good rows as columns (``columns[name][i]`` is row i's value of a
+    ``FIELDS`` name), and every error by row (the first ``MAX_ERRORS``)."""
+
+    columns: dict[str, list] = field(default_factory=lambda: {name: [] for name in FIELDS})
     errors: list[dict] = field(default_factory=list)
     error_count: int = 0
+
+    def __len__(self) -> int:
+        return len(self.columns["row_number"])
+
+    @property
+    def rows(self) -> list[Row]:
+        """The good rows one by one (for tests and small files; the service
+        reads ``columns``)."""
+        return [Row(*values) for values in zip(*(self.columns[name] for name in FIELDS), strict=True)]
 
     def error(self, row: int, message: str) -> None:
         self.error_count += 1
@@ -150,55 +185,129 @@ def _coordinate(value, low: float, high: float, column: str) -> float | None:
     return number
 
 
-def _row(number: int, values: dict) -> Row:
-    """One row from its values by CSV column name; raises ValueError."""
-    text = {key: ("" if value is None else str(value).strip()) for key, value in values.items()}
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _when(value) -> tuple[dt.datetime, dt.date]:
+    """(the time in UTC, the date in London) of a published date and time."""
+    text = _text(value)
     try:
-        occurred = dt.datetime.fromisoformat(text["Date"])
+        occurred = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"Date {text['Date']!r} is not a date and time") from None
+        raise ValueError(f"Date {text!r} is not a date and time") from None
     if occurred.tzinfo is None:
         occurred = occurred.replace(tzinfo=dt.UTC)
-    latitude = _coordinate(values.get("Latitude"), -90, 90, "Latitude")
-    longitude = _coordinate(values.get("Longitude"), -180, 180, "Longitude")
-    if (latitude is None) != (longitude is None):
-        raise ValueError("Latitude and longitude must both be given or both be blank")
-    outcome_value = values.get("Outcome")
-    if outcome_value is False:
-        outcome = API_OUTCOME_FALSE
-    else:
-        outcome = OUTCOME_TEXT.get(text["Outcome"].lower())
-        if outcome is None:
-            raise ValueError(f"Unknown outcome {text['Outcome']!r}")
-    officer = OFFICER_GROUPS.get(text["Officer-defined ethnicity"].lower())
-    if officer is None:
-        raise ValueError(f"Unknown officer-defined ethnicity {text['Officer-defined ethnicity']!r}")
-    group, census = self_defined_groups(text["Self-defined ethnicity"])
-    row = Row(
-        row_number=number,
-        occurred_at=occurred.astimezone(dt.UTC),
-        london_date=occurred.astimezone(LONDON).date(),
-        search_type=text["Type"],
-        latitude=latitude,
-        longitude=longitude,
-        gender=text["Gender"],
-        age_range=text["Age range"],
-        self_defined_ethnicity=text["Self-defined ethnicity"][:120],
-        self_defined_group=group,
-        self_defined_census_group=census,
-        officer_defined_group=officer,
-        legislation=text["Legislation"],
-        object_of_search=text["Object of search"],
-        outcome=outcome,
-        outcome_linked_to_object=_bool(values.get("Outcome linked to object of search"), "Outcome linked"),
-        more_than_outer_clothing_removed=_bool(
-            values.get("Removal of more than just outer clothing"), "Removal of more than just outer clothing"
-        ),
-    )
-    for name, limit in _TEXT_LIMITS.items():
-        if len(getattr(row, name)) > limit:
-            raise ValueError(f"{name.replace('_', ' ').capitalize()} is longer than {limit} characters")
-    return row
+    return occurred.astimezone(dt.UTC), occurred.astimezone(LONDON).date()
+
+
+def _outcome(value) -> str:
+    if value is False:
+        return API_OUTCOME_FALSE
+    outcome = OUTCOME_TEXT.get(_text(value).lower())
+    if outcome is None:
+        raise ValueError(f"Unknown outcome {_text(value)!r}")
+    return outcome
+
+
+def _officer(value) -> str:
+    group = OFFICER_GROUPS.get(_text(value).lower())
+    if group is None:
+        raise ValueError(f"Unknown officer-defined ethnicity {_text(value)!r}")
+    return group
+
+
+def _limited(name: str, limit: int):
+    label = name.replace("_", " ").capitalize()
+
+    def check(value) -> str:
+        text = _text(value)
+        if len(text) > limit:
+            raise ValueError(f"{label} is longer than {limit} characters")
+        return text
+
+    return check
+
+
+class _Columns:
+    """Checks and converts a file column by column.
+
+    Each column's distinct values are converted once (a month of searches
+    has a few dozen outcomes, legislations and ethnicities, and repeats
+    points and times), then looked up for every row, so the work per row is
+    a dictionary look-up, not a call. A value that fails marks its rows with
+    the message; a row keeps the message of the first check it fails.
+    """
+
+    def __init__(self, numbers: list[int], raw: dict[str, list]):
+        self.numbers = numbers
+        self.raw = raw
+        self.row_errors: dict[int, str] = {}  # index -> first message
+
+    def convert(self, column: str, fn) -> list:
+        values = self.raw[column]
+        memo, bad = {}, {}
+        for value in set(values):
+            try:
+                memo[value] = fn(value)
+            except ValueError as error:
+                bad[value] = str(error)
+        if bad:
+            for index, value in enumerate(values):
+                if value in bad:
+                    self.row_errors.setdefault(index, bad[value])
+            return [memo.get(value) for value in values]
+        return list(map(memo.__getitem__, values))
+
+    def parse(self, parsed: Parsed) -> Parsed:
+        when = self.convert("Date", _when)
+        latitudes = self.convert("Latitude", lambda v: _coordinate(v, -90, 90, "Latitude"))
+        longitudes = self.convert("Longitude", lambda v: _coordinate(v, -180, 180, "Longitude"))
+        for index, (lat, lon) in enumerate(zip(latitudes, longitudes, strict=True)):
+            if (lat is None) != (lon is None):
+                self.row_errors.setdefault(index, "Latitude and longitude must both be given or both be blank")
+        outcomes = self.convert("Outcome", _outcome)
+        officer = self.convert("Officer-defined ethnicity", _officer)
+        self_defined = self.convert(
+            "Self-defined ethnicity", lambda v: (_text(v)[:120], *self_defined_groups(_text(v)))
+        )
+        linked = self.convert("Outcome linked to object of search", lambda v: _bool(v, "Outcome linked"))
+        removal = self.convert(
+            "Removal of more than just outer clothing",
+            lambda v: _bool(v, "Removal of more than just outer clothing"),
+        )
+        texts = {
+            name: self.convert(column, _limited(name, _TEXT_LIMITS[name]))
+            for name, column in (
+                ("search_type", "Type"),
+                ("gender", "Gender"),
+                ("age_range", "Age range"),
+                ("legislation", "Legislation"),
+                ("object_of_search", "Object of search"),
+            )
+        }
+        columns = {
+            "row_number": self.numbers,
+            "occurred_at": [w and w[0] for w in when],
+            "london_date": [w and w[1] for w in when],
+            "latitude": latitudes,
+            "longitude": longitudes,
+            "self_defined_ethnicity": [s and s[0] for s in self_defined],
+            "self_defined_group": [s and s[1] for s in self_defined],
+            "self_defined_census_group": [s and s[2] for s in self_defined],
+            "officer_defined_group": officer,
+            "outcome": outcomes,
+            "outcome_linked_to_object": linked,
+            "more_than_outer_clothing_removed": removal,
+            **texts,
+        }
+        if self.row_errors:
+            for index in sorted(self.row_errors):
+                parsed.error(self.numbers[index], self.row_errors[index])
+            keep = [i for i in range(len(self.numbers)) if i not in self.row_errors]
+            columns = {name: [values[i] for i in keep] for name, values in columns.items()}
+        parsed.columns = {name: columns[name] for name in FIELDS}
+        return parsed
 
 
 def parse_csv(data: bytes) -> Parsed:
@@ -223,17 +332,17 @@ def parse_csv(data: bytes) -> Parsed:
         raise ImportRefusedError("This is not a police.uk stop and search file (" + "; ".join(parts) + ")")
     parsed = Parsed()
     width = len(header)
-    for number, values in enumerate(reader, start=2):
-        if not values:
-            continue
-        if len(values) != width:
-            parsed.error(number, f"The row has {len(values)} values, not {width}")
-            continue
-        try:
-            parsed.rows.append(_row(number, dict(zip(header, values, strict=True))))
-        except ValueError as error:
-            parsed.error(number, str(error))
-    return parsed
+    records = list(reader)
+    numbers = [number for number, values in enumerate(records, start=2) if len(values) == width]
+    if len(numbers) != len(records):
+        for number, values in enumerate(records, start=2):
+            if values and len(values) != width:
+                parsed.error(number, f"The row has {len(values)} values, not {width}")
+        records = [records[number - 2] for number in numbers]
+    if not records:
+        return parsed
+    raw = dict(zip(header, zip(*records, strict=True), strict=True))
+    return _Columns(numbers, raw).parse(parsed)
 
 
 _API_KEYS = {
@@ -251,6 +360,12 @@ _API_KEYS = {
 }
 
 
+def _hashable(value):
+    """A JSON value as a dictionary key (an unexpected list or object becomes
+    its text, which then fails its column's check)."""
+    return json.dumps(value) if isinstance(value, list | dict) else value
+
+
 def parse_api_json(data: bytes) -> Parsed:
     """Every record of a police.uk ``stops-force`` (or ``stops-street``) answer."""
     try:
@@ -260,19 +375,23 @@ def parse_api_json(data: bytes) -> Parsed:
     if not isinstance(records, list):
         raise ImportRefusedError("The file is not police.uk API JSON (a list of searches)")
     parsed = Parsed()
+    numbers = []
+    raw = {column: [] for column in COLUMNS}
     for number, record in enumerate(records, start=1):
         if not isinstance(record, dict) or "datetime" not in record:
             parsed.error(number, "The record is not a stop and search")
             continue
-        values = {column: record.get(key) for column, key in _API_KEYS.items()}
+        numbers.append(number)
+        for column, key in _API_KEYS.items():
+            raw[column].append(_hashable(record.get(key)))
         location = record.get("location")
-        if isinstance(location, dict):
-            values["Latitude"], values["Longitude"] = location.get("latitude"), location.get("longitude")
-        try:
-            parsed.rows.append(_row(number, values))
-        except ValueError as error:
-            parsed.error(number, str(error))
-    return parsed
+        if not isinstance(location, dict):
+            location = {}
+        raw["Latitude"].append(_hashable(location.get("latitude")))
+        raw["Longitude"].append(_hashable(location.get("longitude")))
+    if not numbers:
+        return parsed
+    return _Columns(numbers, raw).parse(parsed)
 
 
 def parse_file(file_name: str, data: bytes) -> Parsed:

@@ -54,8 +54,15 @@ class StopSearch(models.Model):
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     location_status = models.CharField(max_length=12, choices=LocationStatus.choices)
+    # No index of its own: the (borough, london_date) index below serves
+    # every look-up by borough, and one index fewer makes imports faster.
     borough = models.ForeignKey(
-        "groups.Borough", on_delete=models.PROTECT, null=True, blank=True, related_name="stop_searches"
+        "groups.Borough",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stop_searches",
+        db_index=False,
     )
     gender = models.CharField(max_length=20, blank=True)
     age_range = models.CharField(max_length=20, blank=True)
@@ -178,6 +185,16 @@ class CustodyVisitor(BaseModel):
     accredited_on = models.DateField("Accredited on")
     trained_on = models.DateField("Initial training completed on", null=True, blank=True)
     reaccreditation_due_on = models.DateField("Re-accreditation due on")
+    user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="custody_visitor_records",
+        verbose_name="Sign-in account",
+        help_text="The visitor's account (invited with the role Independent custody visitor): they record and read "
+        "this panel's visits.",
+    )
 
     class Meta:
         ordering = ["panel__name", "name"]

@@ -21,8 +21,9 @@ from django.utils import timezone
 
 from cpeg.accounts.access import get_for_user_or_404, scope_boroughs, scope_custody_panels, scope_group_records
 from cpeg.groups.models import Borough
+from cpeg.scrutiny.charts import BarChart, bar_chart
 from cpeg.scrutiny.choices import EthnicGroup, Force, ImportStatus, LocationStatus, Outcome
-from cpeg.scrutiny.figures import RiskRatio, rate_per_1000, risk_ratio, share
+from cpeg.scrutiny.figures import SUPPRESS_BELOW, RiskRatio, rate_per_1000, risk_ratio, share, suppressed
 from cpeg.scrutiny.models import (
     BoroughPopulation,
     CustodyPanel,
@@ -424,8 +425,6 @@ class PublicCell:
 
 
 def _public(cells: list[Cell]) -> list[PublicCell]:
-    from cpeg.scrutiny.figures import suppressed
-
     hide = suppressed([c.count for c in cells])
     largest = max((c.count for c in cells), default=0) or 1
     return [
@@ -434,21 +433,79 @@ def _public(cells: list[Cell]) -> list[PublicCell]:
     ]
 
 
+# The breakdowns a pack prints, each as a chart and its table, in order.
+PACK_TABLES = ("month", "outcome", "object", "legislation", "age", "gender", "self", "officer")
+
+
+@dataclass
+class PackTable:
+    key: str
+    heading: str
+    cells: list[PublicCell]
+    chart: BarChart
+
+
+def _pack_tables(figures: BoroughFigures, *, public: bool) -> list[PackTable]:
+    tables = []
+    for key in PACK_TABLES:
+        if public and key == "self":
+            # The public version groups self-defined ethnicity as the rates
+            # do (mixed White and Black counted as Black): one grouping, so
+            # no count can be found from the difference of two tables.
+            key = "census"
+        breakdown = figures.breakdowns[key]
+        if public:
+            cells = _public(breakdown.cells)
+        else:
+            cells = [PublicCell(c.label, c.count, c.share) for c in breakdown.cells]
+        hidden = f"fewer than {SUPPRESS_BELOW}"
+        rows = [(c.label, c.count, hidden if c.count is None else str(c.count)) for c in cells]
+        chart = bar_chart(f"Searches by {breakdown.heading[0].lower()}{breakdown.heading[1:]}", rows)
+        tables.append(PackTable(f"chart-{key}", breakdown.heading, cells, chart))
+    return tables
+
+
+def _public_rates(view: Disproportionality) -> list[tuple[RateRow, int | None, bool]]:
+    """A rates table's rows, each with its count to publish (None: hidden)
+    and whether its ratio may be shown.
+
+    Suppressed as its own breakdown table is (the same groups with not
+    stated, adding up to the total): so the counts agree between tables.
+    A ratio with the census residents gives its count back, so the template
+    shows no ratio where the count is hidden, and none at all when the White
+    count (every ratio's denominator) is hidden."""
+    counts = [row.searches for row in view.rows] + [view.not_stated]
+    hide = suppressed(counts)[: len(view.rows)]
+    white_hidden = hide[0]  # rows[0] is the White group
+    return [
+        (row, None if h else row.searches, not h and not white_hidden) for row, h in zip(view.rows, hide, strict=True)
+    ]
+
+
 def public_pack(*, borough: Borough, period: Period) -> dict:
     """A borough's figures for publication: tables with small counts hidden,
-    the disproportionality ratios (no counts below 5), no searches listed."""
+    the disproportionality ratios where publishing them hides nothing, no
+    searches listed."""
     figures = borough_figures(borough=borough, period=period)
-    tables = [
-        (figures.breakdowns[key].heading, _public(figures.breakdowns[key].cells))
-        for key in ("month", "outcome", "object", "legislation", "age", "gender", "self", "officer")
-    ]
-    from cpeg.scrutiny.figures import SUPPRESS_BELOW
+    rates = [(view.title, _public_rates(view)) for view in figures.rate_views]
+    return {
+        "figures": figures,
+        "tables": _pack_tables(figures, public=True),
+        "rates": rates,
+        "suppress_below": SUPPRESS_BELOW,
+        "public": True,
+    }
 
-    rates = [
-        (
-            view.title,
-            [(row, row.searches if not 0 < row.searches < SUPPRESS_BELOW else None) for row in view.rows],
-        )
-        for view in figures.rate_views
-    ]
-    return {"figures": figures, "tables": tables, "rates": rates, "suppress_below": SUPPRESS_BELOW}
+
+def monitoring_pack(*, borough: Borough, period: Period) -> dict:
+    """The monitoring group's pack (officers and the group): every figure
+    exactly, each breakdown as a chart and its table; no searches listed."""
+    figures = borough_figures(borough=borough, period=period)
+    rates = [(view.title, [(row, row.searches, True) for row in view.rows]) for view in figures.rate_views]
+    return {
+        "figures": figures,
+        "tables": _pack_tables(figures, public=False),
+        "rates": rates,
+        "suppress_below": SUPPRESS_BELOW,
+        "public": False,
+    }

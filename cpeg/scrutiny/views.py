@@ -3,14 +3,16 @@ behind each figure, imports of police.uk files, monitoring meetings."""
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from cpeg.accounts.access import require_perm
+from cpeg.accounts.access import custody_visitor_records_of, require_perm
 from cpeg.activities.selectors import activity_queryset
 from cpeg.core.fiscal import FinancialYear, london_today
 from cpeg.core.views_helpers import handle_form
@@ -241,7 +243,7 @@ def panel_visits(request, pk):
             "page": page,
             "outstanding": outstanding,
             "query": urlencode(query),
-            "can_record": request.user.has_perm("scrutiny.record_custodyvisit"),
+            "can_record": request.user.has_perm("scrutiny.record_custodyvisit", panel),
         },
     )
 
@@ -250,8 +252,10 @@ def panel_visits(request, pk):
 @require_http_methods(["GET", "POST"])
 def visit_create(request, pk):
     panel = selectors.panel_get_for(user=request.user, pk=pk)
-    require_perm(request.user, "scrutiny.record_custodyvisit")
-    form = VisitForm(request.POST or None, panel=panel)
+    require_perm(request.user, "scrutiny.record_custodyvisit", panel)
+    # A visitor recording their own visit starts as the first of the pair.
+    own = [pk for pk, panel_id in custody_visitor_records_of(request.user).items() if panel_id == panel.pk]
+    form = VisitForm(request.POST or None, panel=panel, initial={"first_visitor": own[0]} if own else None)
     return handle_form(
         request,
         form=form,
@@ -285,3 +289,46 @@ def public_pack(request, pk):
         "scrutiny/public_pack.html",
         {"borough": borough, "period": period, **selectors.public_pack(borough=borough, period=period)},
     )
+
+
+def _pack_pdf(request, borough, period, pack: dict, name: str) -> HttpResponse:
+    """A pack as a tagged PDF (PDF/UA-1: structure tree, reading order, table
+    headers, title and language), drawn by WeasyPrint from the same figures,
+    charts and tables as the pages."""
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "scrutiny/pack_pdf.html",
+        {
+            "borough": borough,
+            "period": period,
+            "authority_name": settings.AUTHORITY_NAME,
+            "today": london_today(),
+            **pack,
+        },
+    )
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(pdf_variant="pdf/ua-1")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{borough.slug}-{period.key.replace("/", "-")}.pdf"'
+    return response
+
+
+@login_required
+def borough_pack_pdf(request, pk):
+    """The monitoring group's pack for a borough and period, as a PDF."""
+    borough = selectors.borough_get_for(user=request.user, pk=pk)
+    period = _period(request, selectors.imported_months())
+    if period is None:
+        raise Http404("No stop and search data")
+    pack = selectors.monitoring_pack(borough=borough, period=period)
+    return _pack_pdf(request, borough, period, pack, "stop-and-search-pack")
+
+
+def public_pack_pdf(request, pk):
+    """The published version of a borough's pack, as a PDF: anyone may read it."""
+    borough = get_object_or_404(selectors.Borough, pk=pk)
+    period = _period(request, selectors.imported_months())
+    if period is None:
+        raise Http404("No stop and search data")
+    pack = selectors.public_pack(borough=borough, period=period)
+    return _pack_pdf(request, borough, period, pack, "stop-and-search-public")

@@ -57,3 +57,57 @@ def test_a_group_admin_follows_a_figure_to_its_searches(page, live_server, camde
     assert_accessible(page)
     assert page.locator("#public-total").inner_text() == "10 searches"
     assert page.get_by_text("fewer than 5").count() >= 1
+
+
+PHONE = {"width": 360, "height": 740}
+
+
+def test_a_custody_visitor_records_a_visit_on_a_phone(page, live_server):
+    """A visitor signs in on a 360 px wide screen, lands on their panel's
+    visits, records a visit they made and reads it back: axe clean, and no
+    page wider than the screen."""
+    from cpeg.scrutiny.tests.factories import custody_panel, custody_visitor, visitor_account
+
+    panel = custody_panel("Camden")
+    visitor_account(panel, "Ada Visitor", username="ada-visitor")
+    custody_visitor(panel, "Ben Partner")
+    custody_visit_count = panel.visits.count()
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server, "ada-visitor")
+    visit(page, live_server.url + "/")
+    # Their way in, in the navigation (behind "Menu" at this width).
+    href = page.locator("a", has_text="Custody visiting").first.get_attribute("href")
+    assert href == f"/scrutiny/custody-visiting/panels/{panel.pk}/"
+    visit(page, live_server.url + href)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    page.get_by_role("link", name="Record a visit").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.get_by_label("First visitor", exact=True).input_value() != ""  # themselves, to start with
+    page.get_by_label("Second visitor", exact=True).select_option(label="Ben Partner")
+    page.get_by_label("Day", exact=True).fill("23")
+    page.get_by_label("Month", exact=True).fill("11")
+    page.get_by_label("Year", exact=True).fill("2026")
+    page.get_by_label("Time you arrived", exact=True).fill("21:30")
+    page.get_by_label("People in custody at the time", exact=True).fill("4")
+    page.get_by_label("Offered a visit", exact=True).fill("3")
+    page.get_by_label("Accepted and seen", exact=True).fill("2")
+    page.get_by_label("Declined", exact=True).fill("1")
+    page.get_by_label("Health and wellbeing: concerns", exact=True).fill("Mr Smith asked for a blanket")
+    page.get_by_role("button", name="Record the visit").click()
+    page.wait_for_load_state()
+    # A name is refused with the reason, in the error summary; what was typed stays.
+    assert_accessible(page)
+    assert page.locator(".govuk-error-summary").get_by_text("looks like a name").count() == 1
+    assert page.get_by_label("Offered a visit", exact=True).input_value() == "3"
+    page.get_by_label("Health and wellbeing: concerns", exact=True).fill(
+        "A detainee asked for a blanket; given at once"
+    )
+    page.get_by_role("button", name="Record the visit").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert "/scrutiny/custody-visiting/visits/" in page.url
+    assert panel.visits.count() == custody_visit_count + 1

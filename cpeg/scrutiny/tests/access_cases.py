@@ -42,8 +42,10 @@ CASES = [
     # A borough's figures and searches: officers, the borough's group, its link member.
     AccessCase("scrutiny:borough-figures", CAMDEN_READERS, camden_borough),
     AccessCase("scrutiny:borough-stops", CAMDEN_READERS, camden_borough, query="period=2018-10"),
+    AccessCase("scrutiny:borough-pack-pdf", CAMDEN_READERS, camden_borough, query="period=2018-10"),
     # The published version of a borough's figures: anyone.
     AccessCase("scrutiny:public-pack", EVERYONE, camden_borough, query="period=2018-10"),
+    AccessCase("scrutiny:public-pack-pdf", EVERYONE, camden_borough, query="period=2018-10"),
     # Importing police.uk files is the authority's.
     AccessCase("scrutiny:import-list", AUTHORITY, post=True),
     AccessCase("scrutiny:import-detail", AUTHORITY, an_import),

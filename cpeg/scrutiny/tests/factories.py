@@ -53,10 +53,16 @@ def police_csv(rows, *, newline="\n", header=COLUMNS) -> bytes:
 
 
 def shared_data():
-    """The repository's ``../shared/data`` (tests may read it)."""
+    """The shared ``data`` folder beside the repository (tests may read it):
+    ``../shared/data`` from the checkout, or from a folder above it (a git
+    worktree sits one level deeper)."""
     from pathlib import Path
 
-    return Path(__file__).resolve().parents[3].parent / "shared" / "data"
+    root = Path(__file__).resolve().parents[3]
+    for folder in root.parents:
+        if (folder / "shared" / "data").is_dir():
+            return folder / "shared" / "data"
+    return root.parent / "shared" / "data"
 
 
 def import_rows(rows, *, month="2018-10", force="metropolitan"):
@@ -131,3 +137,17 @@ def custody_visit(panel=None, **fields):
         **fields,
     }
     return CustodyVisit.objects.create(panel=panel, **values)
+
+
+def visitor_account(panel, name="Ada Visitor", username=None):
+    """A custody visitor who signs in: an account with the role, linked
+    from a visitor record on ``panel``. Returns (user, visitor record)."""
+    from cpeg.accounts.roles import Role
+    from cpeg.accounts.tests.factories import UserFactory
+
+    user = UserFactory(**({"username": username} if username else {}))
+    user.role_assignments.create(role=Role.CUSTODY_VISITOR)
+    visitor = custody_visitor(panel, name)
+    visitor.user = user
+    visitor.save()
+    return user, visitor

@@ -206,10 +206,11 @@ def test_the_public_pack_hides_small_counts_and_lists_no_searches(client):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="public-total">36 searches' in html
-    outcome = dict((c.label, c.count) for c in dict(response.context["tables"])["Outcome"])
+    tables = {table.heading: table.cells for table in response.context["tables"]}
+    outcome = {c.label: c.count for c in tables["Outcome"]}
     # 33 no further action and 3 arrests: the 3 is hidden, and (alone) the 33 with it.
     assert outcome == {"No further action": None, "Arrest": None}
-    officer = {c.label: c.count for c in dict(response.context["tables"])["Officer-defined ethnic group"]}
+    officer = {c.label: c.count for c in tables["Officer-defined ethnic group"]}
     # 4 not stated is hidden; alone, so the next smallest (White, 12) is hidden too.
     assert officer == {"Black": 20, "White": None, "Not stated": None}
     assert "searches/" not in html  # no link to the searches themselves
