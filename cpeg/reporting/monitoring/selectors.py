@@ -20,14 +20,14 @@ from dataclasses import dataclass
 
 from django.core.cache import caches
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, ExpressionWrapper, Max, Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from cpeg.accounts.access import scope_groups
 from cpeg.agreements.choices import MeasureType
+from cpeg.core.caching import SHARED_CACHE, write_stamp
 from cpeg.core.fiscal import FinancialYear, Quarter, financial_year_choices
-from cpeg.core.models import AuditEvent
 from cpeg.funding.models import Award
 from cpeg.funding.selectors import spend_flags_for, spend_position
 from cpeg.groups.choices import GroupStatus
@@ -262,7 +262,7 @@ def _dashboard_urls() -> dict:
 # records an event: returns, SLAs, activities, groups, spend), with the
 # day and the groups the person may see; a page then builds the rows of
 # its 50 groups only.
-DASHBOARD_CACHE = "shared"
+DASHBOARD_CACHE = SHARED_CACHE
 DASHBOARD_CACHE_SECONDS = 60 * 60
 
 
@@ -279,7 +279,7 @@ def _dashboard_index_key(*, user, year: FinancialYear, today: dt.date) -> str:
     """Moves with any audited write, the day, the year and the groups the
     user may see. Two queries."""
     group_ids = list(_dashboard_groups(user).order_by("pk").values_list("pk", flat=True))
-    stamp = AuditEvent.objects.aggregate(latest=Max("pk"))["latest"]
+    stamp = write_stamp()
     scope = hashlib.sha256(",".join(map(str, group_ids)).encode()).hexdigest()
     return f"monitoring-dashboard:{year.start_year}:{today.isoformat()}:{stamp}:{scope}"
 
