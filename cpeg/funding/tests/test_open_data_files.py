@@ -158,3 +158,20 @@ def test_the_api_serves_the_stored_json_and_202_before_it_is_built(client, decid
     response = client.get(url)
     assert response.status_code == 200
     assert response.content == bytes(OpenDataFile.objects.get(file_format="json").content)
+
+
+def test_a_download_runs_the_same_queries_with_more_awards(
+    client, officer, decided_round, django_assert_max_num_queries
+):
+    services.open_data_refresh()
+    client.force_login(officer)
+    with django_assert_max_num_queries(12) as few:
+        assert _download(client, decided_round, "json").status_code == 200
+    for slug in ("islington", "lambeth", "lewisham"):
+        award = AwardFactory(funding_round=decided_round, group=EngagementGroupFactory(borough=borough(slug)))
+        PaymentFactory(award=award, amount=D("1000.00"), status=PaymentStatus.PAID, paid_on=award.awarded_on)
+    services.open_data_refresh()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = _download(client, decided_round, "json")
+    assert response.status_code == 200
+    assert len(json.loads(response.content)["grants"]) == 5
