@@ -18,6 +18,7 @@ PYTEST_ARGS ?=
 
 run: setup
 	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=true $(PY) manage.py createcachetable
 	DJANGO_DEBUG=true $(PY) manage.py load_demo_data
 	@# The task worker (it sends emails such as password resets) runs beside
 	@# the web server, and stops when the server does.
@@ -81,9 +82,11 @@ SCALE_ENV := DATABASE_URL=$(SCALE_DB) DJANGO_SETTINGS_MODULE=config.settings.bas
 
 scale-data: setup
 	$(SCALE_ENV) $(PY) manage.py migrate --noinput
+	$(SCALE_ENV) $(PY) manage.py createcachetable
 	$(SCALE_ENV) $(PY) manage.py make_scale_data --groups $${GROUPS:-2000} --years $${YEARS:-5}
 
 loadtest: setup
+	$(SCALE_ENV) $(PY) manage.py createcachetable
 	$(SCALE_ENV) $(PY) manage.py collectstatic --noinput -v0
 	DATABASE_URL=$(SCALE_DB) $(PY) bench/loadtest.py --memory
 

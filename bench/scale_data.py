@@ -535,4 +535,10 @@ def build(groups: int, years: int, *, today: dt.date | None = None, password: st
     built.years = fin_years
     build_monitoring(built, fin_years, today, log=log)
     build_funding(built, fin_years, today, log=log)
+    # The decided rounds' 360Giving files, as the task worker builds them
+    # after a decision (bulk_create above runs no service to queue it).
+    from cpeg.funding.services import open_data_refresh
+
+    rounds = open_data_refresh()
+    _logger(log)(f"360Giving files of {len(rounds)} decided rounds")
     return built

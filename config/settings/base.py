@@ -221,6 +221,17 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="cpeg-manager@localhost")
 # off the request.
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
+# Caches. "default" is each process's own memory (the API's rate limits).
+# "shared" is one cache for every app server, a table in the database
+# (`manage.py createcachetable`, run by `make run` and `make scale-data`;
+# run it once on deploy): what is kept between requests and must be the
+# same on every server, such as the monitoring dashboard's index
+# (docs/adr/0008-scaling.md).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cpeg_cache"},
+}
+
 # Security. Defaults are safe for production; `make run` (DEBUG) relaxes the
 # cookie and HTTPS settings because the demo is served over plain HTTP.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -15,7 +15,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, FilteredRelation, Prefetch, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, FilteredRelation, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -26,7 +27,6 @@ from cpeg.core.audit import history_entries
 from cpeg.core.fiscal import FinancialYear
 from cpeg.groups.choices import ExecutiveRole, GroupStatus
 from cpeg.groups.models import EngagementGroup, ExecutiveMembership
-from cpeg.groups.workflow import is_active
 
 # --- For other apps ------------------------------------------------------------
 
@@ -407,34 +407,57 @@ class SlaOverview:
     counts: dict[str, int]
     without_sla_active: int
     template: SlaTemplate | None
+    group_count: int = 0
+    page: Page | None = None
 
 
-def sla_overview(*, financial_year: int) -> SlaOverview:
+def sla_overview(*, financial_year: int, page_number=None, page_size: int = 50) -> SlaOverview:
     """Every group (not disbanded, or with an SLA this year) and its current
-    SLA's status, version and number of variations. Three queries."""
-    current = (
-        GroupSla.objects.filter(financial_year=financial_year, superseded_at__isnull=True)
-        .annotate(variation_count=Count("outputs", filter=~Q(outputs__variation="")))
-        .order_by()
+    SLA's status, version and number of variations: the counts over every
+    group in SQL, the rows of page ``page_number`` (every group's if None).
+    Four queries."""
+    current = GroupSla.objects.filter(financial_year=financial_year, superseded_at__isnull=True)
+    listed = EngagementGroup.objects.annotate(
+        current_status=Subquery(current.filter(group=OuterRef("pk")).order_by("-pk").values("status")[:1])
+    ).filter(~Q(status=GroupStatus.DISBANDED) | Q(current_status__isnull=False))
+    figures = listed.aggregate(
+        groups=Count("pk"),
+        none=Count("pk", filter=Q(current_status__isnull=True)),
+        without_sla_active=Count("pk", filter=Q(current_status__isnull=True, status=GroupStatus.ACTIVE)),
+        **{status.value: Count("pk", filter=Q(current_status=status.value)) for status in SlaStatus},
     )
-    groups = list(
-        EngagementGroup.objects.filter(
-            ~Q(status=GroupStatus.DISBANDED) | Q(slas__financial_year=financial_year, slas__superseded_at__isnull=True)
+    with_slas = (
+        listed.select_related("borough")
+        .prefetch_related(
+            Prefetch(
+                "slas",
+                queryset=current.annotate(
+                    variation_count=Count("outputs", filter=~Q(outputs__variation=""))
+                ).order_by(),
+                to_attr="current_slas",
+            )
         )
-        .distinct()
-        .select_related("borough")
-        .prefetch_related(Prefetch("slas", queryset=current, to_attr="current_slas"))
-        .order_by("borough__name", "name")
+        .order_by("borough__name", "name", "pk")
     )
+    page = None
+    if page_number is None:
+        groups = list(with_slas)
+    else:
+        paginator = Paginator(with_slas, page_size)
+        paginator.count = figures["groups"]  # counted above: no second count
+        page = paginator.get_page(page_number)
+        groups = list(page.object_list)
     rows = [OverviewRow(group=g, sla=g.current_slas[0] if g.current_slas else None) for g in groups]
-    counts = {status.value: 0 for status in SlaStatus}
-    counts["none"] = 0
-    for row in rows:
-        counts[row.sla.status if row.sla else "none"] += 1
+    if page is not None:
+        page.object_list = rows
+    counts = {status.value: figures[status.value] for status in SlaStatus}
+    counts["none"] = figures["none"]
     return SlaOverview(
         year=FinancialYear(financial_year),
         rows=rows,
         counts=counts,
-        without_sla_active=sum(1 for r in rows if r.sla is None and is_active(r.group)),
+        without_sla_active=figures["without_sla_active"],
         template=template_for_year(financial_year),
+        group_count=figures["groups"],
+        page=page,
     )

@@ -22,7 +22,6 @@ from pydantic import Field, field_validator
 
 from cpeg.activities.outputs import output_label
 from cpeg.api import selectors
-from cpeg.funding import opendata
 from cpeg.reviews import selectors as review_selectors
 
 PAGE_SIZE = 100
@@ -208,14 +207,18 @@ def list_meetings(request, filters: Query[MeetingFilters]):
 
 @api.get(
     "/grants/{year}",
-    response={200: dict, **PUBLIC_ERRORS},
+    response={200: dict, 202: Message, **PUBLIC_ERRORS},
     tags=["public"],
     summary="A decided round's grants as 360Giving",
+    description="202 while the file is being built after a change to the round's awards: ask again in a minute.",
 )
 def get_grants(request, year: int = Path(..., ge=2000, le=2100, description=YEAR_HELP)):
-    # Written by the 360Giving exporter itself, so amounts stay exact numbers.
-    package = selectors.grants_package(year=year)
-    return HttpResponse(opendata.package_json(package), content_type="application/json; charset=utf-8")
+    # The file the task worker built with the 360Giving exporter itself, so
+    # amounts stay exact numbers.
+    content = selectors.grants_json(year=year)
+    if content is None:
+        return 202, {"detail": "The file is being prepared. Ask again in a minute."}
+    return HttpResponse(content, content_type="application/json; charset=utf-8")
 
 
 class ReviewOut(Schema):

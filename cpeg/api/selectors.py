@@ -18,7 +18,8 @@ from cpeg.activities.selectors import public_meetings_queryset
 from cpeg.api.models import ApiToken
 from cpeg.api.services import TOKEN_START, hash_token
 from cpeg.core.fiscal import FinancialYear
-from cpeg.funding import opendata
+from cpeg.funding import selectors as funding_selectors
+from cpeg.funding.choices import OpenDataFormat
 from cpeg.funding.models import FundingRound
 from cpeg.groups.models import Borough, EngagementGroup
 from cpeg.groups.selectors import public_group_list
@@ -81,12 +82,14 @@ def public_meetings(*, starts_on: dt.date | None, ends_on: dt.date | None, borou
     return meetings
 
 
-def grants_package(*, year: int) -> dict:
-    """The 360Giving package of the round decided for financial year ``year``."""
+def grants_json(*, year: int) -> bytes | None:
+    """The stored 360Giving JSON of the round decided for financial year
+    ``year`` (the officers' download's bytes); None while it is being built."""
     funding_round = FundingRound.objects.filter(financial_year=year).first()
     if funding_round is None or not funding_round.is_decided:
         raise Http404
-    return opendata.grants_package(funding_round)
+    stored = funding_selectors.open_data_file(funding_round=funding_round, file_format=OpenDataFormat.JSON)
+    return None if stored is None else bytes(stored.content)
 
 
 # --- Partner endpoints ---------------------------------------------------------

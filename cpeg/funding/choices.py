@@ -79,3 +79,10 @@ class ReconciliationStatus(models.TextChoices):
 class WhatIfRule(models.TextChoices):
     PRO_RATA = "pro_rata", "Scale every recommendation pro rata to fit the pot"
     CAP_REDISTRIBUTE = "cap_redistribute", "Cap at the maximum award, then share out what the cap frees"
+
+
+class OpenDataFormat(models.TextChoices):
+    """The two files a decided round's 360Giving open data is published as."""
+
+    JSON = "json", "360Giving JSON"
+    XLSX = "xlsx", "360Giving spreadsheet"

@@ -18,12 +18,15 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.db import transaction
+
 from cpeg.core.demo import DemoContext
 from cpeg.core.fiscal import FinancialYear
 from cpeg.funding import services
 from cpeg.funding.choices import BudgetCategory, PaymentStatus
 from cpeg.funding.models import FundingApplication
 from cpeg.funding.money import ZERO, round_money
+from cpeg.funding.tasks import open_data_refresh_task
 from cpeg.groups.choices import GroupStatus, StaffingModel
 
 # Staffing shares (%) handed out in this order to groups ordered by
@@ -354,6 +357,9 @@ def load(ctx: DemoContext) -> None:
                 reason="Its treasurer was ill before the deadline",
                 today=ctx.today,
             )
+    # The decided rounds' 360Giving files: notifications and receivers stay
+    # quiet while the demo loads, so one build is queued for when it commits.
+    transaction.on_commit(open_data_refresh_task.enqueue)
     ctx.log.append(
         f"Funding: {past.label} decided and paid ({len(past_awards)} awards), {current.label} decided "
         f"({len(this_awards)} awards, spend reported), {next_year.label} open with applications in every state"

@@ -13,6 +13,7 @@ from cpeg.funding.choices import (
     DECIDED_ROUND_STATUSES,
     ApplicationStatus,
     BudgetCategory,
+    OpenDataFormat,
     PaymentStatus,
     ReconciliationStatus,
     RoundStatus,
@@ -453,3 +454,28 @@ class SpendLine(models.Model):
 
     def __str__(self):
         return f"{self.get_category_display()}: {self.amount}"
+
+
+class OpenDataFile(models.Model):
+    """A decided round's 360Giving file (JSON or spreadsheet), built once.
+
+    The task worker builds it when the round is decided and again after any
+    change to what it publishes (``funding.opendata.source_stamp``); the
+    download serves these bytes instead of building 2,000 grants per
+    request. Derived data, rebuilt from the awards at will: no edit version,
+    history or audit of its own.
+    """
+
+    funding_round = models.ForeignKey(FundingRound, on_delete=models.CASCADE, related_name="open_data_files")
+    file_format = models.CharField(max_length=8, choices=OpenDataFormat.choices)
+    content = models.BinaryField()
+    source_stamp = models.CharField(max_length=64, help_text="The fingerprint of the records it was built from.")
+    built_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["funding_round", "file_format"], name="one_open_data_file_per_format")
+        ]
+
+    def __str__(self):
+        return f"{self.funding_round} {self.get_file_format_display()}"

@@ -1,5 +1,10 @@
 """The year's awards as open data in the 360Giving Data Standard (1.4).
 
+A decided round's files are built once by the task worker
+(``funding.tasks.open_data_refresh_task``) and stored as ``OpenDataFile``
+rows; ``source_stamp`` fingerprints what they publish, so a download serves
+a stored file only while it is still current.
+
 ``grants_package`` builds the JSON package (``{"grants": [...], ...}``);
 ``validate_package`` checks it against the official schema kept in
 ``funding/schema`` (see its README for source and licence);
@@ -20,6 +25,7 @@ Identifiers (see docs/funding.md):
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 import re
@@ -108,6 +114,11 @@ META_ROWS = [
     "Modified",
     "License",
 ]
+
+
+# Part of every stamp: bump it when what the builder writes changes, so the
+# files built by the old code count as stale (then run build_open_data).
+BUILDER_VERSION = "1"
 
 
 def prefix() -> str:
@@ -341,3 +352,53 @@ def grants_workbook(package: dict) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# --- Stored files -------------------------------------------------------------
+
+
+def source_stamp(funding_round: FundingRound) -> str:
+    """A fingerprint of everything the round's files publish.
+
+    Three aggregate queries (awards with their groups, payments, budget
+    lines): counts catch deletions, the latest ``updated_at`` catches edits
+    (every save through a service or the admin moves it). The settings the
+    files name and ``BUILDER_VERSION`` are part of it too.
+    """
+    from django.db.models import Count, Max
+
+    from cpeg.funding.models import BudgetLine, Payment
+
+    awards = Award.objects.filter(funding_round=funding_round).aggregate(
+        n=Count("pk"), last=Max("updated_at"), groups=Max("group__updated_at")
+    )
+    payments = Payment.objects.filter(award__funding_round=funding_round).aggregate(
+        n=Count("pk"), last=Max("updated_at")
+    )
+    lines = BudgetLine.objects.filter(application__award__funding_round=funding_round).aggregate(
+        n=Count("pk"), last=Max("updated_at")
+    )
+    parts = [
+        BUILDER_VERSION,
+        prefix(),
+        funder_id(),
+        settings.AUTHORITY_NAME,
+        funding_round.pk,
+        funding_round.status,
+        funding_round.updated_at,
+        *(awards[k] for k in ("n", "last", "groups")),
+        *(payments[k] for k in ("n", "last")),
+        *(lines[k] for k in ("n", "last")),
+    ]
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
+
+
+def build_files(funding_round: FundingRound) -> dict[str, bytes]:
+    """The round's JSON and spreadsheet, exactly as the downloads publish them."""
+    from cpeg.funding.choices import OpenDataFormat
+
+    package = grants_package(funding_round)
+    return {
+        OpenDataFormat.JSON: package_json(package).encode("utf-8"),
+        OpenDataFormat.XLSX: grants_workbook(package),
+    }

@@ -13,6 +13,7 @@ from cpeg.api import services
 from cpeg.api.endpoints import api
 from cpeg.api.models import ApiToken
 from cpeg.core.models import AuditEvent
+from cpeg.funding.services import open_data_refresh
 from cpeg.funding.tests.factories import AwardFactory, FundingRoundFactory
 from cpeg.groups.models import Borough
 from cpeg.groups.tests.factories import EngagementGroupFactory, borough
@@ -69,6 +70,7 @@ def test_grants_are_published_as_360giving_once_the_round_is_decided(client, cam
     decided = FundingRoundFactory(decided=True)
     AwardFactory(funding_round=decided, group=camden, amount=Decimal("40000.50"))
     FundingRoundFactory(financial_year=decided.financial_year + 1)
+    open_data_refresh()  # the task worker's build after the decision
     response = client.get(f"/api/v1/grants/{decided.financial_year}")
     assert response.status_code == 200
     assert b'"amountAwarded": 40000.50' in response.content

@@ -18,7 +18,14 @@ from django.shortcuts import get_object_or_404
 
 from cpeg.accounts.access import get_for_user_or_404
 from cpeg.funding.choices import BID_STATUSES, ApplicationStatus, BudgetCategory, RoundStatus
-from cpeg.funding.models import Assessment, AssessmentCriterion, Award, FundingApplication, FundingRound
+from cpeg.funding.models import (
+    Assessment,
+    AssessmentCriterion,
+    Award,
+    FundingApplication,
+    FundingRound,
+    OpenDataFile,
+)
 from cpeg.funding.money import ZERO, share
 from cpeg.groups.models import EngagementGroup
 
@@ -39,6 +46,19 @@ def round_list() -> QuerySet:
         draft_count=Count("applications", filter=Q(applications__status=ApplicationStatus.DRAFT), distinct=True),
         award_total=Subquery(awards),
     ).order_by("-financial_year")
+
+
+def open_data_file(*, funding_round: FundingRound, file_format: str) -> OpenDataFile | None:
+    """The round's stored 360Giving file in ``file_format``, if still current.
+
+    None when the task worker has not built it yet, or when something it
+    publishes has changed since (the change queued a rebuild): the caller
+    says the file is being prepared. Four queries; never writes.
+    """
+    from cpeg.funding.opendata import source_stamp
+
+    stamp = source_stamp(funding_round)
+    return OpenDataFile.objects.filter(funding_round=funding_round, file_format=file_format, source_stamp=stamp).first()
 
 
 def round_get(*, pk: int) -> FundingRound:

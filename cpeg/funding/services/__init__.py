@@ -36,6 +36,7 @@ from cpeg.funding.services.applications import (
     submission_deadline,
 )
 from cpeg.funding.services.assessment import application_assess, application_moderate
+from cpeg.funding.services.opendata import open_data_refresh
 from cpeg.funding.services.payments import (
     award_reconcile,
     award_reconciliation_reopen,
@@ -70,6 +71,7 @@ __all__ = [
     "criterion_add",
     "criterion_update",
     "default_instalments",
+    "open_data_refresh",
     "other_support_add",
     "other_support_delete",
     "payment_mark_paid",

@@ -119,8 +119,9 @@ CASES = [
     AccessCase("funding:allocation", AUTHORITY, decided_round),
     AccessCase("funding:allocation-decide", MANAGER, round_kwargs, post=True),
     AccessCase("funding:round-payments", AUTHORITY, decided_round),
-    AccessCase("funding:export-360giving-json", AUTHORITY, decided_round),
-    AccessCase("funding:export-360giving-xlsx", AUTHORITY, decided_round),
+    # 202 until the task worker has built the file.
+    AccessCase("funding:export-360giving-json", AUTHORITY, decided_round, allowed_status=(200, 202)),
+    AccessCase("funding:export-360giving-xlsx", AUTHORITY, decided_round, allowed_status=(200, 202)),
     AccessCase("funding:group-applications", CAMDEN_READERS, camden),
     AccessCase(
         "funding:application-start",

@@ -164,6 +164,7 @@ def test_what_if_panel_shows_a_scenario_without_saving(client, manager):
 def test_360giving_json_download_validates(client, officer):
     award = AwardFactory()
     BudgetLineFactory(application=award.application, amount=award.amount)
+    services.open_data_refresh()  # the task worker's build after the decision
     client.force_login(officer)
     response = client.get(reverse("funding:export-360giving-json", kwargs={"pk": award.funding_round_id}))
     assert response.status_code == 200

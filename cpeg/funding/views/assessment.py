@@ -132,16 +132,23 @@ def allocation(request, pk):
     require_perm(request.user, "funding.view_allocation", funding_round)
     if request.method == "POST":
         require_perm(request.user, "funding.decide_allocation")
-    page = allocation_rule.allocation_page(funding_round=funding_round)
+    # 50 bids a page: the award boxes of one page are saved at a time, the
+    # figures above the table cover every bid.
+    page = allocation_rule.allocation_page(funding_round=funding_round, page_number=request.GET.get("page") or 1)
     what_if_form, scenario = _what_if(request, page)
-    initial = {f"award_{r.application.pk}": r.award for r in page.rows}
-    if scenario and request.GET.get("fill") == "1":
-        initial.update({f"award_{k}": v for k, v in scenario["amounts"].items()})
-    initial["version"] = funding_round.version
-    form = AllocationForm(request.POST if request.method == "POST" else None, initial=initial, rows=page.rows)
+    here = reverse("funding:allocation", kwargs={"pk": pk}) + (f"?{request.GET.urlencode()}" if request.GET else "")
     if request.method == "POST" and not workflow.can_decide_round(request.user, funding_round):
         messages.error(request, f"{funding_round} has been decided; the awards can no longer change")
         return redirect("funding:allocation", pk=pk)
+    if request.method == "POST" and request.POST.get("save_what_if") and scenario:
+        return _save_what_if(request, funding_round, scenario, here)
+    initial = {f"award_{r.application.pk}": r.award for r in page.rows}
+    if scenario and request.GET.get("fill") == "1":
+        initial.update({f"award_{r.application.pk}": scenario["amounts"].get(r.application.pk) for r in page.rows})
+    initial["version"] = funding_round.version
+    form = AllocationForm(request.POST if request.method == "POST" else None, initial=initial, rows=page.rows)
+    page_query = request.GET.copy()
+    page_query.pop("page", None)
     return handle_form(
         request,
         form=form,
@@ -150,18 +157,40 @@ def allocation(request, pk):
             "round": funding_round,
             "can_decide": workflow.can_decide_round(request.user, funding_round),
             "page": page,
+            "bids": page.bids_page,
             "what_if_form": what_if_form,
             "scenario": scenario,
             "rules": WhatIfRule.choices,
             "units": what_if_form.fields["unit"].choices,
             "query": request.GET.urlencode(),
+            "page_query": page_query.urlencode(),
         },
         save=lambda f: services.allocation_save(
             funding_round=funding_round, actor=request.user, awards=f.awards(), loaded_version=f.cleaned_data["version"]
         ),
         success_message="Awards saved (not yet decided)",
-        success_url=reverse("funding:allocation", kwargs={"pk": pk}),
+        success_url=here,
     )
+
+
+def _save_what_if(request, funding_round, scenario, here):
+    """Save the what-if's amounts as every bid's award (one form for all
+    2,000 bids instead of a page of boxes at a time); a bid with no
+    recommendation keeps its award."""
+    try:
+        services.allocation_save(
+            funding_round=funding_round,
+            actor=request.user,
+            awards=scenario["amounts"],
+            loaded_version=request.POST.get("version") or None,
+        )
+    except ValidationError as error:
+        messages.error(request, "The awards were not saved: " + " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"Awards saved for every bid from the what-if ({scenario['rule'].lower()}); not yet decided"
+        )
+    return redirect(here)
 
 
 @login_required

@@ -1,5 +1,6 @@
 """Downloads and uploads: a decided round as 360Giving open data (JSON and
-spreadsheet) and the import of a past year's budgets and awards."""
+spreadsheet, built by the task worker and served as stored) and the import
+of a past year's budgets and awards."""
 
 from __future__ import annotations
 
@@ -10,36 +11,37 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cpeg.accounts.access import require_perm
-from cpeg.funding import importer, opendata, selectors
-from cpeg.funding.choices import BudgetCategory
+from cpeg.funding import importer, selectors
+from cpeg.funding.choices import BudgetCategory, OpenDataFormat
 from cpeg.funding.forms import HistoryImportForm
+
+
+def _open_data_download(request, pk, file_format: str, content_type: str):
+    require_perm(request.user, "core.view_officer_pages")
+    funding_round = selectors.round_get(pk=pk)
+    if not funding_round.is_decided:
+        raise Http404
+    stored = selectors.open_data_file(funding_round=funding_round, file_format=file_format)
+    if stored is None:
+        # Built by the task worker after the change that made it stale; a
+        # GET never writes, so it only says so (202: accepted, not ready).
+        label = OpenDataFormat(file_format).label
+        return render(request, "funding/open_data_preparing.html", {"round": funding_round, "label": label}, status=202)
+    response = HttpResponse(bytes(stored.content), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="360giving-{funding_round.financial_year}.{file_format}"'
+    return response
 
 
 @login_required
 def export_json(request, pk):
-    require_perm(request.user, "core.view_officer_pages")
-    funding_round = selectors.round_get(pk=pk)
-    if not funding_round.is_decided:
-        raise Http404
-    package = opendata.grants_package(funding_round)
-    response = HttpResponse(opendata.package_json(package), content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="360giving-{funding_round.financial_year}.json"'
-    return response
+    return _open_data_download(request, pk, OpenDataFormat.JSON, "application/json; charset=utf-8")
 
 
 @login_required
 def export_xlsx(request, pk):
-    require_perm(request.user, "core.view_officer_pages")
-    funding_round = selectors.round_get(pk=pk)
-    if not funding_round.is_decided:
-        raise Http404
-    package = opendata.grants_package(funding_round)
-    response = HttpResponse(
-        opendata.grants_workbook(package),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return _open_data_download(
+        request, pk, OpenDataFormat.XLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f'attachment; filename="360giving-{funding_round.financial_year}.xlsx"'
-    return response
 
 
 @login_required

@@ -39,18 +39,22 @@ PAYMENTS_PAGE_SIZE = 50
 def round_payments(request, pk):
     require_perm(request.user, "funding.manage_payments")
     funding_round = selectors.round_get(pk=pk)
-    awards = selectors.round_awards(funding_round=funding_round)
-    rows = [(a, *selectors.payments_total(a)) for a in awards]
+    totals = selectors.round_payment_totals(funding_round=funding_round)
+    # The totals cover every award (added up in SQL); the table reads and
+    # shows a page of them.
+    page = Paginator(selectors.round_awards_queryset(funding_round=funding_round), PAYMENTS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = [(a, *selectors.payments_total(a)) for a in page.object_list]
     return render(
         request,
         "funding/round_payments.html",
         {
             "round": funding_round,
-            "rows": rows,
-            # The totals cover every award; the table shows a page of them.
-            "page": Paginator(rows, PAYMENTS_PAGE_SIZE).get_page(request.GET.get("page")),
-            "total_awarded": sum((a.amount for a in awards), ZERO),
-            "total_paid": sum((r[1] for r in rows), ZERO),
+            "award_count": totals["count"],
+            "page": page,
+            "total_awarded": totals["awarded"],
+            "total_paid": totals["paid"],
         },
     )
 

@@ -14,9 +14,11 @@ Pages: ``reporting.monitoring.views``. Rows and totals: ``.rows``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.urls import reverse
@@ -24,6 +26,7 @@ from django.utils import timezone
 
 from cpeg.accounts.access import scope_groups
 from cpeg.agreements.choices import MeasureType
+from cpeg.core.caching import SHARED_CACHE, write_stamp
 from cpeg.core.fiscal import FinancialYear, Quarter, financial_year_choices
 from cpeg.funding.models import Award
 from cpeg.funding.selectors import spend_flags_for, spend_position
@@ -207,14 +210,20 @@ def _lines_shown(by_group: dict, latest: dict) -> dict[int, list[dict]]:
     return lines_by_return
 
 
-def dashboard_data(*, user, year: FinancialYear, live_quarter, live_to: dt.date) -> DashboardData:
-    """Everything the dashboard shows for the groups the user may see, read
-    in bulk: a fixed number of queries whatever the number of groups."""
-    groups = list(
-        scope_groups(user, EngagementGroup.objects.exclude(status=GroupStatus.DISBANDED))
-        .order_by("borough__name", "name")
-        .values("id", "name", "status", "borough__name")
-    )
+def _dashboard_groups(user):
+    return scope_groups(user, EngagementGroup.objects.exclude(status=GroupStatus.DISBANDED))
+
+
+def dashboard_data(
+    *, user, year: FinancialYear, live_quarter, live_to: dt.date, only_ids: list[int] | None = None
+) -> DashboardData:
+    """Everything the dashboard shows for the groups the user may see (or
+    those of them in ``only_ids``), read in bulk: a fixed number of queries
+    whatever the number of groups."""
+    visible = _dashboard_groups(user)
+    if only_ids is not None:
+        visible = visible.filter(pk__in=only_ids)
+    groups = list(visible.order_by("borough__name", "name").values("id", "name", "status", "borough__name"))
     group_ids = [g["id"] for g in groups]
     by_group = _returns_by_group(group_ids, year)
     latest = _latest_reported(by_group, year)
@@ -246,6 +255,42 @@ def _dashboard_urls() -> dict:
     }
 
 
+# The dashboard's index (the totals, and which groups each filter shows,
+# in order) is kept in the shared cache between requests: at 2,000 groups
+# working it out classifies every group (about 3 s). Its key holds the
+# latest AuditEvent's id, which every write through a service moves (each
+# records an event: returns, SLAs, activities, groups, spend), with the
+# day and the groups the person may see; a page then builds the rows of
+# its 50 groups only.
+DASHBOARD_CACHE = SHARED_CACHE
+DASHBOARD_CACHE_SECONDS = 60 * 60
+
+
+@dataclass(frozen=True)
+class DashboardIndex:
+    """The dashboard over every group: its totals, and the ids of the groups
+    each filter (``""`` for all) shows, in the table's order."""
+
+    totals: dict
+    shown: dict[str, list[int]]
+
+
+def _dashboard_index_key(*, user, year: FinancialYear, today: dt.date) -> str:
+    """Moves with any audited write, the day, the year and the groups the
+    user may see. Two queries."""
+    group_ids = list(_dashboard_groups(user).order_by("pk").values_list("pk", flat=True))
+    stamp = write_stamp()
+    scope = hashlib.sha256(",".join(map(str, group_ids)).encode()).hexdigest()
+    return f"monitoring-dashboard:{year.start_year}:{today.isoformat()}:{stamp}:{scope}"
+
+
+def _index_of(rows: list) -> DashboardIndex:
+    return DashboardIndex(
+        totals=dashboard_totals(rows),
+        shown={show: [row.group_id for row in rows if row.shows_under(show)] for show in ("", *DASHBOARD_FILTERS)},
+    )
+
+
 def dashboard(
     *,
     user,
@@ -263,12 +308,46 @@ def dashboard(
 
     ``show`` narrows the rows to one kind of warning (``DASHBOARD_FILTERS``);
     ``page`` picks the page of ``page_size`` rows. The totals always cover
-    every group. A fixed number of queries.
+    every group. A fixed number of queries; with the index cached, only the
+    page's groups are read.
     """
     year = year or FinancialYear.containing(today)
     show = show if show in DASHBOARD_FILTERS else ""
     live_quarter, live_to = live_period(year, today)
-    data = dashboard_data(user=user, year=year, live_quarter=live_quarter, live_to=live_to)
+    cache = caches[DASHBOARD_CACHE]
+    key = _dashboard_index_key(user=user, year=year, today=today)
+    index = cache.get(key)
+    rows_by_id = None
+    if index is None:
+        rows_by_id = {
+            row.group_id: row
+            for row in _dashboard_rows(user=user, year=year, today=today, period=(live_quarter, live_to))
+        }
+        index = _index_of(list(rows_by_id.values()))
+        cache.set(key, index, DASHBOARD_CACHE_SECONDS)
+    shown = Paginator(index.shown[show], page_size).get_page(page)
+    if rows_by_id is None:
+        page_rows = _dashboard_rows(
+            user=user, year=year, today=today, period=(live_quarter, live_to), only_ids=list(shown.object_list)
+        )
+        rows_by_id = {row.group_id: row for row in page_rows}
+    # The page holds the rows themselves, in the index's order.
+    shown.object_list = [rows_by_id[group_id] for group_id in shown.object_list if group_id in rows_by_id]
+    return Dashboard(
+        year=year,
+        today=today,
+        live_quarter=live_quarter,
+        live_to=live_to,
+        quarters=year.quarters,
+        totals=index.totals,
+        page=shown,
+        show=show,
+    )
+
+
+def _dashboard_rows(*, user, year, today, period, only_ids=None) -> list:
+    live_quarter, live_to = period
+    data = dashboard_data(user=user, year=year, live_quarter=live_quarter, live_to=live_to, only_ids=only_ids)
     ctx = RowContext.make(
         year=year,
         today=today,
@@ -277,18 +356,7 @@ def dashboard(
         deadline_working_days=data.deadline_working_days,
         urls=_dashboard_urls(),
     )
-    rows = [dashboard_row(group, data, ctx) for group in data.groups]
-    shown = Paginator([row for row in rows if row.shows_under(show)], page_size).get_page(page)
-    return Dashboard(
-        year=year,
-        today=today,
-        live_quarter=live_quarter,
-        live_to=live_to,
-        quarters=year.quarters,
-        totals=dashboard_totals(rows),
-        page=shown,
-        show=show,
-    )
+    return [dashboard_row(group, data, ctx) for group in data.groups]
 
 
 # --- A group's scorecard -------------------------------------------------------
