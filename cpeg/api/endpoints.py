@@ -13,7 +13,7 @@ import re
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
-from ninja import NinjaAPI, Path, Query, Schema
+from ninja import NinjaAPI, Path, Query, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import HttpBearer, django_auth
@@ -217,7 +217,7 @@ def get_grants(request, year: int = Path(..., ge=2000, le=2100, description=YEAR
     # amounts stay exact numbers.
     content = selectors.grants_json(year=year)
     if content is None:
-        return 202, {"detail": "The file is being prepared. Ask again in a minute."}
+        return Status(202, {"detail": "The file is being prepared. Ask again in a minute."})
     return HttpResponse(content, content_type="application/json; charset=utf-8")
 
 

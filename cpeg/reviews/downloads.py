@@ -13,7 +13,7 @@ import hashlib
 import json
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_safe
 
@@ -60,6 +60,7 @@ def review_pdf_cached(document: Document) -> bytes:
     """
     content = json.dumps(document.to_dict(), sort_keys=True, default=str).encode()
     key = f"reviews:pdf:{PDF_CACHE_VERSION}:{hashlib.sha256(content).hexdigest()}"
+    cache = caches["shared"]  # one copy for every app server (the database cache)
     data = cache.get(key)
     if data is None:
         data = pdf.document_pdf(document)

@@ -121,7 +121,15 @@ def test_downloads_answer_get_only(client, selector):
     assert selector.calls == []
 
 
-def test_the_pdf_is_drawn_once_per_content(client, selector, monkeypatch):
+def test_the_pdf_is_drawn_once_per_content(client, selector, monkeypatch, settings):
+    # A real cache where tests keep none (the shared cache is the database's in production).
+    settings.CACHES = {
+        **settings.CACHES,
+        "shared": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "review-pdf-test"},
+    }
+    from django.core.cache import caches
+
+    caches["shared"].clear()
     drawn = []
     real = downloads.pdf.document_pdf
     monkeypatch.setattr(downloads.pdf, "document_pdf", lambda document: drawn.append(1) or real(document))
