@@ -6,14 +6,11 @@ generator's and is tested with it; here it is replaced by a stand-in that
 records how it was asked and answers the hand-built review, so these tests
 check the views' own part: the arguments, sign-in for the draft, the files,
 the 404 for an unknown table, refusals passed through, and the PDF kept per
-content. The URL x role matrix checks the real selector after the merge.
+content. The URL x role matrix checks the real selector.
 """
 
 import csv
-import importlib
 import io
-import sys
-import types
 
 import pytest
 from django.core.cache import cache
@@ -24,14 +21,17 @@ from openpyxl import load_workbook
 
 from cpeg.accounts.tests.factories import OfficerFactory
 from cpeg.reviews import downloads
+from cpeg.reviews import selectors as review_selectors
 from cpeg.reviews.tests.fixtures import HOSTILE_NARRATIVE, review_document
 
 pytestmark = pytest.mark.django_db
 
 
 class Selector:
-    """Stands in for ``review_document``: records each call, then answers
-    ``document`` or raises ``refusal``."""
+    """Stands in for ``review_document`` so these tests see what the views
+    ask for and can hand them any document (the real selector's access
+    rules are tested by the access matrix and the demo review's tests):
+    records each call, then answers ``document`` or raises ``refusal``."""
 
     def __init__(self):
         self.calls = []
@@ -48,12 +48,7 @@ class Selector:
 @pytest.fixture
 def selector(monkeypatch):
     stand_in = Selector()
-    try:
-        module = importlib.import_module("cpeg.reviews.selectors")
-    except ImportError:  # before the generator's branch is merged
-        module = types.ModuleType("cpeg.reviews.selectors")
-        monkeypatch.setitem(sys.modules, "cpeg.reviews.selectors", module)
-    monkeypatch.setattr(module, "review_document", stand_in, raising=False)
+    monkeypatch.setattr(review_selectors, "review_document", stand_in)
     cache.clear()
     return stand_in
 
