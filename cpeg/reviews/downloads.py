@@ -17,6 +17,7 @@ from django.core.cache import caches
 from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_safe
 
+from cpeg.reviews import selectors
 from cpeg.reviews.document import Document
 from cpeg.reviews.render import docx, pdf, tabular
 
@@ -27,11 +28,7 @@ CSV = "text/csv; charset=utf-8"
 
 
 def _document(request, year: int, number: int | None) -> Document:
-    # Imported here: the selector is the generator's (r1-review's), and the
-    # URLconf must load without it.
-    from cpeg.reviews.selectors import review_document
-
-    return review_document(user=request.user, year=year, version=number)
+    return selectors.review_document(user=request.user, year=year, version=number)
 
 
 def _file_name(document: Document, number: int | None, suffix: str) -> str:
