@@ -121,11 +121,55 @@ class _Lanes:
     def pytest_collection_modifyitems(self, items):
         """Put every test in a lane (before pytest-xdist reads the marks)."""
         for item in items:
-            item.add_marker(pytest.mark.xdist_group(_lane(item)))
+            lane = _lane(item)
+            item.add_marker(pytest.mark.xdist_group(lane))
+            _name_lane_in_node_id(item, lane)
+
+
+def _name_lane_in_node_id(item, lane) -> None:
+    """Put the lane in the test's id, as pytest-xdist's loadgroup expects.
+
+    pytest-xdist 3.8 does this itself by setting ``item._nodeid``, which
+    pytest 9.2 no longer reads (it keeps the id in ``item._id``), so without
+    this every test would be scheduled on its own and both workers would
+    build the demo. Only on a worker of a ``--dist loadgroup`` run.
+    """
+    config = item.config
+    if not (hasattr(config, "workerinput") and config.getvalue("loadgroup")):
+        return
+    from _pytest.nodeid import NodeId
+
+    if isinstance(getattr(item, "_id", None), NodeId) and "@" not in item.nodeid.rpartition("]")[2]:
+        item._id = NodeId.parse(f"{item.nodeid}@{lane}")
+
+
+class _LaneTimes:
+    """With CPEG_TEST_TIMES=<file>, write each lane's (worker's) total time and
+    its slowest modules there at the end of the run, to balance the lanes."""
+
+    def __init__(self, path):
+        self.path = path
+        self.times = {}
+
+    def pytest_runtest_logreport(self, report):
+        node = getattr(report, "node", None)
+        worker = getattr(getattr(node, "gateway", None), "id", "main")
+        module = report.nodeid.split("::")[0]
+        modules = self.times.setdefault(worker, {})
+        modules[module] = modules.get(module, 0.0) + report.duration
+
+    def pytest_sessionfinish(self):
+        with open(self.path, "w") as out:
+            for worker, modules in sorted(self.times.items()):
+                out.write(f"{worker}: {sum(modules.values()):.0f} s in {len(modules)} modules\n")
+                for module, seconds in sorted(modules.items(), key=lambda kv: -kv[1])[:200]:
+                    out.write(f"  {seconds:8.1f} {module}\n")
 
 
 def pytest_configure(config):
     config.pluginmanager.register(_Lanes(), "cpeg-test-lanes")
+    if os.environ.get("CPEG_TEST_TIMES") and not hasattr(config, "workerinput"):
+        config.pluginmanager.register(_LaneTimes(os.environ["CPEG_TEST_TIMES"]), "cpeg-lane-times")
 
 
 @pytest.hookimpl(trylast=True)
