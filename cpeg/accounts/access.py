@@ -516,8 +516,10 @@ def is_published_consultation(user, consultation) -> bool:
 def is_responses_published(user, obj) -> bool:
     """The consultation (or the response's consultation) has had its
     responses published by the authority."""
-    consultation = getattr(obj, "consultation", obj)
-    return consultation is not None and getattr(consultation, "status", None) == "published"
+    # Models are told by name: accounts sits below consultations.
+    model = getattr(getattr(obj, "_meta", None), "model_name", "")
+    consultation = obj.consultation if model == "consultationresponse" else obj if model == "consultation" else None
+    return consultation is not None and consultation.status == "published"
 
 
 rules.add_perm("consultations.view_consultation_list", is_officer | is_link_member | is_group_person)
