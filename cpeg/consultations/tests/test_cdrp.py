@@ -181,3 +181,18 @@ def test_the_cdrp_page_reads_the_same_number_of_queries_for_more_meetings(
         _record(officer, dt.date(2026, month, 1), True, [chair, ExecutiveMembershipFactory(group=camden)])
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_the_cdrp_pages_write_nothing_on_a_get(camden, client):
+    officer = OfficerFactory()
+    meeting = _record(officer, dt.date(2026, 6, 1), True)
+    before = (AuditEvent.objects.count(), CdrpMeeting.history.count())
+    client.force_login(GroupAdminFactory(group=camden))
+    for url in (
+        reverse("consultations:cdrp-list", args=[borough("camden").pk]),
+        reverse("consultations:cdrp-create", args=[borough("camden").pk]),
+        reverse("consultations:cdrp-edit", args=[meeting.pk]),
+        reverse("consultations:borough-partnerships", args=[borough("camden").pk]),
+    ):
+        assert client.get(url).status_code == 200
+    assert (AuditEvent.objects.count(), CdrpMeeting.history.count()) == before
