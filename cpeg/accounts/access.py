@@ -512,17 +512,38 @@ def is_published_consultation(user, consultation) -> bool:
     return consultation is not None and consultation.status != "draft"
 
 
+@rules.predicate
+def is_responses_published(user, obj) -> bool:
+    """The consultation (or the response's consultation) has had its
+    responses published by the authority."""
+    # Models are told by name: accounts sits below consultations.
+    model = getattr(getattr(obj, "_meta", None), "model_name", "")
+    consultation = obj.consultation if model == "consultationresponse" else obj if model == "consultation" else None
+    return consultation is not None and consultation.status == "published"
+
+
 rules.add_perm("consultations.view_consultation_list", is_officer | is_link_member | is_group_person)
 rules.add_perm(
     "consultations.view_consultation",
-    is_officer | (is_link_member & is_published_consultation) | is_consultation_asking_own_group,
+    is_officer
+    | (is_link_member & is_published_consultation)
+    | is_consultation_asking_own_group
+    | (is_group_person & is_responses_published),
 )
 rules.add_perm("consultations.manage_consultation", is_officer)
 # The participation figures, the responses list and the downloads; the
-# selectors narrow a link member's to their boroughs' groups.
-rules.add_perm("consultations.view_participation", is_officer | (is_link_member & is_published_consultation))
+# selectors narrow a link member's to their boroughs' groups until the
+# responses are published, then every group's people and link members
+# read them all (``scope_consultation_responses``).
+rules.add_perm(
+    "consultations.view_participation",
+    is_officer | (is_link_member & is_published_consultation) | (is_group_person & is_responses_published),
+)
 rules.add_perm("consultations.view_participation_list", is_officer | is_link_member)
-rules.add_perm("consultations.view_consultationresponse", can_read_group_records)
+rules.add_perm(
+    "consultations.view_consultationresponse",
+    can_read_group_records | ((is_group_person | is_link_member) & is_responses_published),
+)
 rules.add_perm("consultations.change_consultationresponse", is_own_group & is_group_not_disbanded)
 rules.add_perm("consultations.accept_late_consultationresponse", is_officer)
 
@@ -537,9 +558,21 @@ def scope_consultations(user, queryset: QuerySet) -> QuerySet:
     ids = group_ids_of(user)
     if not ids:
         return queryset.none()
-    return published.filter(
-        pk__in=queryset.model.groups_asked.through.objects.filter(engagementgroup_id__in=ids).values("consultation_id")
-    )
+    asked = queryset.model.groups_asked.through.objects.filter(engagementgroup_id__in=ids).values("consultation_id")
+    return published.filter(Q(pk__in=asked) | Q(status="published"))
+
+
+def scope_consultation_responses(user, queryset: QuerySet) -> QuerySet:
+    """Narrow a queryset of ConsultationResponse to those the user may read
+    (``consultations.view_consultationresponse``): their own groups' and
+    linked boroughs' groups', and every response to a consultation whose
+    responses are published for any group's people and link members."""
+    if is_officer(user):
+        return queryset
+    q = Q(group_id__in=group_ids_of(user)) | Q(group__borough_id__in=borough_ids_of(user))
+    if is_group_person(user) or is_link_member(user):
+        q |= Q(consultation__status="published")
+    return queryset.filter(q)
 
 
 # Partner programmes and the CDRP two-way mechanisms (issue 11): managers
@@ -561,6 +594,10 @@ rules.add_perm("consultations.change_pledgereport", can_change_group_records)
 # groups and recorded by officers.
 rules.add_perm("consultations.view_wardpanel", is_officer | is_linked_borough | is_own_borough)
 rules.add_perm("consultations.change_wardpanel", is_officer | is_own_borough)
+# A borough's CDRP meetings (the CPEG's seat, who attended, minutes): read
+# and recorded as its ward panels are.
+rules.add_perm("consultations.view_cdrpmeeting", is_officer | is_linked_borough | is_own_borough)
+rules.add_perm("consultations.change_cdrpmeeting", is_officer | is_own_borough)
 rules.add_perm("consultations.view_chairsforum", is_officer | is_link_member | is_group_person)
 rules.add_perm("consultations.manage_chairsforum", is_officer)
 # --- Membership, representativeness and equality monitoring (issue 10) ------

@@ -25,6 +25,7 @@ class ConsultationStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     OPEN = "open", "Open"
     CLOSED = "closed", "Closed"
+    PUBLISHED = "published", "Closed, responses published"
 
 
 class ResponseStatus(models.TextChoices):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django import forms
 
 from cpeg.activities.forms import ActivityDateField, DocumentField
+from cpeg.consultations.cdrp import cdrp_rule_errors
 from cpeg.consultations.choices import ConsultationKind, MechanismKind, ResponseDecision
 from cpeg.consultations.models import EngagementLevel
 from cpeg.consultations.partnerships import panel_rule_errors
@@ -18,7 +19,7 @@ from cpeg.consultations.services import (
     CONSULTATION_FIELDS,
     RESPONSE_FIELDS,
     consultation_rule_errors,
-    member_organisation_limit,
+    register_organisations,
     response_rule_errors,
 )
 from cpeg.core.files import ALLOWED_TYPES_TEXT
@@ -143,6 +144,16 @@ class ResponseForm(GovukFormMixin, forms.Form):
             "min_value": "Member organisations must be a whole number, 0 or more",
         },
     )
+    organisations = forms.TypedMultipleChoiceField(
+        label="Which member organisations does the response represent?",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=(
+            "The organisations in the group's membership register that agreed the response. Select all that apply."
+        ),
+        error_messages={"invalid_choice": "Select member organisations from the group's membership register"},
+    )
     individuals_count = forms.IntegerField(
         label="How many individuals responded through the group?",
         required=False,
@@ -163,29 +174,47 @@ class ResponseForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, response, **kwargs):
         super().__init__(*args, **kwargs)
         self.response = response
-        limit = member_organisation_limit(group=response.group)
-        if limit is not None:
-            self.fields["organisations_count"].help_text = (
-                "The organisations in the group's membership that agreed the response. "
-                f"The group's membership register lists {limit} member organisation{'s' if limit != 1 else ''}."
-            )
+        # A group with a membership register ticks its organisations by
+        # name (the count is the number ticked); one without gives a number.
+        self.register = register_organisations(group=response.group)
+        self.register_note = ""
+        if self.register is None:
+            del self.fields["organisations"]
+        else:
+            del self.fields["organisations_count"]
+            if self.register:
+                self.fields["organisations"].choices = [(member.pk, member.name) for member in self.register]
+            else:
+                del self.fields["organisations"]
+                self.register_note = (
+                    "The group's membership register lists no member organisations today, "
+                    "so the response represents none."
+                )
 
     def clean(self):
         cleaned = super().clean()
         values = {**cleaned, "has_document": bool(cleaned.get("document")) or bool(self.response.document)}
-        _show_rule_errors(self, response_rule_errors(group=self.response.group, values=values))
+        if self.register is not None:
+            values["organisations_count"] = len(cleaned.get("organisations") or [])
+        errors = response_rule_errors(group=self.response.group, values=values)
+        if self.register is not None and "organisations_count" in errors and "organisations" in self.fields:
+            errors["organisations"] = errors.pop("organisations_count")
+        _show_rule_errors(self, errors)
         return cleaned
 
     @classmethod
     def initial_for(cls, response) -> dict:
         data = {name: getattr(response, name) for name in RESPONSE_FIELDS}
         data["version"] = response.version
+        data["organisations"] = list(response.organisations.values_list("pk", flat=True))
         return data
 
     def service_data(self) -> dict:
         data = {name: self.cleaned_data.get(name) for name in RESPONSE_FIELDS}
         for key in ("response_text", "not_responding_reason"):
             data[key] = data[key] or ""
+        if self.register is not None:
+            data["organisations"] = list(self.cleaned_data.get("organisations") or [])
         return data
 
 
@@ -517,4 +546,60 @@ class ChairsForumMeetingForm(FormTokenMixin, GovukFormMixin, forms.Form):
             "held_on": meeting.held_on,
             "notes": meeting.notes,
             "groups_attended": list(meeting.groups_attended.values_list("pk", flat=True)),
+        }
+
+
+class CdrpMeetingForm(FormTokenMixin, GovukFormMixin, forms.Form):
+    """A meeting of the borough's CDRP: date, whether the CPEG's seat was
+    filled, who from the executive attended, main items and the minutes."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    held_on = ConsultationDateField(
+        label="Date of the meeting",
+        help_text="For example, 14 5 2026",
+        required_message="Enter the date of the meeting",
+    )
+    seat_filled = forms.TypedChoiceField(
+        label="Was the CPEG's seat on the CDRP filled?",
+        choices=YES_NO,
+        coerce=_yes_no,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the CPEG's seat was filled"},
+    )
+    attendees = forms.ModelMultipleChoiceField(
+        label="Who attended for the CPEG (optional)",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The group's executive members who were at the meeting.",
+        error_messages={"invalid_choice": "Select executive members from the list"},
+    )
+    notes = forms.CharField(
+        label="Main items (optional)", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    minutes = DocumentField(
+        label="Minutes (optional)",
+        required=False,
+        help_text=f"A {ALLOWED_TYPES_TEXT} file. Uploading a new one replaces the one already there.",
+    )
+
+    def __init__(self, *args, borough, executives, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.borough, self.today = borough, today
+        self.fields["attendees"].queryset = executives
+        self.fields["attendees"].label_from_instance = _seat_label
+
+    def clean(self):
+        cleaned = super().clean()
+        _show_rule_errors(self, cdrp_rule_errors(borough=self.borough, values=cleaned, today=self.today))
+        return cleaned
+
+    @classmethod
+    def initial_for(cls, meeting) -> dict:
+        return {
+            "version": meeting.version,
+            "held_on": meeting.held_on,
+            "seat_filled": meeting.seat_filled,
+            "notes": meeting.notes,
+            "attendees": list(meeting.attendees.values_list("pk", flat=True)),
         }

@@ -22,7 +22,10 @@ class Consultation(BaseModel):
     States (``consultations.workflow``): draft (officers prepare it; groups
     do not see it), open (the groups asked see it and respond; after
     ``closes_on`` a response is marked late and needs an officer's
-    acceptance), closed (an officer closes it: no more responses). Officers
+    acceptance), closed (an officer closes it: no more responses),
+    published (an officer publishes its responses: every group and link
+    member reads them all, and the public reads the collective responses
+    without anyone's name; until then a group sees only its own). Officers
     change the details while it is a draft or open. Opening it makes one
     ``ConsultationResponse`` per group asked, so the response rate is
     counted over exactly the groups asked.
@@ -46,6 +49,10 @@ class Consultation(BaseModel):
     )
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField("Responses published", null=True, blank=True)
+    published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
@@ -75,9 +82,10 @@ class ConsultationResponse(BaseModel):
     ``individuals_count``: numbers the group enters) or "not responding"
     with a reason.
 
-    The membership register (another app, above this one in the layers
-    once it lands) is the seam for picking the organisations themselves:
-    see ``consultations.services.member_organisation_limit``.
+    A group that keeps its membership register here picks the member
+    organisations behind the response by name (``organisations``; the count
+    is then the number picked); a group without one gives a number
+    (``consultations.services.register_organisations``).
     """
 
     consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="responses")
@@ -92,6 +100,13 @@ class ConsultationResponse(BaseModel):
         "Individuals who responded through the group", null=True, blank=True
     )
     not_responding_reason = models.TextField("Why the group is not responding", max_length=2000, blank=True)
+    organisations = models.ManyToManyField(
+        "membership.Member",
+        blank=True,
+        related_name="+",
+        verbose_name="Member organisations behind the response",
+        help_text="Picked from the group's membership register; empty when the group gave a number.",
+    )
     document = models.FileField("Response document", upload_to="consultations/%Y/%m/", blank=True)
     document_name = models.CharField(max_length=255, blank=True)
     is_late = models.BooleanField("Sent after the closing date", default=False)
@@ -326,3 +341,43 @@ class ChairsForumMeeting(BaseModel):
 
     def __str__(self):
         return f"{self.title} ({self.held_on:%d %b %Y})"
+
+
+class CdrpMeeting(BaseModel):
+    """A meeting of a borough's crime and disorder reduction partnership
+    (CDRP), with whether the CPEG's seat on it was filled, who from the
+    group's executive attended, and the minutes (a document checked as
+    activity documents are).
+
+    ``group`` is the borough's CPEG whose seat it is (kept here so the
+    attendance rate per group needs no join). A meeting where the seat was
+    filled evidences the "two-way mechanisms" SLA output.
+    """
+
+    borough = models.ForeignKey("groups.Borough", on_delete=models.PROTECT, related_name="+")
+    group = models.ForeignKey(
+        "groups.EngagementGroup", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    held_on = models.DateField("Date of the meeting")
+    seat_filled = models.BooleanField("The CPEG's seat was filled")
+    attendees = models.ManyToManyField(
+        "groups.ExecutiveMembership", blank=True, related_name="+", verbose_name="Who attended for the CPEG"
+    )
+    minutes = models.FileField("Minutes", upload_to="cdrp/%Y/%m/", blank=True)
+    minutes_name = models.CharField(max_length=255, blank=True)
+    notes = models.TextField("Main items", max_length=2000, blank=True)
+    form_token = models.CharField(
+        max_length=64, blank=True, help_text="The one-time token of the form that made it (core.idempotency)."
+    )
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["group", "held_on"]), models.Index(fields=["borough", "held_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form_token"], condition=~Q(form_token=""), name="unique_cdrp_meeting_form_token"
+            )
+        ]
+
+    def __str__(self):
+        return f"CDRP meeting ({self.held_on:%d %b %Y})"

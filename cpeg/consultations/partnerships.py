@@ -188,10 +188,17 @@ def meeting_save(
 # --- Reads -------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class LinkMember:
+    name: str
+    email: str
+
+
 @dataclass
 class BoroughPartnerships:
     borough: Borough
     groups: list[EngagementGroup]
+    link_members: list[LinkMember]
     clusters: list[tuple[str, list[WardPanel]]]
     panels: int
     chaired: int
@@ -201,7 +208,9 @@ class BoroughPartnerships:
 def borough_partnerships(*, borough: Borough) -> BoroughPartnerships:
     """The borough's ward panels by cluster, with the CPEG executive members
     who chair and attend them, and the counts: panels, panels a CPEG
-    executive member chairs, panels at least one attends. Four queries."""
+    executive member chairs, panels at least one attends; and the
+    authority's link members for the borough (active accounts holding the
+    role for it). Five queries."""
     panels = list(
         WardPanel.objects.filter(borough=borough)
         .select_related("chair__person")
@@ -218,11 +227,30 @@ def borough_partnerships(*, borough: Borough) -> BoroughPartnerships:
     return BoroughPartnerships(
         borough=borough,
         groups=groups,
+        link_members=link_members_of(borough),
         clusters=sorted(clusters.items(), key=lambda item: (item[0] == "No cluster", item[0])),
         panels=len(panels),
         chaired=sum(1 for p in panels if p.chair_id),
         attended=sum(1 for p in panels if p.chair_id or p.n_attending),
     )
+
+
+def link_members_of(borough: Borough) -> list[LinkMember]:
+    """The authority's link members for the borough, by name. One query."""
+    from cpeg.accounts.models import RoleAssignment
+    from cpeg.accounts.roles import Role
+
+    seen, found = set(), []
+    for assignment in (
+        RoleAssignment.objects.filter(role=Role.LINK_MEMBER, borough=borough, user__is_active=True)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    ):
+        user = assignment.user
+        if user.pk not in seen:
+            seen.add(user.pk)
+            found.append(LinkMember(name=user.get_full_name() or user.username, email=user.email))
+    return found
 
 
 def panel_get(*, pk: int) -> WardPanel:

@@ -15,8 +15,8 @@ from django.db.models import QuerySet
 from cpeg.accounts.access import (
     get_for_user_or_404,
     group_ids_of,
+    scope_consultation_responses,
     scope_consultations,
-    scope_group_records,
 )
 from cpeg.consultations import figures
 from cpeg.consultations.choices import OUTPUT_FOR_KIND, ConsultationStatus
@@ -37,10 +37,17 @@ def response_get_for(*, user, pk: int, perm: str = "consultations.view_consultat
     )
 
 
+def response_organisations(*, response: ConsultationResponse) -> list:
+    """The member organisations the group picked behind its response, by
+    name (none when it gave a number). One query."""
+    return list(response.organisations.order_by("name", "id"))
+
+
 def readable_responses(user) -> QuerySet:
     """The responses the user may read (every group's for officers; their
-    own groups' and their linked boroughs' groups' otherwise)."""
-    return scope_group_records(user, ConsultationResponse.objects.all())
+    own groups' and their linked boroughs' groups' otherwise, and every
+    group's once the authority publishes a consultation's responses)."""
+    return scope_consultation_responses(user, ConsultationResponse.objects.all())
 
 
 @dataclass
@@ -140,6 +147,35 @@ def response_list(*, consultation: Consultation, user, show: str = "asked") -> Q
     )
 
 
+def published_consultations() -> list[Consultation]:
+    """Consultations whose responses the authority has published, newest
+    first (for the public)."""
+    return list(Consultation.objects.filter(status=ConsultationStatus.PUBLISHED).order_by("-closes_on", "-id"))
+
+
+def published_consultation_get(*, pk: int) -> Consultation:
+    """A consultation whose responses are published; 404 otherwise."""
+    from django.http import Http404
+
+    try:
+        return Consultation.objects.get(pk=pk, status=ConsultationStatus.PUBLISHED)
+    except Consultation.DoesNotExist as error:
+        raise Http404 from error
+
+
+def published_responses(*, consultation: Consultation) -> list[ConsultationResponse]:
+    """The collective responses counted in a published consultation's
+    figures, by group: only what the public page shows is loaded (the
+    group, the text and the two numbers; never who sent it)."""
+    return list(
+        ConsultationResponse.objects.filter(consultation=consultation)
+        .filter(figures.SHOW["responded"])
+        .select_related("group")
+        .only("group__name", "response_text", "organisations_count", "individuals_count", "consultation_id")
+        .order_by("group__name", "id")
+    )
+
+
 def group_responses(*, group) -> list[ConsultationResponse]:
     """A group's history of responses, newest consultation first (drafts of
     consultations not yet opened never have a response)."""
@@ -181,11 +217,12 @@ def evidence_records(*, group_ids, starts_on: dt.date, ends_on: dt.date) -> dict
     the period, oldest first: the group's responses sent to a consultation
     of the output's kind (``OUTPUT_FOR_KIND``; counted or "not responding"),
     its engagements with programmes serving the output, its two-way
-    mechanisms and its Policing Pledge reports at public meetings. The one
-    read monitoring's return lines use (monitoring sits above this app).
-    Four queries whatever the number of records.
+    mechanisms, the CDRP meetings where its seat was filled and its
+    Policing Pledge reports at public meetings. The one read monitoring's
+    return lines use (monitoring sits above this app). Five queries
+    whatever the number of records.
     """
-    from cpeg.consultations import pledge, programmes
+    from cpeg.consultations import cdrp, pledge, programmes
     from cpeg.consultations.choices import TWO_WAY_OUTPUT
     from cpeg.consultations.models import ProgrammeEngagement, TwoWayMechanism
 
@@ -218,6 +255,8 @@ def evidence_records(*, group_ids, starts_on: dt.date, ends_on: dt.date) -> dict
         .order_by("held_on", "id")
     ):
         found[mechanism.group_id, TWO_WAY_OUTPUT].append(mechanism)
+    for group_id, meetings in cdrp.cdrp_evidence(group_ids=group_ids, starts_on=starts_on, ends_on=ends_on).items():
+        found[group_id, TWO_WAY_OUTPUT].extend(meetings)
     for group_id, reports in pledge.pledge_evidence(group_ids=group_ids, starts_on=starts_on, ends_on=ends_on).items():
         found[group_id, programmes.PLEDGE_OUTPUT].extend(reports)
     return dict(found)

@@ -43,6 +43,30 @@ def member_organisation_limit(*, group, day: dt.date | None = None) -> int | Non
     return membership_selectors.organisation_count(group_id=group.pk, day=day or timezone.localdate())
 
 
+def register_organisations(*, group, day: dt.date | None = None) -> list | None:
+    """The member organisations a response of ``group`` may pick by name:
+    those current in the group's membership register on ``day`` (today,
+    London time, by default), by name. Three queries.
+
+    None when the group keeps no register here: it gives a number instead.
+    """
+    if group is None:
+        return None
+    day = day or timezone.localdate()
+    if membership_selectors.organisation_count(group_id=group.pk, day=day) is None:
+        return None
+    members, _executives = membership_selectors.expected_at(group_id=group.pk, day=day)
+    return [member for member in members if member.is_organisation]
+
+
+def picked_organisation_errors(*, choices: list, picked) -> dict[str, str]:
+    """The organisations picked must be among ``choices`` (the register's)."""
+    allowed = {member.pk for member in choices}
+    if any(getattr(member, "pk", member) not in allowed for member in picked):
+        return {"organisations": "Select member organisations from the group's membership register"}
+    return {}
+
+
 def consultation_rule_errors(values: dict) -> dict[str, str]:
     """Every broken rule for a consultation's details, as {field: message}."""
     errors = {}
@@ -203,11 +227,38 @@ def consultation_close(*, consultation: Consultation, actor) -> Consultation:
 
 
 @transaction.atomic
+def consultation_publish(*, consultation: Consultation, actor) -> Consultation:
+    """Publish a closed consultation's responses: every group and link
+    member may then read them all, and the public the collective responses
+    (no one's name). Before this a group reads only its own response."""
+    require_perm(actor, "consultations.manage_consultation", consultation)
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    workflow.CONSULTATION_WORKFLOW.ensure(
+        consultation,
+        to=ConsultationStatus.PUBLISHED,
+        message="Only a closed consultation's responses can be published, and only once",
+    )
+    consultation.status = ConsultationStatus.PUBLISHED
+    consultation.published_at, consultation.published_by = timezone.now(), actor
+    save_new_version(consultation, actor=actor)
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.CONSULTATION_RESPONSES_PUBLISHED,
+        target=consultation,
+        summary=f"Published the responses to {consultation.title}",
+    )
+    return consultation
+
+
+@transaction.atomic
 def response_save(*, response: ConsultationResponse, actor, data: dict, document=None, loaded_version):
     """The group saves its response (a draft it can change until it sends it).
 
-    "Not responding" clears the response's text, counts and document;
-    responding clears the reason, so the record says one thing.
+    "Not responding" clears the response's text, counts, organisations and
+    document; responding clears the reason, so the record says one thing.
+    A group with a membership register picks its member organisations
+    (``data["organisations"]``: members or their ids) and the count is the
+    number picked; a group without one gives ``organisations_count``.
     """
     require_perm(actor, "consultations.change_consultationresponse", response)
     response = lock_and_check_version(ConsultationResponse, response.pk, loaded_version)
@@ -220,6 +271,13 @@ def response_save(*, response: ConsultationResponse, actor, data: dict, document
         except ValidationError as error:
             raise ValidationError({"document": error.messages}) from error
     data = dict(data)
+    picked = data.pop("organisations", None) or []
+    choices = register_organisations(group=response.group)
+    picked_ids = []
+    if choices is not None and data.get("decision") == ResponseDecision.RESPONDING:
+        _raise(picked_organisation_errors(choices=choices, picked=picked))
+        picked_ids = sorted({getattr(member, "pk", member) for member in picked})
+        data["organisations_count"] = len(picked_ids)
     has_document = document is not None or bool(response.document)
     _raise(response_rule_errors(group=response.group, values={**data, "has_document": has_document}))
     if data["decision"] == ResponseDecision.NOT_RESPONDING:
@@ -239,6 +297,14 @@ def response_save(*, response: ConsultationResponse, actor, data: dict, document
         changes["document"] = ("", document.name)
     response.status = ResponseStatus.DRAFT
     save_new_version(response, actor=actor)
+    before = sorted(response.organisations.values_list("pk", flat=True))
+    if before != picked_ids:
+        response.organisations.set(picked_ids)
+        names = dict(response.organisations.model.objects.filter(pk__in=before + picked_ids).values_list("pk", "name"))
+        changes["organisations"] = (
+            ", ".join(names[pk] for pk in before),
+            ", ".join(names[pk] for pk in picked_ids),
+        )
     audit_record(
         actor=actor,
         event_type=AuditEventType.CONSULTATION_RESPONSE_SAVED,

@@ -16,8 +16,19 @@ from django.views.decorators.http import require_http_methods
 from cpeg.accounts.access import group_ids_of, require_perm
 from cpeg.activities.outputs import output_label
 from cpeg.activities.selectors import activity_get_for
-from cpeg.consultations import exports, figures, partnerships, pledge, programmes, selectors, services, workflow
+from cpeg.consultations import (
+    cdrp,
+    exports,
+    figures,
+    partnerships,
+    pledge,
+    programmes,
+    selectors,
+    services,
+    workflow,
+)
 from cpeg.consultations.forms import (
+    CdrpMeetingForm,
     ChairsForumMeetingForm,
     ConfirmForm,
     ConsultationForm,
@@ -104,6 +115,8 @@ def consultation_detail(request, pk):
             "can_change": workflow.can_change_consultation(request.user, consultation),
             "can_open": workflow.can_open(request.user, consultation),
             "can_close": workflow.can_close(request.user, consultation),
+            "can_publish": workflow.can_publish(request.user, consultation),
+            "is_published": workflow.is_published(consultation),
             "responses": [(r, workflow.can_respond(request.user, r)) for r in page.own_responses],
         },
     )
@@ -199,6 +212,56 @@ def consultation_close(request, pk):
     )
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def consultation_publish(request, pk):
+    consultation = selectors.consultation_get_for(user=request.user, pk=pk, perm="consultations.manage_consultation")
+    if not workflow.can_publish(request.user, consultation):
+        messages.info(request, "Only a closed consultation's responses can be published, and only once")
+        return redirect(_detail_url(consultation))
+    return _confirm(
+        request,
+        context={
+            "consultation": consultation,
+            "title": f"Publish the responses to {consultation.title}",
+            "lead": "Every group and link member will be able to read every group's response, and the public "
+            "will be able to read the groups' collective responses (without anyone's name or the documents). "
+            "This cannot be undone.",
+            "submit_label": "Publish the responses",
+            "cancel_url": _detail_url(consultation),
+        },
+        save=lambda f: services.consultation_publish(consultation=consultation, actor=request.user),
+        success_message=f"The responses to {consultation.title} are published",
+        success_url=_detail_url(consultation),
+    )
+
+
+def published_list(request):
+    """The public's list of consultations whose responses are published."""
+    return render(
+        request,
+        "consultations/published_list.html",
+        {"consultations": selectors.published_consultations()},
+    )
+
+
+def published_detail(request, pk):
+    """A published consultation's collective responses, for the public: each
+    group's response and the numbers it speaks for, no one's name."""
+    consultation = selectors.published_consultation_get(pk=pk)
+    responses = selectors.published_responses(consultation=consultation)
+    return render(
+        request,
+        "consultations/published_detail.html",
+        {
+            "consultation": consultation,
+            "responses": responses,
+            "organisations": sum(r.organisations_count or 0 for r in responses),
+            "individuals": sum(r.individuals_count or 0 for r in responses),
+        },
+    )
+
+
 def _participation_consultation(request, pk):
     return selectors.consultation_get_for(user=request.user, pk=pk, perm="consultations.view_participation")
 
@@ -267,6 +330,7 @@ def response_detail(request, pk):
             "can_submit": workflow.can_submit(request.user, response),
             "can_accept": workflow.can_accept_late(request.user, response),
             "counted": workflow.is_counted(response),
+            "organisations": selectors.response_organisations(response=response),
             "can_read_consultation": request.user.has_perm("consultations.view_consultation", response.consultation),
         },
     )
@@ -670,12 +734,20 @@ def borough_partnerships(request, pk):
     """A borough's ward panels by cluster, who from the CPEG chairs or attends
     them, and where its groups' CDRP two-way mechanisms are recorded."""
     borough = _borough_for(request, pk, "consultations.view_wardpanel")
+    year = FinancialYear.current(timezone.localdate())
+    page = partnerships.borough_partnerships(borough=borough)
+    counts = cdrp.cdrp_attendance(group_ids=[g.pk for g in page.groups], year=year)
     return render(
         request,
         "consultations/borough_partnerships.html",
         {
-            "page": partnerships.borough_partnerships(borough=borough),
+            "page": page,
             "can_change": request.user.has_perm("consultations.change_wardpanel", borough),
+            "year": year,
+            "cdrp_rows": [
+                (group, counts.get(group.pk), f"{_cdrp_url(borough)}?year={year.start_year}&group={group.pk}")
+                for group in page.groups
+            ],
         },
     )
 
@@ -825,6 +897,125 @@ def forum_minutes(request, pk):
     require_perm(request.user, "consultations.view_chairsforum")
     meeting = partnerships.meeting_get(pk=pk)
     if not meeting.minutes:
+        raise Http404
+    try:
+        handle = meeting.minutes.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(handle, as_attachment=True, filename=meeting.minutes_name or "minutes")
+
+
+# --- CDRP meetings: the CPEG's seat, who attended, the minutes ------------------
+
+
+def _cdrp_url(borough, held_on=None) -> str:
+    url = reverse("consultations:cdrp-list", kwargs={"pk": borough.pk})
+    if held_on is not None:
+        url += f"?year={FinancialYear.containing(held_on).start_year}"
+    return url
+
+
+@login_required
+def cdrp_list(request, pk):
+    """A borough's CDRP meetings in a year (those one of the counts above
+    them selects), and each group's attendance rate."""
+    borough = _borough_for(request, pk, "consultations.view_cdrpmeeting")
+    year = _pledge_year(request)
+    try:
+        group_id = int(request.GET.get("group", ""))
+    except ValueError:
+        group_id = None
+    page = cdrp.cdrp_page(borough=borough, year=year, show=request.GET.get("show", "meetings"), group_id=group_id)
+    base = reverse("consultations:cdrp-list", kwargs={"pk": borough.pk}) + f"?year={year.start_year}"
+    return render(
+        request,
+        "consultations/cdrp_list.html",
+        {
+            "page": page,
+            "years": _year_choices(year),
+            "show_label": cdrp.SHOW_LABELS[page.show],
+            "rows": [
+                (
+                    group,
+                    counts,
+                    [(key, getattr(counts, key), f"{base}&group={group.pk}&show={key}") for key in cdrp.SHOW],
+                )
+                for group, counts in page.groups
+            ],
+            "all_url": base,
+            "can_change": request.user.has_perm("consultations.change_cdrpmeeting", borough),
+        },
+    )
+
+
+def _cdrp_form(request, borough, meeting=None):
+    today = timezone.localdate()
+    return CdrpMeetingForm(
+        request.POST or None,
+        request.FILES or None,
+        borough=borough,
+        today=today,
+        executives=cdrp.cdrp_executives(borough=borough, today=today, meeting=meeting),
+        initial=CdrpMeetingForm.initial_for(meeting) if meeting is not None else None,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cdrp_create(request, pk):
+    borough = _borough_for(request, pk, "consultations.change_cdrpmeeting")
+    return handle_form(
+        request,
+        form=_cdrp_form(request, borough),
+        template="consultations/partnership_form.html",
+        context={"caption": borough.name, "title": "Record a CDRP meeting", "cancel_url": _cdrp_url(borough)},
+        save=lambda f: cdrp.cdrp_meeting_save(
+            borough=borough,
+            actor=request.user,
+            data=f.cleaned_data,
+            today=timezone.localdate(),
+            minutes=f.cleaned_data.get("minutes"),
+            form_token=f.form_token,
+        ),
+        success_message="CDRP meeting recorded",
+        success_url=lambda meeting: _cdrp_url(borough, meeting.held_on),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cdrp_edit(request, pk):
+    meeting = cdrp.cdrp_meeting_get(pk=pk)
+    borough = meeting.borough
+    if not request.user.has_perm("consultations.change_cdrpmeeting", borough):
+        raise Http404
+    return handle_form(
+        request,
+        form=_cdrp_form(request, borough, meeting),
+        template="consultations/partnership_form.html",
+        context={
+            "caption": borough.name,
+            "title": f"Change the CDRP meeting of {meeting.held_on:%-d %B %Y}",
+            "cancel_url": _cdrp_url(borough, meeting.held_on),
+        },
+        save=lambda f: cdrp.cdrp_meeting_save(
+            borough=borough,
+            actor=request.user,
+            data=f.cleaned_data,
+            today=timezone.localdate(),
+            minutes=f.cleaned_data.get("minutes"),
+            meeting=meeting,
+            loaded_version=f.cleaned_data["version"],
+        ),
+        success_message="CDRP meeting saved",
+        success_url=lambda saved: _cdrp_url(borough, saved.held_on),
+    )
+
+
+@login_required
+def cdrp_minutes(request, pk):
+    meeting = cdrp.cdrp_meeting_get(pk=pk)
+    if not request.user.has_perm("consultations.view_cdrpmeeting", meeting.borough) or not meeting.minutes:
         raise Http404
     try:
         handle = meeting.minutes.open("rb")

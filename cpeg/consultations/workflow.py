@@ -1,7 +1,10 @@
 """What a consultation and a group's response may do next.
 
-A consultation: draft -> open -> closed. Officers open and close it and
-change its details until it is closed.
+A consultation: draft -> open -> closed -> published. Officers open and
+close it, change its details until it is closed, and publish its
+responses once it is closed: until then a group reads only its own
+response; after, every group and link member reads them all and the
+public reads the collective responses.
 
 A response: not started or draft (the group writes it) -> sent, or, after
 the consultation's closing date, sent late -> (an officer accepts it) ->
@@ -25,6 +28,7 @@ CONSULTATION_WORKFLOW = Workflow(
     transitions={
         ConsultationStatus.DRAFT: frozenset({ConsultationStatus.OPEN}),
         ConsultationStatus.OPEN: frozenset({ConsultationStatus.CLOSED}),
+        ConsultationStatus.CLOSED: frozenset({ConsultationStatus.PUBLISHED}),
     },
 )
 
@@ -62,6 +66,17 @@ def can_open(user, consultation) -> bool:
 
 def can_close(user, consultation) -> bool:
     return CONSULTATION_WORKFLOW.allows(consultation, to=ConsultationStatus.CLOSED) and user.has_perm(
+        "consultations.manage_consultation", consultation
+    )
+
+
+def is_published(consultation) -> bool:
+    """Its responses are published (to every group, and the public)."""
+    return consultation.status == ConsultationStatus.PUBLISHED
+
+
+def can_publish(user, consultation) -> bool:
+    return CONSULTATION_WORKFLOW.allows(consultation, to=ConsultationStatus.PUBLISHED) and user.has_perm(
         "consultations.manage_consultation", consultation
     )
 

@@ -26,6 +26,7 @@ class AuditEventType(models.TextChoices):
     CONSULTATION_CLOSED = "CONSULTATION_CLOSED", "Consultation closed"
     CONSULTATION_CREATED = "CONSULTATION_CREATED", "Consultation created"
     CONSULTATION_OPENED = "CONSULTATION_OPENED", "Consultation opened"
+    CONSULTATION_RESPONSES_PUBLISHED = "CONSULTATION_RESPONSES_PUBLISHED", "Consultation responses published"
     CONSULTATION_RESPONSE_LATE_ACCEPTED = "CONSULTATION_RESPONSE_LATE_ACCEPTED", "Late consultation response accepted"
     CONSULTATION_RESPONSE_SAVED = "CONSULTATION_RESPONSE_SAVED", "Consultation response saved"
     CONSULTATION_RESPONSE_SUBMITTED = "CONSULTATION_RESPONSE_SUBMITTED", "Consultation response sent"
@@ -146,6 +147,7 @@ class AuditEventType(models.TextChoices):
     PLEDGE_REPORT_SAVED = "PLEDGE_REPORT_SAVED", "Policing Pledge report at a public meeting saved"
     WARD_PANEL_SAVED = "WARD_PANEL_SAVED", "Ward panel saved"
     CHAIRS_FORUM_MEETING_SAVED = "CHAIRS_FORUM_MEETING_SAVED", "Chairs' forum meeting saved"
+    CDRP_MEETING_SAVED = "CDRP_MEETING_SAVED", "CDRP meeting saved"
     # Annual reviews (issue 12): a draft started, narrative written, a version published.
     REVIEW_STARTED = "REVIEW_STARTED", "Annual review draft started"
     REVIEW_NARRATIVE_SAVED = "REVIEW_NARRATIVE_SAVED", "Annual review narrative saved"

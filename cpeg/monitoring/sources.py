@@ -24,6 +24,7 @@ from django.utils import timezone
 from cpeg.activities import selectors as activity_selectors
 from cpeg.agreements import selectors as agreement_selectors
 from cpeg.consultations import selectors as consultation_selectors
+from cpeg.core.fiscal import FinancialYear
 from cpeg.membership import selectors as membership_selectors
 
 # The SLA output a group's membership reviews evidence.
@@ -98,6 +99,10 @@ def _record(record, kind: str) -> Evidence:
     if kind == "engagement":
         url = _activity_url(record.activity_id) if record.activity_id else programmes_url
         return Evidence(record.engaged_on, f"{record.programme.name}: {record.level.name}", url)
+    if kind == "cdrp":
+        url = reverse("consultations:cdrp-list", kwargs={"pk": record.borough_id})
+        url += f"?year={FinancialYear.containing(record.held_on).start_year}#cdrp-meeting-{record.pk}"
+        return Evidence(record.held_on, f"{record.borough.name} CDRP meeting: the CPEG's seat filled", url)
     if kind == "mechanism":
         url = _activity_url(record.activity_id) if record.activity_id else programmes_url
         return Evidence(record.held_on, f"{record.get_kind_display()}: {record.description}", url)
@@ -114,11 +119,17 @@ def output_evidence(*, group, user, starts_on: dt.date, ends_on: dt.date) -> dic
     """SLA output code -> the group's records in the period that evidence
     it, oldest first, each linked to its page: consultation responses,
     programme engagements, two-way mechanisms (CDRP seat, Face the People,
-    strategic assessment), Policing Pledge reports and membership reviews.
-    Five queries whatever the number of records."""
+    strategic assessment), CDRP meetings where the CPEG's seat was filled,
+    Policing Pledge reports and membership reviews. Six queries whatever
+    the number of records."""
     found: dict[str, list[Evidence]] = {code: [] for code in EVIDENCED_OUTPUTS}
     records = consultation_selectors.evidence_records(group_ids=[group.pk], starts_on=starts_on, ends_on=ends_on)
-    kinds = {"programmeengagement": "engagement", "twowaymechanism": "mechanism", "pledgereport": "pledge"}
+    kinds = {
+        "programmeengagement": "engagement",
+        "twowaymechanism": "mechanism",
+        "cdrpmeeting": "cdrp",
+        "pledgereport": "pledge",
+    }
     for (_group_id, code), rows in records.items():
         items = [
             _response(row)

@@ -1,6 +1,6 @@
 from cpeg.consultations.choices import ConsultationStatus, ResponseStatus
 from cpeg.consultations.tests.factories import ConsultationFactory, ResponseFactory, SentResponseFactory
-from tests.access import AUTHORITY, CAMDEN_GROUP, CAMDEN_READERS, AccessCase
+from tests.access import AUTHORITY, CAMDEN_GROUP, CAMDEN_READERS, EVERYONE, SIGNED_IN, AccessCase
 
 # Everyone signed in who may see some consultation: the authority, link
 # members, and any group's administrator or executive.
@@ -18,6 +18,32 @@ def _open_consultation(w):
         return consultation
 
     return w.make("open_consultation", build)
+
+
+def closed_consultation(w):
+    return {"pk": w.make("closed_consultation", lambda w: ConsultationFactory(status=ConsultationStatus.CLOSED)).pk}
+
+
+def published_consultation(w):
+    def build(w):
+        consultation = ConsultationFactory(status=ConsultationStatus.PUBLISHED)
+        consultation.groups_asked.add(w.camden)
+        SentResponseFactory(consultation=consultation, group=w.camden)
+        return consultation
+
+    return {"pk": w.make("published_consultation", build).pk}
+
+
+def hackney_published_response(w):
+    """Another borough's response to a published consultation: every group
+    and link member reads it once published."""
+
+    def build(w):
+        consultation = ConsultationFactory(status=ConsultationStatus.PUBLISHED)
+        consultation.groups_asked.add(w.hackney)
+        return SentResponseFactory(consultation=consultation, group=w.hackney)
+
+    return {"pk": w.make("hackney_published_response", build).pk}
 
 
 def consultation(w):
@@ -102,6 +128,25 @@ def forum_meeting(w):
     return {"pk": w.make("forum_meeting", build).pk}
 
 
+def cdrp_meeting(w):
+    def build(w):
+        import datetime as dt
+
+        from django.core.files.base import ContentFile
+
+        from cpeg.consultations.models import CdrpMeeting
+
+        meeting = CdrpMeeting(
+            borough=w.camden.borough, group=w.camden, held_on=dt.date(2026, 5, 12), seat_filled=True,
+            minutes_name="minutes.pdf",
+        )  # fmt: skip
+        meeting.minutes.save("minutes.pdf", ContentFile(b"%PDF-1.4 minutes"), save=False)
+        meeting.save()
+        return meeting
+
+    return {"pk": w.make("cdrp_meeting", build).pk}
+
+
 def camden(w):
     return {"pk": w.camden.pk}
 
@@ -115,6 +160,17 @@ CASES = [
     # A draft: officers open it (an empty POST opens it: the form has no field).
     AccessCase("consultations:consultation-open", AUTHORITY, draft_consultation, post=True, allowed_status=(200, 302)),
     AccessCase("consultations:consultation-close", AUTHORITY, consultation, post=True, allowed_status=(200, 302)),
+    # A closed one: officers publish its responses (an empty POST publishes).
+    AccessCase(
+        "consultations:consultation-publish", AUTHORITY, closed_consultation, post=True, allowed_status=(200, 302)
+    ),
+    # Published: every group's people and link members read every response.
+    AccessCase("consultations:consultation-detail", SIGNED_IN, published_consultation),
+    AccessCase("consultations:response-list", SIGNED_IN, published_consultation),
+    AccessCase("consultations:responses-xlsx", SIGNED_IN, published_consultation),
+    AccessCase("consultations:response-detail", SIGNED_IN, hackney_published_response),
+    AccessCase("consultations:published-list", EVERYONE),
+    AccessCase("consultations:published-detail", EVERYONE, published_consultation),
     AccessCase("consultations:response-list", PARTICIPATION, consultation),
     AccessCase("consultations:responses-xlsx", PARTICIPATION, consultation),
     AccessCase("consultations:responses-zip", PARTICIPATION, consultation),
@@ -137,6 +193,10 @@ CASES = [
     AccessCase("consultations:borough-partnerships", CAMDEN_READERS, camden_borough),
     AccessCase("consultations:panel-create", AUTHORITY | CAMDEN_GROUP, camden_borough, post=True),
     AccessCase("consultations:panel-edit", AUTHORITY | CAMDEN_GROUP, camden_panel, post=True),
+    AccessCase("consultations:cdrp-list", CAMDEN_READERS, camden_borough),
+    AccessCase("consultations:cdrp-create", AUTHORITY | CAMDEN_GROUP, camden_borough, post=True),
+    AccessCase("consultations:cdrp-edit", AUTHORITY | CAMDEN_GROUP, cdrp_meeting, post=True),
+    AccessCase("consultations:cdrp-minutes", CAMDEN_READERS, cdrp_meeting),
     AccessCase("consultations:forum-list", LIST_READERS),
     AccessCase("consultations:forum-create", AUTHORITY, post=True),
     AccessCase("consultations:forum-edit", AUTHORITY, forum_meeting, post=True),

@@ -9,8 +9,9 @@ from django.urls import reverse
 
 from cpeg.accounts.tests.factories import GroupAdminFactory
 from cpeg.consultations import services
-from cpeg.consultations.choices import ResponseDecision, ResponseStatus
+from cpeg.consultations.choices import ResponseDecision
 from cpeg.consultations.tests.factories import ConsultationFactory, open_for
+from cpeg.core.models import AuditEvent
 from cpeg.groups.tests.factories import EngagementGroupFactory, borough
 from cpeg.membership.tests.factories import MemberFactory
 
@@ -59,39 +60,123 @@ def test_a_register_of_individuals_only_allows_no_organisations():
     assert services.member_organisation_limit(group=group, day=TODAY) == 0
 
 
-def test_the_service_refuses_more_organisations_than_the_register_holds(camden, time_machine):
+def _current_organisations(group):
+    return services.register_organisations(group=group, day=TODAY)
+
+
+def test_a_group_with_a_register_picks_its_current_organisations_by_name(camden):
+    names = [member.name for member in _current_organisations(camden)]
+    assert len(names) == 3
+    assert names == sorted(names)
+    hackney = EngagementGroupFactory(borough=borough("hackney"))
+    assert services.register_organisations(group=hackney, day=TODAY) is None
+
+
+def test_the_count_is_the_number_of_organisations_picked(camden, time_machine):
     time_machine.move_to(dt.datetime(2026, 11, 24, 12, tzinfo=dt.UTC))
     (response,) = open_for(ConsultationFactory(), [camden])
     admin = GroupAdminFactory(group=camden)
-    with pytest.raises(ValidationError) as error:
-        services.response_save(response=response, actor=admin, data=_responding(4), loaded_version=None)
-    assert error.value.message_dict["organisations_count"] == [
-        "The response cannot represent more than 3 member organisations: "
-        "that is how many the group's membership register holds"
-    ]
-    saved = services.response_save(response=response, actor=admin, data=_responding(3), loaded_version=None)
-    assert saved.status == ResponseStatus.DRAFT
-    assert saved.organisations_count == 3
+    first, second, _third = _current_organisations(camden)
+    # The number typed is ignored: the organisations ticked are counted.
+    data = {**_responding(40), "organisations": [first.pk, second]}
+    saved = services.response_save(response=response, actor=admin, data=data, loaded_version=None)
+    assert saved.organisations_count == 2
+    assert set(saved.organisations.all()) == {first, second}
+    event = AuditEvent.objects.filter(target_id=saved.pk).latest("id")
+    assert event.payload["changes"]["organisations"] == {"old": "", "new": ", ".join(sorted([first.name, second.name]))}
+    # Not responding clears them.
+    data = {"decision": ResponseDecision.NOT_RESPONDING, "not_responding_reason": "No meeting in time"}
+    saved = services.response_save(response=saved, actor=admin, data=data, loaded_version=None)
+    assert saved.organisations_count is None
+    assert list(saved.organisations.all()) == []
 
 
-def test_the_form_shows_the_limit_and_the_error_on_the_field(camden, client, time_machine):
+def test_the_service_refuses_organisations_not_current_in_the_register(camden, time_machine):
+    time_machine.move_to(dt.datetime(2026, 11, 24, 12, tzinfo=dt.UTC))
+    (response,) = open_for(ConsultationFactory(), [camden])
+    admin = GroupAdminFactory(group=camden)
+    left = camden.members.get(left_on__isnull=False)
+    elsewhere = MemberFactory(organisation=True)
+    for member in (left, elsewhere):
+        with pytest.raises(ValidationError) as error:
+            services.response_save(
+                response=response,
+                actor=admin,
+                data={**_responding(0), "organisations": [member.pk]},
+                loaded_version=None,
+            )
+        assert error.value.message_dict["organisations"] == [
+            "Select member organisations from the group's membership register"
+        ]
+
+
+def test_sending_is_refused_once_the_register_holds_fewer_than_were_picked(camden, time_machine):
+    time_machine.move_to(dt.datetime(2026, 11, 24, 12, tzinfo=dt.UTC))
+    (response,) = open_for(ConsultationFactory(), [camden])
+    admin = GroupAdminFactory(group=camden)
+    picked = _current_organisations(camden)
+    response = services.response_save(
+        response=response, actor=admin, data={**_responding(0), "organisations": picked}, loaded_version=None
+    )
+    picked[0].left_on = TODAY - dt.timedelta(days=1)
+    picked[0].save()
+    with pytest.raises(ValidationError, match="cannot represent more than 2 member organisations"):
+        services.response_submit(response=response, actor=admin)
+
+
+def test_without_a_register_the_group_gives_a_number(time_machine):
+    time_machine.move_to(dt.datetime(2026, 11, 24, 12, tzinfo=dt.UTC))
+    group = EngagementGroupFactory(borough=borough("hackney"))
+    (response,) = open_for(ConsultationFactory(), [group])
+    saved = services.response_save(
+        response=response, actor=GroupAdminFactory(group=group), data=_responding(40), loaded_version=None
+    )
+    assert saved.organisations_count == 40
+    assert list(saved.organisations.all()) == []
+
+
+def test_the_form_lists_the_register_by_name_and_the_page_shows_those_ticked(camden, client, time_machine):
     time_machine.move_to(dt.datetime(2026, 11, 24, 12, tzinfo=dt.UTC))
     (response,) = open_for(ConsultationFactory(), [camden])
     client.force_login(GroupAdminFactory(group=camden))
     url = reverse("consultations:response-edit", args=[response.pk])
-    assert "register lists 3 member organisations" in client.get(url).content.decode()
-    page = client.post(
-        url,
-        {
-            "version": response.version,
-            "decision": "responding",
-            "response_text": "Visible policing",
-            "organisations_count": "40",
-            "individuals_count": "2",
-        },
-    )
+    first, second, third = _current_organisations(camden)
+    html = client.get(url).content.decode()
+    assert 'name="organisations_count"' not in html
+    for member in (first, second, third):
+        assert f'value="{member.pk}"' in html
+        assert member.name in html
+    left = camden.members.get(left_on__isnull=False)
+    assert left.name not in html
+    fields = {"version": response.version, "decision": "responding", "individuals_count": "2"}
+    # Every error at once, and the ticks kept.
+    page = client.post(url, {**fields, "organisations": [first.pk, left.pk]})
     assert page.status_code == 400
     html = page.content.decode()
-    assert 'href="#id_organisations_count"' in html
-    assert "cannot represent more than 3 member organisations" in html
-    assert 'value="40"' in html
+    assert 'href="#id_organisations' in html
+    assert "Select member organisations from the group" in html
+    assert "Enter the group" in html
+    page = client.post(url, {**fields, "response_text": "Visible policing", "organisations": [first.pk, third.pk]})
+    assert page.status_code == 302
+    html = client.get(reverse("consultations:response-detail", args=[response.pk])).content.decode()
+    assert first.name in html
+    assert third.name in html
+    assert second.name not in html
+    response.refresh_from_db()
+    assert response.organisations_count == 2
+
+
+def test_a_register_without_organisations_says_the_response_represents_none(client, time_machine):
+    time_machine.move_to(dt.datetime(2026, 11, 24, 12, tzinfo=dt.UTC))
+    group = EngagementGroupFactory(borough=borough("hackney"))
+    MemberFactory(group=group)
+    (response,) = open_for(ConsultationFactory(), [group])
+    client.force_login(GroupAdminFactory(group=group))
+    url = reverse("consultations:response-edit", args=[response.pk])
+    assert "lists no member organisations today" in client.get(url).content.decode()
+    page = client.post(
+        url, {"version": response.version, "decision": "responding", "response_text": "Yes", "individuals_count": "1"}
+    )
+    assert page.status_code == 302
+    response.refresh_from_db()
+    assert response.organisations_count == 0
