@@ -196,6 +196,43 @@ class MemberImportForm(GovukFormMixin, forms.Form):
     )
 
 
+def _count_field(label: str, what: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=1_000_000,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-5"}),
+        error_messages={
+            "invalid": f"{what} must be a whole number, like 40",
+            "min_value": f"{what} must be 0 or more",
+            "max_value": f"{what} must be 1,000,000 or fewer",
+        },
+    )
+
+
+class OrganisationProfileForm(GovukFormMixin, forms.Form):
+    """How many of the people an organisation speaks for are in each
+    category of one characteristic (fields ``count_<category>``)."""
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.categories = categories
+        for key, label in categories:
+            self.fields[f"count_{key}"] = _count_field(label, f"Number of people ({label})")
+        self.fields["counted_on"] = gds_date_field("Date of the figures")
+        self.fields["source"] = forms.CharField(
+            label="Where the figures come from",
+            max_length=200,
+            help_text="For example, our own survey 2025, or estimate",
+            error_messages={"required": "Enter where the figures come from, like our own survey 2025 or estimate"},
+        )
+        self.helper.layout = Layout(*self.fields)
+
+    def counts(self) -> dict[str, int]:
+        return {key: self.cleaned_data.get(f"count_{key}") or 0 for key, _label in self.categories}
+
+
 # --- Capacity -----------------------------------------------------------------
 
 

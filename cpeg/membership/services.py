@@ -24,7 +24,16 @@ from cpeg.core.audit import apply_changes, audit_record, changes_summary
 from cpeg.core.audit_events import AuditEventType
 from cpeg.core.concurrency import lock_and_check_version, save_new_version
 from cpeg.core.idempotency import made_with_token
-from cpeg.membership.choices import CHARACTERISTICS, SEED_SKILLS, MemberType, OtherFundingStatus, SkillLevel
+from cpeg.membership.choices import (
+    CHARACTERISTICS,
+    NOT_KNOWN,
+    PROFILE_CHARACTERISTIC_LABELS,
+    SEED_SKILLS,
+    MemberType,
+    OtherFundingStatus,
+    SkillLevel,
+    profile_categories,
+)
 from cpeg.membership.imports import MemberImportError, RowError, parse_member_file
 from cpeg.membership.models import (
     AttendanceMark,
@@ -33,6 +42,7 @@ from cpeg.membership.models import (
     EqualityProfile,
     Member,
     MembershipReview,
+    OrganisationProfile,
     OtherFunding,
     Skill,
     SkillAssessment,
@@ -265,6 +275,88 @@ def equality_answers_erase_lapsed(*, today: dt.date, retention_days: int) -> int
         )
         deleted, _ = lapsed.delete()
     return deleted
+
+
+def profile_keys(characteristic: str) -> list[str]:
+    """The keys an organisation's profile counts for a characteristic."""
+    return [key for key, _label in profile_categories(characteristic)] + [NOT_KNOWN]
+
+
+@transaction.atomic
+def organisation_profile_save(
+    *, member: Member, actor, characteristic: str, counts: dict, counted_on: dt.date, source: str
+) -> OrganisationProfile:
+    """Record (or replace) a member organisation's profile of the people
+    it speaks for, for one characteristic."""
+    require_perm(actor, "membership.record_organisation_profile", member)
+    if not member.is_organisation:
+        raise ValidationError("Only member organisations give a profile of the people they speak for")
+    if characteristic not in PROFILE_CHARACTERISTIC_LABELS:
+        raise ValidationError("Select a characteristic from the list")
+    clean = {}
+    for key in profile_keys(characteristic):
+        value = counts.get(key) or 0
+        if not isinstance(value, int) or value < 0:
+            raise ValidationError({f"count_{key}": "Number of people must be 0 or more"})
+        clean[key] = value
+    total = sum(clean.values())
+    errors = {}
+    if total == 0:
+        errors[f"count_{profile_keys(characteristic)[0]}"] = "Enter the number of people in at least one category"
+    elif member.people_represented is not None and total > member.people_represented:
+        errors[f"count_{profile_keys(characteristic)[0]}"] = (
+            f"The numbers add up to {total:,}, more than the {member.people_represented:,} people "
+            f"{member.name} speaks for: check them, or change the number it speaks for first"
+        )
+    if counted_on and counted_on > timezone.localdate():
+        errors["counted_on"] = "The date of the figures must be today or in the past"
+    if not (source or "").strip():
+        errors["source"] = "Enter where the figures come from, like our own survey 2025 or estimate"
+    if errors:
+        raise ValidationError(errors)
+    profile = (
+        OrganisationProfile.objects.select_for_update().filter(member=member, characteristic=characteristic).first()
+    )
+    created = profile is None
+    if created:
+        profile = OrganisationProfile(
+            member=member, group_id=member.group_id, characteristic=characteristic, created_by=actor
+        )
+    profile.counts = clean
+    profile.counted_on = counted_on
+    profile.source = source.strip()
+    profile.updated_by = actor
+    profile.full_clean()
+    if created:
+        profile.save()
+    else:
+        save_new_version(profile, actor=actor)
+    label = PROFILE_CHARACTERISTIC_LABELS[characteristic].lower()
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.ORGANISATION_PROFILE_SAVED,
+        target=member,
+        group=member.group,
+        summary=f"Profile by {label} of the {total:,} people {member.name} speaks for saved ({profile.source})",
+    )
+    return profile
+
+
+@transaction.atomic
+def organisation_profile_remove(*, member: Member, actor, characteristic: str) -> bool:
+    """Remove a member organisation's profile for one characteristic."""
+    require_perm(actor, "membership.record_organisation_profile", member)
+    deleted, _ = OrganisationProfile.objects.filter(member=member, characteristic=characteristic).delete()
+    if deleted:
+        audit_record(
+            actor=actor,
+            event_type=AuditEventType.ORGANISATION_PROFILE_REMOVED,
+            target=member,
+            group=member.group,
+            summary=f"Profile by {PROFILE_CHARACTERISTIC_LABELS[characteristic].lower()} of the people "
+            f"{member.name} speaks for removed",
+        )
+    return bool(deleted)
 
 
 @transaction.atomic

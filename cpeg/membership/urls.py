@@ -12,6 +12,17 @@ urlpatterns = [
     path("groups/<int:pk>/reviews/add/", views.review_add, name="review-add"),
     path("groups/<int:pk>/representation/", views.representation, name="representation"),
     path("members/<int:pk>/edit/", views.member_edit, name="member-edit"),
+    path("members/<int:pk>/profile/", views.organisation_profile, name="organisation-profile"),
+    path(
+        "members/<int:pk>/profile/<slug:characteristic>/",
+        views.organisation_profile_edit,
+        name="organisation-profile-edit",
+    ),
+    path(
+        "members/<int:pk>/profile/<slug:characteristic>/remove/",
+        views.organisation_profile_remove,
+        name="organisation-profile-remove",
+    ),
     path("members/<int:pk>/equality/", views.member_equality, name="equality"),
     path("members/<int:pk>/equality/erase/", views.member_equality_erase, name="equality-erase"),
     path("executive/<int:pk>/equality/", views.executive_equality, name="executive-equality"),

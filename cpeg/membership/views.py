@@ -20,7 +20,13 @@ from cpeg.activities.models import Activity
 from cpeg.core.forms import GovukFormMixin
 from cpeg.core.views_helpers import handle_form
 from cpeg.membership import exports, selectors, services
-from cpeg.membership.choices import MemberType
+from cpeg.membership.choices import (
+    NOT_KNOWN,
+    PROFILE_CHARACTERISTIC_LABELS,
+    PROFILE_CHARACTERISTICS,
+    MemberType,
+    profile_categories,
+)
 from cpeg.membership.forms import (
     AttendanceForm,
     AttendanceRuleForm,
@@ -29,13 +35,14 @@ from cpeg.membership.forms import (
     MemberForm,
     MemberImportForm,
     MembershipReviewForm,
+    OrganisationProfileForm,
     OtherFundingForm,
     SkillsAuditForm,
     SupportForm,
     TrainingAttendedForm,
 )
 from cpeg.membership.imports import COLUMNS, MemberImportError
-from cpeg.membership.models import EqualityProfile, Skill
+from cpeg.membership.models import EqualityProfile, Member, OrganisationProfile, Skill
 
 # Every reading of a person's equality answers is logged (not stored in the
 # database: a GET writes nothing), with who read whose.
@@ -63,6 +70,7 @@ def register(request, pk):
             "filters": selectors.SHOW_FILTERS,
             "can_change": request.user.has_perm("membership.change_member", group),
             "can_record_equality": request.user.has_perm("membership.record_equality", group),
+            "can_record_profile": request.user.has_perm("membership.record_organisation_profile", group),
             "can_erase_equality": request.user.has_perm("membership.erase_equality", group),
         },
     )
@@ -270,6 +278,112 @@ def member_equality_erase(request, pk):
 @require_http_methods(["GET", "POST"])
 def executive_equality_erase(request, pk):
     return _equality_erase(request, pk, "executive")
+
+
+# --- Organisations' profiles of the people they speak for -----------------
+
+
+def _organisation_for_profile(request, pk) -> Member:
+    member = selectors.member_get_for(user=request.user, pk=pk, perm="membership.record_organisation_profile")
+    if not member.is_organisation:
+        raise Http404
+    return member
+
+
+def _profile_url(member_id) -> str:
+    return reverse("membership:organisation-profile", kwargs={"pk": member_id})
+
+
+@login_required
+def organisation_profile(request, pk):
+    member = _organisation_for_profile(request, pk)
+    profiles = {p.characteristic: p for p in OrganisationProfile.objects.filter(member=member)}
+    rows = []
+    for characteristic, label in PROFILE_CHARACTERISTICS:
+        profile = profiles.get(characteristic)
+        labels = dict(profile_categories(characteristic)) | {NOT_KNOWN: "Not known"}
+        counts = [(labels[k], v) for k, v in (profile.counts.items() if profile else ()) if k in labels and v]
+        rows.append((characteristic, label, profile, counts, sum(v for _l, v in counts)))
+    return render(
+        request,
+        "membership/organisation_profile.html",
+        {"member": member, "group": member.group, "rows": rows, "cancel_url": _register_url(member.group_id)},
+    )
+
+
+def _characteristic_or_404(characteristic: str) -> str:
+    if characteristic not in PROFILE_CHARACTERISTIC_LABELS:
+        raise Http404
+    return characteristic
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_profile_edit(request, pk, characteristic):
+    member = _organisation_for_profile(request, pk)
+    characteristic = _characteristic_or_404(characteristic)
+    categories = [*profile_categories(characteristic), (NOT_KNOWN, "Not known")]
+    profile = OrganisationProfile.objects.filter(member=member, characteristic=characteristic).first()
+    initial = {}
+    if profile is not None:
+        initial = {f"count_{k}": v for k, v in profile.counts.items()} | {
+            "counted_on": profile.counted_on,
+            "source": profile.source,
+        }
+    form = OrganisationProfileForm(request.POST or None, initial=initial, categories=categories)
+    label = PROFILE_CHARACTERISTIC_LABELS[characteristic]
+    speaks_for = (
+        f" It speaks for {member.people_represented:,} people in all." if member.people_represented is not None else ""
+    )
+    return handle_form(
+        request,
+        form=form,
+        template="membership/form.html",
+        context={
+            "title": f"{label} of the people {member.name} speaks for",
+            "group": member.group,
+            "cancel_url": _profile_url(member.pk),
+            "intro": "Enter how many of the people the organisation speaks for are in each group, as far as it "
+            "knows: from its own survey, its records or an estimate. Leave a box empty for none. Put people "
+            f"it cannot say for under Not known.{speaks_for}",
+        },
+        save=lambda f: services.organisation_profile_save(
+            member=member,
+            actor=request.user,
+            characteristic=characteristic,
+            counts=f.counts(),
+            counted_on=f.cleaned_data["counted_on"],
+            source=f.cleaned_data["source"],
+        ),
+        success_message=f"{label} profile saved for {member.name}",
+        success_url=_profile_url(member.pk),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_profile_remove(request, pk, characteristic):
+    member = _organisation_for_profile(request, pk)
+    characteristic = _characteristic_or_404(characteristic)
+    if not OrganisationProfile.objects.filter(member=member, characteristic=characteristic).exists():
+        raise Http404
+    label = PROFILE_CHARACTERISTIC_LABELS[characteristic]
+    return handle_form(
+        request,
+        form=_ConfirmForm(request.POST or None),
+        template="membership/form.html",
+        context={
+            "title": f"Remove the {label.lower()} profile of the people {member.name} speaks for",
+            "group": member.group,
+            "cancel_url": _profile_url(member.pk),
+            "submit_label": "Remove",
+        },
+        save=lambda f: services.organisation_profile_remove(
+            member=member, actor=request.user, characteristic=characteristic
+        ),
+        success_message=f"{label} profile removed for {member.name}",
+        success_url=_profile_url(member.pk),
+    )
 
 
 @login_required

@@ -7,6 +7,7 @@ from cpeg.groups.tests.factories import ExecutiveMembershipFactory
 from cpeg.membership.tests.factories import (
     EqualityProfileFactory,
     MemberFactory,
+    OrganisationProfileFactory,
     OtherFundingFactory,
     SkillsAuditFactory,
     SupportUsedFactory,
@@ -26,6 +27,21 @@ def camden(w):
 
 def member(w):
     return {"pk": w.make("member", lambda w: MemberFactory(group=w.camden)).pk}
+
+
+def organisation(w):
+    return {"pk": w.make("organisation", lambda w: MemberFactory(group=w.camden, organisation=True)).pk}
+
+
+def organisation_characteristic(w):
+    return organisation(w) | {"characteristic": "sex"}
+
+
+def organisation_with_profile(w):
+    def build(w):
+        return OrganisationProfileFactory(member=MemberFactory(group=w.camden, organisation=True)).member
+
+    return {"pk": w.make("profiled", build).pk, "characteristic": "sex"}
 
 
 def member_with_answers(w):
@@ -89,6 +105,9 @@ CASES = [
     AccessCase("membership:representation", CAMDEN_READERS, camden),
     AccessCase("membership:member-edit", CAMDEN_CHANGERS, member, post=True),
     AccessCase("membership:equality", CAMDEN_ADMIN, member, post=True),
+    AccessCase("membership:organisation-profile", CAMDEN_ADMIN, organisation),
+    AccessCase("membership:organisation-profile-edit", CAMDEN_ADMIN, organisation_characteristic, post=True),
+    AccessCase("membership:organisation-profile-remove", CAMDEN_ADMIN, organisation_with_profile, post=True),
     AccessCase("membership:equality-erase", CAMDEN_ADMIN | AUTHORITY, member_with_answers, post=True),
     AccessCase("membership:executive-equality", CAMDEN_ADMIN, seat, post=True),
     AccessCase("membership:executive-equality-erase", CAMDEN_ADMIN | AUTHORITY, seat_with_answers, post=True),
