@@ -189,6 +189,13 @@ class EqualityEraseForm(GovukFormMixin, forms.Form):
     )
 
 
+class PopulationLoadForm(GovukFormMixin, forms.Form):
+    file = forms.FileField(
+        label="Borough population table (CSV or XLSX)",
+        error_messages={"required": "Select a CSV or XLSX file", "empty": "The selected file is empty"},
+    )
+
+
 class MemberImportForm(GovukFormMixin, forms.Form):
     file = forms.FileField(
         label="Membership list (CSV or XLSX)",

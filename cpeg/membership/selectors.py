@@ -570,6 +570,45 @@ def representation_across(*, groups: list[tuple[int, str]], today: dt.date) -> R
     )
 
 
+@dataclass
+class LoadedTable:
+    characteristic: str
+    label: str
+    table: object | None  # PopulationTable, None where none is loaded
+    boroughs: int
+    rows: int
+    sources: str
+
+
+def population_tables() -> list[LoadedTable]:
+    """Each characteristic with the borough table loaded for it, if any
+    (two queries)."""
+    from cpeg.membership.choices import PROFILE_CHARACTERISTICS
+    from cpeg.membership.models import PopulationCount, PopulationTable
+
+    tables = {t.characteristic: t for t in PopulationTable.objects.select_related("updated_by")}
+    boroughs: dict[str, set] = {}
+    rows: Counter = Counter()
+    sources: dict[str, set] = {}
+    for characteristic, borough_id, source in PopulationCount.objects.values_list(
+        "table__characteristic", "borough_id", "source"
+    ):
+        boroughs.setdefault(characteristic, set()).add(borough_id)
+        sources.setdefault(characteristic, set()).add(source)
+        rows[characteristic] += 1
+    return [
+        LoadedTable(
+            key,
+            label,
+            tables.get(key),
+            len(boroughs.get(key, ())),
+            rows[key],
+            "; ".join(sorted(sources.get(key, ()))),
+        )
+        for key, label in PROFILE_CHARACTERISTICS
+    ]
+
+
 # --- What other apps read about a group's membership -------------------------
 # Consultations (a response cannot claim more member organisations than the
 # register holds) and monitoring (the reviews that evidence "Keep membership

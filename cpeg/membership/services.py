@@ -44,12 +44,15 @@ from cpeg.membership.models import (
     MembershipReview,
     OrganisationProfile,
     OtherFunding,
+    PopulationCount,
+    PopulationTable,
     Skill,
     SkillAssessment,
     SkillsAudit,
     SupportUsed,
     TrainingAttended,
 )
+from cpeg.membership.population_import import parse_population_file
 from cpeg.membership.selectors import expected_at
 
 MEMBER_FIELDS = (
@@ -391,6 +394,64 @@ def member_import(*, group, actor, file, today: dt.date | None = None) -> int:
         payload={"file": result.file_name, "count": len(result.rows)},
     )
     return len(result.rows)
+
+
+# --- Borough population tables ---------------------------------------------
+
+
+class PopulationImportError(ValidationError):
+    """A population table with problems: ``result.errors`` lists them all."""
+
+    def __init__(self, result):
+        super().__init__({"file": "The selected file has problems: nothing was loaded. Fix them and upload it again"})
+        self.result = result
+
+
+@transaction.atomic
+def population_tables_load(*, actor, file) -> dict[str, int]:
+    """Load the borough population tables in a file, all or nothing.
+
+    Each characteristic in the file replaces that characteristic's whole
+    table (every borough's rows) in one transaction; characteristics not
+    in the file are left as they were. Returns rows loaded per
+    characteristic.
+    """
+    from cpeg.groups.models import Borough
+
+    require_perm(actor, "membership.load_population")
+    boroughs = {b.ons_code: b for b in Borough.objects.all()}
+    result = parse_population_file(file=file, boroughs={code: b.name for code, b in boroughs.items()})
+    if result.errors:
+        raise PopulationImportError(result)
+    loaded = {}
+    for characteristic, rows in sorted(result.tables.items()):
+        table = PopulationTable.objects.select_for_update().filter(characteristic=characteristic).first()
+        if table is None:
+            table = PopulationTable(characteristic=characteristic, created_by=actor, updated_by=actor)
+            table.file_name = result.file_name[:200]
+            table.full_clean()
+            table.save()
+        else:
+            table.file_name = result.file_name[:200]
+            save_new_version(table, actor=actor)
+        table.counts.all().delete()
+        PopulationCount.objects.bulk_create(
+            [
+                PopulationCount(table=table, borough=boroughs[code], category=category, count=count, source=source)
+                for code, category, count, source in rows
+            ]
+        )
+        borough_count = len({code for code, *_rest in rows})
+        label = PROFILE_CHARACTERISTIC_LABELS[characteristic].lower()
+        audit_record(
+            actor=actor,
+            event_type=AuditEventType.POPULATION_TABLE_LOADED,
+            target=table,
+            summary=f"Borough population by {label} loaded for {borough_count} boroughs from {result.file_name}",
+            payload={"file": result.file_name, "rows": len(rows), "boroughs": borough_count},
+        )
+        loaded[characteristic] = len(rows)
+    return loaded
 
 
 # --- Capacity: the skills audit and training attended ---------------------

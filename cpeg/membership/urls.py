@@ -29,6 +29,7 @@ urlpatterns = [
     path("executive/<int:pk>/equality/erase/", views.executive_equality_erase, name="executive-equality-erase"),
     path("meetings/<int:pk>/attendance/", views.attendance, name="attendance"),
     path("london/", views.representation_london, name="representation-london"),
+    path("population/", views.population_load, name="population-load"),
     path("groups/<int:pk>/representation.csv", views.representation_csv, name="representation-csv"),
     path("groups/<int:pk>/representation.xlsx", views.representation_xlsx, name="representation-xlsx"),
     path("london/representation.csv", views.representation_london_csv, name="representation-london-csv"),

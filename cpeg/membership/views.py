@@ -37,12 +37,14 @@ from cpeg.membership.forms import (
     MembershipReviewForm,
     OrganisationProfileForm,
     OtherFundingForm,
+    PopulationLoadForm,
     SkillsAuditForm,
     SupportForm,
     TrainingAttendedForm,
 )
 from cpeg.membership.imports import COLUMNS, MemberImportError
 from cpeg.membership.models import EqualityProfile, Member, OrganisationProfile, Skill
+from cpeg.membership.population_import import COLUMNS as POPULATION_COLUMNS
 
 # Every reading of a person's equality answers is logged (not stored in the
 # database: a GET writes nothing), with who read whose.
@@ -441,6 +443,39 @@ def member_import(request, pk):
             "title": "Import a membership list",
             "cancel_url": _register_url(group.pk),
             "submit_label": "Check and import",
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def population_load(request):
+    require_perm(request.user, "membership.load_population")
+    form = PopulationLoadForm(request.POST or None, request.FILES or None)
+    row_errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            loaded = services.population_tables_load(actor=request.user, file=form.cleaned_data["file"])
+        except services.PopulationImportError as error:
+            row_errors = error.result.errors
+            form.add_service_error(error)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            names = ", ".join(PROFILE_CHARACTERISTIC_LABELS[c].lower() for c in loaded)
+            messages.success(request, f"Borough population loaded: {names} ({sum(loaded.values()):,} rows)")
+            return redirect(reverse("membership:population-load"))
+    return render(
+        request,
+        "membership/population_load.html",
+        {
+            "form": form,
+            "row_errors": row_errors,
+            "tables": selectors.population_tables(),
+            "columns": POPULATION_COLUMNS,
+            "title": "Borough population tables",
+            "submit_label": "Check and load",
         },
         status=400 if request.method == "POST" else 200,
     )

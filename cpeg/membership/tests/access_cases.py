@@ -113,6 +113,7 @@ CASES = [
     AccessCase("membership:executive-equality-erase", CAMDEN_ADMIN | AUTHORITY, seat_with_answers, post=True),
     AccessCase("membership:attendance", CAMDEN_CHANGERS, meeting, post=True),
     AccessCase("membership:representation-london", AUTHORITY | {"link_member"}),
+    AccessCase("membership:population-load", frozenset({"manager"}), post=True),
     AccessCase("membership:representation-csv", CAMDEN_READERS, camden),
     AccessCase("membership:representation-xlsx", CAMDEN_READERS, camden),
     AccessCase("membership:representation-london-csv", AUTHORITY | {"link_member"}),
