@@ -147,6 +147,7 @@ class AuditEventType(models.TextChoices):
     POPULATION_TABLE_LOADED = "POPULATION_TABLE_LOADED", "Borough population table loaded"
     SKILL_ADDED = "SKILL_ADDED", "Skill added to the skills audit"
     SKILL_CHANGED = "SKILL_CHANGED", "Skill on the skills audit changed"
+    SKILL_REMOVED = "SKILL_REMOVED", "Skill removed from the skills audit"
     # Partner programmes set up by managers, Policing Pledge reports at
     # public meetings and local partnership structures (issue 11).
     PROGRAMME_CREATED = "PROGRAMME_CREATED", "Partner programme set up"

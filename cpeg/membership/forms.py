@@ -281,6 +281,41 @@ class SkillsAuditForm(GovukFormMixin, forms.Form):
         }
 
 
+class SkillForm(GovukFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label="Skill", max_length=100, error_messages={"required": "Enter the name of the skill"})
+    description = forms.CharField(
+        label="What it covers (optional)",
+        max_length=300,
+        required=False,
+        help_text="Shown under the skill on the audit form",
+    )
+    position = forms.IntegerField(
+        label="Place on the form",
+        min_value=0,
+        max_value=999,
+        help_text="Skills are asked in this order, lowest first",
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+        error_messages={
+            "required": "Enter the skill's place on the form, like 3",
+            "invalid": "Place on the form must be a whole number, like 3",
+            "min_value": "Place on the form must be 0 or more",
+            "max_value": "Place on the form must be 999 or less",
+        },
+    )
+    is_active = forms.BooleanField(
+        label="Ask this skill in new skills audits",
+        required=False,
+        help_text="Untick to retire a skill: past audits keep their answers",
+    )
+
+    def service_data(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        data["name"] = " ".join(data["name"].split())
+        data["description"] = data.get("description", "").strip()
+        return data
+
+
 class TrainingAttendedForm(GovukFormMixin, forms.Form):
     activity = forms.ModelChoiceField(
         label="Training session",

@@ -698,6 +698,27 @@ def skills_for_form(audit: SkillsAudit | None) -> list[Skill]:
     return list(Skill.objects.filter(Q(is_active=True) | answered).order_by("position", "name"))
 
 
+@dataclass
+class SkillRow:
+    skill: Skill
+    audits: int  # skills audits that answered it
+    training: int  # training records in it
+
+    @property
+    def used(self) -> bool:
+        return bool(self.audits or self.training)
+
+
+def skill_list() -> list[SkillRow]:
+    """Every skill on the authority's list, the ones asked first, in form
+    order, with how many audits and training records use it (two queries)."""
+    from django.db.models import Count
+
+    skills = Skill.objects.annotate(audit_count=Count("assessments")).order_by("-is_active", "position", "name")
+    training = Counter(TrainingAttended.objects.filter(skill__isnull=False).values_list("skill_id", flat=True))
+    return [SkillRow(s, s.audit_count, training[s.pk]) for s in skills]
+
+
 def _admin_name(user) -> str:
     return user.get_full_name() or user.username
 

@@ -470,6 +470,76 @@ def skills_seed() -> int:
     return added
 
 
+SKILL_FIELDS = ("name", "description", "position", "is_active")
+
+
+def skill_is_used(skill: Skill) -> bool:
+    """Whether any skills audit or training record refers to the skill."""
+    return SkillAssessment.objects.filter(skill=skill).exists() or TrainingAttended.objects.filter(skill=skill).exists()
+
+
+def _check_skill_name(skill: Skill) -> None:
+    skill.name = " ".join((skill.name or "").split())
+    if Skill.objects.filter(name__iexact=skill.name).exclude(pk=skill.pk).exists():
+        raise ValidationError({"name": f"{skill.name} is already on the skill list"})
+
+
+@transaction.atomic
+def skill_add(*, actor, data: dict) -> Skill:
+    """Add a skill to the authority's list for the skills audit."""
+    require_perm(actor, "membership.manage_skills")
+    skill = Skill(created_by=actor, updated_by=actor)
+    apply_changes(skill, data, SKILL_FIELDS)
+    _check_skill_name(skill)
+    skill.full_clean()
+    skill.save()
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.SKILL_ADDED,
+        target=skill,
+        summary=f"Added {skill.name} to the skill list",
+    )
+    return skill
+
+
+@transaction.atomic
+def skill_update(*, skill: Skill, actor, data: dict, loaded_version) -> Skill:
+    """Rename, reorder, retire or bring back a skill. Past audits keep
+    their answers: a retired skill is no longer asked in new audits."""
+    require_perm(actor, "membership.manage_skills")
+    current = lock_and_check_version(Skill, skill.pk, loaded_version)
+    changed = apply_changes(current, data, SKILL_FIELDS)
+    if not changed:
+        return current
+    _check_skill_name(current)
+    save_new_version(current, actor=actor)
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.SKILL_CHANGED,
+        target=current,
+        summary=changes_summary(Skill, changed, of=current.name),
+        changes=changed,
+    )
+    return current
+
+
+@transaction.atomic
+def skill_remove(*, skill: Skill, actor) -> None:
+    """Remove a skill nobody has been audited or trained in (a mistake);
+    one in use can only be retired, so past audits keep their answers."""
+    require_perm(actor, "membership.manage_skills")
+    skill = Skill.objects.select_for_update().get(pk=skill.pk)
+    if skill_is_used(skill):
+        raise ValidationError(f"{skill.name} is in skills audits already: stop asking it instead of removing it")
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.SKILL_REMOVED,
+        target=skill,
+        summary=f"Removed {skill.name} from the skill list",
+    )
+    skill.delete()
+
+
 def _audit_for(person) -> tuple[dict, int]:
     """The lookup of a person's audit and its group id: an executive seat,
     or a group administrator's role assignment."""

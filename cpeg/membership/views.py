@@ -38,6 +38,7 @@ from cpeg.membership.forms import (
     OrganisationProfileForm,
     OtherFundingForm,
     PopulationLoadForm,
+    SkillForm,
     SkillsAuditForm,
     SupportForm,
     TrainingAttendedForm,
@@ -654,7 +655,86 @@ def training_needs(request):
     return render(
         request,
         "membership/training_needs.html",
-        {"page": page, "can_change_skills": request.user.has_perm("core.use_admin")},
+        {"page": page, "can_change_skills": request.user.has_perm("membership.manage_skills")},
+    )
+
+
+# --- The skill list (managers) ------------------------------------------------
+
+
+def _skill_list_url() -> str:
+    return reverse("membership:skill-list")
+
+
+def _skill_for_manager(request, pk) -> Skill:
+    require_perm(request.user, "membership.manage_skills")
+    skill = Skill.objects.filter(pk=pk).first()
+    if skill is None:
+        raise Http404
+    return skill
+
+
+@login_required
+def skill_list(request):
+    require_perm(request.user, "membership.manage_skills")
+    return render(request, "membership/skill_list.html", {"rows": selectors.skill_list()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def skill_add(request):
+    require_perm(request.user, "membership.manage_skills")
+    last = Skill.objects.order_by("-position").values_list("position", flat=True).first() or 0
+    form = SkillForm(request.POST or None, initial={"position": last + 1, "is_active": True})
+    return handle_form(
+        request,
+        form=form,
+        template="membership/form.html",
+        context={"title": "Add a skill", "group": None, "cancel_url": _skill_list_url()},
+        save=lambda f: services.skill_add(actor=request.user, data=f.service_data()),
+        success_message="Skill added",
+        success_url=_skill_list_url(),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def skill_edit(request, pk):
+    skill = _skill_for_manager(request, pk)
+    initial = {name: getattr(skill, name) for name in services.SKILL_FIELDS} | {"version": skill.version}
+    form = SkillForm(request.POST or None, initial=initial)
+    return handle_form(
+        request,
+        form=form,
+        template="membership/form.html",
+        context={"title": f"Change {skill.name}", "group": None, "cancel_url": _skill_list_url()},
+        save=lambda f: services.skill_update(
+            skill=skill, actor=request.user, data=f.service_data(), loaded_version=f.cleaned_data["version"]
+        ),
+        success_message="Skill saved",
+        success_url=_skill_list_url(),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def skill_remove(request, pk):
+    skill = _skill_for_manager(request, pk)
+    if services.skill_is_used(skill):
+        raise Http404
+    return handle_form(
+        request,
+        form=_ConfirmForm(request.POST or None),
+        template="membership/form.html",
+        context={
+            "title": f"Remove {skill.name} from the skill list",
+            "group": None,
+            "cancel_url": _skill_list_url(),
+            "submit_label": "Remove",
+        },
+        save=lambda f: services.skill_remove(skill=skill, actor=request.user),
+        success_message="Skill removed",
+        success_url=_skill_list_url(),
     )
 
 

@@ -16,6 +16,7 @@ from cpeg.membership.tests.factories import (
 from tests.access import AUTHORITY, CAMDEN_GROUP, CAMDEN_READERS, AccessCase
 
 CAMDEN_CHANGERS = AUTHORITY | CAMDEN_GROUP
+MANAGER = frozenset({"manager"})
 CAMDEN_ADMIN = frozenset({"camden_admin"})
 CAMDEN_PEOPLE_AND_AUTHORITY = AUTHORITY | CAMDEN_GROUP
 SKILLS_CHANGERS = AUTHORITY | CAMDEN_ADMIN
@@ -96,6 +97,18 @@ def support(w):
     return {"pk": w.make("support", lambda w: SupportUsedFactory(group=w.camden)).pk}
 
 
+def used_skill(w):
+    from cpeg.membership.models import Skill
+
+    return {"pk": Skill.objects.order_by("position").first().pk}
+
+
+def unused_skill(w):
+    from cpeg.membership.models import Skill
+
+    return {"pk": w.make("unused-skill", lambda w: Skill.objects.create(name="Unused skill", position=99)).pk}
+
+
 CASES = [
     AccessCase("membership:register", CAMDEN_CHANGERS, camden),
     AccessCase("membership:member-add", CAMDEN_CHANGERS, camden, post=True),
@@ -113,7 +126,7 @@ CASES = [
     AccessCase("membership:executive-equality-erase", CAMDEN_ADMIN | AUTHORITY, seat_with_answers, post=True),
     AccessCase("membership:attendance", CAMDEN_CHANGERS, meeting, post=True),
     AccessCase("membership:representation-london", AUTHORITY | {"link_member"}),
-    AccessCase("membership:population-load", frozenset({"manager"}), post=True),
+    AccessCase("membership:population-load", MANAGER, post=True),
     AccessCase("membership:representation-csv", CAMDEN_READERS, camden),
     AccessCase("membership:representation-xlsx", CAMDEN_READERS, camden),
     AccessCase("membership:representation-london-csv", AUTHORITY | {"link_member"}),
@@ -124,6 +137,10 @@ CASES = [
     AccessCase("membership:training-add", SKILLS_CHANGERS, audit, post=True),
     AccessCase("membership:training-remove", SKILLS_CHANGERS, training, post=False),
     AccessCase("membership:training-needs", AUTHORITY),
+    AccessCase("membership:skill-list", MANAGER),
+    AccessCase("membership:skill-add", MANAGER, post=True),
+    AccessCase("membership:skill-edit", MANAGER, used_skill, post=True),
+    AccessCase("membership:skill-remove", MANAGER, unused_skill, post=True),
     AccessCase("membership:other-funding", CAMDEN_READERS, camden),
     AccessCase("membership:other-funding-add", CAMDEN_CHANGERS, camden, post=True),
     AccessCase("membership:other-funding-edit", CAMDEN_CHANGERS, funding, post=True),

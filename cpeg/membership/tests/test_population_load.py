@@ -55,7 +55,7 @@ def test_every_problem_is_listed_by_row_and_column_and_nothing_is_loaded():
         f"{HACKNEY},Sex,Female,1.5,Census\n"  # row 7: not whole
         f"{HACKNEY},Sex,Female,100,\n"  # row 8: no source
         f"{HACKNEY},Sex,Female,100,Census\n"  # row 9: a borough missing Male
-        f"{HACKNEY},Sex,Female,100,Census\n"  # row 10: duplicate of row 9
+        f"{HACKNEY},Sex,Female,100,Census\n"  # row 10: duplicate of row 7 (and 8, 9)
     )
     with pytest.raises(services.PopulationImportError) as caught:
         services.population_tables_load(actor=ManagerFactory(), file=_file(body))
@@ -68,7 +68,7 @@ def test_every_problem_is_listed_by_row_and_column_and_nothing_is_loaded():
     assert (7, "Count", "Count must be a whole number, 0 or more, like 10450") in found
     assert (8, "Source", "Enter where the figures come from, like ONS Census 2021 table TS008") in found
     assert (7, "Category", "Hackney has no row for Male") in found  # its first row
-    assert (10, "Category", "Row 9 already gives this borough's figure for this category") in found
+    assert (10, "Category", "Row 7 already gives this borough's figure for this category") in found
     assert not PopulationTable.objects.exists()
 
 
