@@ -204,3 +204,14 @@ def test_the_form_keeps_what_was_typed_and_shows_every_error(client, camden):
     )
     assert response.status_code == 302
     assert OrganisationProfile.objects.get().counts == {"female": 6, "male": 4, "prefer_not_to_say": 0}
+
+
+def test_the_register_links_each_organisations_profile_for_the_administrator_only(client, camden):
+    organisation = _organisation(camden, name="Kentish Town TRA")
+    url = reverse("membership:organisation-profile", kwargs={"pk": organisation.pk})
+    client.force_login(GroupAdminFactory(group=camden))
+    html = client.get(reverse("membership:register", kwargs={"pk": camden.pk})).content.decode()
+    assert f'href="{url}"' in html
+    client.force_login(OfficerFactory())
+    html = client.get(reverse("membership:register", kwargs={"pk": camden.pk})).content.decode()
+    assert f'href="{url}"' not in html
