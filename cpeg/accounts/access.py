@@ -626,6 +626,12 @@ rules.add_perm("membership.view_representation", can_read_group_records)
 rules.add_perm("membership.view_london_representation", is_officer | is_link_member)
 rules.add_perm("membership.record_equality", is_own_group_administrator & is_group_not_disbanded)
 rules.add_perm("membership.erase_equality", is_own_group_administrator | is_officer)
+# An organisation's profile of the people it speaks for (aggregate counts)
+# is kept by the group's administrator like the members' answers; others
+# see it only in the suppressed report. Borough population tables are the
+# authority's reference data, loaded by managers.
+rules.add_perm("membership.record_organisation_profile", is_own_group_administrator & is_group_not_disbanded)
+rules.add_perm("membership.load_population", is_manager)
 # --- Annual reviews (issue 12) -----------------------------------------------
 # Officers start drafts and write their narrative; managers publish. A
 # published version is public (reviews.selectors.published_versions): no
@@ -643,6 +649,8 @@ rules.add_perm("reviews.publish_annualreview", is_manager)
 rules.add_perm("membership.view_skillsaudit", is_officer | is_own_group)
 rules.add_perm("membership.change_skillsaudit", is_officer | (is_own_group_administrator & is_group_not_disbanded))
 rules.add_perm("membership.view_training_needs", is_officer)
+# The skill list the audits ask about is the authority's: managers keep it.
+rules.add_perm("membership.manage_skills", is_manager)
 # Alternative funding and support (issue 10.6): like the group's other records.
 rules.add_perm("membership.view_otherfunding", can_read_group_records)
 rules.add_perm("membership.change_otherfunding", can_change_group_records)

@@ -140,6 +140,15 @@ class AuditEventType(models.TextChoices):
     EQUALITY_ANSWERS_RECORDED = "EQUALITY_ANSWERS_RECORDED", "Equality monitoring answers recorded"
     EQUALITY_ANSWERS_ERASED = "EQUALITY_ANSWERS_ERASED", "Equality monitoring answers erased"
     MEMBERS_IMPORTED = "MEMBERS_IMPORTED", "Members imported"
+    ORGANISATION_PROFILE_SAVED = "ORGANISATION_PROFILE_SAVED", "Organisation profile saved"
+    ORGANISATION_PROFILE_REMOVED = (
+        "ORGANISATION_PROFILE_REMOVED",
+        "Organisation profile removed",
+    )
+    POPULATION_TABLE_LOADED = "POPULATION_TABLE_LOADED", "Borough population table loaded"
+    SKILL_ADDED = "SKILL_ADDED", "Skill added to the skills audit"
+    SKILL_CHANGED = "SKILL_CHANGED", "Skill on the skills audit changed"
+    SKILL_REMOVED = "SKILL_REMOVED", "Skill removed from the skills audit"
     # Partner programmes set up by managers, Policing Pledge reports at
     # public meetings and local partnership structures (issue 11).
     PROGRAMME_CREATED = "PROGRAMME_CREATED", "Partner programme set up"

@@ -144,6 +144,27 @@ CHARACTERISTICS = (
     ("sexual_orientation", "Sexual orientation", SexualOrientation),
 )
 
+# The characteristics an organisation's profile of the people it speaks
+# for, and a borough population table, may hold: ethnic group by the 5
+# high-level groups first, then the others. Their categories are the
+# equality form's, without "prefer not to say" (``profile_categories``).
+PROFILE_CHARACTERISTICS = (("ethnic_group", "Ethnic group"),) + tuple(
+    (name, label) for name, label, _choices in CHARACTERISTICS
+)
+PROFILE_CHARACTERISTIC_LABELS = dict(PROFILE_CHARACTERISTICS)
+# An organisation's count of people whose characteristic it does not know
+# is kept under the same key as members' "prefer not to say".
+NOT_KNOWN = PREFER_NOT_TO_SAY
+
+
+def profile_categories(characteristic: str) -> list[tuple[str, str]]:
+    """The categories of a profile characteristic (no "prefer not to say")."""
+    if characteristic == "ethnic_group":
+        return list(HIGH_LEVEL_GROUPS)
+    choices = next(c for name, _label, c in CHARACTERISTICS if name == characteristic)
+    return [(value, label) for value, label in choices.choices if value != PREFER_NOT_TO_SAY]
+
+
 # The SLA outputs the membership records evidence (agreements.sla_source).
 MEMBERSHIP_REVIEW_OUTPUT = "membership-review"
 DIVERSITY_MONITORING_OUTPUT = "diversity-monitoring"

@@ -1,8 +1,17 @@
-"""Demo membership for a few groups: registers of 8 to 40 members, the
-attendance at their latest public meetings (so some members are flagged
-at risk), a yearly review, and equality answers: Lambeth's membership is
-far less diverse than its borough, and Harrow's is small enough that most
-of its figures are suppressed."""
+"""Demo membership: registers for nine groups, the attendance at their
+latest public meetings (so some members are flagged at risk), a yearly
+review, equality answers, organisations' profiles of the people they speak
+for, and the borough population by ethnic group (the 2011 sample table).
+
+Most registers hold 8 to 40 members. Four groups that answered the
+authority's consultations on behalf of many member organisations (the
+consultations demo's figures, which the annual review quotes: Camden 68,
+Lambeth 55, Croydon 41, Hackney 33) hold at least as many organisations as
+any of their responses claims, read from the responses themselves, so no
+response claims more organisations than the group's register held. Camden
+and Hackney have enough answers that some figures show; Harrow's are all
+suppressed, and Lambeth's membership is far less diverse than its borough.
+"""
 
 from __future__ import annotations
 
@@ -30,7 +39,7 @@ from cpeg.membership.selectors import expected_at
 PLANS = {
     "camden": (
         18,
-        10,
+        30,
         3,
         [
             (EthnicGroup.WHITE_BRITISH, 5),
@@ -43,7 +52,7 @@ PLANS = {
     ),
     "hackney": (
         24,
-        16,
+        40,
         4,
         [
             (EthnicGroup.WHITE_BRITISH, 4),
@@ -67,6 +76,30 @@ PLANS = {
         ],
     ),
     "harrow": (5, 3, 3, [(EthnicGroup.ASIAN_INDIAN, 2), (EthnicGroup.WHITE_BRITISH, 1)]),
+    "islington": (
+        12,
+        9,
+        3,
+        [(EthnicGroup.WHITE_BRITISH, 4), (EthnicGroup.WHITE_IRISH, 1), (EthnicGroup.BLACK_AFRICAN, 2)],
+    ),
+    "newham": (
+        16,
+        12,
+        3,
+        [
+            (EthnicGroup.ASIAN_BANGLADESHI, 3),
+            (EthnicGroup.ASIAN_INDIAN, 2),
+            (EthnicGroup.BLACK_AFRICAN, 2),
+            (EthnicGroup.WHITE_BRITISH, 2),
+        ],
+    ),
+    "barnet": (10, 6, 2, [(EthnicGroup.WHITE_BRITISH, 5), (EthnicGroup.WHITE_OTHER, 2), (EthnicGroup.ASIAN_INDIAN, 1)]),
+    "greenwich": (
+        11,
+        8,
+        3,
+        [(EthnicGroup.WHITE_BRITISH, 4), (EthnicGroup.BLACK_AFRICAN, 3), (EthnicGroup.ASIAN_OTHER, 1)],
+    ),
 }
 ORGANISATIONS = [
     ("Tenants' and Residents' Association", OrganisationKind.RESIDENTS_ASSOCIATION, (40, 400)),
@@ -112,14 +145,33 @@ def _answers(rng, ethnic_pairs, today, older: bool) -> dict:
     }
 
 
+def _claimed_organisations() -> dict[int, int]:
+    """The most member organisations any consultation response claims, per
+    group. Read by model name: consultations sits above membership in the
+    layers, so membership may not import it, but its demo runs first."""
+    from django.apps import apps
+    from django.db.models import Max
+
+    responses = apps.get_model("consultations", "ConsultationResponse").objects
+    return dict(
+        responses.filter(organisations_count__isnull=False)
+        .values("group_id")
+        .annotate(most=Max("organisations_count"))
+        .values_list("group_id", "most")
+    )
+
+
 def load(ctx: DemoContext) -> None:
     rng = ctx.rng
     actor = ctx.officer
     total = 0
+    claimed = _claimed_organisations()
     for slug, (organisations, individuals, limit, ethnic_pairs) in PLANS.items():
         group = ctx.groups.get(slug)
         if group is None:
             continue
+        # One organisation leaves (below): the rest still cover the claim.
+        organisations = max(organisations, claimed.get(group.pk, 0) + 1)
         admin = ctx.admins[slug]
         services.attendance_rule_set(
             group=group,
@@ -215,9 +267,75 @@ def load(ctx: DemoContext) -> None:
                 person=seat, actor=admin, data=_answers(rng, ethnic_pairs, ctx.today, older)
             )
         total += len(members)
+        _load_profiles(ctx, admin, members[1:organisations], ethnic_pairs)
     ctx.log.append(f"{total} members in {len(PLANS)} groups' registers, with attendance and equality answers")
+    _load_population(ctx)
     _load_capacity(ctx)
     _load_other_funding(ctx)
+
+
+# --- Organisations' profiles and the borough population -----------------------
+
+SEXES = [("female", 52), ("male", 48)]
+
+
+def _split(rng, total: int, weights: list[tuple[str, float]]) -> dict[str, int]:
+    """``total`` people spread over categories by weight (whole numbers)."""
+    counts = dict.fromkeys((key for key, _w in weights), 0)
+    keys = [key for key, _w in weights]
+    for _ in range(total):
+        counts[rng.choices(keys, weights=[w for _k, w in weights])[0]] += 1
+    return counts
+
+
+def _load_profiles(ctx: DemoContext, admin, organisations, ethnic_pairs) -> None:
+    """About half the organisations that know how many people they speak
+    for give a profile of them by ethnic group and sex."""
+    from cpeg.membership.choices import NOT_KNOWN, high_level_group
+
+    rng = _own_rng(ctx, f"profiles-{organisations[0].group_id if organisations else 0}")
+    ethnic: dict[str, float] = {}
+    for category, weight in ethnic_pairs:
+        key = high_level_group(category) or NOT_KNOWN
+        ethnic[key] = ethnic.get(key, 0) + weight
+    # Organisations reach a little wider than the members who answered.
+    for key in ("asian", "black", "mixed", "white", "other"):
+        ethnic[key] = ethnic.get(key, 0) + 0.5
+    ethnic[NOT_KNOWN] = ethnic.get(NOT_KNOWN, 0) + 1
+    for member in organisations:
+        if member.people_represented is None or rng.random() < 0.5:
+            continue
+        known = max(1, int(member.people_represented * rng.uniform(0.5, 1.0)))
+        survey = rng.choice(["Our own survey", "Membership records", "Estimate"])
+        counted_on = ctx.today - dt.timedelta(days=rng.randint(30, 500))
+        source = f"{survey} {counted_on.year}" if survey != "Estimate" else "Estimate"
+        for characteristic, weights in (("ethnic_group", list(ethnic.items())), ("sex", SEXES)):
+            services.organisation_profile_save(
+                member=member,
+                actor=admin,
+                characteristic=characteristic,
+                counts=_split(rng, known, weights),
+                counted_on=counted_on,
+                source=source,
+            )
+
+
+SAMPLE_POPULATION = "sample-population-ethnic-group-2011.csv"
+
+
+def _load_population(ctx: DemoContext) -> None:
+    """The shipped sample table (Census 2011, 5 high-level ethnic groups),
+    loaded as a manager would, so the high-level tables are compared."""
+    from pathlib import Path
+
+    from django.core.files import File
+
+    if ctx.manager is None:
+        return
+    path = Path(__file__).resolve().parent / "data" / SAMPLE_POPULATION
+    with path.open("rb") as handle:
+        loaded = services.population_tables_load(actor=ctx.manager, file=File(handle, name=path.name))
+    ctx.log.append(f"Borough population by ethnic group loaded from {path.name} ({sum(loaded.values())} rows)")
 
 
 # --- Capacity: skills audits and training attended ---------------------------

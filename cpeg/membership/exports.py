@@ -41,11 +41,18 @@ def report_rows(report) -> list[list]:
     """The report as rows under ``COLUMNS``, exactly as the page shows it."""
     rows = []
     for people in report.sets:
+        if people.note:
+            rows.append([people.label, "", "", "", "", "", "", "", "", "", "", people.note])
         if people.total is None:
-            rows.append([people.label, "", "", "", "", "", "", "", "", "", "", "Fewer than 5 people have answered"])
+            few = (
+                "Fewer than 5 people are counted"
+                if people.kind == "organisations"
+                else "Fewer than 5 people have answered"
+            )
+            rows.append([people.label, "", "", "", "", "", "", "", "", "", "", few])
             continue
         for table in people.tables:
-            compared = table.name == "comparison" and report.population
+            compared = table.compared
             for row in table.rows:
                 hidden = row.count is None
                 rows.append(
@@ -67,7 +74,11 @@ def report_rows(report) -> list[list]:
                     ]
                 )
             total = table.table.total if table.table.total_shown else NOT_SHOWN
-            rows.append([people.label, table.title, "Total", total, "", "", "", "", "", "", "", ""])
+            if compared and table.name != "comparison":
+                note = f"Borough figures: {table.population_source}"
+            else:
+                note = table.note
+            rows.append([people.label, table.title, "Total", total, "", "", "", "", "", "", "", note])
     return rows
 
 

@@ -189,11 +189,55 @@ class EqualityEraseForm(GovukFormMixin, forms.Form):
     )
 
 
+class PopulationLoadForm(GovukFormMixin, forms.Form):
+    file = forms.FileField(
+        label="Borough population table (CSV or XLSX)",
+        error_messages={"required": "Select a CSV or XLSX file", "empty": "The selected file is empty"},
+    )
+
+
 class MemberImportForm(GovukFormMixin, forms.Form):
     file = forms.FileField(
         label="Membership list (CSV or XLSX)",
         error_messages={"required": "Select a CSV or XLSX file", "empty": "The selected file is empty"},
     )
+
+
+def _count_field(label: str, what: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=1_000_000,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-5"}),
+        error_messages={
+            "invalid": f"{what} must be a whole number, like 40",
+            "min_value": f"{what} must be 0 or more",
+            "max_value": f"{what} must be 1,000,000 or fewer",
+        },
+    )
+
+
+class OrganisationProfileForm(GovukFormMixin, forms.Form):
+    """How many of the people an organisation speaks for are in each
+    category of one characteristic (fields ``count_<category>``)."""
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.categories = categories
+        for key, label in categories:
+            self.fields[f"count_{key}"] = _count_field(label, f"Number of people ({label})")
+        self.fields["counted_on"] = gds_date_field("Date of the figures")
+        self.fields["source"] = forms.CharField(
+            label="Where the figures come from",
+            max_length=200,
+            help_text="For example, our own survey 2025, or estimate",
+            error_messages={"required": "Enter where the figures come from, like our own survey 2025 or estimate"},
+        )
+        self.helper.layout = Layout(*self.fields)
+
+    def counts(self) -> dict[str, int]:
+        return {key: self.cleaned_data.get(f"count_{key}") or 0 for key, _label in self.categories}
 
 
 # --- Capacity -----------------------------------------------------------------
@@ -235,6 +279,41 @@ class SkillsAuditForm(GovukFormMixin, forms.Form):
             "notes": data.get("notes", ""),
             "skills": {s.pk: (data[f"level_{s.pk}"], data.get(f"need_{s.pk}", False)) for s in self.skills},
         }
+
+
+class SkillForm(GovukFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label="Skill", max_length=100, error_messages={"required": "Enter the name of the skill"})
+    description = forms.CharField(
+        label="What it covers (optional)",
+        max_length=300,
+        required=False,
+        help_text="Shown under the skill on the audit form",
+    )
+    position = forms.IntegerField(
+        label="Place on the form",
+        min_value=0,
+        max_value=999,
+        help_text="Skills are asked in this order, lowest first",
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+        error_messages={
+            "required": "Enter the skill's place on the form, like 3",
+            "invalid": "Place on the form must be a whole number, like 3",
+            "min_value": "Place on the form must be 0 or more",
+            "max_value": "Place on the form must be 999 or less",
+        },
+    )
+    is_active = forms.BooleanField(
+        label="Ask this skill in new skills audits",
+        required=False,
+        help_text="Untick to retire a skill: past audits keep their answers",
+    )
+
+    def service_data(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        data["name"] = " ".join(data["name"].split())
+        data["description"] = data.get("description", "").strip()
+        return data
 
 
 class TrainingAttendedForm(GovukFormMixin, forms.Form):

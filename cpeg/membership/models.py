@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from cpeg.core.models import BaseModel
 from cpeg.membership.choices import (
+    PROFILE_CHARACTERISTICS,
     AgeBand,
     Disability,
     EthnicGroup,
@@ -224,6 +225,72 @@ class EqualityProfile(models.Model):
 
     def __str__(self):
         return "Equality monitoring answers"
+
+
+class OrganisationProfile(BaseModel):
+    """A member organisation's profile of the people it speaks for, for
+    one characteristic (ethnic group, sex, age...): how many people in
+    each category, as at a date, and where the figures come from ("our
+    own survey 2025", "estimate"). Entered by the group's administrator.
+
+    Aggregate counts, not any one person's answers, so kept with history
+    like the register; every page and export still shows them only
+    through the suppression of ``membership.figures``. ``counts`` maps
+    each category of ``choices.profile_categories`` (and ``not_known``'s
+    key) to a whole number.
+    """
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="profiles")
+    group = models.ForeignKey("groups.EngagementGroup", on_delete=models.PROTECT, related_name="+")
+    characteristic = models.CharField(max_length=32, choices=PROFILE_CHARACTERISTICS)
+    counts = models.JSONField("People in each category", default=dict)
+    counted_on = models.DateField("Date of the figures")
+    source = models.CharField("Where the figures come from", max_length=200)
+
+    class Meta:
+        ordering = ["member", "characteristic"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "characteristic"], name="one_profile_per_characteristic")
+        ]
+
+    def __str__(self):
+        return f"{self.get_characteristic_display()} of the people {self.member} speaks for"
+
+
+class PopulationTable(BaseModel):
+    """A borough population table a manager loaded for one characteristic
+    (sex, age band...): replaced whole when loaded again. Its counts are
+    ``PopulationCount`` rows; the Census 2021 ethnic group table the
+    product ships with is not one of these (``membership.population``)."""
+
+    characteristic = models.CharField(max_length=32, choices=PROFILE_CHARACTERISTICS, unique=True)
+    file_name = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["characteristic"]
+
+    def __str__(self):
+        return f"Borough population by {self.get_characteristic_display().lower()}"
+
+
+class PopulationCount(models.Model):
+    """Usual residents of one borough in one category of a loaded table.
+
+    Rows are only ever replaced with their table, in one transaction."""
+
+    table = models.ForeignKey(PopulationTable, on_delete=models.CASCADE, related_name="counts")
+    borough = models.ForeignKey("groups.Borough", on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(max_length=32)
+    count = models.PositiveIntegerField()
+    source = models.CharField(max_length=300)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["table", "borough", "category"], name="one_population_count_per_category")
+        ]
+
+    def __str__(self):
+        return f"{self.category}: {self.count}"
 
 
 # --- Capacity: skills audit and training ------------------------------------

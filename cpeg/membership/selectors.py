@@ -279,6 +279,16 @@ TABLE_TITLES = {"comparison": "Ethnic group, compared with the borough", "high_l
     name: label for name, label, _c in CHARACTERISTICS
 }
 TABLE_ORDER = ("comparison", "high_level", *FIELDS[1:])
+# Organisations profile ethnic group by the 5 high-level groups, which
+# cannot be folded into the reference table's collapsed groups: no
+# "comparison" table for them.
+ORGANISATION_TABLE_ORDER = ("high_level", *FIELDS[1:])
+# The loaded population table (by characteristic) each report table is
+# compared with; "comparison" uses the Census 2021 table shipped with the
+# product (``population.py``).
+POPULATION_CHARACTERISTIC = {"high_level": "ethnic_group"} | {name: name for name in FIELDS[1:]}
+TABLE_FOR_CHARACTERISTIC = {c: name for name, c in POPULATION_CHARACTERISTIC.items()}
+NO_POPULATION = "No borough figures loaded"
 
 
 @dataclass
@@ -287,39 +297,80 @@ class ProfileTable:
     title: str
     table: figures.SuppressedTable
     rows: list
+    population: dict | None = None
+    population_source: str = ""
+    note: str = ""
+
+    @property
+    def compared(self) -> bool:
+        return bool(self.population)
 
 
 @dataclass
 class Representation:
-    """One set of people (a group's executive or members, or London's)."""
+    """One set of people (a group's executive or members, the people its
+    member organisations speak for, or London's)."""
 
     label: str
     total: int | None  # None: suppressed
     tables: list[ProfileTable]
+    kind: str = "answers"  # or "organisations"
+    note: str = ""
 
 
-def _tables_for(counts: dict[str, Counter]) -> dict[str, figures.SuppressedTable]:
+def _tables_for(counts: dict[str, Counter], order=TABLE_ORDER) -> dict[str, figures.SuppressedTable]:
     return {
         name: figures.suppress({key: counts[name].get(key, 0) for key, _label in _keys_and_labels(name)})
-        for name in TABLE_ORDER
+        for name in order
     }
 
 
-def _representation(label: str, tables: dict[str, figures.SuppressedTable], population) -> Representation:
+@dataclass(frozen=True)
+class Populations:
+    """The borough figures each report table is compared with: counts per
+    table name (None where no table is loaded) and their sources."""
+
+    counts: dict
+    sources: dict
+
+    def for_table(self, name: str) -> tuple[dict | None, str]:
+        return self.counts.get(name), self.sources.get(name, "")
+
+
+def _representation(
+    label: str,
+    tables: dict[str, figures.SuppressedTable],
+    populations: Populations,
+    *,
+    order=TABLE_ORDER,
+    kind: str = "answers",
+    note: str = "",
+) -> Representation:
     out = []
-    for name in TABLE_ORDER:
+    for name in order:
         table = tables[name]
         labels = dict(_keys_and_labels(name))
+        if kind == "organisations":
+            labels[PREFER_NOT_TO_SAY] = "Not known"
+        population, source = populations.for_table(name)
         out.append(
             ProfileTable(
                 name,
                 TABLE_TITLES[name],
                 table,
-                figures.representation_rows(table, labels, population if name == "comparison" else None),
+                figures.representation_rows(table, labels, population),
+                population,
+                source,
+                "" if population else NO_POPULATION,
             )
         )
-    first = tables[TABLE_ORDER[0]]
-    return Representation(label, first.total if first.total_shown else None, out)
+    first = tables[order[0]]
+    if kind == "organisations":
+        shown = [t.table.total for t in out if t.table.total_shown and t.table.total]
+        total = max(shown) if shown else None
+    else:
+        total = first.total if first.total_shown else None
+    return Representation(label, total, out, kind, note)
 
 
 @dataclass
@@ -329,10 +380,14 @@ class RepresentationReport:
     members: Representation
     population: dict | None
     population_source: str
+    organisations: Representation | None = None
+    populations: Populations | None = None
 
     @property
-    def sets(self) -> tuple[Representation, Representation]:
-        return (self.executive, self.members)
+    def sets(self) -> tuple[Representation, ...]:
+        if self.organisations is None:
+            return (self.executive, self.members)
+        return (self.executive, self.members, self.organisations)
 
 
 def _split(rows):
@@ -342,20 +397,120 @@ def _split(rows):
     return executive, members
 
 
+def loaded_populations(ons_codes) -> dict[str, dict[str, tuple[dict[str, int], str]]]:
+    """Per borough ONS code, per characteristic: the loaded counts by
+    category and their source. One query."""
+    from cpeg.membership.models import PopulationCount
+
+    found: dict[str, dict[str, tuple[dict, set]]] = {}
+    for code, characteristic, category, count, source in PopulationCount.objects.filter(
+        borough__ons_code__in=list(set(ons_codes))
+    ).values_list("borough__ons_code", "table__characteristic", "category", "count", "source"):
+        counts, sources = found.setdefault(code, {}).setdefault(characteristic, ({}, set()))
+        counts[category] = count
+        sources.add(source)
+    return {
+        code: {c: (counts, "; ".join(sorted(sources))) for c, (counts, sources) in tables.items()}
+        for code, tables in found.items()
+    }
+
+
+def _populations(ons_codes: list[str]) -> Populations:
+    """The population of the boroughs of ``ons_codes`` (one per group, so
+    a borough with two groups counts twice, as its groups' members do).
+    A table is compared only when every one of those boroughs has it."""
+    loaded = loaded_populations(ons_codes)
+    counts: dict[str, dict | None] = {}
+    sources: dict[str, str] = {}
+    collapsed: Counter = Counter()
+    for code in ons_codes:
+        collapsed.update(ethnic_group_population(code) or {})
+    counts["comparison"] = dict(collapsed) or None
+    sources["comparison"] = SOURCE
+    for name, characteristic in POPULATION_CHARACTERISTIC.items():
+        tables = [loaded.get(code, {}).get(characteristic) for code in ons_codes]
+        if not ons_codes or any(t is None for t in tables):
+            counts[name] = None
+            continue
+        summed: Counter = Counter()
+        for table_counts, _source in tables:
+            summed.update(table_counts)
+        counts[name] = dict(summed)
+        sources[name] = "; ".join(sorted({source for _counts, source in tables}))
+    return Populations(counts, sources)
+
+
+def _organisation_profiles(group_ids, today: dt.date):
+    """(group id, characteristic, counts) of the profiles of member
+    organisations current on ``today`` (one query)."""
+    from cpeg.membership.models import OrganisationProfile
+
+    current = Q(member__joined_on__lte=today) & (Q(member__left_on__isnull=True) | Q(member__left_on__gte=today))
+    return OrganisationProfile.objects.filter(current, group_id__in=group_ids).values_list(
+        "group_id", "member_id", "characteristic", "counts"
+    )
+
+
+def _current_organisations(group_ids, today: dt.date) -> Counter:
+    """Member organisations current on ``today``, per group (one query)."""
+    from cpeg.membership.choices import MemberType
+
+    return Counter(
+        Member.objects.filter(_current(today), group_id__in=group_ids, member_type=MemberType.ORGANISATION).values_list(
+            "group_id", flat=True
+        )
+    )
+
+
+def _organisation_count_tables(rows) -> dict[str, Counter]:
+    """People the organisations speak for, per report table, summed."""
+    counts = {name: Counter() for name in ORGANISATION_TABLE_ORDER}
+    for _group_id, _member_id, characteristic, profile in rows:
+        name = TABLE_FOR_CHARACTERISTIC.get(characteristic)
+        if name is None:
+            continue
+        for key, value in (profile or {}).items():
+            if isinstance(value, int) and value > 0:
+                counts[name][key] += value
+    return counts
+
+
+ORGANISATIONS_LABEL = "The people member organisations speak for"
+
+
+def _organisations_note(profiled: int, organisations: int) -> str:
+    return (
+        f"{profiled} of {organisations} member organisation{'' if organisations == 1 else 's'} "
+        "gave a profile of the people they speak for."
+    )
+
+
 def representation_for_group(*, group: EngagementGroup, today: dt.date) -> RepresentationReport:
-    """A group's executive and wider membership against its borough."""
-    population = ethnic_group_population(group.borough.ons_code)
+    """A group's executive, wider membership and the people its member
+    organisations speak for, against its borough."""
+    populations = _populations([group.borough.ons_code])
     executive, members = _split(_profiles([group.pk], today))
+    org_rows = list(_organisation_profiles([group.pk], today))
+    organisations = _current_organisations([group.pk], today)[group.pk]
     return RepresentationReport(
         group=group,
-        executive=_representation("The executive", _tables_for(_count_tables(executive)), population),
+        executive=_representation("The executive", _tables_for(_count_tables(executive)), populations),
         members=_representation(
             "The wider membership (individual members)",
             _tables_for(_count_tables(members)),
-            population,
+            populations,
         ),
-        population=population,
+        population=populations.counts["comparison"],
         population_source=SOURCE,
+        organisations=_representation(
+            ORGANISATIONS_LABEL,
+            _tables_for(_organisation_count_tables(org_rows), ORGANISATION_TABLE_ORDER),
+            populations,
+            order=ORGANISATION_TABLE_ORDER,
+            kind="organisations",
+            note=_organisations_note(len({r[1] for r in org_rows}), organisations),
+        ),
+        populations=populations,
     )
 
 
@@ -372,13 +527,11 @@ def representation_across(*, groups: list[tuple[int, str]], today: dt.date) -> R
     """The roll-up over ``groups`` ((group id, borough ONS code) pairs) as
     at ``today``, suppressed as ``representation_london`` (which it serves;
     the annual review reads every group's through it)."""
-    by_group: dict[int, tuple[list, list]] = {pk: ([], []) for pk, _code in groups}
-    for row in _profiles([pk for pk, _code in groups], today):
+    group_ids = [pk for pk, _code in groups]
+    by_group: dict[int, tuple[list, list]] = {pk: ([], []) for pk in group_ids}
+    for row in _profiles(group_ids, today):
         by_group[row[0]][0 if row[1] else 1].append(row[2:])
-    population: dict[str, int] = Counter()
-    for _pk, code in groups:
-        population.update(ethnic_group_population(code) or {})
-    population = dict(population) or None
+    populations = _populations([code for _pk, code in groups])
     sets = []
     for index, label in ((0, "Executives"), (1, "Wider memberships (individual members)")):
         per_group = [_count_tables(rows[index]) for rows in by_group.values()]
@@ -388,10 +541,72 @@ def representation_across(*, groups: list[tuple[int, str]], today: dt.date) -> R
             )
             for name in TABLE_ORDER
         }
-        sets.append(_representation(label, tables, population))
+        sets.append(_representation(label, tables, populations))
+    org_by_group: dict[int, list] = {pk: [] for pk in group_ids}
+    for row in _organisation_profiles(group_ids, today):
+        org_by_group[row[0]].append(row)
+    per_group = [_organisation_count_tables(rows) for rows in org_by_group.values()]
+    org_tables = {
+        name: figures.roll_up_counts((counts[name] for counts in per_group), [k for k, _l in _keys_and_labels(name)])
+        for name in ORGANISATION_TABLE_ORDER
+    }
+    organisations = sum(_current_organisations(group_ids, today).values())
+    profiled = len({row[1] for rows in org_by_group.values() for row in rows})
     return RepresentationReport(
-        group=None, executive=sets[0], members=sets[1], population=population, population_source=SOURCE
+        group=None,
+        executive=sets[0],
+        members=sets[1],
+        population=populations.counts["comparison"],
+        population_source=SOURCE,
+        organisations=_representation(
+            ORGANISATIONS_LABEL,
+            org_tables,
+            populations,
+            order=ORGANISATION_TABLE_ORDER,
+            kind="organisations",
+            note=_organisations_note(profiled, organisations),
+        ),
+        populations=populations,
     )
+
+
+@dataclass
+class LoadedTable:
+    characteristic: str
+    label: str
+    table: object | None  # PopulationTable, None where none is loaded
+    boroughs: int
+    rows: int
+    sources: str
+
+
+def population_tables() -> list[LoadedTable]:
+    """Each characteristic with the borough table loaded for it, if any
+    (two queries)."""
+    from cpeg.membership.choices import PROFILE_CHARACTERISTICS
+    from cpeg.membership.models import PopulationCount, PopulationTable
+
+    tables = {t.characteristic: t for t in PopulationTable.objects.select_related("updated_by")}
+    boroughs: dict[str, set] = {}
+    rows: Counter = Counter()
+    sources: dict[str, set] = {}
+    for characteristic, borough_id, source in PopulationCount.objects.values_list(
+        "table__characteristic", "borough_id", "source"
+    ):
+        boroughs.setdefault(characteristic, set()).add(borough_id)
+        sources.setdefault(characteristic, set()).add(source)
+        rows[characteristic] += 1
+    return [
+        LoadedTable(
+            key,
+            label,
+            tables.get(key),
+            len(boroughs.get(key, ())),
+            rows[key],
+            "; ".join(sorted(sources.get(key, ()))),
+        )
+        for key, label in PROFILE_CHARACTERISTICS
+    ]
 
 
 # --- What other apps read about a group's membership -------------------------
@@ -481,6 +696,27 @@ def skills_for_form(audit: SkillsAudit | None) -> list[Skill]:
     """The active skills, and any inactive ones the audit already answered."""
     answered = Q(pk__in=audit.assessments.values("skill_id")) if audit else Q(pk__in=[])
     return list(Skill.objects.filter(Q(is_active=True) | answered).order_by("position", "name"))
+
+
+@dataclass
+class SkillRow:
+    skill: Skill
+    audits: int  # skills audits that answered it
+    training: int  # training records in it
+
+    @property
+    def used(self) -> bool:
+        return bool(self.audits or self.training)
+
+
+def skill_list() -> list[SkillRow]:
+    """Every skill on the authority's list, the ones asked first, in form
+    order, with how many audits and training records use it (two queries)."""
+    from django.db.models import Count
+
+    skills = Skill.objects.annotate(audit_count=Count("assessments")).order_by("-is_active", "position", "name")
+    training = Counter(TrainingAttended.objects.filter(skill__isnull=False).values_list("skill_id", flat=True))
+    return [SkillRow(s, s.audit_count, training[s.pk]) for s in skills]
 
 
 def _admin_name(user) -> str:

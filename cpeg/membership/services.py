@@ -24,7 +24,16 @@ from cpeg.core.audit import apply_changes, audit_record, changes_summary
 from cpeg.core.audit_events import AuditEventType
 from cpeg.core.concurrency import lock_and_check_version, save_new_version
 from cpeg.core.idempotency import made_with_token
-from cpeg.membership.choices import CHARACTERISTICS, SEED_SKILLS, MemberType, OtherFundingStatus, SkillLevel
+from cpeg.membership.choices import (
+    CHARACTERISTICS,
+    NOT_KNOWN,
+    PROFILE_CHARACTERISTIC_LABELS,
+    SEED_SKILLS,
+    MemberType,
+    OtherFundingStatus,
+    SkillLevel,
+    profile_categories,
+)
 from cpeg.membership.imports import MemberImportError, RowError, parse_member_file
 from cpeg.membership.models import (
     AttendanceMark,
@@ -33,13 +42,17 @@ from cpeg.membership.models import (
     EqualityProfile,
     Member,
     MembershipReview,
+    OrganisationProfile,
     OtherFunding,
+    PopulationCount,
+    PopulationTable,
     Skill,
     SkillAssessment,
     SkillsAudit,
     SupportUsed,
     TrainingAttended,
 )
+from cpeg.membership.population_import import parse_population_file
 from cpeg.membership.selectors import expected_at
 
 MEMBER_FIELDS = (
@@ -267,6 +280,88 @@ def equality_answers_erase_lapsed(*, today: dt.date, retention_days: int) -> int
     return deleted
 
 
+def profile_keys(characteristic: str) -> list[str]:
+    """The keys an organisation's profile counts for a characteristic."""
+    return [key for key, _label in profile_categories(characteristic)] + [NOT_KNOWN]
+
+
+@transaction.atomic
+def organisation_profile_save(
+    *, member: Member, actor, characteristic: str, counts: dict, counted_on: dt.date, source: str
+) -> OrganisationProfile:
+    """Record (or replace) a member organisation's profile of the people
+    it speaks for, for one characteristic."""
+    require_perm(actor, "membership.record_organisation_profile", member)
+    if not member.is_organisation:
+        raise ValidationError("Only member organisations give a profile of the people they speak for")
+    if characteristic not in PROFILE_CHARACTERISTIC_LABELS:
+        raise ValidationError("Select a characteristic from the list")
+    clean = {}
+    for key in profile_keys(characteristic):
+        value = counts.get(key) or 0
+        if not isinstance(value, int) or value < 0:
+            raise ValidationError({f"count_{key}": "Number of people must be 0 or more"})
+        clean[key] = value
+    total = sum(clean.values())
+    errors = {}
+    if total == 0:
+        errors[f"count_{profile_keys(characteristic)[0]}"] = "Enter the number of people in at least one category"
+    elif member.people_represented is not None and total > member.people_represented:
+        errors[f"count_{profile_keys(characteristic)[0]}"] = (
+            f"The numbers add up to {total:,}, more than the {member.people_represented:,} people "
+            f"{member.name} speaks for: check them, or change the number it speaks for first"
+        )
+    if counted_on and counted_on > timezone.localdate():
+        errors["counted_on"] = "The date of the figures must be today or in the past"
+    if not (source or "").strip():
+        errors["source"] = "Enter where the figures come from, like our own survey 2025 or estimate"
+    if errors:
+        raise ValidationError(errors)
+    profile = (
+        OrganisationProfile.objects.select_for_update().filter(member=member, characteristic=characteristic).first()
+    )
+    created = profile is None
+    if created:
+        profile = OrganisationProfile(
+            member=member, group_id=member.group_id, characteristic=characteristic, created_by=actor
+        )
+    profile.counts = clean
+    profile.counted_on = counted_on
+    profile.source = source.strip()
+    profile.updated_by = actor
+    profile.full_clean()
+    if created:
+        profile.save()
+    else:
+        save_new_version(profile, actor=actor)
+    label = PROFILE_CHARACTERISTIC_LABELS[characteristic].lower()
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.ORGANISATION_PROFILE_SAVED,
+        target=member,
+        group=member.group,
+        summary=f"Profile by {label} of the {total:,} people {member.name} speaks for saved ({profile.source})",
+    )
+    return profile
+
+
+@transaction.atomic
+def organisation_profile_remove(*, member: Member, actor, characteristic: str) -> bool:
+    """Remove a member organisation's profile for one characteristic."""
+    require_perm(actor, "membership.record_organisation_profile", member)
+    deleted, _ = OrganisationProfile.objects.filter(member=member, characteristic=characteristic).delete()
+    if deleted:
+        audit_record(
+            actor=actor,
+            event_type=AuditEventType.ORGANISATION_PROFILE_REMOVED,
+            target=member,
+            group=member.group,
+            summary=f"Profile by {PROFILE_CHARACTERISTIC_LABELS[characteristic].lower()} of the people "
+            f"{member.name} speaks for removed",
+        )
+    return bool(deleted)
+
+
 @transaction.atomic
 def member_import(*, group, actor, file, today: dt.date | None = None) -> int:
     """Add every member in a CSV or XLSX membership list, all or nothing.
@@ -301,6 +396,64 @@ def member_import(*, group, actor, file, today: dt.date | None = None) -> int:
     return len(result.rows)
 
 
+# --- Borough population tables ---------------------------------------------
+
+
+class PopulationImportError(ValidationError):
+    """A population table with problems: ``result.errors`` lists them all."""
+
+    def __init__(self, result):
+        super().__init__({"file": "The selected file has problems: nothing was loaded. Fix them and upload it again"})
+        self.result = result
+
+
+@transaction.atomic
+def population_tables_load(*, actor, file) -> dict[str, int]:
+    """Load the borough population tables in a file, all or nothing.
+
+    Each characteristic in the file replaces that characteristic's whole
+    table (every borough's rows) in one transaction; characteristics not
+    in the file are left as they were. Returns rows loaded per
+    characteristic.
+    """
+    from cpeg.groups.models import Borough
+
+    require_perm(actor, "membership.load_population")
+    boroughs = {b.ons_code: b for b in Borough.objects.all()}
+    result = parse_population_file(file=file, boroughs={code: b.name for code, b in boroughs.items()})
+    if result.errors:
+        raise PopulationImportError(result)
+    loaded = {}
+    for characteristic, rows in sorted(result.tables.items()):
+        table = PopulationTable.objects.select_for_update().filter(characteristic=characteristic).first()
+        if table is None:
+            table = PopulationTable(characteristic=characteristic, created_by=actor, updated_by=actor)
+            table.file_name = result.file_name[:200]
+            table.full_clean()
+            table.save()
+        else:
+            table.file_name = result.file_name[:200]
+            save_new_version(table, actor=actor)
+        table.counts.all().delete()
+        PopulationCount.objects.bulk_create(
+            [
+                PopulationCount(table=table, borough=boroughs[code], category=category, count=count, source=source)
+                for code, category, count, source in rows
+            ]
+        )
+        borough_count = len({code for code, *_rest in rows})
+        label = PROFILE_CHARACTERISTIC_LABELS[characteristic].lower()
+        audit_record(
+            actor=actor,
+            event_type=AuditEventType.POPULATION_TABLE_LOADED,
+            target=table,
+            summary=f"Borough population by {label} loaded for {borough_count} boroughs from {result.file_name}",
+            payload={"file": result.file_name, "rows": len(rows), "boroughs": borough_count},
+        )
+        loaded[characteristic] = len(rows)
+    return loaded
+
+
 # --- Capacity: the skills audit and training attended ---------------------
 
 
@@ -315,6 +468,76 @@ def skills_seed() -> int:
         )
         added += created
     return added
+
+
+SKILL_FIELDS = ("name", "description", "position", "is_active")
+
+
+def skill_is_used(skill: Skill) -> bool:
+    """Whether any skills audit or training record refers to the skill."""
+    return SkillAssessment.objects.filter(skill=skill).exists() or TrainingAttended.objects.filter(skill=skill).exists()
+
+
+def _check_skill_name(skill: Skill) -> None:
+    skill.name = " ".join((skill.name or "").split())
+    if Skill.objects.filter(name__iexact=skill.name).exclude(pk=skill.pk).exists():
+        raise ValidationError({"name": f"{skill.name} is already on the skill list"})
+
+
+@transaction.atomic
+def skill_add(*, actor, data: dict) -> Skill:
+    """Add a skill to the authority's list for the skills audit."""
+    require_perm(actor, "membership.manage_skills")
+    skill = Skill(created_by=actor, updated_by=actor)
+    apply_changes(skill, data, SKILL_FIELDS)
+    _check_skill_name(skill)
+    skill.full_clean()
+    skill.save()
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.SKILL_ADDED,
+        target=skill,
+        summary=f"Added {skill.name} to the skill list",
+    )
+    return skill
+
+
+@transaction.atomic
+def skill_update(*, skill: Skill, actor, data: dict, loaded_version) -> Skill:
+    """Rename, reorder, retire or bring back a skill. Past audits keep
+    their answers: a retired skill is no longer asked in new audits."""
+    require_perm(actor, "membership.manage_skills")
+    current = lock_and_check_version(Skill, skill.pk, loaded_version)
+    changed = apply_changes(current, data, SKILL_FIELDS)
+    if not changed:
+        return current
+    _check_skill_name(current)
+    save_new_version(current, actor=actor)
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.SKILL_CHANGED,
+        target=current,
+        summary=changes_summary(Skill, changed, of=current.name),
+        changes=changed,
+    )
+    return current
+
+
+@transaction.atomic
+def skill_remove(*, skill: Skill, actor) -> None:
+    """Remove a skill nobody has been audited or trained in (a mistake);
+    one in use can only be retired, so past audits keep their answers."""
+    require_perm(actor, "membership.manage_skills")
+    skill = Skill.objects.select_for_update().get(pk=skill.pk)
+    if skill_is_used(skill):
+        raise ValidationError(f"{skill.name} is in skills audits already: stop asking it instead of removing it")
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.SKILL_REMOVED,
+        target=skill,
+        summary=f"Removed {skill.name} from the skill list",
+    )
+    skill.delete()
 
 
 def _audit_for(person) -> tuple[dict, int]:

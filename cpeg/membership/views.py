@@ -20,7 +20,13 @@ from cpeg.activities.models import Activity
 from cpeg.core.forms import GovukFormMixin
 from cpeg.core.views_helpers import handle_form
 from cpeg.membership import exports, selectors, services
-from cpeg.membership.choices import MemberType
+from cpeg.membership.choices import (
+    NOT_KNOWN,
+    PROFILE_CHARACTERISTIC_LABELS,
+    PROFILE_CHARACTERISTICS,
+    MemberType,
+    profile_categories,
+)
 from cpeg.membership.forms import (
     AttendanceForm,
     AttendanceRuleForm,
@@ -29,13 +35,17 @@ from cpeg.membership.forms import (
     MemberForm,
     MemberImportForm,
     MembershipReviewForm,
+    OrganisationProfileForm,
     OtherFundingForm,
+    PopulationLoadForm,
+    SkillForm,
     SkillsAuditForm,
     SupportForm,
     TrainingAttendedForm,
 )
 from cpeg.membership.imports import COLUMNS, MemberImportError
-from cpeg.membership.models import EqualityProfile, Skill
+from cpeg.membership.models import EqualityProfile, Member, OrganisationProfile, Skill
+from cpeg.membership.population_import import COLUMNS as POPULATION_COLUMNS
 
 # Every reading of a person's equality answers is logged (not stored in the
 # database: a GET writes nothing), with who read whose.
@@ -63,6 +73,7 @@ def register(request, pk):
             "filters": selectors.SHOW_FILTERS,
             "can_change": request.user.has_perm("membership.change_member", group),
             "can_record_equality": request.user.has_perm("membership.record_equality", group),
+            "can_record_profile": request.user.has_perm("membership.record_organisation_profile", group),
             "can_erase_equality": request.user.has_perm("membership.erase_equality", group),
         },
     )
@@ -272,6 +283,112 @@ def executive_equality_erase(request, pk):
     return _equality_erase(request, pk, "executive")
 
 
+# --- Organisations' profiles of the people they speak for -----------------
+
+
+def _organisation_for_profile(request, pk) -> Member:
+    member = selectors.member_get_for(user=request.user, pk=pk, perm="membership.record_organisation_profile")
+    if not member.is_organisation:
+        raise Http404
+    return member
+
+
+def _profile_url(member_id) -> str:
+    return reverse("membership:organisation-profile", kwargs={"pk": member_id})
+
+
+@login_required
+def organisation_profile(request, pk):
+    member = _organisation_for_profile(request, pk)
+    profiles = {p.characteristic: p for p in OrganisationProfile.objects.filter(member=member)}
+    rows = []
+    for characteristic, label in PROFILE_CHARACTERISTICS:
+        profile = profiles.get(characteristic)
+        labels = dict(profile_categories(characteristic)) | {NOT_KNOWN: "Not known"}
+        counts = [(labels[k], v) for k, v in (profile.counts.items() if profile else ()) if k in labels and v]
+        rows.append((characteristic, label, profile, counts, sum(v for _l, v in counts)))
+    return render(
+        request,
+        "membership/organisation_profile.html",
+        {"member": member, "group": member.group, "rows": rows, "cancel_url": _register_url(member.group_id)},
+    )
+
+
+def _characteristic_or_404(characteristic: str) -> str:
+    if characteristic not in PROFILE_CHARACTERISTIC_LABELS:
+        raise Http404
+    return characteristic
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_profile_edit(request, pk, characteristic):
+    member = _organisation_for_profile(request, pk)
+    characteristic = _characteristic_or_404(characteristic)
+    categories = [*profile_categories(characteristic), (NOT_KNOWN, "Not known")]
+    profile = OrganisationProfile.objects.filter(member=member, characteristic=characteristic).first()
+    initial = {}
+    if profile is not None:
+        initial = {f"count_{k}": v for k, v in profile.counts.items()} | {
+            "counted_on": profile.counted_on,
+            "source": profile.source,
+        }
+    form = OrganisationProfileForm(request.POST or None, initial=initial, categories=categories)
+    label = PROFILE_CHARACTERISTIC_LABELS[characteristic]
+    speaks_for = (
+        f" It speaks for {member.people_represented:,} people in all." if member.people_represented is not None else ""
+    )
+    return handle_form(
+        request,
+        form=form,
+        template="membership/form.html",
+        context={
+            "title": f"{label} of the people {member.name} speaks for",
+            "group": member.group,
+            "cancel_url": _profile_url(member.pk),
+            "intro": "Enter how many of the people the organisation speaks for are in each group, as far as it "
+            "knows: from its own survey, its records or an estimate. Leave a box empty for none. Put people "
+            f"it cannot say for under Not known.{speaks_for}",
+        },
+        save=lambda f: services.organisation_profile_save(
+            member=member,
+            actor=request.user,
+            characteristic=characteristic,
+            counts=f.counts(),
+            counted_on=f.cleaned_data["counted_on"],
+            source=f.cleaned_data["source"],
+        ),
+        success_message=f"{label} profile saved for {member.name}",
+        success_url=_profile_url(member.pk),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_profile_remove(request, pk, characteristic):
+    member = _organisation_for_profile(request, pk)
+    characteristic = _characteristic_or_404(characteristic)
+    if not OrganisationProfile.objects.filter(member=member, characteristic=characteristic).exists():
+        raise Http404
+    label = PROFILE_CHARACTERISTIC_LABELS[characteristic]
+    return handle_form(
+        request,
+        form=_ConfirmForm(request.POST or None),
+        template="membership/form.html",
+        context={
+            "title": f"Remove the {label.lower()} profile of the people {member.name} speaks for",
+            "group": member.group,
+            "cancel_url": _profile_url(member.pk),
+            "submit_label": "Remove",
+        },
+        save=lambda f: services.organisation_profile_remove(
+            member=member, actor=request.user, characteristic=characteristic
+        ),
+        success_message=f"{label} profile removed for {member.name}",
+        success_url=_profile_url(member.pk),
+    )
+
+
 @login_required
 def representation(request, pk):
     group = selectors.group_get_for(user=request.user, pk=pk, perm="membership.view_representation")
@@ -327,6 +444,39 @@ def member_import(request, pk):
             "title": "Import a membership list",
             "cancel_url": _register_url(group.pk),
             "submit_label": "Check and import",
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def population_load(request):
+    require_perm(request.user, "membership.load_population")
+    form = PopulationLoadForm(request.POST or None, request.FILES or None)
+    row_errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            loaded = services.population_tables_load(actor=request.user, file=form.cleaned_data["file"])
+        except services.PopulationImportError as error:
+            row_errors = error.result.errors
+            form.add_service_error(error)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            names = ", ".join(PROFILE_CHARACTERISTIC_LABELS[c].lower() for c in loaded)
+            messages.success(request, f"Borough population loaded: {names} ({sum(loaded.values()):,} rows)")
+            return redirect(reverse("membership:population-load"))
+    return render(
+        request,
+        "membership/population_load.html",
+        {
+            "form": form,
+            "row_errors": row_errors,
+            "tables": selectors.population_tables(),
+            "columns": POPULATION_COLUMNS,
+            "title": "Borough population tables",
+            "submit_label": "Check and load",
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -505,7 +655,86 @@ def training_needs(request):
     return render(
         request,
         "membership/training_needs.html",
-        {"page": page, "can_change_skills": request.user.has_perm("core.use_admin")},
+        {"page": page, "can_change_skills": request.user.has_perm("membership.manage_skills")},
+    )
+
+
+# --- The skill list (managers) ------------------------------------------------
+
+
+def _skill_list_url() -> str:
+    return reverse("membership:skill-list")
+
+
+def _skill_for_manager(request, pk) -> Skill:
+    require_perm(request.user, "membership.manage_skills")
+    skill = Skill.objects.filter(pk=pk).first()
+    if skill is None:
+        raise Http404
+    return skill
+
+
+@login_required
+def skill_list(request):
+    require_perm(request.user, "membership.manage_skills")
+    return render(request, "membership/skill_list.html", {"rows": selectors.skill_list()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def skill_add(request):
+    require_perm(request.user, "membership.manage_skills")
+    last = Skill.objects.order_by("-position").values_list("position", flat=True).first() or 0
+    form = SkillForm(request.POST or None, initial={"position": last + 1, "is_active": True})
+    return handle_form(
+        request,
+        form=form,
+        template="membership/form.html",
+        context={"title": "Add a skill", "group": None, "cancel_url": _skill_list_url()},
+        save=lambda f: services.skill_add(actor=request.user, data=f.service_data()),
+        success_message="Skill added",
+        success_url=_skill_list_url(),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def skill_edit(request, pk):
+    skill = _skill_for_manager(request, pk)
+    initial = {name: getattr(skill, name) for name in services.SKILL_FIELDS} | {"version": skill.version}
+    form = SkillForm(request.POST or None, initial=initial)
+    return handle_form(
+        request,
+        form=form,
+        template="membership/form.html",
+        context={"title": f"Change {skill.name}", "group": None, "cancel_url": _skill_list_url()},
+        save=lambda f: services.skill_update(
+            skill=skill, actor=request.user, data=f.service_data(), loaded_version=f.cleaned_data["version"]
+        ),
+        success_message="Skill saved",
+        success_url=_skill_list_url(),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def skill_remove(request, pk):
+    skill = _skill_for_manager(request, pk)
+    if services.skill_is_used(skill):
+        raise Http404
+    return handle_form(
+        request,
+        form=_ConfirmForm(request.POST or None),
+        template="membership/form.html",
+        context={
+            "title": f"Remove {skill.name} from the skill list",
+            "group": None,
+            "cancel_url": _skill_list_url(),
+            "submit_label": "Remove",
+        },
+        save=lambda f: services.skill_remove(skill=skill, actor=request.user),
+        success_message="Skill removed",
+        success_url=_skill_list_url(),
     )
 
 

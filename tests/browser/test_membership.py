@@ -3,6 +3,7 @@ flagged, records a membership review and a member's equality answers, and
 reads the representation report; axe checks every page."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -154,4 +155,36 @@ def test_an_administrator_records_a_skills_audit_and_sees_the_training_need(page
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Still needing training in safeguarding").is_visible()
     assert page.get_by_role("heading", name="Chris Chair (Chair)").is_visible()
+    assert_accessible(page)
+
+
+def test_an_administrator_records_the_profile_of_the_people_an_organisation_speaks_for(page, live_server, camden):
+    from cpeg.membership.models import OrganisationProfile
+
+    sign_in(page, live_server, "camden-admin")
+    visit(page, f"{live_server.url}/membership/groups/{camden.pk}/")
+    row = page.get_by_role("row").filter(has_text="Kentish Town TRA")
+    row.get_by_role("link", name="Profile of the people it speaks for").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="The people Kentish Town TRA speaks for").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile(r"^Add\s+sex$")).click()
+    page.wait_for_load_state()
+    page.get_by_label("Female", exact=True).fill("300")
+    submit(page, "Save")
+    # 300 is more than the 240 people it speaks for, and the date and source are missing.
+    assert page.get_by_role(
+        "link", name="Enter where the figures come from, like our own survey 2025 or estimate"
+    ).is_visible()
+    assert page.get_by_label("Female", exact=True).input_value() == "300"
+    assert_accessible(page)
+    page.get_by_label("Female", exact=True).fill("120")
+    page.get_by_label("Male", exact=True).fill("100")
+    page.get_by_label("Day", exact=True).fill("1")
+    page.get_by_label("Month", exact=True).fill("6")
+    page.get_by_label("Year", exact=True).fill("2025")
+    page.get_by_label("Where the figures come from").fill("Our own survey 2025")
+    submit(page, "Save")
+    assert page.get_by_text("Sex profile saved for Kentish Town TRA").is_visible()
+    assert OrganisationProfile.objects.get().counts == {"female": 120, "male": 100, "prefer_not_to_say": 0}
     assert_accessible(page)

@@ -7,6 +7,7 @@ from cpeg.groups.tests.factories import ExecutiveMembershipFactory
 from cpeg.membership.tests.factories import (
     EqualityProfileFactory,
     MemberFactory,
+    OrganisationProfileFactory,
     OtherFundingFactory,
     SkillsAuditFactory,
     SupportUsedFactory,
@@ -15,6 +16,7 @@ from cpeg.membership.tests.factories import (
 from tests.access import AUTHORITY, CAMDEN_GROUP, CAMDEN_READERS, AccessCase
 
 CAMDEN_CHANGERS = AUTHORITY | CAMDEN_GROUP
+MANAGER = frozenset({"manager"})
 CAMDEN_ADMIN = frozenset({"camden_admin"})
 CAMDEN_PEOPLE_AND_AUTHORITY = AUTHORITY | CAMDEN_GROUP
 SKILLS_CHANGERS = AUTHORITY | CAMDEN_ADMIN
@@ -26,6 +28,21 @@ def camden(w):
 
 def member(w):
     return {"pk": w.make("member", lambda w: MemberFactory(group=w.camden)).pk}
+
+
+def organisation(w):
+    return {"pk": w.make("organisation", lambda w: MemberFactory(group=w.camden, organisation=True)).pk}
+
+
+def organisation_characteristic(w):
+    return organisation(w) | {"characteristic": "sex"}
+
+
+def organisation_with_profile(w):
+    def build(w):
+        return OrganisationProfileFactory(member=MemberFactory(group=w.camden, organisation=True)).member
+
+    return {"pk": w.make("profiled", build).pk, "characteristic": "sex"}
 
 
 def member_with_answers(w):
@@ -80,6 +97,18 @@ def support(w):
     return {"pk": w.make("support", lambda w: SupportUsedFactory(group=w.camden)).pk}
 
 
+def used_skill(w):
+    from cpeg.membership.models import Skill
+
+    return {"pk": Skill.objects.order_by("position").first().pk}
+
+
+def unused_skill(w):
+    from cpeg.membership.models import Skill
+
+    return {"pk": w.make("unused-skill", lambda w: Skill.objects.create(name="Unused skill", position=99)).pk}
+
+
 CASES = [
     AccessCase("membership:register", CAMDEN_CHANGERS, camden),
     AccessCase("membership:member-add", CAMDEN_CHANGERS, camden, post=True),
@@ -89,11 +118,15 @@ CASES = [
     AccessCase("membership:representation", CAMDEN_READERS, camden),
     AccessCase("membership:member-edit", CAMDEN_CHANGERS, member, post=True),
     AccessCase("membership:equality", CAMDEN_ADMIN, member, post=True),
+    AccessCase("membership:organisation-profile", CAMDEN_ADMIN, organisation),
+    AccessCase("membership:organisation-profile-edit", CAMDEN_ADMIN, organisation_characteristic, post=True),
+    AccessCase("membership:organisation-profile-remove", CAMDEN_ADMIN, organisation_with_profile, post=True),
     AccessCase("membership:equality-erase", CAMDEN_ADMIN | AUTHORITY, member_with_answers, post=True),
     AccessCase("membership:executive-equality", CAMDEN_ADMIN, seat, post=True),
     AccessCase("membership:executive-equality-erase", CAMDEN_ADMIN | AUTHORITY, seat_with_answers, post=True),
     AccessCase("membership:attendance", CAMDEN_CHANGERS, meeting, post=True),
     AccessCase("membership:representation-london", AUTHORITY | {"link_member"}),
+    AccessCase("membership:population-load", MANAGER, post=True),
     AccessCase("membership:representation-csv", CAMDEN_READERS, camden),
     AccessCase("membership:representation-xlsx", CAMDEN_READERS, camden),
     AccessCase("membership:representation-london-csv", AUTHORITY | {"link_member"}),
@@ -104,6 +137,10 @@ CASES = [
     AccessCase("membership:training-add", SKILLS_CHANGERS, audit, post=True),
     AccessCase("membership:training-remove", SKILLS_CHANGERS, training, post=False),
     AccessCase("membership:training-needs", AUTHORITY),
+    AccessCase("membership:skill-list", MANAGER),
+    AccessCase("membership:skill-add", MANAGER, post=True),
+    AccessCase("membership:skill-edit", MANAGER, used_skill, post=True),
+    AccessCase("membership:skill-remove", MANAGER, unused_skill, post=True),
     AccessCase("membership:other-funding", CAMDEN_READERS, camden),
     AccessCase("membership:other-funding-add", CAMDEN_CHANGERS, camden, post=True),
     AccessCase("membership:other-funding-edit", CAMDEN_CHANGERS, funding, post=True),

@@ -18,6 +18,7 @@ from cpeg.membership.choices import (
 from cpeg.membership.models import (
     EqualityProfile,
     Member,
+    OrganisationProfile,
     OtherFunding,
     Skill,
     SkillsAudit,
@@ -98,3 +99,15 @@ class SupportUsedFactory(factory.django.DjangoModelFactory):
     provider = "Borough Volunteer Centre"
     description = "Volunteers to staff a stall"
     started_on = dt.date(2025, 4, 1)
+
+
+class OrganisationProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganisationProfile
+
+    member = factory.SubFactory(MemberFactory, organisation=True)
+    group = factory.LazyAttribute(lambda p: p.member.group)
+    characteristic = "sex"
+    counts = factory.LazyFunction(lambda: {"female": 30, "male": 25, "prefer_not_to_say": 5})
+    counted_on = dt.date(2025, 6, 1)
+    source = "Our own survey 2025"
