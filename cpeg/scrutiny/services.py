@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from contextlib import contextmanager
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -433,3 +433,57 @@ def custody_visit_record(*, panel: CustodyPanel, actor, **fields) -> CustodyVisi
         summary=f"{visit} on {timezone.localtime(visit.visited_at):%-d %B %Y %H:%M} recorded",
     )
     return visit
+
+
+def issue_resolution_errors(visit: CustodyVisit, resolved_on: dt.date | None, resolution: str) -> dict[str, str]:
+    """Every rule a resolution breaks, by field (shown all at once)."""
+    errors = {}
+    if not visit.issues_raised.strip():
+        errors[NON_FIELD_ERRORS] = "This visit raised no issues with the custody officer."
+    visited_on = timezone.localtime(visit.visited_at).date()
+    if resolved_on is None:
+        errors["issues_resolved_on"] = "Enter the date the issues were resolved"
+    elif resolved_on > timezone.localdate():
+        errors["issues_resolved_on"] = "The date the issues were resolved must be today or in the past"
+    elif resolved_on < visited_on:
+        errors["issues_resolved_on"] = (
+            f"The date the issues were resolved must be on or after the visit ({visited_on:%-d %B %Y})"
+        )
+    if not (resolution or "").strip():
+        errors["resolution"] = "Enter what was done to resolve the issues"
+    elif _NAME_OR_NUMBER.search(resolution):
+        errors["resolution"] = (
+            "Remove what looks like a name or a custody number: visit reports never identify anyone in custody."
+        )
+    return errors
+
+
+@transaction.atomic
+def custody_issue_resolve(
+    *, visit: CustodyVisit, actor, issues_resolved_on: dt.date | None, resolution: str, version=None
+) -> CustodyVisit:
+    """Record (or correct) when and how a visit's issues raised with the
+    custody officer were resolved: an officer, or a visitor on the panel.
+    Refused if someone else saved the visit since ``version`` was loaded."""
+    require_perm(actor, "scrutiny.resolve_custody_issue", visit.panel)
+    current = lock_and_check_version(CustodyVisit, visit.pk, version)
+    resolution = (resolution or "").strip()
+    errors = issue_resolution_errors(current, issues_resolved_on, resolution)
+    if errors:
+        raise ValidationError(errors)
+    changes = {}
+    new = {"issues_resolved": True, "issues_resolved_on": issues_resolved_on, "resolution": resolution}
+    for name, value in new.items():
+        if getattr(current, name) != value:
+            changes[name] = (getattr(current, name), value)
+            setattr(current, name, value)
+    save_new_version(current, actor=actor)
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.CUSTODY_ISSUE_RESOLVED,
+        target=current,
+        summary=f"{current} on {timezone.localtime(current.visited_at):%-d %B %Y}: issues resolved "
+        f"on {issues_resolved_on:%-d %B %Y}",
+        changes=changes,
+    )
+    return current
