@@ -10,7 +10,15 @@ Roles in the matrix (the ``World`` below builds them):
 - camden_admin, camden_exec: the Camden group's administrator and chair
 - hackney_admin: another group's administrator (must never reach Camden's records)
 - link_member: linked to Camden and Islington only
-Objects in URLs belong to the Camden group unless a case says otherwise.
+- camden_visitor: an independent custody visitor on the Camden custody panel,
+  who may reach only their own panel's pages, the custody summary, the
+  public pages and their own account's pages
+Objects in URLs belong to the Camden group (or the Camden custody panel)
+unless a case says otherwise.
+
+``SIGNED_IN`` is every signed-in role except the custody visitor (so a new
+case refuses the visitor unless it says otherwise); ``ANY_ACCOUNT`` adds
+the visitor, for pages every account has (sign out, password, two-factor).
 """
 
 from __future__ import annotations
@@ -18,11 +26,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-ROLES = ("anonymous", "officer", "manager", "camden_admin", "camden_exec", "hackney_admin", "link_member")
+ROLES = (
+    "anonymous",
+    "officer",
+    "manager",
+    "camden_admin",
+    "camden_exec",
+    "hackney_admin",
+    "link_member",
+    "camden_visitor",
+)
 AUTHORITY = frozenset({"officer", "manager"})
 CAMDEN_GROUP = frozenset({"camden_admin", "camden_exec"})
 CAMDEN_READERS = AUTHORITY | CAMDEN_GROUP | {"link_member"}
-SIGNED_IN = frozenset(ROLES) - {"anonymous"}
+VISITOR = frozenset({"camden_visitor"})
+SIGNED_IN = frozenset(ROLES) - {"anonymous"} - VISITOR
+ANY_ACCOUNT = SIGNED_IN | VISITOR
 EVERYONE = frozenset(ROLES)
 
 
@@ -59,6 +78,7 @@ class World:
             OfficerFactory,
         )
         from cpeg.groups.tests.factories import EngagementGroupFactory, borough
+        from cpeg.scrutiny.tests.factories import custody_panel, visitor_account
 
         self.camden = EngagementGroupFactory(borough=borough("camden"))
         self.hackney = EngagementGroupFactory(borough=borough("hackney"))
@@ -71,6 +91,10 @@ class World:
             "hackney_admin": GroupAdminFactory(group=self.hackney),
             "link_member": LinkMemberFactory(boroughs=[borough("camden"), borough("islington")]),
         }
+        self.camden_panel = custody_panel("Camden")
+        self.users["camden_visitor"], self.camden_visitor = visitor_account(
+            self.camden_panel, "Matrix Visitor", username="camden-visitor"
+        )
         self._made = {}
 
     def make(self, key: str, build: Callable):

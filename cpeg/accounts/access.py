@@ -475,6 +475,9 @@ def is_visitor_on_panel(user, panel) -> bool:
 rules.add_perm("scrutiny.view_custody_summary", is_officer | is_link_member | is_group_person | is_custody_visitor)
 rules.add_perm("scrutiny.view_custodypanel", is_officer | is_panel_of_users_borough | is_visitor_on_panel)
 rules.add_perm("scrutiny.record_custodyvisit", is_officer | is_visitor_on_panel)
+# Following up a visit's issues raised with the custody officer (recording
+# when and how they were resolved): officers and the panel's visitors.
+rules.add_perm("scrutiny.resolve_custody_issue", is_officer | is_visitor_on_panel)
 
 
 def scope_custody_panels(user, queryset: QuerySet) -> QuerySet:

@@ -132,6 +132,7 @@ class AuditEventType(models.TextChoices):
     STOP_SEARCH_MEETING_RECORDED = "STOP_SEARCH_MEETING_RECORDED", "Stop and search monitoring meeting recorded"
     STOP_SEARCH_MEETING_UPDATED = "STOP_SEARCH_MEETING_UPDATED", "Stop and search monitoring meeting updated"
     CUSTODY_VISIT_RECORDED = "CUSTODY_VISIT_RECORDED", "Custody visit recorded"
+    CUSTODY_ISSUE_RESOLVED = "CUSTODY_ISSUE_RESOLVED", "Custody visit issues resolved"
     MEMBER_ADDED = "MEMBER_ADDED", "Member added"
     MEMBER_UPDATED = "MEMBER_UPDATED", "Member updated"
     ATTENDANCE_RULE_SET = "ATTENDANCE_RULE_SET", "Attendance rule set"

@@ -1,7 +1,8 @@
 """Demo stop and search data: the Metropolitan Police's October 2018 month
 (12,654 searches, the shipped police.uk file) imported and placed in
 boroughs; a monitoring meeting of Camden's group; a year of custody visits
-for four panels.
+for four panels, and a custody visitor on the Camden panel who signs in
+(``camden-visitor``) with visits of their own, two with issues outstanding.
 
 One month, not the whole shipped quarter, keeps the demo quick to load
 (it loads in every test session); ``manage.py import_stop_and_search``
@@ -110,6 +111,73 @@ def load_custody_visits(ctx: DemoContext) -> None:
             )
             day += dt.timedelta(days=28)
     ctx.log.append("Custody visiting: a year of visits for " + ", ".join(ICV_PANELS))
+    load_visitor_account(ctx)
+
+
+VISITOR_USERNAME = "camden-visitor"
+# (days ago, hour, issue raised, resolved later: days after the visit and what was done)
+VISITOR_VISITS = (
+    (
+        26,
+        10,
+        "The hearing loop at the booking-in desk was not working.",
+        (9, "New hearing loop fitted; the custody inspector checked it works."),
+    ),
+    (12, 19, "Two cells had no working call bell; detainees were checked every 30 minutes instead.", None),
+    (5, 21, "No female officer was available to speak to a woman detainee who asked for one.", None),
+)
+
+
+def load_visitor_account(ctx: DemoContext) -> None:
+    """The Camden panel's first visitor signs in as ``camden-visitor``
+    (password "demo"): three visits they recorded themselves in the last
+    four weeks, two with issues still outstanding and one resolved later."""
+    from django.utils import timezone
+
+    from cpeg.accounts.roles import Role
+    from cpeg.core.demo import create_demo_user
+    from cpeg.scrutiny.models import CustodyPanel
+
+    panel = CustodyPanel.objects.get(name="Camden")
+    me, partner = panel.visitors.order_by("pk")[:2]
+    user = create_demo_user(
+        username=VISITOR_USERNAME,
+        first_name=me.name.split()[0],
+        last_name=me.name.split()[-1],
+        email="camden-visitor@icv.example.org",
+    )
+    user.role_assignments.create(role=Role.CUSTODY_VISITOR)
+    me.user = user
+    me.save(update_fields=["user", "updated_at"])
+    suites = list(panel.suites.order_by("name"))
+    for number, (days_ago, hour, issue, resolved) in enumerate(VISITOR_VISITS):
+        day = ctx.today - dt.timedelta(days=days_ago)
+        visit = services.custody_visit_record(
+            panel=panel,
+            actor=user,
+            suite=suites[number % len(suites)],
+            first_visitor=me,
+            second_visitor=partner,
+            visited_at=timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0))),
+            minutes_to_gain_access=3,
+            in_custody=7,
+            not_available=1,
+            not_offered=1,
+            offered=5,
+            accepted=4,
+            declined=1,
+            issues_raised=issue,
+        )
+        if resolved:
+            after, what = resolved
+            services.custody_issue_resolve(
+                visit=visit,
+                actor=user,
+                version=visit.version,
+                issues_resolved_on=day + dt.timedelta(days=after),
+                resolution=what,
+            )
+    ctx.log.append(f"Custody visiting: {VISITOR_USERNAME} signs in as {me} of the Camden panel")
 
 
 ISSUES = [

@@ -204,3 +204,27 @@ class VisitForm(GovukFormMixin, forms.Form):
 
         data["visited_at"] = timezone.make_aware(dt.datetime.combine(day, time))
         return data
+
+
+class ResolvedDateField(MeetingDateField):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.error_messages["required"] = "Enter the date the issues were resolved"
+
+
+class IssueResolutionForm(GovukFormMixin, forms.Form):
+    """When and how a visit's issues raised with the custody officer were
+    resolved (works on a phone)."""
+
+    issues_resolved_on = ResolvedDateField(label="Date the issues were resolved", help_text="For example, 27 3 2025")
+    resolution = forms.CharField(
+        label="What was done",
+        help_text="Never write anyone's name or custody number",
+        max_length=2000,
+        widget=forms.Textarea({"rows": 4}),
+        error_messages={
+            "required": "Enter what was done to resolve the issues",
+            "max_length": "What was done must be 2,000 characters or fewer",
+        },
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

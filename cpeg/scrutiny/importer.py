@@ -189,16 +189,30 @@ def _text(value) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _when(value) -> tuple[dt.datetime, dt.date]:
-    """(the time in UTC, the date in London) of a published date and time."""
-    text = _text(value)
-    try:
-        occurred = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"Date {text!r} is not a date and time") from None
-    if occurred.tzinfo is None:
-        occurred = occurred.replace(tzinfo=dt.UTC)
-    return occurred.astimezone(dt.UTC), occurred.astimezone(LONDON).date()
+def _when_memo():
+    """A function giving (the time in UTC, the date in London) of a published
+    date and time. London's offset from UTC is looked up once per hour (the
+    clocks change on the hour, at 01:00 UTC), not per value: ``astimezone``
+    to London is most of the cost of a value."""
+    offsets: dict = {}
+
+    def when(value) -> tuple[dt.datetime, dt.date]:
+        text = _text(value)
+        try:
+            occurred = dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"Date {text!r} is not a date and time") from None
+        if occurred.tzinfo is None:
+            occurred = occurred.replace(tzinfo=dt.UTC)
+        elif occurred.tzinfo is not dt.UTC:  # fromisoformat gives dt.UTC for "+00:00" and "Z"
+            occurred = occurred.astimezone(dt.UTC)
+        hour = (occurred.year, occurred.month, occurred.day, occurred.hour)
+        london = offsets.get(hour)
+        if london is None:
+            london = offsets[hour] = occurred.astimezone(LONDON).utcoffset()
+        return occurred, (occurred + london).date()
+
+    return when
 
 
 def _outcome(value) -> str:
@@ -244,7 +258,9 @@ class _Columns:
         self.raw = raw
         self.row_errors: dict[int, str] = {}  # index -> first message
 
-    def convert(self, column: str, fn) -> list:
+    def _memo(self, column: str, fn) -> tuple[dict, bool]:
+        """Each distinct value of a column converted once: (value -> result,
+        whether any value failed, marking its rows)."""
         values = self.raw[column]
         memo, bad = {}, {}
         for value in set(values):
@@ -256,11 +272,29 @@ class _Columns:
             for index, value in enumerate(values):
                 if value in bad:
                     self.row_errors.setdefault(index, bad[value])
+        return memo, bool(bad)
+
+    def convert(self, column: str, fn) -> list | tuple:
+        values = self.raw[column]
+        memo, failed = self._memo(column, fn)
+        if failed:
             return [memo.get(value) for value in values]
+        if all(type(result) is type(value) and result == value for value, result in memo.items()):
+            return values  # every value is already as stored (most text columns)
         return list(map(memo.__getitem__, values))
 
+    def convert_many(self, column: str, fn, count: int) -> list[list]:
+        """``count`` columns from one: ``fn`` gives a tuple of ``count``."""
+        values = self.raw[column]
+        memo, failed = self._memo(column, fn)
+        out = []
+        for part in range(count):
+            lookup = {value: result[part] for value, result in memo.items()}
+            out.append([lookup.get(value) for value in values] if failed else list(map(lookup.__getitem__, values)))
+        return out
+
     def parse(self, parsed: Parsed) -> Parsed:
-        when = self.convert("Date", _when)
+        occurred_at, london_date = self.convert_many("Date", _when_memo(), 2)
         latitudes = self.convert("Latitude", lambda v: _coordinate(v, -90, 90, "Latitude"))
         longitudes = self.convert("Longitude", lambda v: _coordinate(v, -180, 180, "Longitude"))
         for index, (lat, lon) in enumerate(zip(latitudes, longitudes, strict=True)):
@@ -268,8 +302,8 @@ class _Columns:
                 self.row_errors.setdefault(index, "Latitude and longitude must both be given or both be blank")
         outcomes = self.convert("Outcome", _outcome)
         officer = self.convert("Officer-defined ethnicity", _officer)
-        self_defined = self.convert(
-            "Self-defined ethnicity", lambda v: (_text(v)[:120], *self_defined_groups(_text(v)))
+        self_defined, self_group, self_census = self.convert_many(
+            "Self-defined ethnicity", lambda v: (_text(v)[:120], *self_defined_groups(_text(v))), 3
         )
         linked = self.convert("Outcome linked to object of search", lambda v: _bool(v, "Outcome linked"))
         removal = self.convert(
@@ -288,13 +322,13 @@ class _Columns:
         }
         columns = {
             "row_number": self.numbers,
-            "occurred_at": [w and w[0] for w in when],
-            "london_date": [w and w[1] for w in when],
+            "occurred_at": occurred_at,
+            "london_date": london_date,
             "latitude": latitudes,
             "longitude": longitudes,
-            "self_defined_ethnicity": [s and s[0] for s in self_defined],
-            "self_defined_group": [s and s[1] for s in self_defined],
-            "self_defined_census_group": [s and s[2] for s in self_defined],
+            "self_defined_ethnicity": self_defined,
+            "self_defined_group": self_group,
+            "self_defined_census_group": self_census,
             "officer_defined_group": officer,
             "outcome": outcomes,
             "outcome_linked_to_object": linked,

@@ -233,6 +233,10 @@ class CustodyVisit(BaseModel):
     conditions_concerns = models.TextField("Conditions and facilities: concerns", max_length=2000, blank=True)
     issues_raised = models.TextField("Issues raised with the custody officer", max_length=2000, blank=True)
     issues_resolved = models.BooleanField("The issues were resolved", default=False)
+    # Followed up later (issue 13: "outstanding issues followed up"): by an
+    # officer or one of the panel's visitors. Empty when resolved at the time.
+    issues_resolved_on = models.DateField("Date the issues were resolved", null=True, blank=True)
+    resolution = models.TextField("What was done", max_length=2000, blank=True)
 
     class Meta:
         ordering = ["-visited_at", "-id"]

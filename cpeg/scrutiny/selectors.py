@@ -509,3 +509,44 @@ def monitoring_pack(*, borough: Borough, period: Period) -> dict:
         "suppress_below": SUPPRESS_BELOW,
         "public": False,
     }
+
+
+# --- Outstanding issues (issues raised with the custody officer, not yet resolved) ----
+
+
+def _outstanding(queryset: QuerySet) -> QuerySet:
+    """The visits whose issues raised are not resolved (as the summary counts them)."""
+    return queryset.filter(issues_resolved=False).exclude(issues_raised="")
+
+
+@dataclass
+class OutstandingRow:
+    panel: CustodyPanel
+    count: int
+    url: str
+
+
+def outstanding_issues(*, user, panel: CustodyPanel | None = None) -> QuerySet:
+    """Visits with issues outstanding, oldest first: one panel's, or those of
+    every panel the user may see (London-wide for officers)."""
+    if panel is not None:
+        visits = CustodyVisit.objects.filter(panel=panel)
+    else:
+        panel_ids = scope_custody_panels(user, CustodyPanel.objects.all()).values("pk")
+        visits = CustodyVisit.objects.filter(panel__in=panel_ids)
+    return _outstanding(visits).select_related("panel", "suite").order_by("visited_at", "id")
+
+
+def outstanding_by_panel(*, user) -> list[OutstandingRow]:
+    """Each panel the user may see with how many visits have issues
+    outstanding, linked to exactly those visits (2 queries)."""
+    panels = list(scope_custody_panels(user, CustodyPanel.objects.all()).order_by("name"))
+    counts = dict(
+        _outstanding(CustodyVisit.objects.filter(panel__in=[p.pk for p in panels]))
+        .values_list("panel_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return [
+        OutstandingRow(p, counts.get(p.pk, 0), reverse("scrutiny:panel-issues", kwargs={"pk": p.pk})) for p in panels
+    ]

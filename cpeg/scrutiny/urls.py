@@ -20,4 +20,7 @@ urlpatterns = [
     path("custody-visiting/panels/<int:pk>/", views.panel_visits, name="panel-visits"),
     path("custody-visiting/panels/<int:pk>/visits/add/", views.visit_create, name="visit-create"),
     path("custody-visiting/visits/<int:pk>/", views.visit_detail, name="visit-detail"),
+    path("custody-visiting/visits/<int:pk>/resolution/", views.visit_resolve, name="visit-resolve"),
+    path("custody-visiting/issues/", views.outstanding_issues, name="outstanding-issues"),
+    path("custody-visiting/panels/<int:pk>/issues/", views.panel_issues, name="panel-issues"),
 ]

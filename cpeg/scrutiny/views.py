@@ -18,7 +18,7 @@ from cpeg.core.fiscal import FinancialYear, london_today
 from cpeg.core.views_helpers import handle_form
 from cpeg.groups.selectors import group_get_for
 from cpeg.scrutiny import selectors, services
-from cpeg.scrutiny.forms import ImportUploadForm, MeetingForm, VisitForm
+from cpeg.scrutiny.forms import ImportUploadForm, IssueResolutionForm, MeetingForm, VisitForm
 from cpeg.scrutiny.periods import Period
 
 PAGE_SIZE = 50
@@ -267,14 +267,83 @@ def visit_create(request, pk):
     )
 
 
-@login_required
-def visit_detail(request, pk):
+def _visit_for(request, pk):
     visit = get_object_or_404(
         selectors.CustodyVisit.objects.select_related("panel", "suite", "first_visitor", "second_visitor"), pk=pk
     )
     if not request.user.has_perm("scrutiny.view_custodypanel", visit.panel):
         raise Http404
-    return render(request, "scrutiny/visit_detail.html", {"visit": visit})
+    return visit
+
+
+@login_required
+def visit_detail(request, pk):
+    visit = _visit_for(request, pk)
+    can_resolve = bool(visit.issues_raised.strip()) and request.user.has_perm(
+        "scrutiny.resolve_custody_issue", visit.panel
+    )
+    return render(request, "scrutiny/visit_detail.html", {"visit": visit, "can_resolve": can_resolve})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_resolve(request, pk):
+    """Record (or correct) when and how a visit's issues were resolved."""
+    visit = _visit_for(request, pk)
+    require_perm(request.user, "scrutiny.resolve_custody_issue", visit.panel)
+    if not visit.issues_raised.strip():
+        raise Http404("This visit raised no issues")
+    form = IssueResolutionForm(
+        request.POST or None,
+        initial={
+            "issues_resolved_on": visit.issues_resolved_on,
+            "resolution": visit.resolution,
+            "version": visit.version,
+        },
+    )
+    return handle_form(
+        request,
+        form=form,
+        template="scrutiny/visit_resolve.html",
+        context={"visit": visit, "cancel_url": reverse("scrutiny:panel-issues", kwargs={"pk": visit.panel_id})},
+        save=lambda form: services.custody_issue_resolve(visit=visit, actor=request.user, **form.cleaned_data),
+        success_message="Resolution recorded",
+        success_url=lambda visit: reverse("scrutiny:panel-issues", kwargs={"pk": visit.panel_id}),
+    )
+
+
+def _issues_page(request, visits):
+    """A page of outstanding issues, each marked with whether the user may
+    record its resolution (decided once per panel on the page)."""
+    page = Paginator(visits, PAGE_SIZE).get_page(request.GET.get("page"))
+    allowed = {}
+    for visit in page:
+        if visit.panel_id not in allowed:
+            allowed[visit.panel_id] = request.user.has_perm("scrutiny.resolve_custody_issue", visit.panel)
+        visit.can_resolve = allowed[visit.panel_id]
+    return page
+
+
+@login_required
+def outstanding_issues(request):
+    """Issues raised on visits and not yet resolved: every panel the user may
+    see (London-wide for officers), counted per panel, oldest first."""
+    require_perm(request.user, "scrutiny.view_custody_summary")
+    rows = selectors.outstanding_by_panel(user=request.user)
+    page = _issues_page(request, selectors.outstanding_issues(user=request.user))
+    return render(
+        request,
+        "scrutiny/outstanding_issues.html",
+        {"rows": rows, "total": sum(r.count for r in rows), "page": page, "panel": None},
+    )
+
+
+@login_required
+def panel_issues(request, pk):
+    """One panel's visits with issues outstanding, oldest first."""
+    panel = selectors.panel_get_for(user=request.user, pk=pk)
+    page = _issues_page(request, selectors.outstanding_issues(user=request.user, panel=panel))
+    return render(request, "scrutiny/outstanding_issues.html", {"rows": None, "page": page, "panel": panel})
 
 
 def public_pack(request, pk):

@@ -111,3 +111,55 @@ def test_a_custody_visitor_records_a_visit_on_a_phone(page, live_server):
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert "/scrutiny/custody-visiting/visits/" in page.url
     assert panel.visits.count() == custody_visit_count + 1
+
+
+def test_a_custody_visitor_follows_up_an_outstanding_issue_on_a_phone(page, live_server):
+    """At 360 px: the panel's outstanding issues, then the resolution form
+    (a bad date and a name refused together, what was typed kept), then the
+    issue gone from the list; axe clean, no page wider than the screen."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cpeg.scrutiny.tests.factories import custody_panel, custody_visit, visitor_account
+
+    panel = custody_panel("Camden")
+    visitor_account(panel, "Ada Visitor", username="ada-visitor")
+    issue = custody_visit(
+        panel,
+        visited_at=timezone.make_aware(dt.datetime(2025, 6, 3, 21, 30)),
+        issues_raised="The call bell in cell 3 did not work",
+    )
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server, "ada-visitor")
+    visit(page, live_server.url + f"/scrutiny/custody-visiting/panels/{panel.pk}/")
+    page.get_by_role("link", name="Issues outstanding from every visit of this panel").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.get_by_text("The call bell in cell 3 did not work").count() == 1
+
+    page.get_by_role("link", name="Record the resolution").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.get_by_label("Day", exact=True).fill("1")
+    page.get_by_label("Month", exact=True).fill("6")
+    page.get_by_label("Year", exact=True).fill("2025")
+    page.get_by_label("What was done", exact=True).fill("Mr Smith mended the bell")
+    page.get_by_role("button", name="Save the resolution").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    summary = page.locator(".govuk-error-summary")
+    assert summary.get_by_text("on or after the visit").count() == 1
+    assert summary.get_by_text("looks like a name").count() == 1
+    assert page.get_by_label("What was done", exact=True).input_value() == "Mr Smith mended the bell"
+    page.get_by_label("Day", exact=True).fill("10")
+    page.get_by_label("What was done", exact=True).fill("The estates team mended the bell")
+    page.get_by_role("button", name="Save the resolution").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.get_by_text("No issues outstanding.").count() == 1
+    issue.refresh_from_db()
+    assert issue.issues_resolved_on == dt.date(2025, 6, 10)

@@ -2,7 +2,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from tests.access import AUTHORITY, EVERYONE, SIGNED_IN, AccessCase
+from tests.access import ANY_ACCOUNT, AUTHORITY, EVERYONE, AccessCase
 
 MANAGER = frozenset({"manager"})
 MANAGER_AND_CAMDEN_ADMIN = frozenset({"manager", "camden_admin"})
@@ -51,9 +51,9 @@ def _invitation_link(world):
 CASES = [
     # Signed-in people are sent on from the sign-in page.
     AccessCase("accounts:sign-in", EVERYONE, allowed_status=(200, 302)),
-    AccessCase("accounts:sign-out", SIGNED_IN, post_only=True, allowed_status=(302,)),
-    # Each signed-in person changes their own password, whatever their role.
-    AccessCase("accounts:password-change", SIGNED_IN, post=True),
+    AccessCase("accounts:sign-out", ANY_ACCOUNT, post_only=True, allowed_status=(302,)),
+    # Each signed-in person (a custody visitor too) changes their own password, whatever their role.
+    AccessCase("accounts:password-change", ANY_ACCOUNT, post=True),
     # Forgotten passwords: public, since the person cannot sign in.
     AccessCase("accounts:password-reset", EVERYONE, post=True),
     AccessCase("accounts:password-reset-sent", EVERYONE),
@@ -64,12 +64,12 @@ CASES = [
     # Two-factor sign-in: each person's own. The matrix's sessions have
     # passed the second step and have no app set up, so the code page and
     # the recovery codes page send them on (302).
-    AccessCase("accounts:two-factor", SIGNED_IN),
-    AccessCase("accounts:two-factor-setup", SIGNED_IN, post=True),
-    AccessCase("accounts:two-factor-verify", SIGNED_IN, post=True, allowed_status=(302,)),
-    AccessCase("accounts:two-factor-recovery-codes", SIGNED_IN, post=True, allowed_status=(302,)),
+    AccessCase("accounts:two-factor", ANY_ACCOUNT),
+    AccessCase("accounts:two-factor-setup", ANY_ACCOUNT, post=True),
+    AccessCase("accounts:two-factor-verify", ANY_ACCOUNT, post=True, allowed_status=(302,)),
+    AccessCase("accounts:two-factor-recovery-codes", ANY_ACCOUNT, post=True, allowed_status=(302,)),
     # Officers and managers may not turn it off (403).
-    AccessCase("accounts:two-factor-disable", SIGNED_IN - AUTHORITY, post=True, allowed_status=(302,)),
+    AccessCase("accounts:two-factor-disable", ANY_ACCOUNT - AUTHORITY, post=True, allowed_status=(302,)),
     # Accounts and roles (issue 9.11): managers every account; a group's
     # administrator their own group's people and the roles in that group.
     AccessCase("accounts:account-list", MANAGER),

@@ -1,7 +1,7 @@
 import datetime as dt
 
 from cpeg.scrutiny.models import StopSearchImport
-from tests.access import AUTHORITY, CAMDEN_GROUP, CAMDEN_READERS, EVERYONE, SIGNED_IN, AccessCase
+from tests.access import ANY_ACCOUNT, AUTHORITY, CAMDEN_GROUP, CAMDEN_READERS, EVERYONE, SIGNED_IN, VISITOR, AccessCase
 
 CAMDEN_CHANGERS = AUTHORITY | CAMDEN_GROUP
 
@@ -25,19 +25,51 @@ def an_import(w):
 
 
 def camden_panel(w):
-    from cpeg.scrutiny.tests.factories import custody_panel
-
-    return {"pk": custody_panel("Camden").pk}
+    return {"pk": w.camden_panel.pk}
 
 
 def camden_visit(w):
     from cpeg.scrutiny.tests.factories import custody_visit
 
-    return {"pk": w.make("custody_visit", lambda w: custody_visit()).pk}
+    return {"pk": w.make("custody_visit", lambda w: custody_visit(w.camden_panel)).pk}
 
+
+def islington_panel(w):
+    from cpeg.scrutiny.tests.factories import custody_panel
+
+    return {"pk": custody_panel("Islington").pk}
+
+
+def islington_visit(w):
+    from cpeg.scrutiny.tests.factories import custody_panel, custody_visit
+
+    return {"pk": w.make("islington_visit", lambda w: custody_visit(custody_panel("Islington"))).pk}
+
+
+def camden_issue(w):
+    """A Camden visit whose issues raised are outstanding."""
+    from cpeg.scrutiny.tests.factories import custody_visit
+
+    return {"pk": w.make("camden_issue", lambda w: custody_visit(w.camden_panel, issues_raised="Cell 3 cold")).pk}
+
+
+def islington_issue(w):
+    from cpeg.scrutiny.tests.factories import custody_panel, custody_visit
+
+    return {
+        "pk": w.make(
+            "islington_issue", lambda w: custody_visit(custody_panel("Islington"), issues_raised="Cell 1 cold")
+        ).pk
+    }
+
+
+# Islington's panel: the authority and the link member for Islington; never
+# the Camden group nor the Camden panel's visitor.
+ISLINGTON_READERS = AUTHORITY | {"link_member"}
 
 CASES = [
-    # Every signed-in person sees the boroughs they may read (maybe none).
+    # Every signed-in person sees the boroughs they may read (maybe none);
+    # stop and search is not a custody visitor's.
     AccessCase("scrutiny:index", SIGNED_IN),
     # A borough's figures and searches: officers, the borough's group, its link member.
     AccessCase("scrutiny:borough-figures", CAMDEN_READERS, camden_borough),
@@ -53,9 +85,21 @@ CASES = [
     AccessCase("scrutiny:meeting-list", CAMDEN_READERS, camden_group),
     AccessCase("scrutiny:meeting-create", CAMDEN_CHANGERS, camden_group, post=True),
     # Custody visiting: a summary for everyone signed in (rows scoped to their
-    # boroughs' panels); a panel's visits for the borough's readers; officers record.
-    AccessCase("scrutiny:custody-summary", SIGNED_IN),
-    AccessCase("scrutiny:panel-visits", CAMDEN_READERS, camden_panel),
-    AccessCase("scrutiny:visit-create", AUTHORITY, camden_panel, post=True),
-    AccessCase("scrutiny:visit-detail", CAMDEN_READERS, camden_visit),
+    # boroughs' panels, a visitor's to their own panel); a panel's visits for
+    # the borough's readers and the panel's visitors; officers and the
+    # panel's visitors record visits.
+    AccessCase("scrutiny:custody-summary", ANY_ACCOUNT),
+    AccessCase("scrutiny:panel-visits", CAMDEN_READERS | VISITOR, camden_panel),
+    AccessCase("scrutiny:visit-create", AUTHORITY | VISITOR, camden_panel, post=True),
+    AccessCase("scrutiny:visit-detail", CAMDEN_READERS | VISITOR, camden_visit),
+    AccessCase("scrutiny:panel-visits", ISLINGTON_READERS, islington_panel),
+    AccessCase("scrutiny:visit-create", AUTHORITY, islington_panel, post=True),
+    AccessCase("scrutiny:visit-detail", ISLINGTON_READERS, islington_visit),
+    # Outstanding issues: London-wide (scoped like the summary), per panel;
+    # officers and the panel's visitors record how an issue was resolved.
+    AccessCase("scrutiny:outstanding-issues", ANY_ACCOUNT),
+    AccessCase("scrutiny:panel-issues", CAMDEN_READERS | VISITOR, camden_panel),
+    AccessCase("scrutiny:panel-issues", ISLINGTON_READERS, islington_panel),
+    AccessCase("scrutiny:visit-resolve", AUTHORITY | VISITOR, camden_issue, post=True),
+    AccessCase("scrutiny:visit-resolve", AUTHORITY, islington_issue, post=True),
 ]

@@ -15,23 +15,17 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_visitor_sees_only_their_own_panel(client):
+    """Which pages a visitor reaches (their panel's, never another's, never
+    stop and search) is in the role-access matrix (role ``camden_visitor``);
+    here, what the pages they reach show."""
     camden, islington = custody_panel("Camden"), custody_panel("Islington")
     user, _ = visitor_account(camden)
-    theirs, other = custody_visit(camden), custody_visit(islington)
+    custody_visit(camden)
+    custody_visit(islington)
     client.force_login(user)
-    assert client.get(reverse("scrutiny:panel-visits", kwargs={"pk": camden.pk})).status_code == 200
-    assert client.get(reverse("scrutiny:visit-detail", kwargs={"pk": theirs.pk})).status_code == 200
-    assert client.get(reverse("scrutiny:visit-create", kwargs={"pk": camden.pk})).status_code == 200
-    for url in (
-        reverse("scrutiny:panel-visits", kwargs={"pk": islington.pk}),
-        reverse("scrutiny:visit-detail", kwargs={"pk": other.pk}),
-        reverse("scrutiny:visit-create", kwargs={"pk": islington.pk}),
-    ):
-        assert client.get(url).status_code in (403, 404), url
-    # The summary lists their panel only; stop and search is not theirs.
+    # The summary lists their panel only.
     rows = client.get(reverse("scrutiny:custody-summary")).context["rows"]
     assert [row.panel.pk for row in rows] == [camden.pk]
-    assert client.get(reverse("scrutiny:index")).status_code == 403
 
 
 def test_a_visitor_starts_at_their_panel_and_has_it_in_the_navigation():

@@ -43,4 +43,27 @@ def test_four_panels_have_a_year_of_visits(demo):
 
     per_panel = dict(CustodyVisit.objects.values_list("panel__name").annotate(n=Count("id")))
     assert set(per_panel) == set(ICV_PANELS)
-    assert all(n == 13 for n in per_panel.values())
+    # Camden has the demo visitor's own three visits as well.
+    assert per_panel == {name: 16 if name == "Camden" else 13 for name in ICV_PANELS}
+
+
+def test_the_demo_visitor_signs_in_to_their_panel_with_issues_outstanding(demo, client):
+    from django.contrib.auth import get_user_model
+
+    from cpeg.accounts.navigation import start_url
+    from cpeg.scrutiny.demo import VISITOR_USERNAME
+    from cpeg.scrutiny.models import CustodyPanel
+    from cpeg.scrutiny.selectors import outstanding_issues
+
+    user = get_user_model().objects.get(username=VISITOR_USERNAME)
+    camden = CustodyPanel.objects.get(name="Camden")
+    assert list(user.custody_visitor_records.values_list("panel", flat=True)) == [camden.pk]
+    assert start_url(user) == reverse("scrutiny:panel-visits", kwargs={"pk": camden.pk})
+    theirs = outstanding_issues(user=user).filter(created_by=user)
+    assert theirs.count() == 2
+    assert outstanding_issues(user=user).exclude(panel=camden).count() == 0
+    resolved = camden.visits.filter(created_by=user, issues_resolved=True).get()
+    assert resolved.resolution.startswith("New hearing loop")
+    response = client.post(reverse("accounts:sign-in"), {"username": VISITOR_USERNAME, "password": "demo"})
+    assert response.status_code == 302
+    assert client.get(reverse("scrutiny:outstanding-issues")).status_code == 200
