@@ -27,6 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 
 from django.urls import reverse
 from django.utils import timezone
@@ -170,9 +171,14 @@ def _to_date(ctx: Context) -> str:
 HEADLINE_TYPES = [ActivityType.PUBLIC_MEETING, ActivityType.TARGETED_EVENT, ActivityType.CONSULTATION_PRODUCT]
 
 
-def _activity_records(ctx: Context, activity_type: str = "", attended: bool = False) -> Records:
+def _activity_records(
+    ctx: Context, activity_type: str = "", attended: bool = False, group_ids=None, title: str = ""
+) -> Records:
+    """The activities held in the year (every group's, or ``group_ids``'),
+    as the activity lists and ``activity_totals`` count them."""
     filters = ActivityFilters(year=ctx.year, activity_type=activity_type, when=When.HELD)
-    qs = activity_queryset(group_ids=ctx.group_ids, filters=filters, today=ctx.today).select_related("group")
+    ids = ctx.group_ids if group_ids is None else group_ids
+    qs = activity_queryset(group_ids=ids, filters=filters, today=ctx.today).select_related("group")
     if attended:
         qs = qs.filter(public_attendance__gt=0)
     rows = [
@@ -184,7 +190,9 @@ def _activity_records(ctx: Context, activity_type: str = "", attended: bool = Fa
         ]
         for a in qs.order_by("held_on", "group__name", "pk")
     ]
-    label = ActivityType(activity_type).label if activity_type else "Activities with members of the public attending"
+    label = title or (
+        ActivityType(activity_type).label if activity_type else "Activities with members of the public attending"
+    )
     return Records(f"{label}, {ctx.year.label}{_to_date(ctx)}", ["Date", "Group", "Activity", "Public attending"], rows)
 
 
@@ -592,13 +600,44 @@ def build_funding(ctx: Context) -> Built:
     built.records["funding.over_threshold"] = group_records(
         f"Groups spending over {STAFFING_THRESHOLD}% of their award on staffing", over
     )
-    for name, value in (
-        ("cost_per_public_meeting", overall.cost_per_public_meeting),
-        ("cost_per_targeted_event", overall.cost_per_targeted_event),
-        ("cost_per_attendee", overall.cost_per_attendee),
+    # Each cost divides the awards by the activities the awarded groups held
+    # (counted as the activity lists count them): it links to those activities.
+    awarded_ids = [g.group.pk for g in overall.groups]
+    for name, value, activity_type, attended, count, listed in (
+        (
+            "cost_per_public_meeting",
+            overall.cost_per_public_meeting,
+            ActivityType.PUBLIC_MEETING,
+            False,
+            overall.public_meetings,
+            "Public meetings held by the groups with an award",
+        ),
+        (
+            "cost_per_targeted_event",
+            overall.cost_per_targeted_event,
+            ActivityType.TARGETED_EVENT,
+            False,
+            overall.targeted_events,
+            "Targeted events held by the groups with an award",
+        ),
+        (
+            "cost_per_attendee",
+            overall.cost_per_attendee,
+            "",
+            True,
+            activity_queryset(
+                group_ids=awarded_ids, filters=ActivityFilters(year=ctx.year, when=When.HELD), today=ctx.today
+            )
+            .filter(public_attendance__gt=0)
+            .count(),
+            "Activities of the groups with an award with members of the public attending",
+        ),
     ):
-        label = name.replace("_", " ").capitalize()
-        add(f"funding.{name}", label, value, "money")
+        key = f"funding.{name}"
+        add(key, name.replace("_", " ").capitalize(), value, "money", records_url(ctx.year, key), count)
+        built.records[key] = partial(
+            _activity_records, ctx, activity_type, attended=attended, group_ids=awarded_ids, title=listed
+        )
     section.paragraphs.append(
         Paragraph(
             f"These are the awards for {ctx.year.label}, the year whose delivery this review reports (the 2009 "

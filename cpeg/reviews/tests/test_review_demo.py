@@ -99,6 +99,36 @@ def test_shares_and_represented_numbers_link_to_the_records_they_sum(client, off
 
 
 @pytest.mark.django_db
+def test_each_cost_links_to_the_activities_it_divides_the_awards_by(client, officer, document):
+    """Cost per public meeting, targeted event and attendee: the awards over
+    the awarded groups' activities held (never a withdrawn one), each linked
+    to exactly those activities."""
+    from cpeg.funding.money import round_money
+    from cpeg.reporting.funding.selectors import cost_analysis
+
+    overall = cost_analysis(year=YEAR).overall
+    figures = document.figures()
+    client.force_login(officer)
+    for key, divisor in (
+        ("funding.cost_per_public_meeting", overall.public_meetings),
+        ("funding.cost_per_targeted_event", overall.targeted_events),
+    ):
+        fig = figures[key]
+        assert _count_on_list(client, fig.link) == fig.link_count == divisor > 0, key
+        assert fig.value == round_money(overall.awarded / divisor), key
+    held = Activity.objects.filter(
+        group__in=[g.group for g in overall.groups],
+        held_on__range=(YEAR.starts_on, YEAR.ends_on),
+        withdrawn_at__isnull=True,
+    )
+    assert overall.public_meetings == held.filter(activity_type=ActivityType.PUBLIC_MEETING).count()
+    fig = figures["funding.cost_per_attendee"]
+    records = client.get(fig.link).context["records"]
+    assert len(records.rows) == fig.link_count
+    assert sum(int(row[3].text.replace(",", "")) for row in records.rows) == overall.attendees
+
+
+@pytest.mark.django_db
 def test_every_linked_review_figure_lists_exactly_its_count(client, officer, document):
     """Every figure linking to the review's own records page: the page's rows
     equal link_count, and for counts the value."""
