@@ -56,11 +56,14 @@ def main(year: int | None = None) -> None:
     review, _ = AnnualReview.objects.get_or_create(financial_year=fy.start_year)
     client = Client()
     client.force_login(User.objects.get(username="scale-officer"))
-    last = sections.appendix_groups()[-1]
+    from cpeg.reviews.views import APPENDICES_PER_PAGE
+
+    groups = sections.appendix_groups()
+    last, last_page = groups[-1], (len(groups) - 1) // APPENDICES_PER_PAGE + 1
     year = {"year": fy.start_year}
     for name, url in (
         ("draft page (no appendices)", reverse("reviews:review-draft", kwargs=year)),
-        ("appendix list, last page", reverse("reviews:review-appendices", kwargs=year) + "?page=last"),
+        ("appendix list, last page", reverse("reviews:review-appendices", kwargs=year) + f"?page={last_page}"),
         ("the last group's appendix", reverse("reviews:review-appendix", kwargs={**year, "pk": last.pk})),
     ):
         with CaptureQueriesContext(connection) as queries:
