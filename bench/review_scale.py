@@ -6,8 +6,9 @@ Run against the scale data set (bench/README.md, `make scale-data`):
 
 Builds the review of the last complete financial year (or ``year``) with
 ``reviews.sections.build_document`` (every section and last year's for the
-comparison), then draws the officers' draft page through the test client,
-and prints the time, the SQL queries and the page's size. Query counts do
+comparison), then draws the officers' draft page (without the appendices),
+the last page of the appendix list and the last group's appendix through
+the test client, and prints the time, the SQL queries and each page's size. Query counts do
 not grow with the number of groups (``cpeg/reviews/tests`` asserts it with 5
 and 32 groups); this shows the time they take at 2,000.
 """
@@ -55,13 +56,22 @@ def main(year: int | None = None) -> None:
     review, _ = AnnualReview.objects.get_or_create(financial_year=fy.start_year)
     client = Client()
     client.force_login(User.objects.get(username="scale-officer"))
-    url = reverse("reviews:review-draft", kwargs={"year": fy.start_year})
-    with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
-        response = client.get(url)
-        took = time.perf_counter() - started
-    size = len(response.content)
-    print(f"draft page: HTTP {response.status_code}, {took:.2f} s, {len(queries)} queries, {size:,} bytes")
+    from cpeg.reviews.views import APPENDICES_PER_PAGE
+
+    groups = sections.appendix_groups()
+    last, last_page = groups[-1], (len(groups) - 1) // APPENDICES_PER_PAGE + 1
+    year = {"year": fy.start_year}
+    for name, url in (
+        ("draft page (no appendices)", reverse("reviews:review-draft", kwargs=year)),
+        ("appendix list, last page", reverse("reviews:review-appendices", kwargs=year) + f"?page={last_page}"),
+        ("the last group's appendix", reverse("reviews:review-appendix", kwargs={**year, "pk": last.pk})),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url)
+            took = time.perf_counter() - started
+        size = len(response.content)
+        print(f"{name}: HTTP {response.status_code}, {took:.2f} s, {len(queries)} queries, {size:,} bytes")
 
 
 if __name__ == "__main__":

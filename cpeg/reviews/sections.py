@@ -27,6 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 
 from django.urls import reverse
 from django.utils import timezone
@@ -170,9 +171,14 @@ def _to_date(ctx: Context) -> str:
 HEADLINE_TYPES = [ActivityType.PUBLIC_MEETING, ActivityType.TARGETED_EVENT, ActivityType.CONSULTATION_PRODUCT]
 
 
-def _activity_records(ctx: Context, activity_type: str = "", attended: bool = False) -> Records:
+def _activity_records(
+    ctx: Context, activity_type: str = "", attended: bool = False, group_ids=None, title: str = ""
+) -> Records:
+    """The activities held in the year (every group's, or ``group_ids``'),
+    as the activity lists and ``activity_totals`` count them."""
     filters = ActivityFilters(year=ctx.year, activity_type=activity_type, when=When.HELD)
-    qs = activity_queryset(group_ids=ctx.group_ids, filters=filters, today=ctx.today).select_related("group")
+    ids = ctx.group_ids if group_ids is None else group_ids
+    qs = activity_queryset(group_ids=ids, filters=filters, today=ctx.today).select_related("group")
     if attended:
         qs = qs.filter(public_attendance__gt=0)
     rows = [
@@ -184,7 +190,9 @@ def _activity_records(ctx: Context, activity_type: str = "", attended: bool = Fa
         ]
         for a in qs.order_by("held_on", "group__name", "pk")
     ]
-    label = ActivityType(activity_type).label if activity_type else "Activities with members of the public attending"
+    label = title or (
+        ActivityType(activity_type).label if activity_type else "Activities with members of the public attending"
+    )
     return Records(f"{label}, {ctx.year.label}{_to_date(ctx)}", ["Date", "Group", "Activity", "Public attending"], rows)
 
 
@@ -592,13 +600,44 @@ def build_funding(ctx: Context) -> Built:
     built.records["funding.over_threshold"] = group_records(
         f"Groups spending over {STAFFING_THRESHOLD}% of their award on staffing", over
     )
-    for name, value in (
-        ("cost_per_public_meeting", overall.cost_per_public_meeting),
-        ("cost_per_targeted_event", overall.cost_per_targeted_event),
-        ("cost_per_attendee", overall.cost_per_attendee),
+    # Each cost divides the awards by the activities the awarded groups held
+    # (counted as the activity lists count them): it links to those activities.
+    awarded_ids = [g.group.pk for g in overall.groups]
+    for name, value, activity_type, attended, count, listed in (
+        (
+            "cost_per_public_meeting",
+            overall.cost_per_public_meeting,
+            ActivityType.PUBLIC_MEETING,
+            False,
+            overall.public_meetings,
+            "Public meetings held by the groups with an award",
+        ),
+        (
+            "cost_per_targeted_event",
+            overall.cost_per_targeted_event,
+            ActivityType.TARGETED_EVENT,
+            False,
+            overall.targeted_events,
+            "Targeted events held by the groups with an award",
+        ),
+        (
+            "cost_per_attendee",
+            overall.cost_per_attendee,
+            "",
+            True,
+            activity_queryset(
+                group_ids=awarded_ids, filters=ActivityFilters(year=ctx.year, when=When.HELD), today=ctx.today
+            )
+            .filter(public_attendance__gt=0)
+            .count(),
+            "Activities of the groups with an award with members of the public attending",
+        ),
     ):
-        label = name.replace("_", " ").capitalize()
-        add(f"funding.{name}", label, value, "money")
+        key = f"funding.{name}"
+        add(key, name.replace("_", " ").capitalize(), value, "money", records_url(ctx.year, key), count)
+        built.records[key] = partial(
+            _activity_records, ctx, activity_type, attended=attended, group_ids=awarded_ids, title=listed
+        )
     section.paragraphs.append(
         Paragraph(
             f"These are the awards for {ctx.year.label}, the year whose delivery this review reports (the 2009 "
@@ -845,19 +884,23 @@ def build_representation(ctx: Context) -> Built:
 # --- One page per group --------------------------------------------------------
 
 
-def build_appendices(ctx: Context) -> list[Built]:
+def build_appendices(ctx: Context, groups: tuple | None = None) -> list[Built]:
+    """One appendix per group of ``groups`` (every group by default), in the
+    same few queries whatever their number."""
+    groups = ctx.groups if groups is None else groups
+    group_ids = [g.pk for g in groups]
     totals = activity_totals(
-        group_ids=ctx.group_ids, starts_on=ctx.year.starts_on, ends_on=ctx.year.ends_on, held_by=ctx.today
+        group_ids=group_ids, starts_on=ctx.year.starts_on, ends_on=ctx.year.ends_on, held_by=ctx.today
     )
     analysis = cost_analysis(year=ctx.year, today=ctx.today)
     costs = {g.group.pk: g for g in analysis.groups}
     returns = defaultdict(list)
     for r in QuarterlyReturn.objects.filter(
-        group_id__in=ctx.group_ids, financial_year=ctx.year.start_year, archived_at__isnull=True
+        group_id__in=group_ids, financial_year=ctx.year.start_year, archived_at__isnull=True
     ).order_by("quarter"):
         returns[r.group_id].append(r)
     out = []
-    for g in ctx.groups:
+    for g in groups:
         t = totals[g.pk]
         base = f"group.{g.pk}"
         section = Section(key=base, title=g.name, appendix=True)
@@ -970,10 +1013,14 @@ BUILDERS: dict[str, Callable[[Context], Built]] = {
 }
 
 
+def appendix_groups() -> tuple:
+    """Every group (the officers' view: with or without an award), in the
+    appendices' order: Appendix 1 is the first."""
+    return tuple(EngagementGroup.objects.select_related("borough").order_by("borough__name", "name", "pk"))
+
+
 def context_for(year: FinancialYear, today: dt.date | None = None) -> Context:
-    today = today or timezone.localdate()
-    groups = tuple(EngagementGroup.objects.select_related("borough").order_by("borough__name", "name"))
-    return Context(year=year, today=today, groups=groups)
+    return Context(year=year, today=today or timezone.localdate(), groups=appendix_groups())
 
 
 def _safe(builder, ctx: Context, key: str) -> Built:
@@ -992,10 +1039,16 @@ def build_section(year: FinancialYear, key: str, today: dt.date | None = None) -
 
 
 def build_document(
-    year: FinancialYear, today: dt.date | None = None, narrative: dict[str, str] | None = None
+    year: FinancialYear,
+    today: dt.date | None = None,
+    narrative: dict[str, str] | None = None,
+    *,
+    appendices: bool = True,
 ) -> Document:
     """The review for ``year`` from the records as they are ``today``, each
-    figure with last year's (the same builder run for the year before)."""
+    figure with last year's (the same builder run for the year before).
+    ``appendices=False`` leaves out the one-page-per-group appendices (the
+    draft page, which lists them on pages of their own: ``build_appendix``)."""
     ctx = context_for(year, today)
     before = Context(year=year.previous(), today=ctx.today, groups=ctx.groups)
     sections = []
@@ -1003,7 +1056,7 @@ def build_document(
         built = _safe(builder, ctx, key)
         previous = _safe(builder, before, key)
         sections.append(attach_previous(built.section, None if previous.section.errors else previous.section))
-    for built in build_appendices(ctx):
+    for built in build_appendices(ctx) if appendices else []:
         sections.append(built.section)
     figures = {k: f for section in sections for k, f in section.figures.items()}
     for section in sections:
@@ -1017,6 +1070,19 @@ def build_document(
         to_date=ctx.to_date,
         generated_on=ctx.today.isoformat(),
     )
+
+
+def build_appendix(year: FinancialYear, group_pk: int, today: dt.date | None = None) -> tuple[int, Section] | None:
+    """(its number, the appendix) for one group, as the whole review has it
+    (None for no such group): the draft page's appendices, one a page."""
+    ctx = context_for(year, today)
+    index = next((i for i, g in enumerate(ctx.groups) if g.pk == group_pk), None)
+    if index is None:
+        return None
+    (built,) = build_appendices(ctx, (ctx.groups[index],))
+    section = built.section
+    section.paragraphs = [count_in_words(p, section.figures) for p in section.paragraphs]
+    return index + 1, section
 
 
 def figure_records(year: FinancialYear, key: str, today: dt.date | None = None) -> Records | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,10 +20,11 @@ from cpeg.core.errors import InvalidTransition
 from cpeg.core.fiscal import FinancialYear
 from cpeg.core.views_helpers import handle_form
 from cpeg.reviews import sections, selectors, services, workflow
-from cpeg.reviews.document import figure_differences
+from cpeg.reviews.document import Document, figure_differences
 from cpeg.reviews.forms import ConfirmForm, NarrativeForm, StartForm
 
 DOCUMENT_TEMPLATE = "reviews/document/document.html"
+APPENDICES_PER_PAGE = 50
 
 
 def _draft_url(year: int) -> str:
@@ -59,7 +61,11 @@ def review_start(request):
 def review_draft(request, year):
     review = selectors.review_get_for(user=request.user, year=year)
     narratives = selectors.narratives_with_versions(review=review)
-    document = sections.build_document(FinancialYear(year), narrative={k: n.text for k, n in narratives.items()})
+    # The appendices (one per group: 2,000 at an authority of that size) are on
+    # pages of their own (review_appendices); the downloads hold them all.
+    document = sections.build_document(
+        FinancialYear(year), narrative={k: n.text for k, n in narratives.items()}, appendices=False
+    )
     versions = list(review.versions.order_by("-number"))
     return render(
         request,
@@ -74,6 +80,57 @@ def review_draft(request, year):
             "can_publish": workflow.can_publish(request.user, review),
             "can_new_draft": workflow.can_start_new_draft(request.user, review),
             "narrative_keys": sections.SECTION_KEYS,
+        },
+    )
+
+
+@login_required
+def review_appendices(request, year):
+    """The draft's appendices, one per group, listed 50 to a page."""
+    review = selectors.review_get_for(user=request.user, year=year)
+    groups = sections.appendix_groups()
+    page = Paginator(groups, APPENDICES_PER_PAGE).get_page(request.GET.get("page"))
+    first = page.start_index() if groups else 1
+    return render(
+        request,
+        "reviews/appendix_list.html",
+        {
+            "review": review,
+            "year": FinancialYear(year),
+            "page": page,
+            "appendices": [(first + i, g) for i, g in enumerate(page.object_list)],
+        },
+    )
+
+
+@login_required
+def review_appendix(request, year, pk):
+    """One group's appendix to the draft, from today's records."""
+    review = selectors.review_get_for(user=request.user, year=year)
+    found = sections.build_appendix(FinancialYear(year), pk)
+    if found is None:
+        raise Http404("No such group")
+    number, section = found
+    document = Document(
+        financial_year=year,
+        year_label=FinancialYear(year).label,
+        title=f"Appendix {number}: {section.title}",
+        sections=[section],
+        to_date=timezone.localdate() < FinancialYear(year).ends_on,
+        generated_on=timezone.localdate().isoformat(),
+    )
+    return render(
+        request,
+        "reviews/appendix.html",
+        {
+            "review": review,
+            "year": FinancialYear(year),
+            "number": number,
+            "document": document,
+            "links": True,
+            "first_appendix": number,
+            "unnumbered": True,
+            "list_page": (number - 1) // APPENDICES_PER_PAGE + 1,
         },
     )
 

@@ -18,13 +18,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from cpeg.accounts.access import scope_group_records
 from cpeg.activities.choices import ActivityType
-from cpeg.activities.models import Activity
-from cpeg.activities.selectors import output_counts
+from cpeg.activities.selectors import activity_totals, output_counts
 from cpeg.agreements.choices import MeasureType
 from cpeg.agreements.selectors import sla_targets_for_groups
 from cpeg.core.fiscal import FinancialYear
@@ -123,13 +122,11 @@ def previous_year_delivery(*, group: EngagementGroup, year: FinancialYear, today
         )
         for t in targets
     ]
-    in_year = Q(held_on__gte=year.starts_on, held_on__lte=held_by)
-    counts = dict(
-        Activity.objects.filter(in_year, group=group).values_list("activity_type").annotate(n=Count("id")).order_by()
-    )
-    delivery.public_meetings = counts.get(ActivityType.PUBLIC_MEETING, 0)
-    delivery.targeted_events = counts.get(ActivityType.TARGETED_EVENT, 0)
-    delivery.attendance = Activity.objects.filter(in_year, group=group).aggregate(n=Sum("public_attendance"))["n"] or 0
+    # Counted as the activity lists count them: never a withdrawn activity.
+    held = activity_totals(group_ids=[group.pk], starts_on=year.starts_on, ends_on=year.ends_on, held_by=held_by)
+    delivery.public_meetings = held[group.pk].count(ActivityType.PUBLIC_MEETING)
+    delivery.targeted_events = held[group.pk].count(ActivityType.TARGETED_EVENT)
+    delivery.attendance = held[group.pk].public_attendance
     award = Award.objects.filter(group=group, funding_round__financial_year=year.start_year).first()
     delivery.award = award.amount if award else None
     record = returns_record(group=group, year=year, today=today)
@@ -298,7 +295,9 @@ def cost_analysis(*, year: FinancialYear, today: dt.date | None = None) -> CostA
     ``funding.selectors.scale_budget``). "Over 75%" is judged on the exact
     share. Costs per meeting, event and attendee divide the award by the
     activities held in the year up to ``today`` (planned ones are not
-    delivery; a year not yet over is "to date"). Groups are put under
+    delivery; a year not yet over is "to date"), counted as the activity
+    lists count them (``activity_totals``: a withdrawn activity never
+    counts). Groups are put under
     their current staffing model.
     """
     held_by, to_date = _held_by(year, today)
@@ -314,19 +313,12 @@ def cost_analysis(*, year: FinancialYear, today: dt.date | None = None) -> CostA
         .annotate(total=Sum("amount"))
     ):
         lines[row[0]][row[1]] = row[2]
-    activity = defaultdict(lambda: {"meetings": 0, "events": 0, "people": 0})
-    for group_id, activity_type, n, people in (
-        Activity.objects.filter(
-            group_id__in=[a.group_id for a in awards], held_on__gte=year.starts_on, held_on__lte=held_by
-        )
-        .values_list("group_id", "activity_type")
-        .annotate(n=Count("id"), people=Sum("public_attendance"))
-    ):
-        if activity_type == ActivityType.PUBLIC_MEETING:
-            activity[group_id]["meetings"] += n
-        elif activity_type == ActivityType.TARGETED_EVENT:
-            activity[group_id]["events"] += n
-        activity[group_id]["people"] += people or 0
+    # The activities held, as the activity lists and the review's collective
+    # delivery count them (``activities.selectors.activity_totals``): never a
+    # withdrawn one, nothing planned after ``held_by``.
+    activity = activity_totals(
+        group_ids=[a.group_id for a in awards], starts_on=year.starts_on, ends_on=year.ends_on, held_by=held_by
+    )
     groups = []
     for award in awards:
         budget = lines.get(award.pk, {})
@@ -342,9 +334,9 @@ def cost_analysis(*, year: FinancialYear, today: dt.date | None = None) -> CostA
                 staff_office=budget.get(BudgetCategory.STAFF_OFFICE, ZERO),
                 awarded_staffing=scaled.get(BudgetCategory.STAFFING, ZERO),
                 awarded_staff_office=scaled.get(BudgetCategory.STAFF_OFFICE, ZERO),
-                public_meetings=counts["meetings"],
-                targeted_events=counts["events"],
-                attendees=counts["people"],
+                public_meetings=counts.count(ActivityType.PUBLIC_MEETING),
+                targeted_events=counts.count(ActivityType.TARGETED_EVENT),
+                attendees=counts.public_attendance,
             )
         )
     by_model = []

@@ -119,6 +119,29 @@ def test_cost_analysis_matches_the_hand_worked_figures(four_groups):
     assert by_model[StaffingModel.VOLUNTARY.label].staff_and_office_share == D("80.0")
 
 
+def test_a_withdrawn_activity_is_not_delivery_in_the_cost_analysis_or_last_years_delivery(four_groups):
+    """One definition of "activities held" (``activities.selectors.activity_totals``,
+    as the activity lists count): a withdrawn meeting, recorded in error,
+    divides no award and counts nowhere."""
+    from django.utils import timezone
+
+    a, _b, _c, _d = four_groups
+    Activity.objects.create(
+        group=a.group,
+        activity_type="public_meeting",
+        title="Recorded twice",
+        held_on=dt.date(2024, 6, 1),
+        public_attendance=500,
+        withdrawn_at=timezone.now(),
+        withdrawal_reason="Recorded twice",
+    )
+    overall = selectors.cost_analysis(year=YEAR).overall
+    assert (overall.public_meetings, overall.attendees) == (13, 560)
+    assert overall.cost_per_public_meeting == D("9538.46")
+    delivery = selectors.previous_year_delivery(group=a.group, year=YEAR)
+    assert (delivery.public_meetings, delivery.targeted_events, delivery.attendance) == (4, 2, 260)
+
+
 def test_cost_analysis_runs_three_queries_whatever_the_number_of_groups(four_groups, django_assert_num_queries):
     with django_assert_num_queries(3):
         selectors.cost_analysis(year=YEAR)

@@ -47,7 +47,7 @@ class Segment:
 
 @dataclass(frozen=True)
 class NumberedParagraph:
-    number: int
+    number: int | None  # None where the paragraph is drawn outside the whole report (an appendix on its own)
     segments: list[Segment]
 
     @property
@@ -201,11 +201,21 @@ def _part_of(section: Section) -> str:
     return "body"
 
 
-def layout(document: Document, *, id_prefix: str = "", alt_in_title: bool = False) -> DocumentLayout:
+def layout(
+    document: Document,
+    *,
+    id_prefix: str = "",
+    alt_in_title: bool = False,
+    first_appendix: int = 1,
+    numbered: bool = True,
+) -> DocumentLayout:
     """Lay ``document`` out as the committee report (see the module);
-    ``alt_in_title`` as for :func:`~cpeg.reviews.render.charts.bar_chart_svg`."""
+    ``alt_in_title`` as for :func:`~cpeg.reviews.render.charts.bar_chart_svg`.
+    A document holding part of the report (one appendix, drawn on a page of
+    its own) gives its first appendix's number and ``numbered=False``: its
+    paragraphs' numbers are the whole report's, which it cannot know."""
     figures = document.figures()
-    numbering = (number for number, _section, _paragraph in document.numbered_paragraphs())
+    numbering = (number if numbered else None for number, _section, _paragraph in document.numbered_paragraphs())
     has_recommendations = any(_part_of(s) == "recommendations" for s in document.sections)
     headings = {
         "summary": "Summary",
@@ -214,7 +224,7 @@ def layout(document: Document, *, id_prefix: str = "", alt_in_title: bool = Fals
         "appendix": "Appendices",
     }
     parts: list[Part] = []
-    appendix_number = 0
+    appendix_number = first_appendix - 1
     for section in document.sections:
         key = _part_of(section)
         if not parts or parts[-1].key != key:

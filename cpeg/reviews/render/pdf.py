@@ -68,9 +68,32 @@ def document_html(document: Document, *, report_date: str | None = None, by: str
     )
 
 
+def _no_fetching():
+    """A WeasyPrint URL fetcher that fetches nothing.
+
+    The review's HTML holds everything it draws (its CSS, the charts as
+    inline SVG; fonts come from the system), so any URL in it is refused
+    rather than fetched. WeasyPrint's own fetcher also builds an HTTPS
+    context, loading the system's certificates, on every PDF.
+    """
+    from urllib.request import OpenerDirector
+
+    from weasyprint.urls import URLFetcher
+
+    class NoFetching(URLFetcher):
+        def __init__(self):
+            OpenerDirector.__init__(self)  # no handlers: nothing to open
+            self._fail_on_errors = False
+
+        def fetch(self, url, headers=None):
+            raise ValueError(f"The annual review's PDF fetches nothing: {url}")
+
+    return NoFetching()
+
+
 def document_pdf(document: Document, *, report_date: str | None = None, by: str | None = None) -> bytes:
     """Return ``document`` as a tagged PDF (PDF/UA-1)."""
     from weasyprint import HTML  # imported here: loading it takes a moment, and only PDFs need it
 
     html = document_html(document, report_date=report_date, by=by)
-    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+    return HTML(string=html, url_fetcher=_no_fetching()).write_pdf(pdf_variant="pdf/ua-1")

@@ -8,6 +8,9 @@ register = template.Library()
 
 
 @register.simple_tag
-def review_layout(document, id_prefix="", pdf=False):
-    """The review laid out as the committee report (``render.layout``)."""
-    return layout(document, id_prefix=id_prefix, alt_in_title=pdf)
+def review_layout(document, id_prefix="", pdf=False, first_appendix=1, unnumbered=False):
+    """The review laid out as the committee report (``render.layout``);
+    ``first_appendix`` and ``unnumbered`` for part of it (one appendix)."""
+    return layout(
+        document, id_prefix=id_prefix, alt_in_title=pdf, first_appendix=first_appendix or 1, numbered=not unnumbered
+    )

@@ -49,6 +49,10 @@ def draft_section(w):
     return {**draft(w), "section": "delivery"}
 
 
+def draft_appendix(w):
+    return {**draft(w), "pk": w.camden.pk}
+
+
 def draft_records(w):
     return {**draft(w), "key": "delivery.public_meeting"}
 
@@ -57,6 +61,8 @@ CASES = [
     AccessCase("reviews:review-list", AUTHORITY),
     AccessCase("reviews:review-start", AUTHORITY, post=True, post_only=True, allowed_status=(302,)),
     AccessCase("reviews:review-draft", AUTHORITY, draft),
+    AccessCase("reviews:review-appendices", AUTHORITY, draft),
+    AccessCase("reviews:review-appendix", AUTHORITY, draft_appendix),
     AccessCase("reviews:narrative-edit", AUTHORITY, draft_section, post=True, allowed_status=(200, 302)),
     # A draft with no section in error publishes on an empty POST.
     AccessCase("reviews:review-publish", MANAGER, draft, post=True, allowed_status=(200, 302)),

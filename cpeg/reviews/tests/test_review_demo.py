@@ -5,6 +5,7 @@ the changes since publication; what the public may read; bounded queries."""
 
 import re
 from dataclasses import replace
+from html import escape
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -95,6 +96,36 @@ def test_shares_and_represented_numbers_link_to_the_records_they_sum(client, off
     ):
         fig = figures[key]
         assert _count_on_list(client, fig.link) == fig.link_count, key
+
+
+@pytest.mark.django_db
+def test_each_cost_links_to_the_activities_it_divides_the_awards_by(client, officer, document):
+    """Cost per public meeting, targeted event and attendee: the awards over
+    the awarded groups' activities held (never a withdrawn one), each linked
+    to exactly those activities."""
+    from cpeg.funding.money import round_money
+    from cpeg.reporting.funding.selectors import cost_analysis
+
+    overall = cost_analysis(year=YEAR).overall
+    figures = document.figures()
+    client.force_login(officer)
+    for key, divisor in (
+        ("funding.cost_per_public_meeting", overall.public_meetings),
+        ("funding.cost_per_targeted_event", overall.targeted_events),
+    ):
+        fig = figures[key]
+        assert _count_on_list(client, fig.link) == fig.link_count == divisor > 0, key
+        assert fig.value == round_money(overall.awarded / divisor), key
+    held = Activity.objects.filter(
+        group__in=[g.group for g in overall.groups],
+        held_on__range=(YEAR.starts_on, YEAR.ends_on),
+        withdrawn_at__isnull=True,
+    )
+    assert overall.public_meetings == held.filter(activity_type=ActivityType.PUBLIC_MEETING).count()
+    fig = figures["funding.cost_per_attendee"]
+    records = client.get(fig.link).context["records"]
+    assert len(records.rows) == fig.link_count
+    assert sum(int(row[3].text.replace(",", "")) for row in records.rows) == overall.attendees
 
 
 @pytest.mark.django_db
@@ -283,3 +314,85 @@ def test_the_charts_draw_the_figures_of_their_tables(client, officer, document):
     page = client.get(reverse("reviews:review-draft", kwargs={"year": YEAR.start_year})).content.decode()
     assert page.count("<svg") >= 2
     assert "8 groups are over it" in page
+
+
+# --- The draft's appendices, on pages of their own --------------------------------
+
+
+@pytest.mark.django_db
+def test_the_draft_page_links_to_the_appendices_instead_of_drawing_them(client, officer):
+    services.review_start(financial_year=2025, actor=officer)
+    client.force_login(officer)
+    html = client.get(reverse("reviews:review-draft", kwargs={"year": 2025})).content.decode()
+    assert "Appendix 1:" not in html
+    assert 'data-figure="group.' not in html
+    assert f'href="{reverse("reviews:review-appendices", kwargs={"year": 2025})}"' in html
+
+
+@pytest.mark.django_db
+def test_the_appendices_are_listed_by_group_a_page_at_a_time(client, officer, monkeypatch):
+    from cpeg.reviews import views
+
+    services.review_start(financial_year=2025, actor=officer)
+    client.force_login(officer)
+    url = reverse("reviews:review-appendices", kwargs={"year": 2025})
+    groups = sections.appendix_groups()
+    page = client.get(url)
+    assert page.context["page"].paginator.count == len(groups) == 32
+    assert [n for n, _g in page.context["appendices"]] == list(range(1, 33))
+
+    monkeypatch.setattr(views, "APPENDICES_PER_PAGE", 10)
+    last = client.get(url, {"page": 4})
+    assert [(n, g.pk) for n, g in last.context["appendices"]] == [(31, groups[30].pk), (32, groups[31].pk)]
+    html = last.content.decode()
+    assert f"Appendix 32: {groups[31].name}" in html
+    assert reverse("reviews:review-appendix", kwargs={"year": 2025, "pk": groups[31].pk}) in html
+    assert client.get(url, {"page": "nonsense"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_groups_appendix_page_is_the_whole_reviews_appendix(client, officer, document):
+    """The page draws the group's appendix as the whole review has it (the
+    same number, figures and links), each count linking to its records."""
+    services.review_start(financial_year=2025, actor=officer)
+    client.force_login(officer)
+    groups = sections.appendix_groups()
+    index = 5
+    group = groups[index]
+    whole = next(s for s in document.sections if s.key == f"group.{group.pk}")
+    assert [s.key for s in document.sections if s.appendix].index(whole.key) == index
+    page = client.get(reverse("reviews:review-appendix", kwargs={"year": 2025, "pk": group.pk}))
+    assert page.status_code == 200
+    (section,) = page.context["document"].sections
+    assert {k: (f.display, f.link) for k, f in section.figures.items()} == {
+        k: (f.display, f.link) for k, f in whole.figures.items()
+    }
+    assert [p.text for p in section.paragraphs] == [p.text for p in whole.paragraphs]
+    html = page.content.decode()
+    assert f"Appendix {index + 1}: {group.name}" in html
+    meetings = section.figures[f"group.{group.pk}.{ActivityType.PUBLIC_MEETING}"]
+    assert f'href="{escape(meetings.link)}" data-figure="{meetings.key}"' in html
+    assert _count_on_list(client, meetings.link) == meetings.value
+    missing = reverse("reviews:review-appendix", kwargs={"year": 2025, "pk": 999999})
+    assert client.get(missing).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_appendix_pages_run_a_bounded_number_of_queries(client, officer, monkeypatch):
+    """The list and a group's appendix run as many queries for 5 groups as
+    for 32 (and so for 2,000)."""
+    services.review_start(financial_year=2025, actor=officer)
+    client.force_login(officer)
+    all_groups = sections.appendix_groups()
+    pk = all_groups[0].pk
+
+    def count(n, url):
+        monkeypatch.setattr(sections, "appendix_groups", lambda: all_groups[:n])
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    listing = reverse("reviews:review-appendices", kwargs={"year": 2025})
+    one = reverse("reviews:review-appendix", kwargs={"year": 2025, "pk": pk})
+    assert count(5, listing) == count(32, listing) <= 12
+    assert count(5, one) == count(32, one) <= 30
