@@ -93,6 +93,12 @@ class SectionLayout:
     def figures(self) -> list[Figure]:
         return list(self.section.figures.values())
 
+    @property
+    def has_last_year(self) -> bool:
+        """Whether any of the section's figures has last year's value to
+        compare with (the PDF leaves out a comparison table of dashes)."""
+        return any(f.previous_display for f in self.section.figures.values())
+
 
 @dataclass
 class Part:

@@ -65,8 +65,11 @@ def test_the_structure_tree_has_headings_paragraphs_lists_and_tables_with_header
     # WeasyPrint tags each page's part of a table broken across pages as a
     # Table of its own (the two 32-row tables each cross a page); the
     # captions count each table once, plus the chart's figure caption.
-    assert tree.count("Table (block)") == 70 + 2
-    assert tree.count("Caption") == 70 + 1
+    # 37 tables: the 70 of the HTML less the 33 "compared with last year"
+    # tables whose figures have no last year (representativeness and the 32
+    # appendices), which the PDF replaces with a sentence.
+    assert tree.count("Table (block)") == 37 + 2
+    assert tree.count("Caption") == 37 + 1
     assert "THead" in tree
     assert re.search(r"\bTH <", tree)
     assert "L (block)" in tree
@@ -107,6 +110,16 @@ def test_text_comes_out_in_reading_order_with_paragraph_numbers(text):
     assert positions == sorted(positions), sorted(zip(positions, order, strict=True))
     numbers = [int(n) for n in re.findall(r"(?:^|\n)(\d+)\. ", text)]
     assert numbers == list(range(1, 39))
+
+
+def test_a_comparison_with_no_last_year_is_a_sentence_not_a_table_of_dashes(text):
+    pages = text.split("\f")
+    appendix_1 = next(page for page in pages if "Appendix 1: Barking and Dagenham CPEG" in page and "7. " in page)
+    assert "No figures for last year to compare with." in appendix_1
+    assert "compared with last year" not in appendix_1
+    flat = " ".join(text.split())
+    assert "Collective delivery: compared with last year" in flat  # its figures have last year's values
+    assert flat.count("No figures for last year to compare with.") == 1 + 32  # representativeness, appendices
 
 
 def test_every_page_says_page_n_of_m_and_the_contents_give_page_numbers(pdf, text):
