@@ -19,7 +19,8 @@ from cpeg.core.demo import DemoContext
 from cpeg.groups.models import Borough
 from cpeg.scrutiny import services
 from cpeg.scrutiny.choices import Force
-from cpeg.scrutiny.models import BoroughPopulation
+from cpeg.scrutiny.custody import load_panels
+from cpeg.scrutiny.models import BoroughPopulation, CustodyPanel, CustodySuite
 from cpeg.scrutiny.population import load_population
 
 DEMO_FILE = Path(__file__).resolve().parent / "reference" / "2018-10-metropolitan-stop-and-search.csv.gz"
@@ -35,6 +36,10 @@ def load(ctx: DemoContext) -> None:
     )
     ctx.log.append(f"Stop and search: {record.rows_total} searches imported for {record}")
     if ctx.officer is not None:
+        # The panels and suites come with a migration; a database emptied
+        # since (the browser tests' demo) has none until they are loaded again.
+        if not CustodyPanel.objects.exists():
+            load_panels(Borough, CustodyPanel, CustodySuite)
         load_custody_visits(ctx)
     camden = ctx.groups.get("camden")
     admin = ctx.admins.get("camden")
@@ -138,8 +143,11 @@ def load_visitor_account(ctx: DemoContext) -> None:
     from cpeg.core.demo import create_demo_user
     from cpeg.scrutiny.models import CustodyPanel
 
-    panel = CustodyPanel.objects.get(name="Camden")
-    me, partner = panel.visitors.order_by("pk")[:2]
+    panel = CustodyPanel.objects.filter(name="Camden").first()
+    visitors = list(panel.visitors.order_by("pk")[:2]) if panel else []
+    if len(visitors) < 2:
+        return
+    me, partner = visitors
     user = create_demo_user(
         username=VISITOR_USERNAME,
         first_name=me.name.split()[0],
