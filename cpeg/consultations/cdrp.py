@@ -26,6 +26,7 @@ from django.db.models import Count, Q
 from cpeg.accounts.access import require_perm
 from cpeg.consultations.figures import percent_text
 from cpeg.consultations.models import CdrpMeeting
+from cpeg.consultations.partnerships import attach_minutes
 from cpeg.core.audit import apply_changes, audit_record, changes_summary
 from cpeg.core.audit_events import AuditEventType
 from cpeg.core.concurrency import lock_and_check_version, save_new_version
@@ -130,11 +131,7 @@ def cdrp_meeting_save(
         if before != attendees:
             changes["attendees"] = (before, attendees)
     if minutes is not None:
-        if meeting.minutes:
-            meeting.minutes.delete(save=False)
-        meeting.minutes.save(minutes.name, minutes, save=False)
-        meeting.minutes_name = minutes.name[:255]
-        changes["minutes"] = ("", minutes.name)
+        attach_minutes(meeting, minutes, changes)
     if creating:
         meeting.full_clean()
         meeting.save()

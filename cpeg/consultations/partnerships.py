@@ -153,11 +153,7 @@ def meeting_save(
         if before != group_ids:
             changes["groups_attended"] = (before, group_ids)
     if minutes is not None:
-        if meeting.minutes:
-            meeting.minutes.delete(save=False)
-        meeting.minutes.save(minutes.name, minutes, save=False)
-        meeting.minutes_name = minutes.name[:255]
-        changes["minutes"] = ("", minutes.name)
+        attach_minutes(meeting, minutes, changes)
     if creating:
         meeting.full_clean()
         meeting.save()
@@ -299,3 +295,13 @@ def meeting_get(*, pk: int) -> ChairsForumMeeting:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(ChairsForumMeeting, pk=pk)
+
+
+def attach_minutes(meeting, minutes, changes: dict) -> None:
+    """Put a checked minutes document on a meeting (a chairs' forum or CDRP
+    meeting), replacing the one it had, and note it among the changes."""
+    if meeting.minutes:
+        meeting.minutes.delete(save=False)
+    meeting.minutes.save(minutes.name, minutes, save=False)
+    meeting.minutes_name = minutes.name[:255]
+    changes["minutes"] = ("", minutes.name)
