@@ -16,6 +16,7 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from cpeg.scrutiny.choices import (
@@ -57,15 +58,10 @@ class ImportRefusedError(ValueError):
     """The file as a whole cannot be read (wrong columns, not JSON, ...)."""
 
 
-# The columns a parse gives, in the order the checks run (a row's first
-# failing check is the one reported), and the Row attribute of each.
-FIELDS = (
-    "row_number",
-    "occurred_at",
-    "london_date",
+# The parts of a search every row repeats: stored once as a search profile
+# (``models.StopSearchProfile``) that the rows point to.
+PROFILE_FIELDS = (
     "search_type",
-    "latitude",
-    "longitude",
     "gender",
     "age_range",
     "self_defined_ethnicity",
@@ -103,21 +99,52 @@ class Row:
 
 @dataclass
 class Parsed:
-    """The good rows as columns (``columns[name][i]`` is row i's value of a
-    ``FIELDS`` name), and every error by row (the first ``MAX_ERRORS``)."""
+    """The good rows, dictionary-encoded, and every error by row (the first
+    ``MAX_ERRORS``).
 
-    columns: dict[str, list] = field(default_factory=lambda: {name: [] for name in FIELDS})
+    A month repeats a few thousand search profiles, times and points over
+    some 15,000 rows, so each distinct one is checked and converted once and
+    a row holds its number and three codes: ``whens[when_codes[i]]`` is row
+    i's (time in UTC, date in London), ``points[point_codes[i]]`` its
+    (latitude, longitude), and ``profiles[profile_codes[i]]`` its
+    ``PROFILE_FIELDS`` values.
+    """
+
+    numbers: list[int] = field(default_factory=list)
+    when_codes: list[int] = field(default_factory=list)
+    whens: list[tuple[dt.datetime, dt.date]] = field(default_factory=list)
+    point_codes: list[int] = field(default_factory=list)
+    points: list[tuple[float | None, float | None]] = field(default_factory=list)
+    profile_codes: list[int] = field(default_factory=list)
+    profiles: list[tuple] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
     error_count: int = 0
 
     def __len__(self) -> int:
-        return len(self.columns["row_number"])
+        return len(self.numbers)
 
     @property
     def rows(self) -> list[Row]:
         """The good rows one by one (for tests and small files; the service
-        reads ``columns``)."""
-        return [Row(*values) for values in zip(*(self.columns[name] for name in FIELDS), strict=True)]
+        reads the codes)."""
+        rows = []
+        for number, when, point, profile in zip(
+            self.numbers, self.when_codes, self.point_codes, self.profile_codes, strict=True
+        ):
+            values = dict(zip(PROFILE_FIELDS, self.profiles[profile], strict=True))
+            occurred_at, london_date = self.whens[when]
+            latitude, longitude = self.points[point]
+            rows.append(
+                Row(
+                    row_number=number,
+                    occurred_at=occurred_at,
+                    london_date=london_date,
+                    latitude=latitude,
+                    longitude=longitude,
+                    **values,
+                )
+            )
+        return rows
 
     def error(self, row: int, message: str) -> None:
         self.error_count += 1
@@ -243,105 +270,107 @@ def _limited(name: str, limit: int):
     return check
 
 
-class _Columns:
-    """Checks and converts a file column by column.
+_SEARCH_TYPE, _GENDER, _AGE_RANGE, _LEGISLATION, _OBJECT = (
+    _limited(name, _TEXT_LIMITS[name])
+    for name in ("search_type", "gender", "age_range", "legislation", "object_of_search")
+)
 
-    Each column's distinct values are converted once (a month of searches
-    has a few dozen outcomes, legislations and ethnicities, and repeats
-    points and times), then looked up for every row, so the work per row is
-    a dictionary look-up, not a call. A value that fails marks its rows with
-    the message; a row keeps the message of the first check it fails.
-    """
 
-    def __init__(self, numbers: list[int], raw: dict[str, list]):
-        self.numbers = numbers
-        self.raw = raw
-        self.row_errors: dict[int, str] = {}  # index -> first message
+# The source columns a profile is made from, in the order they are checked
+# (a row's first failing check is the one reported).
+PROFILE_COLUMNS = (
+    "Outcome",
+    "Officer-defined ethnicity",
+    "Self-defined ethnicity",
+    "Outcome linked to object of search",
+    "Removal of more than just outer clothing",
+    "Type",
+    "Gender",
+    "Age range",
+    "Legislation",
+    "Object of search",
+)
 
-    def _memo(self, column: str, fn) -> tuple[dict, bool]:
-        """Each distinct value of a column converted once: (value -> result,
-        whether any value failed, marking its rows)."""
-        values = self.raw[column]
-        memo, bad = {}, {}
-        for value in set(values):
-            try:
-                memo[value] = fn(value)
-            except ValueError as error:
-                bad[value] = str(error)
-        if bad:
-            for index, value in enumerate(values):
-                if value in bad:
-                    self.row_errors.setdefault(index, bad[value])
-        return memo, bool(bad)
 
-    def convert(self, column: str, fn) -> list | tuple:
-        values = self.raw[column]
-        memo, failed = self._memo(column, fn)
-        if failed:
-            return [memo.get(value) for value in values]
-        if all(type(result) is type(value) and result == value for value, result in memo.items()):
-            return values  # every value is already as stored (most text columns)
-        return list(map(memo.__getitem__, values))
+def _profile(raw: tuple) -> tuple:
+    """A search profile (``PROFILE_FIELDS``) from its source values
+    (``PROFILE_COLUMNS``), checked in that order."""
+    outcome, officer, self_defined, linked, removal, search_type, gender, age_range, legislation, object_ = raw
+    outcome = _outcome(outcome)
+    officer = _officer(officer)
+    self_defined = _text(self_defined)
+    group, census = self_defined_groups(self_defined)
+    linked = _bool(linked, "Outcome linked")
+    removal = _bool(removal, "Removal of more than just outer clothing")
+    return (
+        _SEARCH_TYPE(search_type),
+        _GENDER(gender),
+        _AGE_RANGE(age_range),
+        self_defined[:120],
+        group,
+        census,
+        officer,
+        _LEGISLATION(legislation),
+        _OBJECT(object_),
+        outcome,
+        linked,
+        removal,
+    )
 
-    def convert_many(self, column: str, fn, count: int) -> list[list]:
-        """``count`` columns from one: ``fn`` gives a tuple of ``count``."""
-        values = self.raw[column]
-        memo, failed = self._memo(column, fn)
-        out = []
-        for part in range(count):
-            lookup = {value: result[part] for value, result in memo.items()}
-            out.append([lookup.get(value) for value in values] if failed else list(map(lookup.__getitem__, values)))
-        return out
 
-    def parse(self, parsed: Parsed) -> Parsed:
-        occurred_at, london_date = self.convert_many("Date", _when_memo(), 2)
-        latitudes = self.convert("Latitude", lambda v: _coordinate(v, -90, 90, "Latitude"))
-        longitudes = self.convert("Longitude", lambda v: _coordinate(v, -180, 180, "Longitude"))
-        for index, (lat, lon) in enumerate(zip(latitudes, longitudes, strict=True)):
-            if (lat is None) != (lon is None):
-                self.row_errors.setdefault(index, "Latitude and longitude must both be given or both be blank")
-        outcomes = self.convert("Outcome", _outcome)
-        officer = self.convert("Officer-defined ethnicity", _officer)
-        self_defined, self_group, self_census = self.convert_many(
-            "Self-defined ethnicity", lambda v: (_text(v)[:120], *self_defined_groups(_text(v))), 3
+def _point(raw: tuple) -> tuple[float | None, float | None]:
+    latitude = _coordinate(raw[0], -90, 90, "Latitude")
+    longitude = _coordinate(raw[1], -180, 180, "Longitude")
+    if (latitude is None) != (longitude is None):
+        raise ValueError("Latitude and longitude must both be given or both be blank")
+    return latitude, longitude
+
+
+def _encode(values: list, convert, row_errors: dict[int, str]) -> tuple[list[int], list]:
+    """Dictionary-encode a column (or a tuple of columns): (a code per row,
+    each distinct value converted once, in the order first seen). A value
+    that fails marks its rows in ``row_errors`` (a row keeps the message of
+    its first failure)."""
+    converted, bad = [], {}
+    index = dict.fromkeys(values)
+    for code, value in enumerate(index):
+        index[value] = code
+        try:
+            converted.append(convert(value))
+        except ValueError as error:
+            converted.append(None)
+            bad[code] = str(error)
+    codes = list(map(index.__getitem__, values))
+    if bad:
+        for row, code in enumerate(codes):
+            if code in bad:
+                row_errors.setdefault(row, bad[code])
+    return codes, converted
+
+
+def _parse_records(parsed: Parsed, numbers: list[int], records: list, position: dict[str, int]) -> Parsed:
+    """Check and convert the records (sequences of values, ``position``
+    giving each column's place): each distinct time, point and profile is
+    converted once, then looked up, so the work per row is three look-ups."""
+    row_errors: dict[int, str] = {}
+    when_codes, whens = _encode(list(map(itemgetter(position["Date"]), records)), _when_memo(), row_errors)
+    point_codes, points = _encode(
+        list(map(itemgetter(position["Latitude"], position["Longitude"]), records)), _point, row_errors
+    )
+    profile_codes, profiles = _encode(
+        list(map(itemgetter(*(position[name] for name in PROFILE_COLUMNS)), records)), _profile, row_errors
+    )
+    if row_errors:
+        for index in sorted(row_errors):
+            parsed.error(numbers[index], row_errors[index])
+        keep = [i for i in range(len(numbers)) if i not in row_errors]
+        numbers, when_codes, point_codes, profile_codes = (
+            [values[i] for i in keep] for values in (numbers, when_codes, point_codes, profile_codes)
         )
-        linked = self.convert("Outcome linked to object of search", lambda v: _bool(v, "Outcome linked"))
-        removal = self.convert(
-            "Removal of more than just outer clothing",
-            lambda v: _bool(v, "Removal of more than just outer clothing"),
-        )
-        texts = {
-            name: self.convert(column, _limited(name, _TEXT_LIMITS[name]))
-            for name, column in (
-                ("search_type", "Type"),
-                ("gender", "Gender"),
-                ("age_range", "Age range"),
-                ("legislation", "Legislation"),
-                ("object_of_search", "Object of search"),
-            )
-        }
-        columns = {
-            "row_number": self.numbers,
-            "occurred_at": occurred_at,
-            "london_date": london_date,
-            "latitude": latitudes,
-            "longitude": longitudes,
-            "self_defined_ethnicity": self_defined,
-            "self_defined_group": self_group,
-            "self_defined_census_group": self_census,
-            "officer_defined_group": officer,
-            "outcome": outcomes,
-            "outcome_linked_to_object": linked,
-            "more_than_outer_clothing_removed": removal,
-            **texts,
-        }
-        if self.row_errors:
-            for index in sorted(self.row_errors):
-                parsed.error(self.numbers[index], self.row_errors[index])
-            keep = [i for i in range(len(self.numbers)) if i not in self.row_errors]
-            columns = {name: [values[i] for i in keep] for name, values in columns.items()}
-        parsed.columns = {name: columns[name] for name in FIELDS}
-        return parsed
+    parsed.numbers, parsed.when_codes, parsed.whens = numbers, when_codes, whens
+    parsed.point_codes, parsed.points = point_codes, points
+    parsed.profile_codes, parsed.profiles = profile_codes, profiles
+    return parsed
 
 
 def parse_csv(data: bytes) -> Parsed:
@@ -367,16 +396,16 @@ def parse_csv(data: bytes) -> Parsed:
     parsed = Parsed()
     width = len(header)
     records = list(reader)
-    numbers = [number for number, values in enumerate(records, start=2) if len(values) == width]
-    if len(numbers) != len(records):
+    numbers = list(range(2, len(records) + 2))
+    if set(map(len, records)) - {width}:
+        numbers = [number for number, values in enumerate(records, start=2) if len(values) == width]
         for number, values in enumerate(records, start=2):
             if values and len(values) != width:
                 parsed.error(number, f"The row has {len(values)} values, not {width}")
         records = [records[number - 2] for number in numbers]
     if not records:
         return parsed
-    raw = dict(zip(header, zip(*records, strict=True), strict=True))
-    return _Columns(numbers, raw).parse(parsed)
+    return _parse_records(parsed, numbers, records, {name: index for index, name in enumerate(header)})
 
 
 _API_KEYS = {
@@ -409,23 +438,25 @@ def parse_api_json(data: bytes) -> Parsed:
     if not isinstance(records, list):
         raise ImportRefusedError("The file is not police.uk API JSON (a list of searches)")
     parsed = Parsed()
-    numbers = []
-    raw = {column: [] for column in COLUMNS}
+    numbers, rows = [], []
+    keys = tuple(_API_KEYS.items())
     for number, record in enumerate(records, start=1):
         if not isinstance(record, dict) or "datetime" not in record:
             parsed.error(number, "The record is not a stop and search")
             continue
         numbers.append(number)
-        for column, key in _API_KEYS.items():
-            raw[column].append(_hashable(record.get(key)))
         location = record.get("location")
         if not isinstance(location, dict):
             location = {}
-        raw["Latitude"].append(_hashable(location.get("latitude")))
-        raw["Longitude"].append(_hashable(location.get("longitude")))
+        rows.append(
+            [_hashable(record.get(key)) for _, key in keys]
+            + [_hashable(location.get("latitude")), _hashable(location.get("longitude"))]
+        )
     if not numbers:
         return parsed
-    return _Columns(numbers, raw).parse(parsed)
+    position = {column: index for index, (column, _) in enumerate(keys)}
+    position.update({"Latitude": len(keys), "Longitude": len(keys) + 1})
+    return _parse_records(parsed, numbers, rows, position)
 
 
 def parse_file(file_name: str, data: bytes) -> Parsed:

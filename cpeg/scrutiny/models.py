@@ -1,5 +1,8 @@
 """Stop and search records imported from police.uk, and the imports themselves."""
 
+import hashlib
+import json
+
 from django.db import models
 
 from cpeg.core.models import BaseModel
@@ -36,34 +39,17 @@ class StopSearchImport(BaseModel):
         return f"{self.get_force_display()} {self.month:%B %Y}"
 
 
-class StopSearch(models.Model):
-    """One search as police.uk publishes it (one row: never de-duplicated).
+class StopSearchProfile(models.Model):
+    """What a search was, apart from where and when: the values many searches
+    share (a month of 15,000 searches has a few thousand distinct profiles).
 
-    Not a BaseModel: the rows are published data, written only by an
-    import and replaced with its month, never edited, so they carry no
-    edit history (their import does).
+    Published reference data, shared by every import and never edited or
+    deleted; ``key`` identifies the values (``profile_key``), so an import
+    adds only the profiles not seen before.
     """
 
-    source_import = models.ForeignKey(StopSearchImport, on_delete=models.CASCADE, related_name="stops")
-    row_number = models.PositiveIntegerField(help_text="The row in the source file (the header is row 1).")
-    force = models.CharField(max_length=20, choices=Force.choices)
-    month = models.DateField()
-    occurred_at = models.DateTimeField(help_text="As published, in UTC.")
-    london_date = models.DateField(help_text="The date in London, which decides the month.")
+    key = models.CharField(max_length=32, unique=True, help_text="profile_key() of the values below.")
     search_type = models.CharField("Type of search", max_length=40, blank=True)
-    latitude = models.FloatField(null=True, blank=True)
-    longitude = models.FloatField(null=True, blank=True)
-    location_status = models.CharField(max_length=12, choices=LocationStatus.choices)
-    # No index of its own: the (borough, london_date) index below serves
-    # every look-up by borough, and one index fewer makes imports faster.
-    borough = models.ForeignKey(
-        "groups.Borough",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="stop_searches",
-        db_index=False,
-    )
     gender = models.CharField(max_length=20, blank=True)
     age_range = models.CharField(max_length=20, blank=True)
     self_defined_ethnicity = models.CharField(max_length=120, blank=True)
@@ -80,15 +66,59 @@ class StopSearch(models.Model):
     outcome_linked_to_object = models.BooleanField(null=True, blank=True)
     more_than_outer_clothing_removed = models.BooleanField(null=True, blank=True)
 
+    def __str__(self):
+        return f"{self.search_type or 'Search'}: {self.get_outcome_display()}"
+
+
+def profile_key(values: tuple) -> str:
+    """The key of a profile's values, in ``importer.PROFILE_FIELDS`` order:
+    a digest of their JSON (unambiguous for text, true, false and null)."""
+    return hashlib.blake2b(json.dumps(values, separators=(",", ":")).encode(), digest_size=16).hexdigest()
+
+
+class StopSearch(models.Model):
+    """One search as police.uk publishes it (one row: never de-duplicated):
+    where and when, and its profile (what kind of search, of whom, and what
+    came of it).
+
+    Not a BaseModel: the rows are published data, written only by an
+    import and replaced with its month, never edited, so they carry no
+    edit history (their import does). Kept narrow, because an import writes
+    15,000 a month: the force and month are the import's.
+    """
+
+    source_import = models.ForeignKey(
+        StopSearchImport, on_delete=models.CASCADE, related_name="stops", db_constraint=False
+    )
+    row_number = models.PositiveIntegerField(help_text="The row in the source file (the header is row 1).")
+    occurred_at = models.DateTimeField(help_text="As published, in UTC.")
+    london_date = models.DateField(help_text="The date in London, which decides the month.")
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    location_status = models.CharField(max_length=12, choices=LocationStatus.choices)
+    # No index of its own: the (borough, london_date) index below serves
+    # every look-up by borough, and one index fewer makes imports faster.
+    borough = models.ForeignKey(
+        "groups.Borough",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stop_searches",
+        db_index=False,
+        db_constraint=False,
+    )
+    # No index: nothing looks searches up by profile alone (the figures
+    # filter by borough and date first).
+    profile = models.ForeignKey(
+        StopSearchProfile, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+
     class Meta:
         ordering = ["occurred_at", "row_number"]
-        indexes = [
-            models.Index(fields=["borough", "london_date"]),
-            models.Index(fields=["force", "month"]),
-        ]
+        indexes = [models.Index(fields=["borough", "london_date"])]
 
     def __str__(self):
-        return f"{self.search_type or 'Search'} at {self.occurred_at:%Y-%m-%d %H:%M}"
+        return f"Search at {self.occurred_at:%Y-%m-%d %H:%M}"
 
 
 class BoroughPopulation(models.Model):

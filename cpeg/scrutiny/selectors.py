@@ -15,14 +15,14 @@ from fractions import Fraction
 from urllib.parse import urlencode
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
 from cpeg.accounts.access import get_for_user_or_404, scope_boroughs, scope_custody_panels, scope_group_records
 from cpeg.groups.models import Borough
 from cpeg.scrutiny.charts import BarChart, bar_chart
-from cpeg.scrutiny.choices import EthnicGroup, Force, ImportStatus, LocationStatus, Outcome
+from cpeg.scrutiny.choices import EthnicGroup, Force, ImportStatus, Outcome
 from cpeg.scrutiny.figures import SUPPRESS_BELOW, RiskRatio, rate_per_1000, risk_ratio, share, suppressed
 from cpeg.scrutiny.models import (
     BoroughPopulation,
@@ -38,17 +38,17 @@ from cpeg.scrutiny.periods import Period
 # values; "true"/"false"/"" for the yes-no fields.
 BREAKDOWNS = {
     "month": ("month", "Month"),
-    "outcome": ("outcome", "Outcome"),
-    "object": ("object_of_search", "Object of search"),
-    "legislation": ("legislation", "Power used (legislation)"),
-    "type": ("search_type", "Type of search"),
-    "age": ("age_range", "Age range"),
-    "gender": ("gender", "Gender"),
-    "self": ("self_defined_group", "Self-defined ethnic group"),
-    "census": ("self_defined_census_group", "Self-defined ethnic group (as the census file groups it)"),
-    "officer": ("officer_defined_group", "Officer-defined ethnic group"),
-    "linked": ("outcome_linked_to_object", "Outcome linked to the object of search"),
-    "strip": ("more_than_outer_clothing_removed", "More than outer clothing removed"),
+    "outcome": ("profile__outcome", "Outcome"),
+    "object": ("profile__object_of_search", "Object of search"),
+    "legislation": ("profile__legislation", "Power used (legislation)"),
+    "type": ("profile__search_type", "Type of search"),
+    "age": ("profile__age_range", "Age range"),
+    "gender": ("profile__gender", "Gender"),
+    "self": ("profile__self_defined_group", "Self-defined ethnic group"),
+    "census": ("profile__self_defined_census_group", "Self-defined ethnic group (as the census file groups it)"),
+    "officer": ("profile__officer_defined_group", "Officer-defined ethnic group"),
+    "linked": ("profile__outcome_linked_to_object", "Outcome linked to the object of search"),
+    "strip": ("profile__more_than_outer_clothing_removed", "More than outer clothing removed"),
 }
 # The breakdowns the figures page shows as tables, in order.
 TABLES = ("month", "outcome", "object", "legislation", "age", "gender", "self", "officer", "type")
@@ -115,8 +115,7 @@ def value_label(by: str, value) -> str:
 
 def parse_value(by: str, raw: str):
     """The stored value a URL's ``value`` names; ValueError if it cannot be one."""
-    name = BREAKDOWNS[by][0]
-    if name in ("outcome_linked_to_object", "more_than_outer_clothing_removed"):
+    if by in ("linked", "strip"):
         if raw not in _BOOLEAN:
             raise ValueError(raw)
         return _BOOLEAN[raw]
@@ -131,8 +130,10 @@ def _in_period(queryset: QuerySet, period: Period) -> QuerySet:
 
 def stops_for(*, borough: Borough, period: Period, by: str | None = None, value=None) -> QuerySet:
     """Exactly the searches behind one figure of ``borough_figures``."""
-    queryset = _in_period(StopSearch.objects.filter(borough=borough), period)
-    if by:
+    queryset = _in_period(StopSearch.objects.filter(borough=borough), period).select_related("profile")
+    if by == "month":
+        queryset = _in_period(queryset, Period.month(value))
+    elif by:
         name = BREAKDOWNS[by][0]
         queryset = queryset.filter(**({f"{name}__isnull": True} if value is None else {name: value}))
     return queryset.order_by("occurred_at", "row_number", "pk")
@@ -205,6 +206,8 @@ class BoroughFigures:
 
 def _breakdown(borough: Borough, period: Period, by: str, base: QuerySet, total: int) -> Breakdown:
     name, heading = BREAKDOWNS[by]
+    if by == "month":  # the months a period's searches fall in (London dates)
+        base = base.annotate(month=TruncMonth("london_date"))
     rows = base.values_list(name).annotate(n=Count("id")).order_by("-n", name)
     if by == "month":
         rows = sorted(rows, key=lambda row: row[0])
@@ -307,10 +310,16 @@ def borough_figures(*, borough: Borough, period: Period) -> BoroughFigures:
         "Officers record four groups only (no Mixed), so the Mixed census group is left out of these rates; "
         "searches with no officer-defined ethnicity are left out.",
     )
-    force = _in_period(StopSearch.objects.filter(force=Force.METROPOLITAN), period)
-    located = dict(force.values_list("location_status").annotate(n=Count("id")))
-    figures.force_no_location = located.get(LocationStatus.NONE, 0)
-    figures.force_outside = located.get(LocationStatus.OUTSIDE, 0)
+    # The force's searches not placed in any borough, from its imports'
+    # counts (an import is exactly one London month of the force).
+    located = StopSearchImport.objects.filter(
+        force=Force.METROPOLITAN,
+        status=ImportStatus.DONE,
+        month__gte=period.starts_on,
+        month__lte=period.ends_on,
+    ).aggregate(none=Coalesce(Sum("no_location"), 0), outside=Coalesce(Sum("outside_boroughs"), 0))
+    figures.force_no_location = located["none"]
+    figures.force_outside = located["outside"]
     return figures
 
 

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cpeg.accounts.access import custody_visitor_records_of, is_officer, require_perm
@@ -32,8 +32,16 @@ from cpeg.core.concurrency import lock_and_check_version, save_new_version
 from cpeg.groups.models import Borough, EngagementGroup
 from cpeg.scrutiny.choices import ImportStatus, LocationStatus
 from cpeg.scrutiny.geography import ons_codes_for_points
-from cpeg.scrutiny.importer import ImportRefusedError, month_and_force_from_name, parse_file
-from cpeg.scrutiny.models import CustodyPanel, CustodyVisit, MonitoringMeeting, StopSearch, StopSearchImport
+from cpeg.scrutiny.importer import PROFILE_FIELDS, ImportRefusedError, month_and_force_from_name, parse_file
+from cpeg.scrutiny.models import (
+    CustodyPanel,
+    CustodyVisit,
+    MonitoringMeeting,
+    StopSearch,
+    StopSearchImport,
+    StopSearchProfile,
+    profile_key,
+)
 from cpeg.scrutiny.periods import Period
 
 
@@ -142,11 +150,12 @@ def _check_and_save(record: StopSearchImport, data: bytes, actor) -> StopSearchI
         return _fail(record, [{"row": None, "message": str(error)}], 1, actor)
     month = Period.month(record.month)
     first, last = month.starts_on, month.ends_on
-    columns = parsed.columns
-    # Checked per distinct date (a month has at most 31), then rows only if one is out.
-    if any(not first <= day <= last for day in set(columns["london_date"])):
-        for number, day in zip(columns["row_number"], columns["london_date"], strict=True):
-            if not first <= day <= last:
+    # Checked per distinct time (the parse gives each once), then rows only if one is out.
+    outside = {code for code, when in enumerate(parsed.whens) if when is not None and not first <= when[1] <= last}
+    if outside:
+        for number, code in zip(parsed.numbers, parsed.when_codes, strict=True):
+            if code in outside:
+                day = parsed.whens[code][1]
                 parsed.error(number, f"The search on {day:%-d %B %Y} (London time) is not in {record.month:%B %Y}")
     record.rows_total = record.rows_done = len(parsed) + parsed.error_count
     if parsed.error_count:
@@ -156,76 +165,143 @@ def _check_and_save(record: StopSearchImport, data: bytes, actor) -> StopSearchI
     return _replace_month(record, parsed, actor)
 
 
-def _db_column(field, values) -> list:
-    """A column's values as SQLite takes them, each distinct value converted
-    once (dates and times as the text the backend's adapters make)."""
-    if not isinstance(field, models.DateField):
-        return values
-    if isinstance(field, models.DateTimeField):
-        # The adapter's text (naive UTC) without its per-value checks: the
-        # parse gives times in UTC, whose ISO form ends "+00:00".
-        def adapt(value):
-            return value.astimezone(dt.UTC).isoformat(" ")[:-6]
-    else:
-        adapt = connection.ops.adapt_datefield_value
-    memo = {value: adapt(value) for value in set(values)}
-    return list(map(memo.__getitem__, values))
+def _profile_ids(profiles: list[tuple]) -> list[int]:
+    """The id of each profile (``importer.PROFILE_FIELDS`` values), adding
+    those not stored yet. Profiles are shared and never deleted; two imports
+    adding the same one at once both end with the one row (the key is
+    unique, and the second insert of it does nothing)."""
+    keys = [profile_key(values) for values in profiles]
+    distinct = dict(zip(keys, profiles, strict=True))
+    ids = _profile_ids_of(list(distinct))
+    missing = [key for key in distinct if key not in ids]
+    if missing:
+        table = connection.ops.quote_name(StopSearchProfile._meta.db_table)
+        names = ["key", *PROFILE_FIELDS]
+        columns = ", ".join(connection.ops.quote_name(StopSearchProfile._meta.get_field(n).column) for n in names)
+        one = "(" + ", ".join(["%s"] * len(names)) + ")"
+        with connection.cursor() as cursor:
+            for start in range(0, len(missing), 500):
+                batch = missing[start : start + 500]
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(batch))} "
+                    f"ON CONFLICT ({connection.ops.quote_name('key')}) DO NOTHING",
+                    [value for key in batch for value in (key, *distinct[key])],
+                )
+        ids.update(_profile_ids_of(missing))
+    return [ids[key] for key in keys]
 
 
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+def _profile_ids_of(keys: list[str]) -> dict[str, int]:
+    ids = {}
+    for start in range(0, len(keys), 500):
+        ids.update(StopSearchProfile.objects.filter(key__in=keys[start : start + 500]).values_list("key", "pk"))
+    return ids
+
+
+def _places(points: list[tuple]) -> tuple[list, list]:
+    """(borough id, location status) of each distinct point."""
+    located = [index for index, (latitude, _) in enumerate(points) if latitude is not None]
+    codes = ons_codes_for_points([points[i][1] for i in located], [points[i][0] for i in located])
+    borough_ids = dict(Borough.objects.values_list("ons_code", "pk"))
+    boroughs, statuses = [None] * len(points), [LocationStatus.NONE.value] * len(points)
+    for index, code in zip(located, codes, strict=True):
+        borough_id = borough_ids.get(code)
+        boroughs[index] = borough_id
+        statuses[index] = (LocationStatus.IN_BOROUGH if borough_id else LocationStatus.OUTSIDE).value
+    return boroughs, statuses
+
+
+_STOP_COLUMNS = (
+    "source_import",
+    "row_number",
+    "occurred_at",
+    "london_date",
+    "latitude",
+    "longitude",
+    "location_status",
+    "borough",
+    "profile",
+)
 
 
 def _copy_text(value) -> str:
-    """One value in PostgreSQL's COPY text format."""
+    """One value in PostgreSQL's COPY text format (the values here are
+    numbers, dates, times, ids and status codes: nothing to escape)."""
     if value is None:
         return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES)
     if isinstance(value, float):
         return repr(value)
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
-def _copy_column(values) -> list[str]:
-    """A column as COPY text, each distinct value written once."""
-    memo = {value: _copy_text(value) for value in set(values)}
-    return list(map(memo.__getitem__, values))
-
-
-def _insert_stops(columns: dict[str, list]) -> None:
-    """Insert a month's searches, column by column, in the fewest statements.
+def _insert_stops(record: StopSearchImport, parsed, boroughs: list, statuses: list, profile_ids: list) -> None:
+    """Insert a month's searches in the fewest statements.
 
     The rows are plain published data with no history, no signals and no
     per-row checks left to make (the parse checked every value), so this
-    skips the ORM's per-object work. PostgreSQL takes them by one ``COPY``
-    of one text buffer (each column's distinct values written once, then
-    joined row by row); SQLite by multi-row ``INSERT`` statements as large
-    as its parameter limit allows (32,766 values), which measured faster
-    than ``executemany`` of one prepared statement.
+    skips the ORM's per-object work. Each distinct time, point and profile
+    is turned into what the database takes once; a row is then its number
+    and three look-ups. PostgreSQL takes the rows by one ``COPY`` of one text
+    buffer; SQLite by multi-row ``INSERT`` statements as large as its
+    parameter limit allows (32,766 values), which measured faster than
+    ``executemany`` of one prepared statement.
     """
-    fields = [f for f in StopSearch._meta.concrete_fields if not f.primary_key]
     table = connection.ops.quote_name(StopSearch._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    names = ", ".join(connection.ops.quote_name(StopSearch._meta.get_field(name).column) for name in _STOP_COLUMNS)
+    whens, points = parsed.whens, parsed.points
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            texts = [_copy_column(columns[f.attname]) for f in fields]
-            buffer = "\n".join(map("\t".join, zip(*texts, strict=True))) + "\n"
+            # A row's text: import, number, then "time<TAB>date", "latitude<TAB>longitude<TAB>status<TAB>borough"
+            # and the profile, each distinct one written once.
+            when_text = [f"{_copy_text(at)}\t{_copy_text(day)}" for at, day in whens]
+            point_text = [
+                "\t".join(map(_copy_text, (latitude, longitude, status, borough)))
+                for (latitude, longitude), status, borough in zip(points, statuses, boroughs, strict=True)
+            ]
+            profile_text = list(map(str, profile_ids))
+            lines = map(
+                "\t".join,
+                zip(
+                    itertools.repeat(str(record.pk)),
+                    map(str, parsed.numbers),
+                    map(when_text.__getitem__, parsed.when_codes),
+                    map(point_text.__getitem__, parsed.point_codes),
+                    map(profile_text.__getitem__, parsed.profile_codes),
+                ),
+            )
+            # Sent in parts as they are made, so the server stores one part
+            # while the next is being made.
             with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                copy.write(buffer.encode())
+                while part := list(itertools.islice(lines, 4000)):
+                    copy.write(("\n".join(part) + "\n").encode())
             return
-        values = [_db_column(f, columns[f.attname]) for f in fields]
-        rows = zip(*values, strict=True)
         if connection.vendor == "sqlite":
+            # The text SQLite's adapters would make (naive UTC), without
+            # their per-value checks: the parse gives times in UTC.
+            at_values = [at.astimezone(dt.UTC).isoformat(" ")[:-6] for at, _ in whens]
+            day_values = [day.isoformat() for _, day in whens]
             # The driver's own cursor, in the same transaction: Django's
             # wrapper would rewrite every "%s" of a 32,000-value statement.
             cursor, mark = connection.connection.cursor(), "?"
         else:
+            at_values = [connection.ops.adapt_datetimefield_value(at) for at, _ in whens]
+            day_values = [connection.ops.adapt_datefield_value(day) for _, day in whens]
             mark = "%s"
+        when_codes, point_codes = parsed.when_codes, parsed.point_codes
+        rows = zip(
+            itertools.repeat(record.pk),
+            parsed.numbers,
+            map(at_values.__getitem__, when_codes),
+            map(day_values.__getitem__, when_codes),
+            map([p[0] for p in points].__getitem__, point_codes),
+            map([p[1] for p in points].__getitem__, point_codes),
+            map(statuses.__getitem__, point_codes),
+            map(boroughs.__getitem__, point_codes),
+            map(profile_ids.__getitem__, parsed.profile_codes),
+        )
         limit = connection.features.max_query_params or 999
-        per_statement = max(1, min(limit // len(fields), 2000))
-        one = "(" + ", ".join([mark] * len(fields)) + ")"
+        per_statement = max(1, min(limit // len(_STOP_COLUMNS), 4000))
+        one = "(" + ", ".join([mark] * len(_STOP_COLUMNS)) + ")"
         insert = f"INSERT INTO {table} ({names}) VALUES "
         full_sql = insert + ", ".join([one] * per_statement)
         while batch := list(itertools.islice(rows, per_statement)):
@@ -235,19 +311,10 @@ def _insert_stops(columns: dict[str, list]) -> None:
 
 @transaction.atomic
 def _replace_month(record: StopSearchImport, parsed, actor) -> StopSearchImport:
-    columns = dict(parsed.columns)
     count = len(parsed)
-    latitudes, longitudes = columns["latitude"], columns["longitude"]
-    located = [i for i, latitude in enumerate(latitudes) if latitude is not None]
-    codes = ons_codes_for_points([longitudes[i] for i in located], [latitudes[i] for i in located])
-    borough_ids = dict(Borough.objects.values_list("ons_code", "pk"))
-    boroughs = [None] * count
-    statuses = [LocationStatus.NONE] * count
-    for index, code in zip(located, codes, strict=True):
-        borough_id = borough_ids.get(code)
-        boroughs[index] = borough_id
-        statuses[index] = LocationStatus.IN_BOROUGH if borough_id else LocationStatus.OUTSIDE
-    counts = Counter(statuses)
+    boroughs, statuses = _places(parsed.points)
+    counts = Counter(map(statuses.__getitem__, parsed.point_codes))
+    profile_ids = _profile_ids(parsed.profiles)
     # Every import of this force and month, locked: two imports of one month
     # run one after the other, so the month is never half one and half the other.
     earlier = list(
@@ -255,16 +322,10 @@ def _replace_month(record: StopSearchImport, parsed, actor) -> StopSearchImport:
         .filter(force=record.force, month=record.month, status=ImportStatus.DONE)
         .exclude(pk=record.pk)
     )
-    # One DELETE (the rows have no dependents, so Django collects nothing).
-    replaced, _ = StopSearch.objects.filter(force=record.force, month=record.month).delete()
-    columns.update(
-        source_import_id=[record.pk] * count,
-        force=[record.force] * count,
-        month=[record.month] * count,
-        location_status=statuses,
-        borough_id=boroughs,
-    )
-    _insert_stops(columns)
+    # One DELETE (the rows have no dependents, so Django collects nothing):
+    # a month's searches are exactly those of its done import.
+    replaced, _ = StopSearch.objects.filter(source_import__in=[old.pk for old in earlier]).delete()
+    _insert_stops(record, parsed, boroughs, statuses, profile_ids)
     for old in earlier:
         old.status = ImportStatus.REPLACED
         old.save(update_fields=["status", "updated_at"])

@@ -88,7 +88,7 @@ def test_fetch_imports_the_forces_month(police_api):
     assert "1 with no location" in out.getvalue()
     record = StopSearchImport.objects.get()
     assert (record.status, record.file_name) == (ImportStatus.DONE, "stops-force-metropolitan-2018-10.json")
-    assert sorted(StopSearch.objects.values_list("outcome", flat=True)) == ["arrest", "none"]
+    assert sorted(StopSearch.objects.values_list("profile__outcome", flat=True)) == ["arrest", "none"]
     # Fetching again replaces the month (idempotent).
     call_command("import_stop_and_search", "--fetch", "--force", "metropolitan", "--month", "2018-10", stdout=out)
     assert StopSearch.objects.count() == 2

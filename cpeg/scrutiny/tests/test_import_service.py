@@ -6,11 +6,12 @@ import time
 import pytest
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.db.models.functions import TruncMonth
 
 from cpeg.core.models import AuditEvent
 from cpeg.groups.tests.factories import borough
 from cpeg.scrutiny.choices import ImportStatus, LocationStatus
-from cpeg.scrutiny.models import StopSearch, StopSearchImport
+from cpeg.scrutiny.models import StopSearch, StopSearchImport, StopSearchProfile, profile_key
 from cpeg.scrutiny.services import stop_search_import_file
 from cpeg.scrutiny.tests.factories import (
     ANGEL,
@@ -55,8 +56,28 @@ def test_importing_a_month_again_replaces_it():
     assert second.replaced_rows == 3
     # The same file again gives the same records.
     third = import_rows([stop_row(), stop_row(outcome="Arrest")])
-    assert sorted(StopSearch.objects.values_list("outcome", flat=True)) == ["arrest", "nfa"]
+    assert sorted(StopSearch.objects.values_list("profile__outcome", flat=True)) == ["arrest", "nfa"]
     assert third.status == ImportStatus.DONE
+
+
+def test_searches_share_their_profiles_and_a_new_import_adds_only_new_ones():
+    import_rows([stop_row(), stop_row(), stop_row(outcome="Arrest", age="over 34")])
+    assert StopSearchProfile.objects.count() == 2
+    nfa, arrest = (StopSearchProfile.objects.get(outcome=o) for o in ("nfa", "arrest"))
+    assert (arrest.age_range, arrest.outcome_linked_to_object, arrest.self_defined_group) == ("over 34", None, "white")
+    assert sorted(StopSearch.objects.values_list("profile", flat=True)) == sorted([nfa.pk, nfa.pk, arrest.pk])
+    # Importing the month again (and a file with one new profile) reuses the two.
+    again = import_rows(
+        [stop_row(), stop_row(outcome="Arrest", age="over 34"), stop_row(outcome="Community resolution")]
+    )
+    assert again.status == ImportStatus.DONE, again.errors
+    assert StopSearchProfile.objects.count() == 3
+    assert set(StopSearch.objects.values_list("profile__outcome", flat=True)) == {
+        "nfa",
+        "arrest",
+        "community_resolution",
+    }
+    assert profile_key(("Person search",)) != profile_key(("Person search", None))
 
 
 def test_a_bad_row_saves_nothing_and_keeps_the_month_as_it_was():
@@ -100,9 +121,13 @@ def test_the_shipped_met_quarter_reproduces_the_published_totals():
     def totals(field):
         return dict(StopSearch.objects.values_list(field).annotate(n=Count("id")))
 
+    months = dict(
+        StopSearch.objects.annotate(month=TruncMonth("london_date")).values_list("month").annotate(n=Count("id"))
+    )
+
     assert StopSearch.objects.count() == 43371
-    assert totals("month") == {dt.date(2018, 10, 1): 12654, dt.date(2018, 11, 1): 15196, dt.date(2018, 12, 1): 15521}
-    assert totals("outcome") == {
+    assert months == {dt.date(2018, 10, 1): 12654, dt.date(2018, 11, 1): 15196, dt.date(2018, 12, 1): 15521}
+    assert totals("profile__outcome") == {
         "nfa": 31439,
         "arrest": 6694,
         "community_resolution": 3747,
@@ -110,14 +135,14 @@ def test_the_shipped_met_quarter_reproduces_the_published_totals():
         "summons": 519,
         "caution": 24,
     }
-    assert totals("officer_defined_group") == {
+    assert totals("profile__officer_defined_group") == {
         "black": 17347,
         "white": 15631,
         "asian": 7932,
         "other": 1684,
         "none": 777,
     }
-    assert totals("self_defined_group") == {
+    assert totals("profile__self_defined_group") == {
         "white": 13380,
         "black": 12837,
         "none": 7613,
