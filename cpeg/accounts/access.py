@@ -480,6 +480,21 @@ rules.add_perm("scrutiny.record_custodyvisit", is_officer | is_visitor_on_panel)
 rules.add_perm("scrutiny.resolve_custody_issue", is_officer | is_visitor_on_panel)
 
 
+@rules.predicate
+def is_own_custody_visit(user, visit) -> bool:
+    """The visit was made by the user (one of the pair is their visitor
+    record) on a panel they sit on."""
+    if visit is None:
+        return False
+    own = custody_visitor_records_of(user)
+    return any(own.get(pk) == visit.panel_id for pk in (visit.first_visitor_id, visit.second_visitor_id))
+
+
+# Correcting a visit's report after it was saved: officers any visit; a
+# custody visitor only a visit they made themselves, on their own panel.
+rules.add_perm("scrutiny.change_custodyvisit", is_officer | is_own_custody_visit)
+
+
 def scope_custody_panels(user, queryset: QuerySet) -> QuerySet:
     """Narrow a queryset of CustodyPanel to those covering the user's boroughs,
     or a visitor's own panels (every panel for officers)."""

@@ -133,6 +133,7 @@ class AuditEventType(models.TextChoices):
     STOP_SEARCH_MEETING_UPDATED = "STOP_SEARCH_MEETING_UPDATED", "Stop and search monitoring meeting updated"
     CUSTODY_VISIT_RECORDED = "CUSTODY_VISIT_RECORDED", "Custody visit recorded"
     CUSTODY_ISSUE_RESOLVED = "CUSTODY_ISSUE_RESOLVED", "Custody visit issues resolved"
+    CUSTODY_VISIT_CHANGED = "CUSTODY_VISIT_CHANGED", "Custody visit report changed"
     MEMBER_ADDED = "MEMBER_ADDED", "Member added"
     MEMBER_UPDATED = "MEMBER_UPDATED", "Member updated"
     ATTENDANCE_RULE_SET = "ATTENDANCE_RULE_SET", "Attendance rule set"

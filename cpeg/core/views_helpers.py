@@ -22,6 +22,9 @@ def handle_form(request, *, form, template: str, context: dict, save, success_me
     A form whose POST arrived after the session ended comes back filled in
     with what was typed, once the person has signed in again
     (``core.signed_out``).
+
+    ``success_message`` and ``success_url`` may each be a function of what
+    ``save`` returned (say, "No changes" when nothing moved).
     """
     if request.method == "POST":
         conflicts.apply_choices(form)
@@ -49,7 +52,8 @@ def handle_form(request, *, form, template: str, context: dict, save, success_me
             # else moved it on): shown on the form, nothing saved.
             form.add_service_error(ValidationError(str(error)))
         else:
-            messages.success(request, success_message)
+            text = success_message(result) if callable(success_message) else success_message
+            messages.success(request, text)
             url = success_url(result) if callable(success_url) else success_url
             return redirect(url)
     status = 400 if request.method == "POST" else 200

@@ -110,6 +110,27 @@ class MeetingForm(GovukFormMixin, forms.Form):
             raise forms.ValidationError(str(error)) from None
 
 
+# The report's answers a form shows as the visit holds them (the suite,
+# the pair and the date and time are filled in by their own rules).
+VISIT_FORM_FIELDS = (
+    "unannounced",
+    "access_refused",
+    "minutes_to_gain_access",
+    "in_custody",
+    "not_available",
+    "not_offered",
+    "offered",
+    "accepted",
+    "declined",
+    "observed_only",
+    "rights_concerns",
+    "health_concerns",
+    "conditions_concerns",
+    "issues_raised",
+    "issues_resolved",
+)
+
+
 def _count_field(label):
     return forms.IntegerField(
         label=label,
@@ -143,6 +164,7 @@ class VisitForm(GovukFormMixin, forms.Form):
         label="Time you arrived",
         help_text="24-hour clock, like 21:30",
         input_formats=["%H:%M", "%H.%M"],
+        widget=forms.TimeInput(format="%H:%M"),
         error_messages={"required": "Enter the time you arrived", "invalid": "Enter the time like 21:30"},
     )
     unannounced = forms.BooleanField(label="The visit was unannounced", required=False, initial=True)
@@ -203,6 +225,44 @@ class VisitForm(GovukFormMixin, forms.Form):
         from django.utils import timezone
 
         data["visited_at"] = timezone.make_aware(dt.datetime.combine(day, time))
+        return data
+
+
+class VisitChangeForm(VisitForm):
+    """A saved visit's report, to correct: the same questions, filled in
+    from the visit, with the version it was loaded from. A resolution
+    recorded later is changed on its own page, so the "resolved at the
+    time" box is left out for such a visit."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, visit, **kwargs):
+        from django.db.models import Q
+        from django.utils import timezone
+
+        arrived = timezone.localtime(visit.visited_at)
+        initial = {name: getattr(visit, name) for name in VISIT_FORM_FIELDS}
+        initial |= {
+            "suite": visit.suite_id,
+            "first_visitor": visit.first_visitor_id,
+            "second_visitor": visit.second_visitor_id,
+            "visited_on": arrived.date(),
+            "arrived_at": arrived.time().replace(second=0, microsecond=0),
+            "version": visit.version,
+        }
+        super().__init__(*args, panel=visit.panel, initial=initial, **kwargs)
+        self.visit = visit
+        # The visit's own suite stays selectable even if no longer in use.
+        self.fields["suite"].queryset = visit.panel.suites.filter(Q(is_active=True) | Q(pk=visit.suite_id))
+        if visit.issues_resolved_on:
+            del self.fields["issues_resolved"]
+
+    def visit_fields(self) -> dict:
+        data = super().visit_fields()
+        # The form asks for the minute: a time saved with seconds is kept
+        # when the minute shown was left as it was.
+        if data["visited_at"] == self.visit.visited_at.replace(second=0, microsecond=0):
+            data["visited_at"] = self.visit.visited_at
         return data
 
 

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cpeg.accounts.access import get_for_user_or_404, scope_boroughs, scope_custody_panels, scope_group_records
+from cpeg.core.audit import history_entries
 from cpeg.groups.models import Borough
 from cpeg.scrutiny.charts import BarChart, bar_chart
 from cpeg.scrutiny.choices import EthnicGroup, Force, ImportStatus, Outcome
@@ -346,6 +347,12 @@ def panel_get_for(*, user, pk) -> CustodyPanel:
     return get_for_user_or_404(user, CustodyPanel.objects.all(), "scrutiny.view_custodypanel", pk=pk)
 
 
+def visit_history(*, visit: CustodyVisit):
+    """Every change to a visit's report and its resolution, in words (one
+    query)."""
+    return history_entries(("", CustodyVisit.history.filter(id=visit.pk)))
+
+
 def _london_range(period: Period) -> tuple[dt.datetime, dt.datetime]:
     start = timezone.make_aware(dt.datetime.combine(period.starts_on, dt.time.min))
     end = timezone.make_aware(dt.datetime.combine(period.ends_on + dt.timedelta(days=1), dt.time.min))
@@ -420,6 +427,13 @@ def custody_summary(*, user, period: Period) -> tuple[list[PanelRow], PanelRow]:
         sum(r.outstanding for r in rows),
     )
     return rows, total
+
+
+def custody_total_label(*, rows: list[PanelRow]) -> str:
+    """The total row's name in the return: London-wide only when the rows
+    are every panel (an officer's); otherwise, as the page says, the panels
+    shown (one query)."""
+    return "London-wide total" if len(rows) == CustodyPanel.objects.count() else "All panels shown"
 
 
 # --- The public pack: no row-level data, small counts suppressed ------------------

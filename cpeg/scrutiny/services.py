@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cpeg.accounts.access import custody_visitor_records_of, is_officer, require_perm
-from cpeg.core.audit import audit_record
+from cpeg.core.audit import apply_changes, audit_record, changes_summary
 from cpeg.core.audit_events import AuditEventType
 from cpeg.core.concurrency import lock_and_check_version, save_new_version
 from cpeg.groups.models import Borough, EngagementGroup
@@ -480,9 +480,9 @@ def custody_visit_record(*, panel: CustodyPanel, actor, **fields) -> CustodyVisi
     visit = CustodyVisit(panel=panel, **{k: fields[k] for k in VISIT_FIELDS if k in fields})
     visit.created_by = visit.updated_by = actor
     errors = visit_rule_errors(visit)
-    own = custody_visitor_records_of(actor)
-    if actor is not None and not is_officer(actor) and not {visit.first_visitor_id, visit.second_visitor_id} & set(own):
-        errors.setdefault("first_visitor", "Record only visits you made: select yourself as one of the pair.")
+    own_error = _own_visit_error(visit, actor)
+    if own_error:
+        errors.setdefault("first_visitor", own_error)
     if errors:
         raise ValidationError(errors)
     visit.full_clean()
@@ -494,6 +494,57 @@ def custody_visit_record(*, panel: CustodyPanel, actor, **fields) -> CustodyVisi
         summary=f"{visit} on {timezone.localtime(visit.visited_at):%-d %B %Y %H:%M} recorded",
     )
     return visit
+
+
+def _own_visit_error(visit: CustodyVisit, actor) -> str | None:
+    """A custody visitor records and corrects only visits they made: one of
+    the pair must be their own visitor record (officers any pair)."""
+    if actor is None or is_officer(actor):
+        return None
+    if {visit.first_visitor_id, visit.second_visitor_id} & set(custody_visitor_records_of(actor)):
+        return None
+    return "Record only visits you made: select yourself as one of the pair."
+
+
+@transaction.atomic
+def custody_visit_change(*, visit: CustodyVisit, actor, version=None, **fields) -> CustodyVisit:
+    """Correct a saved visit's report: an officer any visit, a custody
+    visitor only a visit they made on their own panel (and they must still
+    be one of the pair afterwards). Checked whole, as when it was recorded.
+    Refused if someone else saved the visit since ``version`` was loaded;
+    nothing is saved (and nothing audited) when nothing changed."""
+    require_perm(actor, "scrutiny.change_custodyvisit", visit)
+    current = lock_and_check_version(CustodyVisit, visit.pk, version)
+    require_perm(actor, "scrutiny.change_custodyvisit", current)
+    resolved_later_on = current.issues_resolved_on
+    changes = apply_changes(current, fields, VISIT_FIELDS)
+    if not changes:
+        return current
+    errors = visit_rule_errors(current)
+    own_error = _own_visit_error(current, actor)
+    if own_error:
+        errors.setdefault("first_visitor", own_error)
+    if resolved_later_on and not current.issues_raised.strip():
+        errors.setdefault(
+            "issues_raised",
+            f"The issues' resolution was recorded on {resolved_later_on:%-d %B %Y}: "
+            "enter the issues raised with the custody officer",
+        )
+    if errors:
+        raise ValidationError(errors)
+    save_new_version(current, actor=actor)
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.CUSTODY_VISIT_CHANGED,
+        target=current,
+        summary=changes_summary(
+            CustodyVisit,
+            list(changes),
+            of=f"the visit to {current.suite} on {timezone.localtime(current.visited_at):%-d %B %Y}",
+        ),
+        changes=changes,
+    )
+    return current
 
 
 def issue_resolution_errors(visit: CustodyVisit, resolved_on: dt.date | None, resolution: str) -> dict[str, str]:

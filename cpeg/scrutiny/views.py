@@ -17,8 +17,8 @@ from cpeg.activities.selectors import activity_queryset
 from cpeg.core.fiscal import FinancialYear, london_today
 from cpeg.core.views_helpers import handle_form
 from cpeg.groups.selectors import group_get_for
-from cpeg.scrutiny import selectors, services
-from cpeg.scrutiny.forms import ImportUploadForm, IssueResolutionForm, MeetingForm, VisitForm
+from cpeg.scrutiny import exports, selectors, services
+from cpeg.scrutiny.forms import ImportUploadForm, IssueResolutionForm, MeetingForm, VisitChangeForm, VisitForm
 from cpeg.scrutiny.periods import Period
 
 PAGE_SIZE = 50
@@ -202,6 +202,11 @@ def _custody_period(request) -> Period:
     return Period.year(FinancialYear.current())
 
 
+def _to_date(period: Period) -> bool:
+    """The period is still running (its figures are "to date")."""
+    return period.ends_on >= london_today() >= period.starts_on
+
+
 @login_required
 def custody_summary(request):
     """Visits per panel and London-wide for a quarter or financial year."""
@@ -221,9 +226,45 @@ def custody_summary(request):
             "rows": rows,
             "total": total,
             "options": options,
-            "to_date": period.ends_on >= london_today() >= period.starts_on,
+            "to_date": _to_date(period),
         },
     )
+
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _custody_return(request, fmt: str) -> HttpResponse:
+    """The summary page's figures as the national association's return: the
+    same period, the same panels, the same selector."""
+    require_perm(request.user, "scrutiny.view_custody_summary")
+    period = _custody_period(request)
+    rows, total = selectors.custody_summary(user=request.user, period=period)
+    period_label = f"{period.label} to date" if _to_date(period) else period.label
+    lines = exports.return_rows(
+        rows, total, period_label=period_label, total_label=selectors.custody_total_label(rows=rows)
+    )
+    if fmt == "csv":
+        body = exports.return_csv(lines)
+    else:
+        body = exports.return_xlsx(lines, title=f"Independent custody visiting: {period_label}")
+    response = HttpResponse(body, content_type=EXPORT_TYPES[fmt])
+    name = "custody-visiting-return-" + period.key.replace("/", "-")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@login_required
+def custody_return_csv(request):
+    return _custody_return(request, "csv")
+
+
+@login_required
+def custody_return_xlsx(request):
+    return _custody_return(request, "xlsx")
 
 
 @login_required
@@ -282,7 +323,37 @@ def visit_detail(request, pk):
     can_resolve = bool(visit.issues_raised.strip()) and request.user.has_perm(
         "scrutiny.resolve_custody_issue", visit.panel
     )
-    return render(request, "scrutiny/visit_detail.html", {"visit": visit, "can_resolve": can_resolve})
+    return render(
+        request,
+        "scrutiny/visit_detail.html",
+        {
+            "visit": visit,
+            "can_resolve": can_resolve,
+            "can_change": request.user.has_perm("scrutiny.change_custodyvisit", visit),
+            "history": selectors.visit_history(visit=visit),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_edit(request, pk):
+    """Correct a saved visit's report (an officer, or one of the pair)."""
+    visit = _visit_for(request, pk)
+    require_perm(request.user, "scrutiny.change_custodyvisit", visit)
+    form = VisitChangeForm(request.POST or None, visit=visit)
+    detail_url = reverse("scrutiny:visit-detail", kwargs={"pk": visit.pk})
+    return handle_form(
+        request,
+        form=form,
+        template="scrutiny/visit_form.html",
+        context={"panel": visit.panel, "visit": visit, "cancel_url": detail_url},
+        save=lambda form: services.custody_visit_change(visit=visit, actor=request.user, **form.visit_fields()),
+        success_message=lambda saved: (
+            "Visit report changed" if saved.version != visit.version else "No changes: the report is as it was"
+        ),
+        success_url=detail_url,
+    )
 
 
 @login_required

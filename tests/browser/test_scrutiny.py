@@ -163,3 +163,63 @@ def test_a_custody_visitor_follows_up_an_outstanding_issue_on_a_phone(page, live
     assert page.get_by_text("No issues outstanding.").count() == 1
     issue.refresh_from_db()
     assert issue.issues_resolved_on == dt.date(2025, 6, 10)
+
+
+def test_a_custody_visitor_corrects_a_report_on_a_phone(page, live_server):
+    """At 360 px: the visit's page offers "Change this report"; the form
+    comes filled in, shows every broken rule at once keeping what was typed,
+    then saves and the visit's page lists the change in words; axe clean,
+    no page wider than the screen."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cpeg.scrutiny.tests.factories import custody_panel, custody_visit, visitor_account
+
+    panel = custody_panel("Camden")
+    _, me = visitor_account(panel, "Ada Visitor", username="ada-visitor")
+    report = custody_visit(panel, first_visitor=me, visited_at=timezone.make_aware(dt.datetime(2025, 6, 3, 21, 30)))
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server, "ada-visitor")
+    visit(page, live_server.url + f"/scrutiny/custody-visiting/visits/{report.pk}/")
+    page.get_by_role("link", name="Change this report").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.get_by_label("People in custody at the time", exact=True).input_value() == "6"
+    assert page.get_by_label("Time you arrived", exact=True).input_value() == "21:30"
+    page.get_by_label("Offered a visit", exact=True).fill("5")
+    page.get_by_label("Rights and entitlements: concerns", exact=True).fill("Custody number 01/12345 had no leaflet")
+    page.get_by_role("button", name="Save the changes").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    summary = page.locator(".govuk-error-summary")
+    assert summary.get_by_text("must equal accepted").count() == 1
+    assert summary.get_by_text("looks like a name").count() == 1
+    assert page.get_by_label("Offered a visit", exact=True).input_value() == "5"
+    page.get_by_label("Offered a visit", exact=True).fill("4")
+    page.get_by_label("People in custody at the time", exact=True).fill("7")
+    page.get_by_label("Rights and entitlements: concerns", exact=True).fill("One detainee had no rights leaflet")
+    page.get_by_role("button", name="Save the changes").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.url.endswith(f"/scrutiny/custody-visiting/visits/{report.pk}/")
+    assert page.get_by_text("People in custody at the time: 6 → 7").count() == 1
+    report.refresh_from_db()
+    assert (report.in_custody, report.version) == (7, 2)
+
+
+def test_the_summary_downloads_its_return(page, live_server):
+    """The summary's "Download this return (CSV)" link gives the file."""
+    from cpeg.accounts.tests.factories import OfficerFactory
+
+    OfficerFactory(username="icv-officer")
+    sign_in(page, live_server, "icv-officer")
+    visit(page, live_server.url + "/scrutiny/custody-visiting/?period=2025-Q1")
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download this return (CSV)").click()
+    assert download.value.suggested_filename == "custody-visiting-return-2025-Q1.csv"
+    text = open(download.value.path(), encoding="utf-8-sig").read()  # noqa: PTH123, SIM115
+    assert text.splitlines()[0].startswith("Panel,Period,Visits attempted,Access not gained,Valid visits")

@@ -34,6 +34,15 @@ def camden_visit(w):
     return {"pk": w.make("custody_visit", lambda w: custody_visit(w.camden_panel)).pk}
 
 
+def camden_own_visit(w):
+    """A Camden visit the matrix's visitor made (the first of the pair)."""
+    from cpeg.scrutiny.tests.factories import custody_visit
+
+    return {
+        "pk": w.make("camden_own_visit", lambda w: custody_visit(w.camden_panel, first_visitor=w.camden_visitor)).pk
+    }
+
+
 def islington_panel(w):
     from cpeg.scrutiny.tests.factories import custody_panel
 
@@ -89,6 +98,9 @@ CASES = [
     # the borough's readers and the panel's visitors; officers and the
     # panel's visitors record visits.
     AccessCase("scrutiny:custody-summary", ANY_ACCOUNT),
+    # The summary as the national association's return file: as the page.
+    AccessCase("scrutiny:custody-return-csv", ANY_ACCOUNT, query="period=2025/26"),
+    AccessCase("scrutiny:custody-return-xlsx", ANY_ACCOUNT, query="period=2025/26"),
     AccessCase("scrutiny:panel-visits", CAMDEN_READERS | VISITOR, camden_panel),
     AccessCase("scrutiny:visit-create", AUTHORITY | VISITOR, camden_panel, post=True),
     AccessCase("scrutiny:visit-detail", CAMDEN_READERS | VISITOR, camden_visit),
@@ -102,4 +114,10 @@ CASES = [
     AccessCase("scrutiny:panel-issues", ISLINGTON_READERS, islington_panel),
     AccessCase("scrutiny:visit-resolve", AUTHORITY | VISITOR, camden_issue, post=True),
     AccessCase("scrutiny:visit-resolve", AUTHORITY, islington_issue, post=True),
+    # Correcting a visit's report: officers any visit; a visitor only a
+    # visit they made (one of the pair), never another pair's nor another
+    # panel's.
+    AccessCase("scrutiny:visit-edit", AUTHORITY | VISITOR, camden_own_visit, post=True),
+    AccessCase("scrutiny:visit-edit", AUTHORITY, camden_visit, post=True),
+    AccessCase("scrutiny:visit-edit", AUTHORITY, islington_visit, post=True),
 ]
