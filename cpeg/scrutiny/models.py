@@ -1,7 +1,6 @@
 """Stop and search records imported from police.uk, and the imports themselves."""
 
 import hashlib
-import json
 
 from django.db import models
 
@@ -72,8 +71,9 @@ class StopSearchProfile(models.Model):
 
 def profile_key(values: tuple) -> str:
     """The key of a profile's values, in ``importer.PROFILE_FIELDS`` order:
-    a digest of their JSON (unambiguous for text, true, false and null)."""
-    return hashlib.blake2b(json.dumps(values, separators=(",", ":")).encode(), digest_size=16).hexdigest()
+    a digest of their ``repr`` (unambiguous for text, true, false and none;
+    a fifth of the cost of JSON)."""
+    return hashlib.blake2b(repr(tuple(values)).encode(), digest_size=16).hexdigest()
 
 
 class StopSearch(models.Model):

@@ -180,8 +180,8 @@ def _profile_ids(profiles: list[tuple]) -> list[int]:
         columns = ", ".join(connection.ops.quote_name(StopSearchProfile._meta.get_field(n).column) for n in names)
         one = "(" + ", ".join(["%s"] * len(names)) + ")"
         with connection.cursor() as cursor:
-            for start in range(0, len(missing), 500):
-                batch = missing[start : start + 500]
+            for start in range(0, len(missing), 2000):
+                batch = missing[start : start + 2000]
                 cursor.execute(
                     f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(batch))} "
                     f"ON CONFLICT ({connection.ops.quote_name('key')}) DO NOTHING",
@@ -193,8 +193,8 @@ def _profile_ids(profiles: list[tuple]) -> list[int]:
 
 def _profile_ids_of(keys: list[str]) -> dict[str, int]:
     ids = {}
-    for start in range(0, len(keys), 500):
-        ids.update(StopSearchProfile.objects.filter(key__in=keys[start : start + 500]).values_list("key", "pk"))
+    for start in range(0, len(keys), 2000):
+        ids.update(StopSearchProfile.objects.filter(key__in=keys[start : start + 2000]).values_list("key", "pk"))
     return ids
 
 
