@@ -26,6 +26,7 @@ COLUMNS = [
     "Sent late",
     "Sent on",
     "Document",
+    "Member organisations by name",
 ]
 
 
@@ -52,6 +53,8 @@ def responses_xlsx(consultation, responses) -> bytes:
                     "Yes" if r.is_late else "No",
                     timezone.localtime(r.submitted_at).strftime("%d/%m/%Y") if r.submitted_at else "",
                     r.document_name,
+                    # Picked from the register (prefetched); empty when the group gave a number.
+                    "; ".join(sorted(member.name for member in r.organisations.all())),
                 ]
             )
         )

@@ -298,7 +298,7 @@ def _download_name(consultation, suffix: str) -> str:
 @login_required
 def responses_xlsx(request, pk):
     consultation = _participation_consultation(request, pk)
-    responses = selectors.response_list(consultation=consultation, user=request.user)
+    responses = selectors.response_list(consultation=consultation, user=request.user).prefetch_related("organisations")
     response = HttpResponse(
         exports.responses_xlsx(consultation, responses),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

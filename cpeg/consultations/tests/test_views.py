@@ -16,6 +16,7 @@ from cpeg.consultations.models import Consultation, ConsultationResponse
 from cpeg.consultations.tests.factories import ConsultationFactory, ResponseFactory, SentResponseFactory, open_for
 from cpeg.core.models import AuditEvent
 from cpeg.groups.tests.factories import EngagementGroupFactory, borough
+from cpeg.membership.tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -161,6 +162,27 @@ def test_downloads_hold_the_readable_responses(client):
     )
     assert len(archive.namelist()) == 1
     assert archive.read(archive.namelist()[0]) == b"%PDF-1.4 camden"
+
+
+def test_the_responses_download_names_the_organisations_picked_from_the_register(client, django_assert_max_num_queries):
+    camden, hackney, lambeth = _groups(3)
+    consultation = ConsultationFactory(title="Policing plan consultation 2026/27")
+    consultation.groups_asked.add(camden, hackney, lambeth)
+    picked = SentResponseFactory(consultation=consultation, group=camden, organisations_count=2)
+    picked.organisations.set(
+        [MemberFactory(group=camden, name=name, organisation=True) for name in ("Youth Forum", "Age UK Camden")]
+    )
+    SentResponseFactory(consultation=consultation, group=hackney, organisations_count=5)  # a number, no register
+    other = SentResponseFactory(consultation=consultation, group=lambeth, organisations_count=1)
+    other.organisations.set([MemberFactory(group=lambeth, name="Brixton Traders", organisation=True)])
+    client.force_login(OfficerFactory())
+    with django_assert_max_num_queries(6):  # the names are prefetched: not one query per response
+        xlsx = client.get(reverse("consultations:responses-xlsx", args=[consultation.pk]))
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    header = [cell.value for cell in sheet[2]]
+    assert header[-1] == "Member organisations by name"
+    names = {row[0]: row[-1] for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert names == {camden.name: "Age UK Camden; Youth Forum", hackney.name: None, lambeth.name: "Brixton Traders"}
 
 
 def test_an_officer_prepares_and_opens_a_consultation_through_the_pages(client):
