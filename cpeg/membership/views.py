@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -50,6 +51,8 @@ from cpeg.membership.population_import import COLUMNS as POPULATION_COLUMNS
 # Every reading of a person's equality answers is logged (not stored in the
 # database: a GET writes nothing), with who read whose.
 access_log = logging.getLogger("cpeg.membership.equality_access")
+
+LONDON_FUNDING_PAGE_SIZE = 50
 
 
 def _register_url(group_id) -> str:
@@ -846,6 +849,8 @@ def support_edit(request, pk):
 @login_required
 def other_funding_london(request):
     require_perm(request.user, "membership.view_london_other_funding")
-    return render(
-        request, "membership/other_funding_london.html", {"page": selectors.other_funding_london(user=request.user)}
-    )
+    london = selectors.other_funding_london(user=request.user)
+    # The London totals count every group; the rows come a page at a time
+    # (2,000 groups drew 2,000 rows on one page).
+    page = Paginator(london.rows, LONDON_FUNDING_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "membership/other_funding_london.html", {"london": london, "page": page})

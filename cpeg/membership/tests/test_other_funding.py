@@ -12,6 +12,7 @@ from cpeg.accounts.tests.factories import GroupAdminFactory, LinkMemberFactory, 
 from cpeg.core.models import AuditEvent
 from cpeg.groups.tests.factories import EngagementGroupFactory, borough
 from cpeg.membership import figures, selectors, services
+from cpeg.membership import views as membership_views
 from cpeg.membership.models import OtherFunding
 from cpeg.membership.tests.factories import OtherFundingFactory, SupportUsedFactory
 
@@ -138,3 +139,22 @@ def test_totals_per_group_and_across_groups_add_exactly(camden, client, django_a
     with django_assert_max_num_queries(15):
         response = client.get(reverse("membership:other-funding-london"))
     assert "£6,300.43" in response.content.decode()
+
+
+def test_the_london_list_shows_the_groups_a_page_at_a_time_and_the_totals_of_every_group(client, monkeypatch):
+    # 50 a page in use; 2 here (a borough has one group, so there cannot be 51 groups).
+    monkeypatch.setattr(membership_views, "LONDON_FUNDING_PAGE_SIZE", 2)
+    for slug in ("camden", "hackney", "lambeth"):
+        OtherFundingFactory(group=EngagementGroupFactory(borough=borough(slug)), requested_amount=Decimal("100.01"))
+    client.force_login(OfficerFactory())
+    first = client.get(reverse("membership:other-funding-london")).content.decode()
+    last = client.get(reverse("membership:other-funding-london") + "?page=2").content.decode()
+    row = '<th scope="row" class="govuk-table__header govuk-!-font-weight-regular">'
+    assert [first.count(row), last.count(row)] == [2, 1]
+    for html in (first, last):
+        # 3 x £100.01 on both pages: the total row counts every group, not the page's.
+        assert "Total (all 3 groups with records)" in html
+        assert "£300.03" in html
+    assert "Groups 1 to 2 of 3" in first
+    assert "Groups 3 to 3 of 3" in last
+    assert "Page 2 of 2" in last
