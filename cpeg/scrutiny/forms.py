@@ -10,6 +10,7 @@ from django import forms
 from cpeg.core.forms import GovukFormMixin
 from cpeg.scrutiny.choices import Force
 from cpeg.scrutiny.periods import Period
+from cpeg.scrutiny.services import VISIT_COUNTS, VISIT_TEXTS
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -116,17 +117,8 @@ VISIT_FORM_FIELDS = (
     "unannounced",
     "access_refused",
     "minutes_to_gain_access",
-    "in_custody",
-    "not_available",
-    "not_offered",
-    "offered",
-    "accepted",
-    "declined",
-    "observed_only",
-    "rights_concerns",
-    "health_concerns",
-    "conditions_concerns",
-    "issues_raised",
+    *VISIT_COUNTS,
+    *VISIT_TEXTS,
     "issues_resolved",
 )
 
@@ -203,16 +195,7 @@ class VisitForm(GovukFormMixin, forms.Form):
             self.fields[name].widget.attrs["class"] = "govuk-select"
         self.fields["first_visitor"].queryset = visitors
         self.fields["second_visitor"].queryset = visitors
-        for name in (
-            "minutes_to_gain_access",
-            "in_custody",
-            "not_available",
-            "not_offered",
-            "offered",
-            "accepted",
-            "declined",
-            "observed_only",
-        ):
+        for name in ("minutes_to_gain_access", *VISIT_COUNTS):
             self.fields[name].widget = forms.TextInput(
                 attrs={"inputmode": "numeric", "spellcheck": "false", "class": "govuk-input govuk-input--width-3"}
             )

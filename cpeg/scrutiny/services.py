@@ -175,18 +175,11 @@ def _profile_ids(profiles: list[tuple]) -> list[int]:
     ids = _profile_ids_of(list(distinct))
     missing = [key for key in distinct if key not in ids]
     if missing:
-        table = connection.ops.quote_name(StopSearchProfile._meta.db_table)
-        names = ["key", *PROFILE_FIELDS]
-        columns = ", ".join(connection.ops.quote_name(StopSearchProfile._meta.get_field(n).column) for n in names)
-        one = "(" + ", ".join(["%s"] * len(names)) + ")"
-        with connection.cursor() as cursor:
-            for start in range(0, len(missing), 2000):
-                batch = missing[start : start + 2000]
-                cursor.execute(
-                    f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(batch))} "
-                    f"ON CONFLICT ({connection.ops.quote_name('key')}) DO NOTHING",
-                    [value for key in batch for value in (key, *distinct[key])],
-                )
+        StopSearchProfile.objects.bulk_create(
+            [StopSearchProfile(key=key, **dict(zip(PROFILE_FIELDS, distinct[key], strict=True))) for key in missing],
+            batch_size=2000,
+            ignore_conflicts=True,
+        )
         ids.update(_profile_ids_of(missing))
     return [ids[key] for key in keys]
 
