@@ -98,4 +98,4 @@ scan: setup
 	$(PY) tools/sqlmap_scan.py
 
 clean:
-	rm -rf $(VENV) ui/node_modules static/govuk staticfiles db.sqlite3
+	rm -rf $(VENV) ui/node_modules static/govuk staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -192,6 +192,10 @@ def restore(directory: Path, url: str, media: Path) -> None:
         target = sqlite_path(url)
         if target.exists() and target.stat().st_size:
             sys.exit(f"{target} exists: restore into a new, empty file")
+        # An empty file's leftover write-ahead log would be replayed into
+        # the restored database: removed first.
+        for suffix in ("-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
         shutil.copyfile(directory / "database.sqlite3", target)
     media_unpack(directory / "media.tar.gz", media)
 

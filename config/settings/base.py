@@ -119,7 +119,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite cannot lock rows: a writing transaction takes the database's
     # write lock when it begins (IMMEDIATE) and a second writer waits for it
     # (up to 20 s) instead of failing with "database is locked" (a 500).
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+    #
+    # Write-ahead logging: the web server's readers never wait for the
+    # worker's writes (an import, the email queue), and a write appends its
+    # pages to the log once instead of copying the old ones to a journal
+    # first. With it, "synchronous=NORMAL" cannot corrupt the database; a
+    # power cut may lose the last transactions committed before it.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -1,8 +1,10 @@
 """Reading police.uk stop and search files: the monthly CSV and the API's JSON.
 
-Pure parsing, no database: ``parse_file`` returns every row it could read
-and every error by row. The service (``services.stop_search_import_run``)
-saves nothing unless there are no errors at all. Quirks handled (see
+Pure parsing, no database: ``read_file`` reads a file into records, and an
+``Encoder`` checks and converts them, in parts, into a ``Parsed``: every
+good row and every error by row (``parse_file`` does both at once). The
+service (``services.stop_search_import_run``) stores the parts as they are
+checked and keeps nothing unless no row has an error. Quirks handled (see
 /work/shared/data/NOTES.md and docs/scrutiny.md): both vocabularies, LF and
 CRLF line endings, a byte-order mark, UTC timestamps reported by London
 month, blank values, "Other ethnic group - Not stated" as not stated.
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import re
@@ -76,6 +79,13 @@ PROFILE_FIELDS = (
 )
 
 
+# A search's time: (in UTC, its date in London, and both as the text the
+# databases take: "2018-10-01 12:30:00" in UTC, "2018-10-01"). A plain
+# tuple: a month has some 8,000 distinct times, and a named tuple's
+# constructor doubles the cost of making one.
+When = tuple[dt.datetime, dt.date, str, str]
+
+
 @dataclass
 class Row:
     row_number: int
@@ -105,14 +115,15 @@ class Parsed:
     A month repeats a few thousand search profiles, times and points over
     some 15,000 rows, so each distinct one is checked and converted once and
     a row holds its number and three codes: ``whens[when_codes[i]]`` is row
-    i's (time in UTC, date in London), ``points[point_codes[i]]`` its
-    (latitude, longitude), and ``profiles[profile_codes[i]]`` its
-    ``PROFILE_FIELDS`` values.
+    i's time (a ``When``), ``points[point_codes[i]]`` its (latitude,
+    longitude), and ``profiles[profile_codes[i]]`` its ``PROFILE_FIELDS``
+    values, as stored (plain text, not choice members: a profile's key is
+    the digest of these). A value that failed its checks is None.
     """
 
     numbers: list[int] = field(default_factory=list)
     when_codes: list[int] = field(default_factory=list)
-    whens: list[tuple[dt.datetime, dt.date]] = field(default_factory=list)
+    whens: list[When] = field(default_factory=list)
     point_codes: list[int] = field(default_factory=list)
     points: list[tuple[float | None, float | None]] = field(default_factory=list)
     profile_codes: list[int] = field(default_factory=list)
@@ -132,7 +143,7 @@ class Parsed:
             self.numbers, self.when_codes, self.point_codes, self.profile_codes, strict=True
         ):
             values = dict(zip(PROFILE_FIELDS, self.profiles[profile], strict=True))
-            occurred_at, london_date = self.whens[when]
+            occurred_at, london_date, _, _ = self.whens[when]
             latitude, longitude = self.points[point]
             rows.append(
                 Row(
@@ -189,6 +200,12 @@ def self_defined_groups(text: str) -> tuple[str, str]:
     return group, census
 
 
+# Each column has a few dozen distinct values at most: each is checked once
+# per process (``typed``: the API's False is not the CSV's "0").
+_per_value = functools.lru_cache(maxsize=1024, typed=True)
+
+
+@_per_value
 def _bool(value, column: str) -> bool | None:
     if value is None or value == "":
         return None
@@ -217,50 +234,60 @@ def _text(value) -> str:
 
 
 def _when_memo():
-    """A function giving (the time in UTC, the date in London) of a published
-    date and time. London's offset from UTC is looked up once per hour (the
-    clocks change on the hour, at 01:00 UTC), not per value: ``astimezone``
-    to London is most of the cost of a value."""
-    offsets: dict = {}
+    """A function giving a published date and time as a ``When``.
 
-    def when(value) -> tuple[dt.datetime, dt.date]:
-        text = _text(value)
+    London is UTC or one hour ahead, so only a time in the last hour of a
+    UTC day can fall on the next London day; for those, whether London is
+    ahead is looked up once per day (the clocks change at 01:00 UTC, so 23:00
+    has that day's offset). ``astimezone`` to London for every value was
+    most of the cost of a value. The texts of a time in the published form
+    ("2018-10-01T12:30:00+00:00") are cut from it, not formatted again."""
+    late: dict = {}
+
+    def when(value) -> When:
+        text = value.strip() if value.__class__ is str else _text(value)
         try:
             occurred = dt.datetime.fromisoformat(text)
         except ValueError:
             raise ValueError(f"Date {text!r} is not a date and time") from None
-        if occurred.tzinfo is None:
-            occurred = occurred.replace(tzinfo=dt.UTC)
-        elif occurred.tzinfo is not dt.UTC:  # fromisoformat gives dt.UTC for "+00:00" and "Z"
-            occurred = occurred.astimezone(dt.UTC)
-        hour = (occurred.year, occurred.month, occurred.day, occurred.hour)
-        london = offsets.get(hour)
-        if london is None:
-            london = offsets[hour] = occurred.astimezone(LONDON).utcoffset()
-        return occurred, (occurred + london).date()
+        if occurred.tzinfo is not dt.UTC:  # fromisoformat gives dt.UTC for "+00:00" and "Z"
+            occurred = occurred.replace(tzinfo=dt.UTC) if occurred.tzinfo is None else occurred.astimezone(dt.UTC)
+        day = occurred.date()
+        if occurred.hour == 23:
+            london = late.get(day)
+            if london is None:
+                london = late[day] = (occurred + occurred.astimezone(LONDON).utcoffset()).date()
+            if london != day:
+                return occurred, london, occurred.isoformat(" ")[:-6], london.isoformat()
+        if len(text) == 25 and text[10] == "T" and text.endswith("+00:00"):
+            return occurred, day, f"{text[:10]} {text[11:19]}", text[:10]
+        return occurred, day, occurred.isoformat(" ")[:-6], day.isoformat()
 
     return when
 
 
+@_per_value
 def _outcome(value) -> str:
     if value is False:
-        return API_OUTCOME_FALSE
+        return API_OUTCOME_FALSE.value
     outcome = OUTCOME_TEXT.get(_text(value).lower())
     if outcome is None:
         raise ValueError(f"Unknown outcome {_text(value)!r}")
-    return outcome
+    return outcome.value
 
 
+@_per_value
 def _officer(value) -> str:
     group = OFFICER_GROUPS.get(_text(value).lower())
     if group is None:
         raise ValueError(f"Unknown officer-defined ethnicity {_text(value)!r}")
-    return group
+    return group.value
 
 
 def _limited(name: str, limit: int):
     label = name.replace("_", " ").capitalize()
 
+    @_per_value
     def check(value) -> str:
         text = _text(value)
         if len(text) > limit:
@@ -292,21 +319,27 @@ PROFILE_COLUMNS = (
 )
 
 
+@_per_value
+def _self_defined(value) -> tuple[str, str, str]:
+    text = _text(value)
+    group, census = self_defined_groups(text)
+    return text[:120], group.value, census.value
+
+
 def _profile(raw: tuple) -> tuple:
     """A search profile (``PROFILE_FIELDS``) from its source values
     (``PROFILE_COLUMNS``), checked in that order."""
     outcome, officer, self_defined, linked, removal, search_type, gender, age_range, legislation, object_ = raw
     outcome = _outcome(outcome)
     officer = _officer(officer)
-    self_defined = _text(self_defined)
-    group, census = self_defined_groups(self_defined)
+    self_defined, group, census = _self_defined(self_defined)
     linked = _bool(linked, "Outcome linked")
     removal = _bool(removal, "Removal of more than just outer clothing")
     return (
         _SEARCH_TYPE(search_type),
         _GENDER(gender),
         _AGE_RANGE(age_range),
-        self_defined[:120],
+        self_defined,
         group,
         census,
         officer,
@@ -326,55 +359,144 @@ def _point(raw: tuple) -> tuple[float | None, float | None]:
     return latitude, longitude
 
 
-def _encode(values: list, convert, row_errors: dict[int, str]) -> tuple[list[int], list]:
-    """Dictionary-encode a column (or a tuple of columns): (a code per row,
-    each distinct value converted once, in the order first seen). A value
-    that fails marks its rows in ``row_errors`` (a row keeps the message of
-    its first failure)."""
-    converted, bad = [], {}
-    index = dict.fromkeys(values)
-    for code, value in enumerate(index):
-        index[value] = code
+def _encode(values: list, index: dict, converted: list, bad: dict, convert) -> list[int]:
+    """Dictionary-encode a column (or a tuple of columns) part by part: a
+    code per value. Each value not seen in an earlier part is given the next
+    code (``index`` maps values to codes) and converted once, by
+    ``convert(new values, converted, bad)``, which appends each one's
+    converted value to ``converted``, or None and its error to ``bad``
+    (code: message)."""
+    new = [value for value in dict.fromkeys(values) if value not in index]
+    if new:
+        index.update(zip(new, range(len(converted), len(converted) + len(new)), strict=True))
+        convert(new, converted, bad)
+    return list(map(index.__getitem__, values))
+
+
+def _each(convert):
+    """A converter of many values from one of one value."""
+
+    def convert_all(values: list, converted: list, bad: dict) -> None:
+        for value in values:
+            try:
+                converted.append(convert(value))
+            except ValueError as error:
+                bad[len(converted)] = str(error)
+                converted.append(None)
+
+    return convert_all
+
+
+def _points(values: list, converted: list, bad: dict) -> None:
+    """``_each(_point)``, with a point given as two numbers in range taken
+    at once (nearly every point; ``_point`` checks the rest and says what
+    is wrong)."""
+    append = converted.append
+    for raw in values:
         try:
-            converted.append(convert(value))
+            latitude, longitude = float(raw[0]), float(raw[1])
+        except (TypeError, ValueError):
+            pass
+        else:
+            if -90 <= latitude <= 90 and -180 <= longitude <= 180:
+                append((latitude, longitude))
+                continue
+        try:
+            append(_point(raw))
         except ValueError as error:
-            converted.append(None)
-            bad[code] = str(error)
-    codes = list(map(index.__getitem__, values))
-    if bad:
-        for row, code in enumerate(codes):
-            if code in bad:
-                row_errors.setdefault(row, bad[code])
-    return codes, converted
+            bad[len(converted)] = str(error)
+            append(None)
 
 
-def _parse_records(parsed: Parsed, numbers: list[int], records: list, position: dict[str, int]) -> Parsed:
-    """Check and convert the records (sequences of values, ``position``
-    giving each column's place): each distinct time, point and profile is
-    converted once, then looked up, so the work per row is three look-ups."""
-    row_errors: dict[int, str] = {}
-    when_codes, whens = _encode(list(map(itemgetter(position["Date"]), records)), _when_memo(), row_errors)
-    point_codes, points = _encode(
-        list(map(itemgetter(position["Latitude"], position["Longitude"]), records)), _point, row_errors
-    )
-    profile_codes, profiles = _encode(
-        list(map(itemgetter(*(position[name] for name in PROFILE_COLUMNS)), records)), _profile, row_errors
-    )
-    if row_errors:
-        for index in sorted(row_errors):
-            parsed.error(numbers[index], row_errors[index])
-        keep = [i for i in range(len(numbers)) if i not in row_errors]
-        numbers, when_codes, point_codes, profile_codes = (
-            [values[i] for i in keep] for values in (numbers, when_codes, point_codes, profile_codes)
+@dataclass
+class Source:
+    """A file read into records, not yet checked: each record a sequence of
+    values, ``position`` giving where its date, latitude and longitude are.
+    ``profile_of`` takes a record's search profile values out whole and
+    ``convert_profile`` checks and converts them (``_profile``). ``parsed``
+    holds the errors found reading (a row with the wrong number of values)."""
+
+    numbers: list[int]
+    records: list
+    position: dict[str, int]
+    profile_of: object
+    convert_profile: object
+    parsed: Parsed
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+
+class Encoder:
+    """Checks and converts a file's records into its ``Parsed``, in parts
+    (``encode(start, stop)``), so the service can store one part while the
+    next is read. Each distinct time, point and profile is converted once
+    and looked up after, so the work per row is three look-ups.
+
+    The profiles are all converted first (``parsed.profiles``): the service
+    needs their ids before it stores a row. A row's error is its first
+    failure in the order time, point, profile; errors are in row order."""
+
+    def __init__(self, source: Source):
+        self.source = source
+        self.parsed = parsed = source.parsed
+        self._profile_bad: dict[int, str] = {}
+        self._profile_codes = _encode(
+            list(map(source.profile_of, source.records)),
+            {},
+            parsed.profiles,
+            self._profile_bad,
+            _each(source.convert_profile),
         )
-    parsed.numbers, parsed.when_codes, parsed.whens = numbers, when_codes, whens
-    parsed.point_codes, parsed.points = point_codes, points
-    parsed.profile_codes, parsed.profiles = profile_codes, profiles
-    return parsed
+        self._date, self._point = (
+            itemgetter(source.position["Date"]),
+            itemgetter(source.position["Latitude"], source.position["Longitude"]),
+        )
+        self.profile_errors = bool(self._profile_bad)
+        self._whens, self._when_bad, self._when = {}, {}, _each(_when_memo())
+        self._points, self._point_bad = {}, {}
+
+    def encode(self, start: int, stop: int) -> tuple[list[int], list[int], list[int], list[int]]:
+        """Rows ``start`` to ``stop`` (indexes into the records): the good
+        ones' (numbers, time codes, point codes, profile codes), also added
+        to ``parsed``; the bad ones' errors added to ``parsed``."""
+        records, parsed = self.source.records[start:stop], self.parsed
+        numbers = self.source.numbers[start:stop]
+        when_codes = _encode(list(map(self._date, records)), self._whens, parsed.whens, self._when_bad, self._when)
+        point_codes = _encode(list(map(self._point, records)), self._points, parsed.points, self._point_bad, _points)
+        profile_codes = self._profile_codes[start:stop]
+        failures = (
+            (self._when_bad, when_codes),
+            (self._point_bad, point_codes),
+            (self._profile_bad, profile_codes),
+        )
+        row_errors: dict[int, str] = {}
+        for bad, codes in failures:
+            if bad:
+                for row, code in enumerate(codes):
+                    if code in bad:
+                        row_errors.setdefault(row, bad[code])
+        if row_errors:
+            for row in sorted(row_errors):
+                parsed.error(numbers[row], row_errors[row])
+            keep = [row for row in range(len(numbers)) if row not in row_errors]
+            numbers, when_codes, point_codes, profile_codes = (
+                [values[row] for row in keep] for values in (numbers, when_codes, point_codes, profile_codes)
+            )
+        parsed.numbers += numbers
+        parsed.when_codes += when_codes
+        parsed.point_codes += point_codes
+        parsed.profile_codes += profile_codes
+        return numbers, when_codes, point_codes, profile_codes
 
 
-def parse_csv(data: bytes) -> Parsed:
-    """Every row of a police.uk stop and search CSV; refuses unknown columns."""
+def _source(parsed: Parsed, numbers: list[int], records: list, position: dict[str, int], profile=None) -> Source:
+    profile_of, convert = profile or (itemgetter(*(position[name] for name in PROFILE_COLUMNS)), _profile)
+    return Source(numbers, records, position, profile_of, convert, parsed)
+
+
+def read_csv(data: bytes) -> Source:
+    """The records of a police.uk stop and search CSV; refuses unknown columns."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -393,6 +515,10 @@ def parse_csv(data: bytes) -> Parsed:
         if missing:
             parts.append("missing columns: " + ", ".join(missing))
         raise ImportRefusedError("This is not a police.uk stop and search file (" + "; ".join(parts) + ")")
+    if header == list(COLUMNS):
+        plain = _read_plain(text)
+        if plain is not None:
+            return plain
     parsed = Parsed()
     width = len(header)
     records = list(reader)
@@ -403,9 +529,52 @@ def parse_csv(data: bytes) -> Parsed:
             if values and len(values) != width:
                 parsed.error(number, f"The row has {len(values)} values, not {width}")
         records = [records[number - 2] for number in numbers]
-    if not records:
-        return parsed
-    return _parse_records(parsed, numbers, records, {name: index for index, name in enumerate(header)})
+    return _source(parsed, numbers, records, {name: index for index, name in enumerate(header)})
+
+
+# The source columns of a profile in a plain line split as
+# ``line.split(",", 6)``: the type, then the nine columns after the
+# longitude (``COLUMNS[6:]``), in ``PROFILE_COLUMNS`` order.
+_TAIL_ORDER = itemgetter(*(COLUMNS.index(name) - 6 for name in PROFILE_COLUMNS if name != "Type"))
+_TYPE_AT = PROFILE_COLUMNS.index("Type")
+
+
+def _plain_profile(raw: tuple[str, str]) -> tuple:
+    search_type, tail = raw
+    values = list(_TAIL_ORDER(tail.split(",")))
+    values.insert(_TYPE_AT, search_type)
+    return _profile(tuple(values))
+
+
+def _read_plain(text: str) -> Source | None:
+    """The records of a file in the published form (the columns in
+    ``COLUMNS`` order, no quoted values, one line per row), or None for
+    anything else, which the csv module then reads.
+
+    The same values as ``csv.reader`` gives for such a file, with less work
+    per row: a line is split only up to the longitude, and the rest of it,
+    the nine values of the search profile, is looked up whole."""
+    if '"' in text:
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            return None
+    lines = text.split("\n")
+    del lines[0]  # the header, already checked
+    if lines and lines[-1] == "":
+        lines.pop()
+    numbers = list(range(2, len(lines) + 2))
+    if "" in lines:  # blank lines are skipped, as csv.reader does
+        numbers = [number for number, line in zip(numbers, lines, strict=True) if line]
+        lines = list(filter(None, lines))
+    records = [line.split(",", 6) for line in lines]
+    if records and min(map(len, records)) != 7:
+        return None
+    if any(tail.count(",") != 8 for tail in dict.fromkeys(map(itemgetter(6), records))):
+        return None
+    position = {"Date": 1, "Latitude": 4, "Longitude": 5}
+    return _source(Parsed(), numbers, records, position, profile=(itemgetter(0, 6), _plain_profile))
 
 
 _API_KEYS = {
@@ -429,8 +598,8 @@ def _hashable(value):
     return json.dumps(value) if isinstance(value, list | dict) else value
 
 
-def parse_api_json(data: bytes) -> Parsed:
-    """Every record of a police.uk ``stops-force`` (or ``stops-street``) answer."""
+def read_api_json(data: bytes) -> Source:
+    """The records of a police.uk ``stops-force`` (or ``stops-street``) answer."""
     try:
         records = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -452,15 +621,34 @@ def parse_api_json(data: bytes) -> Parsed:
             [_hashable(record.get(key)) for _, key in keys]
             + [_hashable(location.get("latitude")), _hashable(location.get("longitude"))]
         )
-    if not numbers:
-        return parsed
     position = {column: index for index, (column, _) in enumerate(keys)}
     position.update({"Latitude": len(keys), "Longitude": len(keys) + 1})
-    return _parse_records(parsed, numbers, rows, position)
+    return _source(parsed, numbers, rows, position)
+
+
+def read_file(file_name: str, data: bytes) -> Source:
+    """A CSV or the API's JSON, by content (JSON starts with "[")."""
+    if data.lstrip(b"\xef\xbb\xbf \r\n\t")[:1] == b"[":
+        return read_api_json(data)
+    return read_csv(data)
+
+
+def _parse(source: Source) -> Parsed:
+    if len(source):
+        Encoder(source).encode(0, len(source))
+    return source.parsed
+
+
+def parse_csv(data: bytes) -> Parsed:
+    """Every row of a police.uk stop and search CSV, checked (all at once)."""
+    return _parse(read_csv(data))
+
+
+def parse_api_json(data: bytes) -> Parsed:
+    """Every record of a police.uk API answer, checked (all at once)."""
+    return _parse(read_api_json(data))
 
 
 def parse_file(file_name: str, data: bytes) -> Parsed:
-    """A CSV or the API's JSON, by content (JSON starts with "[")."""
-    if data.lstrip(b"\xef\xbb\xbf \r\n\t")[:1] == b"[":
-        return parse_api_json(data)
-    return parse_csv(data)
+    """A CSV or the API's JSON, checked (all at once)."""
+    return _parse(read_file(file_name, data))

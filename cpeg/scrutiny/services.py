@@ -16,13 +16,16 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import itertools
+import logging
+import queue
 import re
+import threading
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from cpeg.accounts.access import custody_visitor_records_of, is_officer, require_perm
@@ -32,7 +35,13 @@ from cpeg.core.concurrency import lock_and_check_version, save_new_version
 from cpeg.groups.models import Borough, EngagementGroup
 from cpeg.scrutiny.choices import ImportStatus, LocationStatus
 from cpeg.scrutiny.geography import ons_codes_for_points
-from cpeg.scrutiny.importer import PROFILE_FIELDS, ImportRefusedError, month_and_force_from_name, parse_file
+from cpeg.scrutiny.importer import (
+    PROFILE_FIELDS,
+    Encoder,
+    ImportRefusedError,
+    month_and_force_from_name,
+    read_file,
+)
 from cpeg.scrutiny.models import (
     CustodyPanel,
     CustodyVisit,
@@ -43,6 +52,8 @@ from cpeg.scrutiny.models import (
     profile_key,
 )
 from cpeg.scrutiny.periods import Period
+
+logger = logging.getLogger(__name__)
 
 
 def _check_name(file_name: str, force: str, month: dt.date) -> None:
@@ -122,8 +133,15 @@ def stop_search_import_run(*, source_import: StopSearchImport, data: bytes | Non
             data = handle.read()
     record.status = ImportStatus.RUNNING
     record.save(update_fields=["status", "updated_at"])
-    with _gc_paused():
-        return _check_and_save(record, data, actor)
+    try:
+        with _gc_paused():
+            return _check_and_save(record, data, actor)
+    except DatabaseError:
+        # Rolled back: the month is as it was. The import says so rather
+        # than showing "running" for ever; the error goes to the log.
+        logger.exception("Stop and search import %s: the database refused the searches", record.pk)
+        message = "The searches could not be stored (a database error): nothing was saved. Try the import again."
+        return _fail(record, [{"row": None, "message": message}], 1, actor)
 
 
 @contextmanager
@@ -143,26 +161,67 @@ def _gc_paused():
             gc.enable()
 
 
+# Rows per part: a file is checked and stored a part at a time, each part
+# stored while the next is checked. 3,640 rows of 9 values is one SQLite
+# statement (its limit is 32,766 values).
+_PART = 3640
+
+
+class _NotSavedError(Exception):
+    """A row failed its checks after storing began: the transaction is rolled back."""
+
+
+class _MonthCheck:
+    """Finds the searches that are not in the import's month (London time),
+    checking each distinct time once. Their errors come after the parse's,
+    as a file is reported row by row for its values first."""
+
+    def __init__(self, record: StopSearchImport):
+        month = Period.month(record.month)
+        self.first, self.last, self.month = month.starts_on, month.ends_on, record.month
+        self.checked = 0
+        self.outside: set[int] = set()
+        self.errors: list[tuple[int, str]] = []
+
+    def check(self, parsed, numbers: list[int], when_codes: list[int]) -> None:
+        whens = parsed.whens
+        for code in range(self.checked, len(whens)):
+            if whens[code] is not None and not self.first <= whens[code][1] <= self.last:
+                self.outside.add(code)
+        self.checked = len(whens)
+        if self.outside:
+            for number, code in zip(numbers, when_codes, strict=True):
+                if code in self.outside:
+                    day = whens[code][1]
+                    self.errors.append(
+                        (number, f"The search on {day:%-d %B %Y} (London time) is not in {self.month:%B %Y}")
+                    )
+
+
 def _check_and_save(record: StopSearchImport, data: bytes, actor) -> StopSearchImport:
     try:
-        parsed = parse_file(record.file_name, data)
+        source = read_file(record.file_name, data)
     except ImportRefusedError as error:
         return _fail(record, [{"row": None, "message": str(error)}], 1, actor)
-    month = Period.month(record.month)
-    first, last = month.starts_on, month.ends_on
-    # Checked per distinct time (the parse gives each once), then rows only if one is out.
-    outside = {code for code, when in enumerate(parsed.whens) if when is not None and not first <= when[1] <= last}
-    if outside:
-        for number, code in zip(parsed.numbers, parsed.when_codes, strict=True):
-            if code in outside:
-                day = parsed.whens[code][1]
-                parsed.error(number, f"The search on {day:%-d %B %Y} (London time) is not in {record.month:%B %Y}")
+    encoder = Encoder(source)
+    parsed, month = encoder.parsed, _MonthCheck(record)
+    if len(source) and not parsed.error_count and not encoder.profile_errors:
+        # Stored as it is checked; any bad row rolls it all back.
+        try:
+            with transaction.atomic():
+                return _replace_month(record, encoder, month, actor)
+        except _NotSavedError:
+            pass
+    else:
+        for start in range(0, len(source), _PART):
+            numbers, when_codes, _, _ = encoder.encode(start, start + _PART)
+            month.check(parsed, numbers, when_codes)
+    for number, message in month.errors:
+        parsed.error(number, message)
     record.rows_total = record.rows_done = len(parsed) + parsed.error_count
     if parsed.error_count:
         return _fail(record, parsed.errors, parsed.error_count, actor)
-    if not len(parsed):
-        return _fail(record, [{"row": None, "message": "The file has no searches in it"}], 1, actor)
-    return _replace_month(record, parsed, actor)
+    return _fail(record, [{"row": None, "message": "The file has no searches in it"}], 1, actor)
 
 
 def _profile_ids(profiles: list[tuple]) -> list[int]:
@@ -191,17 +250,67 @@ def _profile_ids_of(keys: list[str]) -> dict[str, int]:
     return ids
 
 
-def _places(points: list[tuple]) -> tuple[list, list]:
-    """(borough id, location status) of each distinct point."""
-    located = [index for index, (latitude, _) in enumerate(points) if latitude is not None]
-    codes = ons_codes_for_points([points[i][1] for i in located], [points[i][0] for i in located])
-    borough_ids = dict(Borough.objects.values_list("ons_code", "pk"))
-    boroughs, statuses = [None] * len(points), [LocationStatus.NONE.value] * len(points)
-    for index, code in zip(located, codes, strict=True):
-        borough_id = borough_ids.get(code)
-        boroughs[index] = borough_id
-        statuses[index] = (LocationStatus.IN_BOROUGH if borough_id else LocationStatus.OUTSIDE).value
-    return boroughs, statuses
+class _Values:
+    """What the database takes for each distinct time and point, extended as
+    each part brings new ones; each new point is placed in its borough."""
+
+    def __init__(self, parsed, borough_ids: dict[str, int], profile_ids: list[int], copy: bool):
+        self.parsed, self.borough_ids, self.copy = parsed, borough_ids, copy
+        self.profiles = list(map(str, profile_ids)) if copy else profile_ids
+        self.boroughs, self.statuses = [], []
+        self.at, self.day, self.latitude, self.longitude = [], [], [], []
+        self.when_text, self.point_text = [], []
+        self.whens_done = 0
+
+    def extend(self) -> None:
+        whens = self.parsed.whens[self.whens_done :]
+        points = self.parsed.points[len(self.statuses) :]
+        self.whens_done += len(whens)
+        located = [index for index, (latitude, _) in enumerate(points) if latitude is not None]
+        codes = ons_codes_for_points([points[i][1] for i in located], [points[i][0] for i in located])
+        boroughs, statuses = [None] * len(points), [LocationStatus.NONE.value] * len(points)
+        for index, code in zip(located, codes, strict=True):
+            borough_id = boroughs[index] = self.borough_ids.get(code)
+            statuses[index] = (LocationStatus.IN_BOROUGH if borough_id else LocationStatus.OUTSIDE).value
+        self.boroughs += boroughs
+        self.statuses += statuses
+        if self.copy:
+            # A part's text: "time<TAB>date" and "latitude<TAB>longitude<TAB>status<TAB>borough" each once.
+            self.when_text += [f"{at}+00\t{day}" for _, _, at, day in whens]
+            self.point_text += [
+                "\t".join(map(_copy_text, (latitude, longitude, status, borough)))
+                for (latitude, longitude), status, borough in zip(points, statuses, boroughs, strict=True)
+            ]
+        else:
+            self.at += [when[2] for when in whens]
+            self.day += [when[3] for when in whens]
+            self.latitude += [point[0] for point in points]
+            self.longitude += [point[1] for point in points]
+
+    def rows(self, pk: int, numbers, when_codes, point_codes, profile_codes):
+        """A part's rows, each ``_STOP_COLUMNS`` (or, for COPY, its text)."""
+        if self.copy:
+            return map(
+                "\t".join,
+                zip(
+                    itertools.repeat(str(pk)),
+                    map(str, numbers),
+                    map(self.when_text.__getitem__, when_codes),
+                    map(self.point_text.__getitem__, point_codes),
+                    map(self.profiles.__getitem__, profile_codes),
+                ),
+            )
+        return zip(
+            itertools.repeat(pk),
+            numbers,
+            map(self.at.__getitem__, when_codes),
+            map(self.day.__getitem__, when_codes),
+            map(self.latitude.__getitem__, point_codes),
+            map(self.longitude.__getitem__, point_codes),
+            map(self.statuses.__getitem__, point_codes),
+            map(self.boroughs.__getitem__, point_codes),
+            map(self.profiles.__getitem__, profile_codes),
+        )
 
 
 _STOP_COLUMNS = (
@@ -219,95 +328,108 @@ _STOP_COLUMNS = (
 
 def _copy_text(value) -> str:
     """One value in PostgreSQL's COPY text format (the values here are
-    numbers, dates, times, ids and status codes: nothing to escape)."""
+    numbers, ids and status codes: nothing to escape)."""
     if value is None:
         return "\\N"
-    if isinstance(value, float):
-        return repr(value)
-    return value.isoformat() if isinstance(value, dt.date) else str(value)
+    return repr(value) if isinstance(value, float) else str(value)
 
 
-def _insert_stops(record: StopSearchImport, parsed, boroughs: list, statuses: list, profile_ids: list) -> None:
-    """Insert a month's searches in the fewest statements.
+class _Writer:
+    """Stores a month's searches part by part while the next part is read,
+    and first deletes the rows of the imports it replaces (``replaced``).
 
     The rows are plain published data with no history, no signals and no
-    per-row checks left to make (the parse checked every value), so this
-    skips the ORM's per-object work. Each distinct time, point and profile
-    is turned into what the database takes once; a row is then its number
-    and three look-ups. PostgreSQL takes the rows by one ``COPY`` of one text
-    buffer; SQLite by multi-row ``INSERT`` statements as large as its
-    parameter limit allows (32,766 values), which measured faster than
-    ``executemany`` of one prepared statement.
+    per-row checks left to make, so this skips the ORM's per-object work.
+    PostgreSQL takes them by one ``COPY``, sent a part at a time: the server
+    stores a part while this process reads the next. SQLite stores them on
+    a second thread, by multi-row ``INSERT`` statements on the same
+    connection, in the same transaction; SQLite works without holding
+    Python's interpreter lock, so it stores a part while this thread reads
+    the next. Use as a context manager; leaving it waits for every part.
     """
-    table = connection.ops.quote_name(StopSearch._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(StopSearch._meta.get_field(name).column) for name in _STOP_COLUMNS)
-    whens, points = parsed.whens, parsed.points
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # A row's text: import, number, then "time<TAB>date", "latitude<TAB>longitude<TAB>status<TAB>borough"
-            # and the profile, each distinct one written once.
-            when_text = [f"{_copy_text(at)}\t{_copy_text(day)}" for at, day in whens]
-            point_text = [
-                "\t".join(map(_copy_text, (latitude, longitude, status, borough)))
-                for (latitude, longitude), status, borough in zip(points, statuses, boroughs, strict=True)
-            ]
-            profile_text = list(map(str, profile_ids))
-            lines = map(
-                "\t".join,
-                zip(
-                    itertools.repeat(str(record.pk)),
-                    map(str, parsed.numbers),
-                    map(when_text.__getitem__, parsed.when_codes),
-                    map(point_text.__getitem__, parsed.point_codes),
-                    map(profile_text.__getitem__, parsed.profile_codes),
-                ),
-            )
-            # Sent in parts as they are made, so the server stores one part
-            # while the next is being made.
-            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                while part := list(itertools.islice(lines, 4000)):
-                    copy.write(("\n".join(part) + "\n").encode())
-            return
-        if connection.vendor == "sqlite":
-            # The text SQLite's adapters would make (naive UTC), without
-            # their per-value checks: the parse gives times in UTC.
-            at_values = [at.astimezone(dt.UTC).isoformat(" ")[:-6] for at, _ in whens]
-            day_values = [day.isoformat() for _, day in whens]
-            # The driver's own cursor, in the same transaction: Django's
-            # wrapper would rewrite every "%s" of a 32,000-value statement.
-            cursor, mark = connection.connection.cursor(), "?"
-        else:
-            at_values = [connection.ops.adapt_datetimefield_value(at) for at, _ in whens]
-            day_values = [connection.ops.adapt_datefield_value(day) for _, day in whens]
-            mark = "%s"
-        when_codes, point_codes = parsed.when_codes, parsed.point_codes
-        rows = zip(
-            itertools.repeat(record.pk),
-            parsed.numbers,
-            map(at_values.__getitem__, when_codes),
-            map(day_values.__getitem__, when_codes),
-            map([p[0] for p in points].__getitem__, point_codes),
-            map([p[1] for p in points].__getitem__, point_codes),
-            map(statuses.__getitem__, point_codes),
-            map(boroughs.__getitem__, point_codes),
-            map(profile_ids.__getitem__, parsed.profile_codes),
+
+    def __init__(self, replacing: list[int]):
+        self.replacing, self.replaced = replacing, 0
+        self.table = connection.ops.quote_name(StopSearch._meta.db_table)
+        self.names = ", ".join(
+            connection.ops.quote_name(StopSearch._meta.get_field(name).column) for name in _STOP_COLUMNS
         )
-        limit = connection.features.max_query_params or 999
-        per_statement = max(1, min(limit // len(_STOP_COLUMNS), 4000))
+        self.copy = connection.vendor == "postgresql"
+        self._stack = ExitStack()
+        self._abandoned = False
+
+    def __enter__(self):
+        if connection.vendor == "sqlite":
+            # The driver's connection, which Django opens for use on any
+            # thread; this thread does nothing on it until the other is done.
+            self._queue, self._error = queue.SimpleQueue(), None
+            if self.replacing:
+                column = connection.ops.quote_name(StopSearch._meta.get_field("source_import").column)
+                marks = ", ".join("?" * len(self.replacing))
+                self._queue.put((f"DELETE FROM {self.table} WHERE {column} IN ({marks})", self.replacing))
+            self._thread = threading.Thread(target=self._store, args=(connection.connection,), daemon=True)
+            self._thread.start()
+            self._stack.callback(self._finish)
+            return self
+        if self.replacing:
+            self.replaced, _ = StopSearch.objects.filter(source_import__in=self.replacing).delete()
+        if self.copy:
+            self._stack.enter_context(connection.wrap_database_errors)  # the driver's errors as Django's
+            cursor = self._stack.enter_context(connection.cursor())
+            self._copy = self._stack.enter_context(cursor.copy(f"COPY {self.table} ({self.names}) FROM STDIN"))
+        return self
+
+    def __exit__(self, *exc_info):
+        self._abandoned = exc_info[0] is not None  # the parts not stored yet are not stored
+        return self._stack.__exit__(*exc_info)
+
+    def write(self, rows) -> None:
+        """Store a part's rows (``_Values.rows``)."""
+        if self.copy:
+            self._copy.write(("\n".join(rows) + "\n").encode())
+            return
+        values = list(itertools.chain.from_iterable(rows))
+        statement = self._insert(len(values) // len(_STOP_COLUMNS))
+        if connection.vendor == "sqlite":
+            self._queue.put((statement, values))
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(statement, values)
+
+    def _insert(self, count: int) -> str:
+        mark = "?" if connection.vendor == "sqlite" else "%s"
         one = "(" + ", ".join([mark] * len(_STOP_COLUMNS)) + ")"
-        insert = f"INSERT INTO {table} ({names}) VALUES "
-        full_sql = insert + ", ".join([one] * per_statement)
-        while batch := list(itertools.islice(rows, per_statement)):
-            sql = full_sql if len(batch) == per_statement else insert + ", ".join([one] * len(batch))
-            cursor.execute(sql, list(itertools.chain.from_iterable(batch)))
+        return f"INSERT INTO {self.table} ({self.names}) VALUES " + ", ".join([one] * count)
+
+    def _store(self, driver_connection) -> None:
+        """The second thread (SQLite): the statements queued, in order, the
+        first being the ``DELETE`` of the month replaced if there is one."""
+        try:
+            cursor = driver_connection.cursor()
+            while (statement := self._queue.get()) is not None:
+                if not self._abandoned:
+                    cursor.execute(*statement)
+                    if statement[0].startswith("DELETE"):
+                        self.replaced = cursor.rowcount
+        except BaseException as error:  # raised again on the importing thread
+            self._error = error
+
+    def _finish(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            with connection.wrap_database_errors:  # the driver's error as Django's
+                raise self._error
 
 
-@transaction.atomic
-def _replace_month(record: StopSearchImport, parsed, actor) -> StopSearchImport:
-    count = len(parsed)
-    boroughs, statuses = _places(parsed.points)
-    counts = Counter(map(statuses.__getitem__, parsed.point_codes))
+def _replace_month(record: StopSearchImport, encoder: Encoder, month: _MonthCheck, actor) -> StopSearchImport:
+    """Store the month part by part as it is checked (in the caller's
+    transaction); raises ``_NotSavedError`` if any row fails."""
+    parsed = encoder.parsed
     profile_ids = _profile_ids(parsed.profiles)
+    values = _Values(
+        parsed, dict(Borough.objects.values_list("ons_code", "pk")), profile_ids, connection.vendor == "postgresql"
+    )
     # Every import of this force and month, locked: two imports of one month
     # run one after the other, so the month is never half one and half the other.
     earlier = list(
@@ -315,18 +437,26 @@ def _replace_month(record: StopSearchImport, parsed, actor) -> StopSearchImport:
         .filter(force=record.force, month=record.month, status=ImportStatus.DONE)
         .exclude(pk=record.pk)
     )
-    # One DELETE (the rows have no dependents, so Django collects nothing):
-    # a month's searches are exactly those of its done import.
-    replaced, _ = StopSearch.objects.filter(source_import__in=[old.pk for old in earlier]).delete()
-    _insert_stops(record, parsed, boroughs, statuses, profile_ids)
+    with _Writer([old.pk for old in earlier]) as writer:
+        for start in range(0, len(encoder.source), _PART):
+            codes = encoder.encode(start, start + _PART)
+            month.check(parsed, codes[0], codes[1])
+            if not parsed.error_count and not month.errors:
+                values.extend()
+                writer.write(values.rows(record.pk, *codes))
+    if parsed.error_count or month.errors:
+        raise _NotSavedError
+    count = len(parsed)
+    counts = Counter(map(values.statuses.__getitem__, parsed.point_codes))
     for old in earlier:
         old.status = ImportStatus.REPLACED
         old.save(update_fields=["status", "updated_at"])
+    record.rows_total = record.rows_done = count
     record.status = ImportStatus.DONE
     record.in_borough = counts[LocationStatus.IN_BOROUGH]
     record.outside_boroughs = counts[LocationStatus.OUTSIDE]
     record.no_location = counts[LocationStatus.NONE]
-    record.replaced_rows = replaced
+    record.replaced_rows = writer.replaced
     record.errors = []
     record.finished_at = timezone.now()
     record.save()
@@ -338,7 +468,7 @@ def _replace_month(record: StopSearchImport, parsed, actor) -> StopSearchImport:
             f"{record}: {count} searches, {record.in_borough} in a borough, "
             f"{record.outside_boroughs} outside every borough, {record.no_location} with no location"
         ),
-        payload={"rows": count, "replaced": replaced},
+        payload={"rows": count, "replaced": writer.replaced},
     )
     return record
 

@@ -1,7 +1,6 @@
 """Importing a month: boroughs by location, all or nothing, replace on re-import."""
 
 import datetime as dt
-import time
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -109,14 +108,12 @@ def test_the_shipped_met_quarter_reproduces_the_published_totals():
     """NOTES.md: 43,371 searches, Oct-Dec 2018; outcome and ethnicity totals."""
     borough("camden")
     folder = shared_data() / "police-uk" / "stop-and-search"
-    started = time.monotonic()
     for month in (10, 11, 12):
         path = folder / f"2018-{month}-metropolitan-stop-and-search.csv"
         record = stop_search_import_file(
             force="metropolitan", month=dt.date(2018, month, 1), file_name=path.name, data=path.read_bytes()
         )
         assert record.status == ImportStatus.DONE, record.errors[:3]
-    elapsed = time.monotonic() - started
 
     def totals(field):
         return dict(StopSearch.objects.values_list(field).annotate(n=Count("id")))
@@ -153,7 +150,6 @@ def test_the_shipped_met_quarter_reproduces_the_published_totals():
     located = totals("location_status")
     assert located[LocationStatus.NONE] == 1152 + 1411 + 1544
     assert sum(located.values()) == 43371
-    assert elapsed < 60
 
 
 def test_the_command_imports_files_and_reports_bad_rows(tmp_path):
