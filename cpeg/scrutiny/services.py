@@ -22,6 +22,7 @@ import re
 import threading
 from collections import Counter
 from contextlib import ExitStack, contextmanager
+from operator import itemgetter
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
@@ -252,20 +253,21 @@ def _profile_ids_of(keys: list[str]) -> dict[str, int]:
 
 class _Values:
     """What the database takes for each distinct time and point, extended as
-    each part brings new ones; each new point is placed in its borough."""
+    each part brings new ones; each new point is placed in its borough.
 
-    def __init__(self, parsed, borough_ids: dict[str, int], profile_ids: list[int], copy: bool):
-        self.parsed, self.borough_ids, self.copy = parsed, borough_ids, copy
-        self.profiles = list(map(str, profile_ids)) if copy else profile_ids
+    SQLite takes a time as the text its adapter would make (naive UTC,
+    without the adapter's per-value work: the parse gives it); PostgreSQL's
+    binary ``COPY`` takes the time and date themselves."""
+
+    def __init__(self, parsed, borough_ids: dict[str, int], profile_ids: list[int], texts: bool):
+        self.parsed, self.borough_ids, self.profiles = parsed, borough_ids, profile_ids
+        self.at_index, self.day_index = (2, 3) if texts else (0, 1)
         self.boroughs, self.statuses = [], []
         self.at, self.day, self.latitude, self.longitude = [], [], [], []
-        self.when_text, self.point_text = [], []
-        self.whens_done = 0
 
     def extend(self) -> None:
-        whens = self.parsed.whens[self.whens_done :]
+        whens = self.parsed.whens[len(self.at) :]
         points = self.parsed.points[len(self.statuses) :]
-        self.whens_done += len(whens)
         located = [index for index, (latitude, _) in enumerate(points) if latitude is not None]
         codes = ons_codes_for_points([points[i][1] for i in located], [points[i][0] for i in located])
         boroughs, statuses = [None] * len(points), [LocationStatus.NONE.value] * len(points)
@@ -274,32 +276,13 @@ class _Values:
             statuses[index] = (LocationStatus.IN_BOROUGH if borough_id else LocationStatus.OUTSIDE).value
         self.boroughs += boroughs
         self.statuses += statuses
-        if self.copy:
-            # A part's text: "time<TAB>date" and "latitude<TAB>longitude<TAB>status<TAB>borough" each once.
-            self.when_text += [f"{at}+00\t{day}" for _, _, at, day in whens]
-            self.point_text += [
-                "\t".join(map(_copy_text, (latitude, longitude, status, borough)))
-                for (latitude, longitude), status, borough in zip(points, statuses, boroughs, strict=True)
-            ]
-        else:
-            self.at += [when[2] for when in whens]
-            self.day += [when[3] for when in whens]
-            self.latitude += [point[0] for point in points]
-            self.longitude += [point[1] for point in points]
+        self.at += map(itemgetter(self.at_index), whens)
+        self.day += map(itemgetter(self.day_index), whens)
+        self.latitude += map(itemgetter(0), points)
+        self.longitude += map(itemgetter(1), points)
 
     def rows(self, pk: int, numbers, when_codes, point_codes, profile_codes):
-        """A part's rows, each ``_STOP_COLUMNS`` (or, for COPY, its text)."""
-        if self.copy:
-            return map(
-                "\t".join,
-                zip(
-                    itertools.repeat(str(pk)),
-                    map(str, numbers),
-                    map(self.when_text.__getitem__, when_codes),
-                    map(self.point_text.__getitem__, point_codes),
-                    map(self.profiles.__getitem__, profile_codes),
-                ),
-            )
+        """A part's rows, each its ``_STOP_COLUMNS`` values."""
         return zip(
             itertools.repeat(pk),
             numbers,
@@ -324,14 +307,8 @@ _STOP_COLUMNS = (
     "borough",
     "profile",
 )
-
-
-def _copy_text(value) -> str:
-    """One value in PostgreSQL's COPY text format (the values here are
-    numbers, ids and status codes: nothing to escape)."""
-    if value is None:
-        return "\\N"
-    return repr(value) if isinstance(value, float) else str(value)
+# Their PostgreSQL types, for the binary COPY.
+_COPY_TYPES = ("int8", "int4", "timestamptz", "date", "float8", "float8", "text", "int8", "int8")
 
 
 class _Writer:
@@ -340,8 +317,9 @@ class _Writer:
 
     The rows are plain published data with no history, no signals and no
     per-row checks left to make, so this skips the ORM's per-object work.
-    PostgreSQL takes them by one ``COPY``, sent a part at a time: the server
-    stores a part while this process reads the next. SQLite stores them on
+    PostgreSQL takes them by one binary ``COPY`` (the server then parses no
+    text), sent a part at a time: the server stores a part while this
+    process reads the next. SQLite stores them on
     a second thread, by multi-row ``INSERT`` statements on the same
     connection, in the same transaction; SQLite works without holding
     Python's interpreter lock, so it stores a part while this thread reads
@@ -376,7 +354,10 @@ class _Writer:
         if self.copy:
             self._stack.enter_context(connection.wrap_database_errors)  # the driver's errors as Django's
             cursor = self._stack.enter_context(connection.cursor())
-            self._copy = self._stack.enter_context(cursor.copy(f"COPY {self.table} ({self.names}) FROM STDIN"))
+            self._copy = self._stack.enter_context(
+                cursor.copy(f"COPY {self.table} ({self.names}) FROM STDIN (FORMAT BINARY)")
+            )
+            self._copy.set_types(_COPY_TYPES)
         return self
 
     def __exit__(self, *exc_info):
@@ -386,7 +367,9 @@ class _Writer:
     def write(self, rows) -> None:
         """Store a part's rows (``_Values.rows``)."""
         if self.copy:
-            self._copy.write(("\n".join(rows) + "\n").encode())
+            write_row = self._copy.write_row
+            for row in rows:
+                write_row(row)
             return
         values = list(itertools.chain.from_iterable(rows))
         statement = self._insert(len(values) // len(_STOP_COLUMNS))
@@ -428,7 +411,7 @@ def _replace_month(record: StopSearchImport, encoder: Encoder, month: _MonthChec
     parsed = encoder.parsed
     profile_ids = _profile_ids(parsed.profiles)
     values = _Values(
-        parsed, dict(Borough.objects.values_list("ons_code", "pk")), profile_ids, connection.vendor == "postgresql"
+        parsed, dict(Borough.objects.values_list("ons_code", "pk")), profile_ids, connection.vendor != "postgresql"
     )
     # Every import of this force and month, locked: two imports of one month
     # run one after the other, so the month is never half one and half the other.
