@@ -422,8 +422,8 @@ def public_pack(request, pk):
     borough = get_object_or_404(selectors.Borough, pk=pk)
     months = selectors.imported_months()
     period = _period(request, months)
-    if period is None:
-        raise Http404("No stop and search data")
+    if period is None:  # nothing imported yet: the public group page links here all the same
+        return render(request, "scrutiny/public_pack_none.html", {"borough": borough})
     return render(
         request,
         "scrutiny/public_pack.html",
