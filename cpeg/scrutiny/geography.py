@@ -2,8 +2,8 @@
 
 Boundaries: ``reference/london-boroughs-excluding-mhw-wgs84.geojson`` (GLA
 London Datastore, Statistical GIS Boundary Files for London; Open Government
-Licence; see reference/README.md). Every point of a file is tested at once
-(numpy arrays, prepared polygons; no point objects are made). The boundaries exclude the tidal Thames, so
+Licence; see reference/README.md). Every point of a part of a file is tested
+at once (an STRtree for the candidates, prepared polygons for the test). The boundaries exclude the tidal Thames, so
 a point mid-river is in no borough: such points (and points outside London)
 are counted as "located outside every borough", never guessed.
 """
@@ -21,39 +21,39 @@ BOUNDARIES = Path(__file__).resolve().parent / "reference" / "london-boroughs-ex
 
 
 @cache
-def _boroughs() -> tuple[tuple, np.ndarray, tuple[str, ...]]:
-    """The borough polygons (prepared), their bounding boxes as an array
-    (one row of min x, min y, max x, max y each), and each one's ONS code."""
+def _boroughs() -> tuple[np.ndarray, shapely.STRtree, tuple[str, ...]]:
+    """The borough polygons (prepared), an STRtree of them, and each one's
+    ONS code."""
     with BOUNDARIES.open(encoding="utf-8") as handle:
         collection = json.load(handle)
     codes, shapes = [], []
     for feature in collection["features"]:
         codes.append(feature["properties"]["GSS_CODE"])
         shapes.append(shapely.geometry.shape(feature["geometry"]))
+    shapes = np.array(shapes, dtype=object)
     shapely.prepare(shapes)
-    return tuple(shapes), shapely.bounds(shapes), tuple(codes)
+    return shapes, shapely.STRtree(shapes), tuple(codes)
 
 
 def ons_codes_for_points(longitudes: list[float], latitudes: list[float]) -> list[str | None]:
     """The ONS code of the borough each (longitude, latitude) falls in, or None.
 
-    Vectorised over numpy arrays, with no point objects made: for each of the
-    33 boroughs, its bounding box picks the candidate points and
-    ``shapely.contains_xy`` (the polygon prepared) tests them all at once. A
-    point on a boundary line is in neither borough's interior; such points
-    are vanishingly rare in published "on or near" points and count as
-    outside every borough rather than being guessed.
+    Vectorised, in two calls however many points: the STRtree gives each
+    point the boroughs whose bounding boxes hold it, and
+    ``shapely.contains_xy`` tests every such (borough, point) pair against
+    the prepared polygons at once. A point on a boundary line is in neither
+    borough's interior; such points are vanishingly rare in published "on or
+    near" points and count as outside every borough rather than being
+    guessed.
     """
     if not longitudes:
         return []
-    shapes, bounds, codes = _boroughs()
+    shapes, tree, codes = _boroughs()
     xs = np.asarray(longitudes, dtype=float)
     ys = np.asarray(latitudes, dtype=float)
+    points, candidates = tree.query(shapely.points(xs, ys))
+    inside = shapely.contains_xy(shapes[candidates], xs[points], ys[points])
     found = np.full(len(xs), -1)
-    for index, (shape, (min_x, min_y, max_x, max_y)) in enumerate(zip(shapes, bounds, strict=True)):
-        (candidates,) = np.nonzero((xs >= min_x) & (xs <= max_x) & (ys >= min_y) & (ys <= max_y))
-        if len(candidates):
-            inside = shapely.contains_xy(shape, xs[candidates], ys[candidates])
-            found[candidates[inside]] = index
+    found[points[inside]] = candidates[inside]
     lookup = (*codes, None)  # index -1 is no borough
     return [lookup[index] for index in found.tolist()]
