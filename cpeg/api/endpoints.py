@@ -21,7 +21,7 @@ from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 from pydantic import Field, field_validator
 
 from cpeg.activities.outputs import output_label
-from cpeg.api import selectors
+from cpeg.api import selectors, services
 from cpeg.reviews import selectors as review_selectors
 
 PAGE_SIZE = 100
@@ -40,10 +40,12 @@ class Pages(PageNumberPagination):
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
-        user = selectors.user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = selectors.token_for(token)
+        if found is None:
+            return None
+        services.token_mark_used(found)
+        request.user = found.user
+        return found.user
 
 
 api = NinjaAPI(

@@ -24,9 +24,6 @@ from cpeg.funding.models import FundingRound
 from cpeg.groups.models import Borough, EngagementGroup
 from cpeg.groups.selectors import public_group_list
 
-# A token's "last used" is written at most this often (not on every call).
-LAST_USED_EVERY = dt.timedelta(minutes=5)
-
 
 def token_list(*, user) -> list[ApiToken]:
     return list(ApiToken.objects.filter(user=user))
@@ -39,22 +36,15 @@ def token_get_for(*, user, pk) -> ApiToken:
     return token
 
 
-def user_for_token(text: str):
-    """The active user a live token belongs to, or None."""
+def token_for(text: str) -> ApiToken | None:
+    """The live token ``text`` is, with its active user, or None."""
     if not text.startswith(TOKEN_START):
         return None
-    token = (
+    return (
         ApiToken.objects.select_related("user")
         .filter(key_hash=hash_token(text), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
-    if token is None:
-        return None
-    now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > LAST_USED_EVERY:
-        # A bookkeeping stamp on the token, not a change to any record.
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
 
 
 # --- Public endpoints ----------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -18,6 +19,21 @@ from cpeg.core.errors import InvalidTransition
 TOKEN_START = "cpeg_"
 # A person's tool, or a few: more live tokens than this is a sign of a leak.
 MAX_ACTIVE_TOKENS = 5
+
+
+# A token's "last used" is written at most this often (not on every call).
+LAST_USED_EVERY = dt.timedelta(minutes=5)
+
+
+def token_mark_used(token: ApiToken) -> None:
+    """Stamp when a token was last used, at most every ``LAST_USED_EVERY``.
+
+    The one write a GET makes (docs/api.md): a bookkeeping date on the token,
+    shown on its person's token list so an unused or leaked token is
+    noticed; not a change to any record, so not audited."""
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_EVERY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
 
 
 def hash_token(token: str) -> str:
