@@ -453,6 +453,7 @@ class Encoder:
             itemgetter(source.position["Latitude"], source.position["Longitude"]),
         )
         self.profile_errors = bool(self._profile_bad)
+        self.encoded = 0  # rows encoded so far (parts are encoded in order)
         self._whens, self._when_bad, self._when = {}, {}, _each(_when_memo())
         self._points, self._point_bad = {}, {}
 
@@ -460,6 +461,7 @@ class Encoder:
         """Rows ``start`` to ``stop`` (indexes into the records): the good
         ones' (numbers, time codes, point codes, profile codes), also added
         to ``parsed``; the bad ones' errors added to ``parsed``."""
+        self.encoded = min(stop, len(self.source))
         records, parsed = self.source.records[start:stop], self.parsed
         numbers = self.source.numbers[start:stop]
         when_codes = _encode(list(map(self._date, records)), self._whens, parsed.whens, self._when_bad, self._when)

@@ -169,7 +169,12 @@ _PART = 3640
 
 
 class _NotSavedError(Exception):
-    """A row failed its checks after storing began: the transaction is rolled back."""
+    """A row failed its checks (or the file has none): the transaction is
+    rolled back, and the caller checks the rest of the file."""
+
+    def __init__(self, encoder: Encoder):
+        super().__init__()
+        self.encoder = encoder
 
 
 class _MonthCheck:
@@ -200,23 +205,20 @@ class _MonthCheck:
 
 
 def _check_and_save(record: StopSearchImport, data: bytes, actor) -> StopSearchImport:
+    month = _MonthCheck(record)
     try:
-        source = read_file(record.file_name, data)
+        # Stored as it is checked; a bad row rolls it all back.
+        with transaction.atomic():
+            return _replace_month(record, data, month, actor)
     except ImportRefusedError as error:
         return _fail(record, [{"row": None, "message": str(error)}], 1, actor)
-    encoder = Encoder(source)
-    parsed, month = encoder.parsed, _MonthCheck(record)
-    if len(source) and not parsed.error_count and not encoder.profile_errors:
-        # Stored as it is checked; any bad row rolls it all back.
-        try:
-            with transaction.atomic():
-                return _replace_month(record, encoder, month, actor)
-        except _NotSavedError:
-            pass
-    else:
-        for start in range(0, len(source), _PART):
-            numbers, when_codes, _, _ = encoder.encode(start, start + _PART)
-            month.check(parsed, numbers, when_codes)
+    except _NotSavedError as not_saved:
+        encoder = not_saved.encoder
+    # Nothing saved: the rest of the file is checked for every error.
+    parsed = encoder.parsed
+    for start in range(encoder.encoded, len(encoder.source), _PART):
+        numbers, when_codes, _, _ = encoder.encode(start, start + _PART)
+        month.check(parsed, numbers, when_codes)
     for number, message in month.errors:
         parsed.error(number, message)
     record.rows_total = record.rows_done = len(parsed) + parsed.error_count
@@ -313,17 +315,21 @@ _COPY_TYPES = ("int8", "int4", "timestamptz", "date", "float8", "float8", "text"
 
 class _Writer:
     """Stores a month's searches part by part while the next part is read,
-    and first deletes the rows of the imports it replaces (``replaced``).
+    after deleting the rows of the imports it replaces (``replaced``).
 
     The rows are plain published data with no history, no signals and no
     per-row checks left to make, so this skips the ORM's per-object work.
     PostgreSQL takes them by one binary ``COPY`` (the server then parses no
     text), sent a part at a time: the server stores a part while this
-    process reads the next. SQLite stores them on
-    a second thread, by multi-row ``INSERT`` statements on the same
-    connection, in the same transaction; SQLite works without holding
-    Python's interpreter lock, so it stores a part while this thread reads
-    the next. Use as a context manager; leaving it waits for every part.
+    process reads the next. SQLite stores them on a second thread, by
+    multi-row ``INSERT`` statements on the same connection, in the same
+    transaction; SQLite works without holding Python's interpreter lock, so
+    it stores a part while this thread reads the next. Its first statement
+    is the ``DELETE``, which runs while this thread reads the file; this
+    thread uses the connection only after ``wait()``.
+
+    Use as a context manager; leaving it waits for every part, and leaving
+    it by an exception stores nothing more.
     """
 
     def __init__(self, replacing: list[int]):
@@ -332,14 +338,15 @@ class _Writer:
         self.names = ", ".join(
             connection.ops.quote_name(StopSearch._meta.get_field(name).column) for name in _STOP_COLUMNS
         )
-        self.copy = connection.vendor == "postgresql"
+        self.sqlite = connection.vendor == "sqlite"
+        self._copy = None
         self._stack = ExitStack()
-        self._abandoned = False
+        self._abandoned = self._raised = False
 
     def __enter__(self):
-        if connection.vendor == "sqlite":
+        if self.sqlite:
             # The driver's connection, which Django opens for use on any
-            # thread; this thread does nothing on it until the other is done.
+            # thread; the two threads take turns (``wait``).
             self._queue, self._error = queue.SimpleQueue(), None
             if self.replacing:
                 column = connection.ops.quote_name(StopSearch._meta.get_field("source_import").column)
@@ -348,71 +355,80 @@ class _Writer:
             self._thread = threading.Thread(target=self._store, args=(connection.connection,), daemon=True)
             self._thread.start()
             self._stack.callback(self._finish)
-            return self
-        if self.replacing:
+        elif self.replacing:
             self.replaced, _ = StopSearch.objects.filter(source_import__in=self.replacing).delete()
-        if self.copy:
-            self._stack.enter_context(connection.wrap_database_errors)  # the driver's errors as Django's
-            cursor = self._stack.enter_context(connection.cursor())
-            self._copy = self._stack.enter_context(
-                cursor.copy(f"COPY {self.table} ({self.names}) FROM STDIN (FORMAT BINARY)")
-            )
-            self._copy.set_types(_COPY_TYPES)
         return self
 
     def __exit__(self, *exc_info):
         self._abandoned = exc_info[0] is not None  # the parts not stored yet are not stored
         return self._stack.__exit__(*exc_info)
 
+    def wait(self) -> None:
+        """Wait until the second thread has done what it was given."""
+        if self.sqlite:
+            done = threading.Event()
+            self._queue.put(done)
+            done.wait()
+            self._raise()
+
     def write(self, rows) -> None:
         """Store a part's rows (``_Values.rows``)."""
-        if self.copy:
+        if connection.vendor == "postgresql":
+            if self._copy is None:
+                self._stack.enter_context(connection.wrap_database_errors)  # the driver's errors as Django's
+                cursor = self._stack.enter_context(connection.cursor())
+                self._copy = self._stack.enter_context(
+                    cursor.copy(f"COPY {self.table} ({self.names}) FROM STDIN (FORMAT BINARY)")
+                )
+                self._copy.set_types(_COPY_TYPES)
             write_row = self._copy.write_row
             for row in rows:
                 write_row(row)
             return
         values = list(itertools.chain.from_iterable(rows))
         statement = self._insert(len(values) // len(_STOP_COLUMNS))
-        if connection.vendor == "sqlite":
+        if self.sqlite:
             self._queue.put((statement, values))
         else:
             with connection.cursor() as cursor:
                 cursor.execute(statement, values)
 
     def _insert(self, count: int) -> str:
-        mark = "?" if connection.vendor == "sqlite" else "%s"
+        mark = "?" if self.sqlite else "%s"
         one = "(" + ", ".join([mark] * len(_STOP_COLUMNS)) + ")"
         return f"INSERT INTO {self.table} ({self.names}) VALUES " + ", ".join([one] * count)
 
     def _store(self, driver_connection) -> None:
-        """The second thread (SQLite): the statements queued, in order, the
-        first being the ``DELETE`` of the month replaced if there is one."""
-        try:
-            cursor = driver_connection.cursor()
-            while (statement := self._queue.get()) is not None:
-                if not self._abandoned:
-                    cursor.execute(*statement)
-                    if statement[0].startswith("DELETE"):
+        """The second thread (SQLite): the statements queued, in order; an
+        event queued is set when reached. After an error it only sets events."""
+        cursor = driver_connection.cursor()
+        while (item := self._queue.get()) is not None:
+            if isinstance(item, threading.Event):
+                item.set()
+            elif self._error is None and not self._abandoned:
+                try:
+                    cursor.execute(*item)
+                    if item[0].startswith("DELETE"):
                         self.replaced = cursor.rowcount
-        except BaseException as error:  # raised again on the importing thread
-            self._error = error
+                except BaseException as error:  # raised again on the importing thread
+                    self._error = error
 
     def _finish(self) -> None:
         self._queue.put(None)
         self._thread.join()
-        if self._error is not None:
+        self._raise()
+
+    def _raise(self) -> None:
+        if self._error is not None and not self._raised:
+            self._raised = True
             with connection.wrap_database_errors:  # the driver's error as Django's
                 raise self._error
 
 
-def _replace_month(record: StopSearchImport, encoder: Encoder, month: _MonthCheck, actor) -> StopSearchImport:
-    """Store the month part by part as it is checked (in the caller's
-    transaction); raises ``_NotSavedError`` if any row fails."""
-    parsed = encoder.parsed
-    profile_ids = _profile_ids(parsed.profiles)
-    values = _Values(
-        parsed, dict(Borough.objects.values_list("ons_code", "pk")), profile_ids, connection.vendor != "postgresql"
-    )
+def _replace_month(record: StopSearchImport, data: bytes, month: _MonthCheck, actor) -> StopSearchImport:
+    """Read the file and store the month part by part as it is checked (in
+    the caller's transaction); raises ``_NotSavedError`` at the first bad
+    row, and ``ImportRefusedError`` for a file that is not one."""
     # Every import of this force and month, locked: two imports of one month
     # run one after the other, so the month is never half one and half the other.
     earlier = list(
@@ -420,15 +436,27 @@ def _replace_month(record: StopSearchImport, encoder: Encoder, month: _MonthChec
         .filter(force=record.force, month=record.month, status=ImportStatus.DONE)
         .exclude(pk=record.pk)
     )
+    # SQLite deletes the month replaced on the second thread while this one
+    # reads the file.
     with _Writer([old.pk for old in earlier]) as writer:
+        encoder = Encoder(read_file(record.file_name, data))
+        parsed = encoder.parsed
+        if not len(encoder.source) or parsed.error_count or encoder.profile_errors:
+            raise _NotSavedError(encoder)
+        writer.wait()  # the connection is this thread's again
+        values = _Values(
+            parsed,
+            dict(Borough.objects.values_list("ons_code", "pk")),
+            _profile_ids(parsed.profiles),
+            connection.vendor != "postgresql",
+        )
         for start in range(0, len(encoder.source), _PART):
             codes = encoder.encode(start, start + _PART)
             month.check(parsed, codes[0], codes[1])
-            if not parsed.error_count and not month.errors:
-                values.extend()
-                writer.write(values.rows(record.pk, *codes))
-    if parsed.error_count or month.errors:
-        raise _NotSavedError
+            if parsed.error_count or month.errors:
+                raise _NotSavedError(encoder)
+            values.extend()
+            writer.write(values.rows(record.pk, *codes))
     count = len(parsed)
     counts = Counter(map(values.statuses.__getitem__, parsed.point_codes))
     for old in earlier:

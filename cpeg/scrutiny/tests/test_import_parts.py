@@ -117,3 +117,22 @@ def test_the_database_error_is_not_hidden_from_a_caller_that_checks(monkeypatch)
     finally:
         logging.getLogger("cpeg.scrutiny.services").removeHandler(handler)
     assert any(isinstance(record.exc_info[1], DatabaseError) for record in records if record.exc_info)
+
+
+def test_a_refused_file_leaves_the_month_as_it_was():
+    """The month's old rows are deleted while the file is read (SQLite, on
+    the second thread); a file refused as a whole rolls that back."""
+    import datetime as dt
+
+    from cpeg.scrutiny.services import stop_search_import_file
+
+    good = import_rows([stop_row(), stop_row()])
+    refused = stop_search_import_file(
+        force="metropolitan",
+        month=dt.date(2018, 10, 1),
+        file_name="2018-10-metropolitan-stop-and-search.csv",
+        data=police_csv([stop_row()[:14]], header=importer.COLUMNS[:14]),
+    )
+    assert refused.status == ImportStatus.FAILED
+    assert "This is not a police.uk stop and search file" in refused.errors[0]["message"]
+    assert list(StopSearch.objects.values_list("source_import", flat=True)) == [good.pk, good.pk]
