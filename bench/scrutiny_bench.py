@@ -57,13 +57,13 @@ def main() -> None:
     _boroughs()  # the boundaries, loaded once per process
     datas = [path.read_bytes() for path in FILES]
     print(f"database: {connection.vendor}")
-    # Each timed three times, alternately (the machine is shared): the best run
+    # Each timed five times, alternately (the machine is shared): the best run
     # of each. Every import after the first replaces the quarter it imported.
     best = {"plain csv parse": [], "import and place in boroughs": []}
     # The processor time of this process is printed too: on a shared, loaded
     # machine it varies less than the wall clock (PostgreSQL's own work is
     # in the server's process, so there it counts only the Python side).
-    for _ in range(3):
+    for _ in range(5):
         for label, fn in (("plain csv parse", plain_parse), ("import and place in boroughs", import_quarter)):
             start, cpu = time.perf_counter(), time.process_time()
             rows = fn(datas)
