@@ -1,10 +1,16 @@
 """Every URL pattern in the project, against every role."""
 
 import importlib
+import time
+from http.cookies import SimpleCookie
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import SESSION_KEY
+from django.db import models, transaction
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.access import ROLES, World
@@ -54,11 +60,79 @@ def test_every_url_pattern_has_an_access_case():
     assert not stale, f"Access cases for URL patterns that no longer exist: {stale}"
 
 
-def _client_for(client, world, role):
-    user = world.users[role]
-    if user is not None:
-        client.force_login(user)
-    return client
+class SharedWorld:
+    """The World built once for the module, with a session signed in for each
+    role, in a transaction rolled back after the module's last test.
+
+    Each test runs in a savepoint inside it (pytest-django's ``db``), so what
+    a test (or its case's ``kwargs``) writes is gone before the next one, and
+    gets a World with its objects read afresh from the database and nothing
+    yet built by ``make``. A role's requests carry its session cookie, as
+    after the ``force_login`` each test used to make.
+    """
+
+    # Sessions end after SESSION_COOKIE_AGE without a request (core.sessions);
+    # well before that, a test signs in afresh as before.
+    FRESH_FOR = min(settings.SESSION_COOKIE_AGE, settings.SESSION_MAX_AGE) / 3
+
+    def __init__(self):
+        self.world = World()
+        self.sessions = {}
+        for role, user in self.world.users.items():
+            if user is not None:
+                client = Client()
+                client.force_login(user)
+                self.sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        self.signed_in_at = time.monotonic()
+
+    def fresh_world(self) -> World:
+        world = World.__new__(World)
+        for name, value in vars(self.world).items():
+            if isinstance(value, dict):
+                value = {key: _refetched(obj) for key, obj in value.items()}
+            setattr(world, name, _refetched(value))
+        world._made = {}
+        return world
+
+    def sign_in(self, client, world, role) -> None:
+        """``client`` signed in as ``role`` (signed out for anonymous)."""
+        client.cookies = SimpleCookie()
+        user = world.users[role]
+        if user is None:
+            return
+        if time.monotonic() - self.signed_in_at < self.FRESH_FOR:
+            client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[role]
+        else:
+            client.force_login(user)
+        assert client.session.get(SESSION_KEY) == str(user.pk), f"{role} is not signed in"
+
+
+def _refetched(value):
+    if isinstance(value, models.Model):
+        return type(value)._default_manager.get(pk=value.pk)
+    return value
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            shared = SharedWorld()
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+    yield shared
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def world(shared_world, db):
+    return shared_world.fresh_world()
 
 
 def _check_denied(response, role, url):
@@ -76,14 +150,12 @@ def _check_denied(response, role, url):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_role_access(case, client):
+def test_role_access(case, client, world, shared_world):
     """Allowed roles get the page; every other role is refused, GET and POST."""
-    world = World()
     kwargs = case.kwargs(world) if case.kwargs else {}
     url = reverse(case.name, kwargs=kwargs) + (f"?{case.query}" if case.query else "")
     for role in ROLES:
-        client.logout()
-        _client_for(client, world, role)
+        shared_world.sign_in(client, world, role)
         if case.post_only:
             response = client.post(url, {})
         else:
@@ -114,14 +186,12 @@ def _admin_urls(world):
 
 
 @pytest.mark.django_db
-def test_admin_is_for_managers_only(client):
+def test_admin_is_for_managers_only(client, world, shared_world):
     """Every admin index, list, change and history page: managers only."""
-    world = World()
     urls = _admin_urls(world)
     assert len(urls) > 10
     for role in ROLES:
-        client.logout()
-        _client_for(client, world, role)
+        shared_world.sign_in(client, world, role)
         for url in urls:
             response = client.get(url)
             if role == "manager":

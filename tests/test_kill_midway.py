@@ -200,7 +200,11 @@ def child(phase: str, case: str) -> None:
     module = globals()
     ids_path = Path(os.environ["KILL_TEST_IDS"])
     if phase == "setup":
-        ids_path.write_text(json.dumps(module[f"_setup_{case}"]()))
+        # Set up (committed), then read as "check" does: what the use case
+        # writes must not be there yet.
+        ids = module[f"_setup_{case}"]()
+        ids_path.write_text(json.dumps(ids))
+        print(json.dumps(module[f"_check_{case}"](ids)), flush=True)
         return
     ids = json.loads(ids_path.read_text())
     if phase == "kill":
@@ -233,10 +237,41 @@ def _last_json(result: subprocess.CompletedProcess) -> dict:
     return json.loads(lines[-1])
 
 
+def _migrated_by_the_test_run(database: Path, request) -> bool:
+    """Copy the test run's own SQLite database (migrated, and empty between
+    tests: pytest-django rolls every non-transactional test back) into
+    ``database``, rather than migrating another from scratch (about a minute).
+
+    Only when the run's database is SQLite and no transaction is open on it
+    (the shared demo's, or a test's); otherwise False, and the caller migrates.
+    """
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        return False
+    request.getfixturevalue("django_db_setup")
+    import sqlite3
+
+    from django.db import connection
+
+    with request.getfixturevalue("django_db_blocker").unblock():
+        if connection.in_atomic_block:
+            return False
+        connection.ensure_connection()
+        target = sqlite3.connect(database)
+        try:
+            connection.connection.backup(target)
+        finally:
+            target.close()
+    return True
+
+
 @pytest.fixture(scope="module")
-def migrated_database(tmp_path_factory) -> Path:
+def migrated_database(tmp_path_factory, request) -> Path:
     """An empty, migrated file database, copied for each case."""
     database = tmp_path_factory.mktemp("kill") / "migrated.sqlite3"
+    if _migrated_by_the_test_run(database, request):
+        return database
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DJANGO_SETTINGS_MODULE": "config.settings.test"}
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=600
@@ -244,14 +279,37 @@ def migrated_database(tmp_path_factory) -> Path:
     return database
 
 
+@pytest.fixture(scope="module")
+def set_up(migrated_database, tmp_path_factory):
+    """Each case's records set up once, in its own copy of the migrated
+    database, with what the checks read then: both tests of the case start
+    from a copy of it."""
+    done = {}
+
+    def get(case: str) -> tuple[Path, dict]:
+        if case not in done:
+            database = tmp_path_factory.mktemp(f"set-up-{case}") / "set-up.sqlite3"
+            shutil.copyfile(migrated_database, database)
+            setup = _child("setup", case, database)
+            assert setup.returncode == 0, setup.stderr[-3000:]
+            done[case] = database, _last_json(setup)
+        return done[case]
+
+    return get
+
+
+def _copy(database: Path, to: Path) -> Path:
+    """A copy of a set-up database, with the ids of what was set up."""
+    shutil.copyfile(database, to)
+    shutil.copyfile(database.with_suffix(".json"), to.with_suffix(".json"))
+    return to
+
+
 @pytest.mark.parametrize("case", CASES)
-def test_a_worker_killed_mid_transaction_leaves_no_partial_record(case, migrated_database, tmp_path):
+def test_a_worker_killed_mid_transaction_leaves_no_partial_record(case, set_up, tmp_path):
     """Killed after its first rows are written, the use case left nothing behind."""
-    database = tmp_path / "kill.sqlite3"
-    shutil.copyfile(migrated_database, database)
-    setup = _child("setup", case, database)
-    assert setup.returncode == 0, setup.stderr[-3000:]
-    before = _last_json(_child("check", case, database))
+    set_up_database, before = set_up(case)
+    database = _copy(set_up_database, tmp_path / "kill.sqlite3")
     assert not any(before.values()), f"the use case had already happened before the run: {before}"
 
     killed = _child("kill", case, database)
@@ -264,11 +322,9 @@ def test_a_worker_killed_mid_transaction_leaves_no_partial_record(case, migrated
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_the_same_run_without_the_kill_leaves_every_record(case, migrated_database, tmp_path):
+def test_the_same_run_without_the_kill_leaves_every_record(case, set_up, tmp_path):
     """Control: run to the end, the same reads find every record (so the check above could fail)."""
-    database = tmp_path / "complete.sqlite3"
-    shutil.copyfile(migrated_database, database)
-    assert _child("setup", case, database).returncode == 0
+    database = _copy(set_up(case)[0], tmp_path / "complete.sqlite3")
     completed = _child("run", case, database)
     assert completed.returncode == 0, completed.stderr[-3000:]
     after = _last_json(_child("check", case, database))
