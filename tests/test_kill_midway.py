@@ -254,10 +254,18 @@ def _migrated_by_the_test_run(database: Path, request) -> bool:
 
     from django.db import connection
 
+    # Only the run's in-memory test database (never the site's own file,
+    # which connecting would create), and only once it is migrated.
+    if not connection.creation.is_in_memory_db(connection.settings_dict["NAME"]):
+        return False
     with request.getfixturevalue("django_db_blocker").unblock():
         if connection.in_atomic_block:
             return False
         connection.ensure_connection()
+        if not connection.connection.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'django_migrations'"
+        ).fetchone()[0]:
+            return False
         target = sqlite3.connect(database)
         try:
             connection.connection.backup(target)
@@ -289,7 +297,7 @@ def set_up(migrated_database, tmp_path_factory):
     def get(case: str) -> tuple[Path, dict]:
         if case not in done:
             database = tmp_path_factory.mktemp(f"set-up-{case}") / "set-up.sqlite3"
-            shutil.copyfile(migrated_database, database)
+            _copy_database(migrated_database, database)
             setup = _child("setup", case, database)
             assert setup.returncode == 0, setup.stderr[-3000:]
             done[case] = database, _last_json(setup)
@@ -298,9 +306,22 @@ def set_up(migrated_database, tmp_path_factory):
     return get
 
 
+def _copy_database(database: Path, to: Path) -> None:
+    """A consistent copy by SQLite's backup API: in write-ahead-log mode a
+    child's last writes may still be in the ``-wal`` file beside it."""
+    import sqlite3
+
+    source, target = sqlite3.connect(database), sqlite3.connect(to)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+
+
 def _copy(database: Path, to: Path) -> Path:
     """A copy of a set-up database, with the ids of what was set up."""
-    shutil.copyfile(database, to)
+    _copy_database(database, to)
     shutil.copyfile(database.with_suffix(".json"), to.with_suffix(".json"))
     return to
 
