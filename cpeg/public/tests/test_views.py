@@ -21,22 +21,3 @@ def test_a_disbanded_group_leaves_the_public_directory(client):
     group = EngagementGroupFactory(borough=borough("camden"), status=GroupStatus.DISBANDED, is_published=True)
     assert client.get(reverse("public:group-detail", kwargs={"slug": group.slug})).status_code == 404
 
-
-def test_the_group_page_links_to_its_boroughs_public_stop_and_search_figures(client):
-    """The link is there before any month is imported (a page saying so) and
-    after (the published figures, suppressed as the public version is)."""
-    from cpeg.scrutiny.tests.factories import import_rows, stop_row
-
-    camden = borough("camden")
-    group = EngagementGroupFactory(borough=camden, is_published=True)
-    page = client.get(reverse("public:group-detail", kwargs={"slug": group.slug})).content.decode()
-    figures = reverse("scrutiny:public-pack", kwargs={"pk": camden.pk})
-    assert f'href="{figures}"' in page
-    before = client.get(figures)
-    assert before.status_code == 200
-    assert "No stop and search figures have been published here yet" in before.content.decode()
-
-    import_rows([stop_row(where=("51.5390", "-0.1426"))] * 12)  # Camden Town
-    after = client.get(figures).content.decode()
-    assert "12 searches" in after
-    assert "No stop and search figures" not in after

@@ -215,3 +215,21 @@ def test_the_public_pack_hides_small_counts_and_lists_no_searches(client):
     assert officer == {"Black": 20, "White": None, "Not stated": None}
     assert "searches/" not in html  # no link to the searches themselves
     assert "fewer than 5" in html
+
+
+def test_the_group_page_links_to_its_boroughs_public_stop_and_search_figures(client):
+    """The link is there before any month is imported (a page saying so) and
+    after (the published figures, suppressed as the public version is)."""
+    camden = borough("camden")
+    group = EngagementGroupFactory(borough=camden, is_published=True)
+    page = client.get(reverse("public:group-detail", kwargs={"slug": group.slug})).content.decode()
+    figures = reverse("scrutiny:public-pack", kwargs={"pk": camden.pk})
+    assert f'href="{figures}"' in page
+    before = client.get(figures)
+    assert before.status_code == 200
+    assert "No stop and search figures have been published here yet" in before.content.decode()
+
+    import_rows([stop_row(where=CAMDEN_TOWN)] * 12)
+    after = client.get(figures).content.decode()
+    assert "12 searches" in after
+    assert "No stop and search figures" not in after
