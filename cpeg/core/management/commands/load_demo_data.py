@@ -21,7 +21,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, seed, today, only, **options):
         if get_user_model().objects.filter(username="officer").exists():
-            self.stdout.write("Demo data already loaded; delete db.sqlite3 (or the database) to reload.")
+            self.stdout.write(
+                "Demo data already loaded; to reload, stop the site and run make clean "
+                "(or delete db.sqlite3 with its -wal and -shm files, or the database)."
+            )
             return
         ctx = DemoContext(
             today=dt.date.fromisoformat(today) if today else dt.date.today(),
