@@ -20,4 +20,3 @@ def test_a_suspended_groups_public_page_says_its_activities_are_paused(client, s
 def test_a_disbanded_group_leaves_the_public_directory(client):
     group = EngagementGroupFactory(borough=borough("camden"), status=GroupStatus.DISBANDED, is_published=True)
     assert client.get(reverse("public:group-detail", kwargs={"slug": group.slug})).status_code == 404
-
