@@ -35,7 +35,7 @@ def _boroughs() -> tuple[np.ndarray, shapely.STRtree, tuple[str, ...]]:
     return shapes, shapely.STRtree(shapes), tuple(codes)
 
 
-def ons_codes_for_points(longitudes: list[float], latitudes: list[float]) -> list[str | None]:
+def ons_codes_for_points(longitudes, latitudes) -> list[str | None]:
     """The ONS code of the borough each (longitude, latitude) falls in, or None.
 
     Vectorised, in two calls however many points: the STRtree gives each
@@ -46,7 +46,7 @@ def ons_codes_for_points(longitudes: list[float], latitudes: list[float]) -> lis
     near" points and count as outside every borough rather than being
     guessed.
     """
-    if not longitudes:
+    if not len(longitudes):
         return []
     shapes, tree, codes = _boroughs()
     xs = np.asarray(longitudes, dtype=float)

@@ -1,13 +1,16 @@
-"""A month read and stored in parts: the published form read without the
-csv module gives what the csv module gives, a bad row found after storing
-began still saves nothing, and a profile's key is that of its stored values."""
+"""A month read and stored: a file in the published form read by column
+gives what reading it row by row gives, and is stored the same; anything
+else is read row by row; a bad row found after storing began still saves
+nothing, and a profile's key is that of its stored values."""
+
+import datetime as dt
 
 import pytest
 from django.db import DatabaseError
 
 from cpeg.scrutiny import importer, services
 from cpeg.scrutiny.choices import ImportStatus
-from cpeg.scrutiny.importer import PROFILE_FIELDS, parse_csv
+from cpeg.scrutiny.importer import PROFILE_FIELDS, parse_csv, read_published
 from cpeg.scrutiny.models import StopSearch, StopSearchProfile, profile_key
 from cpeg.scrutiny.tests.factories import ANGEL, import_rows, police_csv, shared_data, stop_row
 
@@ -16,41 +19,88 @@ pytestmark = pytest.mark.django_db
 MONTH = shared_data() / "police-uk" / "stop-and-search" / "2018-10-metropolitan-stop-and-search.csv"
 
 
-def _by_csv_module(monkeypatch, data: bytes):
-    with monkeypatch.context() as patch:
-        patch.setattr(importer, "_read_plain", lambda text: None)
-        return parse_csv(data)
-
-
 @pytest.mark.parametrize(
     "change",
     [
         pytest.param(lambda data: data, id="as published"),
         pytest.param(lambda data: data.replace(b"\n", b"\r\n"), id="CRLF line endings"),
-        pytest.param(lambda data: data.replace(b"\n", b"\n\n", 3), id="blank lines"),
-        pytest.param(
-            lambda data: data.replace(b"2018-10-01T", b"2018-10-01X", 2).replace(b",51.5", b",95.5", 2),
-            id="bad dates and latitudes",
-        ),
+        pytest.param(lambda data: b"\xef\xbb\xbf" + data.rstrip(b"\n"), id="byte-order mark, no last newline"),
     ],
 )
-def test_the_published_form_is_read_as_the_csv_module_reads_it(monkeypatch, change):
+def test_the_published_form_read_by_column_gives_what_row_by_row_gives(change):
     data = change(MONTH.read_bytes())
-    assert importer._read_plain(data.decode().replace("\r\n", "\n")) is not None  # the quicker way is taken
-    quick, thorough = parse_csv(data), _by_csv_module(monkeypatch, data)
-    assert len(quick) + quick.error_count == len(thorough) + thorough.error_count >= 12654
-    assert quick.rows == thorough.rows
-    assert (quick.errors, quick.error_count) == (thorough.errors, thorough.error_count)
+    by_column, by_row = read_published(data), parse_csv(data)
+    assert by_column is not None
+    assert by_row.error_count == 0
+    assert len(by_column) == len(by_row) == 12654
+    assert by_column.rows == by_row.rows
+    assert by_column.first_and_last_day == (dt.date(2018, 10, 1), dt.date(2018, 10, 31))
 
 
-def test_a_quoted_value_or_a_short_row_is_read_by_the_csv_module(monkeypatch):
+def _published(**changes) -> bytes:
+    return police_csv([stop_row(), stop_row(**changes), stop_row(where=None)])
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(MONTH.read_bytes().replace(b"\n", b"\n\n", 3), id="blank lines"),
+        pytest.param(MONTH.read_bytes().replace(b"\n", b"\r"), id="CR line endings"),
+        pytest.param(_published(legislation='"Police and Criminal Evidence Act 1984, section 1"'), id="a quoted value"),
+        pytest.param(police_csv([stop_row(), stop_row()[:-1]]), id="a short row"),
+        pytest.param(_published(date="2018-10-01X10:00:00+00:00"), id="a time that is not one"),
+        pytest.param(_published(date="2018-10-01T10:00:00Z"), id="a time in another form"),
+        pytest.param(_published(date="2018-02-30T10:00:00+00:00"), id="a day that does not exist"),
+        pytest.param(_published(where=("95.5", "-0.1")), id="a latitude out of range"),
+        pytest.param(_published(where=("NA", "-0.1")), id="a latitude that is not a number"),
+        pytest.param(_published(where=("NaN", "-0.1")), id="a latitude that is NaN"),
+        pytest.param(_published(where=("51.5", "")), id="a latitude without a longitude"),
+        pytest.param(_published(outcome="Sent to the moon"), id="an unknown outcome"),
+        pytest.param(_published(gender="x" * 21), id="a value too long"),
+        pytest.param(_published(age="18\xa0-24").replace(b"\xc2\xa0", b"\xa0"), id="not UTF-8"),
+        pytest.param(police_csv([]), id="no rows"),
+        pytest.param(police_csv([stop_row()], header=importer.COLUMNS[::-1]), id="columns in another order"),
+        pytest.param(b'[{"datetime": "2018-10-05T14:30:00+00:00"}]', id="API JSON"),
+    ],
+)
+def test_any_other_file_is_read_row_by_row(data):
+    """Row by row says which row is wrong and why, and reads the rest."""
+    assert read_published(data) is None
+
+
+def test_a_quoted_value_or_a_short_row_is_read_by_the_csv_module():
     quoted = police_csv([stop_row(), stop_row(legislation='"Police and Criminal Evidence Act 1984, section 1"')])
-    assert importer._read_plain(quoted.decode()) is None
     parsed = parse_csv(quoted)
     assert [row.legislation for row in parsed.rows][1] == "Police and Criminal Evidence Act 1984, section 1"
     short = police_csv([stop_row(), stop_row()[:-1]])
-    assert importer._read_plain(short.decode()) is None
     assert parse_csv(short).errors == [{"row": 3, "message": "The row has 14 values, not 15"}]
+
+
+def _stored(record) -> list[tuple]:
+    fields = [field.attname for field in StopSearch._meta.concrete_fields if field.name not in ("id", "source_import")]
+    return list(StopSearch.objects.filter(source_import=record).order_by("row_number").values_list(*fields))
+
+
+def test_a_month_stored_by_column_is_stored_as_row_by_row_stores_it(monkeypatch):
+    """Every value of the 12,654 searches, on each database (PostgreSQL's
+    COPY takes them as text), and the import's counts."""
+    from cpeg.groups.tests.factories import borough
+
+    borough("camden")
+    month, name, data = dt.date(2018, 10, 1), MONTH.name, MONTH.read_bytes()
+    by_column = services.stop_search_import_file(force="metropolitan", month=month, file_name=name, data=data)
+    columns = _stored(by_column)
+    with monkeypatch.context() as patch:
+        patch.setattr(services, "read_published", lambda data: None)
+        by_row = services.stop_search_import_file(force="metropolitan", month=month, file_name=name, data=data)
+    assert by_row.status == ImportStatus.DONE
+    assert by_row.replaced_rows == 12654
+    assert len(columns) == 12654
+    assert columns == _stored(by_row)
+    counts = ("rows_total", "in_borough", "outside_boroughs", "no_location")
+    assert [getattr(by_column, name) for name in counts] == [getattr(by_row, name) for name in counts]
+    assert by_column.in_borough > 10000
+    assert by_column.no_location > 0
 
 
 def test_a_bad_row_found_after_storing_began_saves_nothing(monkeypatch):
@@ -81,12 +131,17 @@ def test_a_database_error_while_storing_saves_nothing_and_fails_the_import(monke
 
 
 def _break_rows(monkeypatch):
-    """Rows the database refuses (no row number): SQLite on the second
-    thread, PostgreSQL at the end of the COPY."""
-    rows = services._Values.rows
-    monkeypatch.setattr(
-        services._Values, "rows", lambda self, pk, numbers, *codes: rows(self, pk, [None] * len(numbers), *codes)
-    )
+    """Rows the database refuses (a row number below 0, which its check
+    constraint refuses): SQLite on the second thread, PostgreSQL at the end
+    of the COPY."""
+    read = services.read_published
+
+    def negative(data):
+        columns = read(data)
+        columns.numbers = -columns.numbers
+        return columns
+
+    monkeypatch.setattr(services, "read_published", negative)
 
 
 def test_a_profile_is_keyed_by_its_values_as_stored():
