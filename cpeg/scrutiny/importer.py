@@ -1,10 +1,13 @@
 """Reading police.uk stop and search files: the monthly CSV and the API's JSON.
 
-Pure parsing, no database: ``read_file`` reads a file into records, and an
-``Encoder`` checks and converts them, in parts, into a ``Parsed``: every
-good row and every error by row (``parse_file`` does both at once). The
-service (``services.stop_search_import_run``) stores the parts as they are
-checked and keeps nothing unless no row has an error. Quirks handled (see
+Pure parsing, no database, two ways. ``read_published`` reads a file in
+the published form with every value good column by column (pyarrow) into
+``Columns``, and gives None for anything else. Then ``read_file`` reads the
+file into records, and an ``Encoder`` checks and converts them, in parts,
+into a ``Parsed``: every good row and every error by row (``parse_file``
+does both at once). The service (``services.stop_search_import_run``)
+stores the parts as they are made and keeps nothing unless no row has an
+error. Quirks handled (see
 /work/shared/data/NOTES.md and docs/scrutiny.md): both vocabularies, LF and
 CRLF line endings, a byte-order mark, UTC timestamps reported by London
 month, blank values, "Other ethnic group - Not stated" as not stated.
@@ -417,8 +420,9 @@ def _points(values: list, converted: list, bad: dict) -> None:
 class Source:
     """A file read into records, not yet checked: each record a sequence of
     values, ``position`` giving where its date, latitude and longitude are.
-    ``profile_of`` takes a record's search profile values out whole and
-    ``convert_profile`` checks and converts them (``_profile``). ``parsed``
+    ``profile_of`` takes a record's search profile values out (in
+    ``PROFILE_COLUMNS`` order) and ``convert_profile`` checks and converts
+    them (``_profile``). ``parsed``
     holds the errors found reading (a row with the wrong number of values)."""
 
     numbers: list[int]
@@ -574,6 +578,8 @@ class Columns:
     located: np.ndarray
     profile_codes: np.ndarray
     profiles: list[tuple]
+    first_day: dt.date
+    last_day: dt.date
 
     def __len__(self) -> int:
         return len(self.numbers)
@@ -581,8 +587,7 @@ class Columns:
     @property
     def first_and_last_day(self) -> tuple[dt.date, dt.date]:
         """The London dates of the first and the last search."""
-        span = pc.min_max(self.days)
-        return span["min"].as_py(), span["max"].as_py()
+        return self.first_day, self.last_day
 
     @property
     def rows(self) -> list[Row]:
@@ -666,7 +671,7 @@ def read_published(data: bytes) -> Columns | None:
         table = pa_csv.read_csv(pa.py_buffer(memoryview(data)[start:]), parse_options=_PARSE, convert_options=_CONVERT)
         table = table.unify_dictionaries().combine_chunks()
         return _columns(table)
-    except (pa.ArrowException, ValueError):
+    except (pa.ArrowException, ValueError, OverflowError):
         # Not this form after all (a row of another width, text that is not
         # UTF-8, a coordinate that is not a number, a time that is not one,
         # no time zone database): row by row says which row and why.
@@ -718,6 +723,8 @@ def _columns(table: pa.Table) -> Columns | None:
     except ValueError:
         return None
     profiles = list(zip(*(fields[name] for name in PROFILE_FIELDS), strict=True))
+    span = pc.min_max(days)  # OverflowError for a year Python's dates do not have (year 0)
+    first_day, last_day = span["min"].as_py(), span["max"].as_py()
     return Columns(
         numbers=np.arange(2, count + 2),
         when_codes=when_codes,
@@ -730,6 +737,8 @@ def _columns(table: pa.Table) -> Columns | None:
         located=located,
         profile_codes=profile_codes.reshape(-1),
         profiles=profiles,
+        first_day=first_day,
+        last_day=last_day,
     )
 
 

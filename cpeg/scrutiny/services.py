@@ -491,69 +491,84 @@ _COUNTED = (LocationStatus.IN_BOROUGH, LocationStatus.OUTSIDE, LocationStatus.NO
 
 def _store_columns(record: StopSearchImport, columns: Columns, writer: _Writer):
     """Store a file read by column (``read_published``: every value good, in
-    the month), as ``_store_rows`` does. Each distinct point is placed once;
-    each column of the rows is made at once."""
+    the month), as ``_store_rows`` does, a part at a time: the database
+    stores a part (SQLite on the second thread, PostgreSQL in its server)
+    while the next is made. A part's columns are made at once, each
+    distinct point placed once."""
     writer.wait()
-    count, located = len(columns), columns.located
-    profile_ids = np.asarray(_profile_ids(columns.profiles), dtype=np.int64)[columns.profile_codes]
-    # Each distinct point (as a complex number, latitude + i longitude, for
-    # a quick sort) placed once.
-    points, place = np.unique(columns.latitude[located] + 1j * columns.longitude[located], return_inverse=True)
+    profile_ids = np.asarray(_profile_ids(columns.profiles), dtype=np.int64)
     borough_ids = dict(Borough.objects.values_list("ons_code", "pk"))
-    codes = ons_codes_for_points(points.imag, points.real)
-    boroughs = np.zeros(count, dtype=np.int64)  # 0: in none
-    boroughs[located] = np.asarray([borough_ids.get(code, 0) for code in codes], dtype=np.int64)[place.reshape(-1)]
-    in_borough = boroughs > 0
-    # Each row's status as its index in _COUNTED.
-    statuses = np.where(located, np.where(in_borough, 0, 1), 2).astype(np.int8)
-    in_count, located_count = int(in_borough.sum()), int(located.sum())
-    counts = (in_count, located_count - in_count, count - located_count)
-    if connection.vendor == "postgresql":
-        # Made as text the server parses without ambiguity, then sent a part
-        # at a time: the server stores a part while the next is made.
-        texts = pa.array([f"{text}+00" for text in columns.time_texts], type=pa.string())
-        table = pa.table(
-            [
-                pa.array(np.full(count, record.pk, dtype=np.int64)),
-                pa.array(columns.numbers),
-                pa.DictionaryArray.from_arrays(pa.array(columns.when_codes), texts),
-                pa.DictionaryArray.from_arrays(pa.array(columns.when_codes), pa.array(columns.day_texts)),
-                pa.array(columns.latitude, mask=~located),
-                pa.array(columns.longitude, mask=~located),
-                pa.DictionaryArray.from_arrays(pa.array(statuses), pa.array([status.value for status in _COUNTED])),
-                pa.array(boroughs, mask=~in_borough),
-                pa.array(profile_ids),
-            ],
-            names=list(_STOP_COLUMNS),
-        )
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:  # text the server parses without ambiguity
+        times = pa.array([f"{text}+00" for text in columns.time_texts], type=pa.string())
+        days, statuses = pa.array(columns.day_texts), pa.array([status.value for status in _COUNTED])
         options = pa_csv.WriteOptions(include_header=False, quoting_style="none")
-        for part in table.to_batches(max_chunksize=_PART):
+    else:  # the values SQLite's driver binds
+        times, days = (np.asarray(texts, dtype=object) for texts in (columns.time_texts, columns.day_texts))
+        statuses = np.asarray([status.value for status in _COUNTED], dtype=object)
+    counts = np.zeros(len(_COUNTED), dtype=np.int64)
+    for start in range(0, len(columns), _PART):
+        part = slice(start, start + _PART)
+        located, latitude, longitude = columns.located[part], columns.latitude[part], columns.longitude[part]
+        boroughs = _boroughs_of(latitude[located], longitude[located], borough_ids)
+        in_borough = np.zeros(len(located), dtype=bool)
+        in_borough[located] = boroughs > 0
+        status = np.where(located, np.where(in_borough, 0, 1), 2).astype(np.int8)  # its index in _COUNTED
+        counts += np.bincount(status, minlength=len(_COUNTED))
+        numbers, when_codes = columns.numbers[part], columns.when_codes[part]
+        profiles = profile_ids[columns.profile_codes[part]]
+        if postgresql:
+            borough = np.zeros(len(located), dtype=np.int64)
+            borough[located] = boroughs
+            table = pa.table(
+                [
+                    pa.array(np.full(len(numbers), record.pk, dtype=np.int64)),
+                    pa.array(numbers),
+                    pa.DictionaryArray.from_arrays(pa.array(when_codes), times),
+                    pa.DictionaryArray.from_arrays(pa.array(when_codes), days),
+                    pa.array(latitude, mask=~located),
+                    pa.array(longitude, mask=~located),
+                    pa.DictionaryArray.from_arrays(pa.array(status), statuses),
+                    pa.array(borough, mask=~in_borough),
+                    pa.array(profiles),
+                ],
+                names=list(_STOP_COLUMNS),
+            )
             sink = pa.BufferOutputStream()
-            pa_csv.write_csv(part, sink, options)
+            pa_csv.write_csv(table, sink, options)
             writer.copy_csv(memoryview(sink.getvalue()))
-        return count, counts
+            continue
+        borough = np.full(len(located), None, dtype=object)
+        borough[in_borough] = boroughs[boroughs > 0].tolist()
+        writer.write(
+            zip(
+                itertools.repeat(record.pk),
+                numbers.tolist(),
+                times[when_codes].tolist(),
+                days[when_codes].tolist(),
+                _or_none(latitude, located),
+                _or_none(longitude, located),
+                statuses[status].tolist(),
+                borough.tolist(),
+                profiles.tolist(),
+            )
+        )
+    return len(columns), tuple(counts.tolist())
 
-    # SQLite: each column as the values its driver binds, in parts.
-    def objects(values, where=None) -> list:
-        values = values.astype(object)
-        if where is not None:
-            values[~where] = None
-        return values.tolist()
 
-    rows = (
-        columns.numbers.tolist(),
-        np.asarray(columns.time_texts, dtype=object)[columns.when_codes].tolist(),
-        np.asarray(columns.day_texts, dtype=object)[columns.when_codes].tolist(),
-        objects(columns.latitude, located),
-        objects(columns.longitude, located),
-        np.asarray([status.value for status in _COUNTED], dtype=object)[statuses].tolist(),
-        objects(boroughs, in_borough),
-        profile_ids.tolist(),
-    )
-    for start in range(0, count, _PART):
-        part = [values[start : start + _PART] for values in rows]
-        writer.write(zip(itertools.repeat(record.pk), *part))
-    return count, counts
+def _or_none(values: np.ndarray, where: np.ndarray) -> list:
+    """The values as Python numbers, None where not ``where``."""
+    values = values.astype(object)
+    values[~where] = None
+    return values.tolist()
+
+
+def _boroughs_of(latitude: np.ndarray, longitude: np.ndarray, borough_ids: dict[str, int]) -> np.ndarray:
+    """Each point's borough id, 0 for none; each distinct point (as a
+    complex number, latitude + i longitude, for a quick sort) placed once."""
+    points, place = np.unique(latitude + 1j * longitude, return_inverse=True)
+    codes = ons_codes_for_points(points.imag, points.real)
+    return np.asarray([borough_ids.get(code, 0) for code in codes], dtype=np.int64)[place.reshape(-1)]
 
 
 def _replace_month(record: StopSearchImport, data: bytes, month: _MonthCheck, actor) -> StopSearchImport:

@@ -51,6 +51,8 @@ def _published(**changes) -> bytes:
         pytest.param(_published(date="2018-10-01X10:00:00+00:00"), id="a time that is not one"),
         pytest.param(_published(date="2018-10-01T10:00:00Z"), id="a time in another form"),
         pytest.param(_published(date="2018-02-30T10:00:00+00:00"), id="a day that does not exist"),
+        pytest.param(_published(date="0000-10-05T10:00:00+00:00"), id="the year 0"),
+        pytest.param(_published(date="2018-10-05T23:59:60+00:00"), id="a leap second"),
         pytest.param(_published(where=("95.5", "-0.1")), id="a latitude out of range"),
         pytest.param(_published(where=("NA", "-0.1")), id="a latitude that is not a number"),
         pytest.param(_published(where=("NaN", "-0.1")), id="a latitude that is NaN"),
