@@ -8,10 +8,12 @@ import datetime as dt
 import pytest
 from django.db import DatabaseError
 
-from cpeg.scrutiny import importer, services
+from cpeg.scrutiny import importer
 from cpeg.scrutiny.choices import ImportStatus
-from cpeg.scrutiny.importer import PROFILE_FIELDS, parse_csv, read_published
+from cpeg.scrutiny.importer import PROFILE_FIELDS, parse_csv
 from cpeg.scrutiny.models import StopSearch, StopSearchProfile, profile_key
+from cpeg.scrutiny.published import read_published
+from cpeg.scrutiny.services import imports, storing
 from cpeg.scrutiny.tests.factories import ANGEL, import_rows, police_csv, shared_data, stop_row
 
 pytestmark = pytest.mark.django_db
@@ -90,11 +92,11 @@ def test_a_month_stored_by_column_is_stored_as_row_by_row_stores_it(monkeypatch)
 
     borough("camden")
     month, name, data = dt.date(2018, 10, 1), MONTH.name, MONTH.read_bytes()
-    by_column = services.stop_search_import_file(force="metropolitan", month=month, file_name=name, data=data)
+    by_column = imports.stop_search_import_file(force="metropolitan", month=month, file_name=name, data=data)
     columns = _stored(by_column)
     with monkeypatch.context() as patch:
-        patch.setattr(services, "read_published", lambda data: None)
-        by_row = services.stop_search_import_file(force="metropolitan", month=month, file_name=name, data=data)
+        patch.setattr(imports, "read_published", lambda data: None)
+        by_row = imports.stop_search_import_file(force="metropolitan", month=month, file_name=name, data=data)
     assert by_row.status == ImportStatus.DONE
     assert by_row.replaced_rows == 12654
     assert len(columns) == 12654
@@ -106,7 +108,7 @@ def test_a_month_stored_by_column_is_stored_as_row_by_row_stores_it(monkeypatch)
 
 
 def test_a_bad_row_found_after_storing_began_saves_nothing(monkeypatch):
-    monkeypatch.setattr(services, "_PART", 10)  # the bad rows are in the third part
+    monkeypatch.setattr(storing, "PART", 10)  # the bad rows are in the third part
     good = import_rows([stop_row(), stop_row(where=ANGEL)])
     profiles = StopSearchProfile.objects.count()
     rows = [stop_row(age=f"age {i % 3}") for i in range(30)]
@@ -136,14 +138,14 @@ def _break_rows(monkeypatch):
     """Rows the database refuses (a row number below 0, which its check
     constraint refuses): SQLite on the second thread, PostgreSQL at the end
     of the COPY."""
-    read = services.read_published
+    read = imports.read_published
 
     def negative(data):
         columns = read(data)
         columns.numbers = -columns.numbers
         return columns
 
-    monkeypatch.setattr(services, "read_published", negative)
+    monkeypatch.setattr(imports, "read_published", negative)
 
 
 def test_a_profile_is_keyed_by_its_values_as_stored():

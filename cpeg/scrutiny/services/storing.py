@@ -1,0 +1,422 @@
+"""Storing a stop and search month: the rows of a file read by column
+(``importer.read_published``) or row by row (``importer.Encoder``), a part
+at a time, with the ids of their profiles and boroughs, in the caller's
+transaction. See docs/scrutiny.md, "Import speed".
+"""
+
+from __future__ import annotations
+
+import itertools
+import queue
+import threading
+from collections import Counter
+from contextlib import ExitStack
+from operator import itemgetter
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+from django.db import connection
+
+from cpeg.groups.models import Borough
+from cpeg.scrutiny.choices import LocationStatus
+from cpeg.scrutiny.geography import ons_codes_for_points
+from cpeg.scrutiny.importer import PROFILE_FIELDS, Encoder, read_file
+from cpeg.scrutiny.models import StopSearch, StopSearchImport, StopSearchProfile, profile_key
+from cpeg.scrutiny.periods import Period
+from cpeg.scrutiny.published import Columns
+
+# Rows per part: a file is checked and stored a part at a time, each part
+# stored while the next is checked. 3,640 rows of 9 values is one SQLite
+# statement (its limit is 32,766 values).
+PART = 3640
+
+
+class NotSavedError(Exception):
+    """A row failed its checks (or the file has none): the transaction is
+    rolled back, and the caller checks the rest of the file."""
+
+    def __init__(self, encoder: Encoder):
+        super().__init__()
+        self.encoder = encoder
+
+
+class MonthCheck:
+    """Finds the searches that are not in the import's month (London time),
+    checking each distinct time once. Their errors come after the parse's,
+    as a file is reported row by row for its values first."""
+
+    def __init__(self, record: StopSearchImport):
+        month = Period.month(record.month)
+        self.first, self.last, self.month = month.starts_on, month.ends_on, record.month
+        self.checked = 0
+        self.outside: set[int] = set()
+        self.errors: list[tuple[int, str]] = []
+
+    def covers(self, columns: Columns) -> bool:
+        """Whether every search of a file read by column is in the month."""
+        first, last = columns.first_and_last_day
+        return self.first <= first and last <= self.last
+
+    def check(self, parsed, numbers: list[int], when_codes: list[int]) -> None:
+        whens = parsed.whens
+        for code in range(self.checked, len(whens)):
+            if whens[code] is not None and not self.first <= whens[code][1] <= self.last:
+                self.outside.add(code)
+        self.checked = len(whens)
+        if self.outside:
+            for number, code in zip(numbers, when_codes, strict=True):
+                if code in self.outside:
+                    day = whens[code][1]
+                    self.errors.append(
+                        (number, f"The search on {day:%-d %B %Y} (London time) is not in {self.month:%B %Y}")
+                    )
+
+
+def _profile_ids(profiles: list[tuple]) -> list[int]:
+    """The id of each profile (``importer.PROFILE_FIELDS`` values), adding
+    those not stored yet. Profiles are shared and never deleted; two imports
+    adding the same one at once both end with the one row (the key is
+    unique, and the second insert of it does nothing)."""
+    keys = [profile_key(values) for values in profiles]
+    distinct = dict(zip(keys, profiles, strict=True))
+    ids = _profile_ids_of(list(distinct))
+    missing = [key for key in distinct if key not in ids]
+    if missing:
+        StopSearchProfile.objects.bulk_create(
+            [StopSearchProfile(key=key, **dict(zip(PROFILE_FIELDS, distinct[key], strict=True))) for key in missing],
+            batch_size=2000,
+            ignore_conflicts=True,
+        )
+        ids.update(_profile_ids_of(missing))
+    return [ids[key] for key in keys]
+
+
+def _profile_ids_of(keys: list[str]) -> dict[str, int]:
+    """The stored profiles' ids by key: the SQL of ``filter(key__in=...)
+    .values_list("key", "pk")`` without the ORM's work per key (a third of
+    the time, for the 2,500 keys of a month). PostgreSQL takes the keys as
+    one array; SQLite a query per 2,000."""
+    table = connection.ops.quote_name(StopSearchProfile._meta.db_table)
+    key, pk = (connection.ops.quote_name(StopSearchProfile._meta.get_field(name).column) for name in ("key", "id"))
+    select = f"SELECT {key}, {pk} FROM {table} WHERE {key}"
+    ids = {}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"{select} = ANY(%s)", [keys])
+            return dict(cursor.fetchall())
+        for start in range(0, len(keys), 2000):
+            chunk = keys[start : start + 2000]
+            cursor.execute(f"{select} IN ({', '.join(['%s'] * len(chunk))})", chunk)
+            ids.update(cursor.fetchall())
+    return ids
+
+
+class _Values:
+    """What the database takes for each distinct time and point, extended as
+    each part brings new ones; each new point is placed in its borough.
+
+    SQLite takes a time as the text its adapter would make (naive UTC,
+    without the adapter's per-value work: the parse gives it); PostgreSQL's
+    binary ``COPY`` takes the time and date themselves."""
+
+    def __init__(self, parsed, borough_ids: dict[str, int], profile_ids: list[int], texts: bool):
+        self.parsed, self.borough_ids, self.profiles = parsed, borough_ids, profile_ids
+        self.at_index, self.day_index = (2, 3) if texts else (0, 1)
+        self.boroughs, self.statuses = [], []
+        self.at, self.day, self.latitude, self.longitude = [], [], [], []
+
+    def extend(self) -> None:
+        whens = self.parsed.whens[len(self.at) :]
+        points = self.parsed.points[len(self.statuses) :]
+        located = [index for index, (latitude, _) in enumerate(points) if latitude is not None]
+        codes = ons_codes_for_points([points[i][1] for i in located], [points[i][0] for i in located])
+        boroughs, statuses = [None] * len(points), [LocationStatus.NONE.value] * len(points)
+        for index, code in zip(located, codes, strict=True):
+            borough_id = boroughs[index] = self.borough_ids.get(code)
+            statuses[index] = (LocationStatus.IN_BOROUGH if borough_id else LocationStatus.OUTSIDE).value
+        self.boroughs += boroughs
+        self.statuses += statuses
+        self.at += map(itemgetter(self.at_index), whens)
+        self.day += map(itemgetter(self.day_index), whens)
+        self.latitude += map(itemgetter(0), points)
+        self.longitude += map(itemgetter(1), points)
+
+    def rows(self, pk: int, numbers, when_codes, point_codes, profile_codes):
+        """A part's rows, each its ``_STOP_COLUMNS`` values."""
+        return zip(
+            itertools.repeat(pk),
+            numbers,
+            map(self.at.__getitem__, when_codes),
+            map(self.day.__getitem__, when_codes),
+            map(self.latitude.__getitem__, point_codes),
+            map(self.longitude.__getitem__, point_codes),
+            map(self.statuses.__getitem__, point_codes),
+            map(self.boroughs.__getitem__, point_codes),
+            map(self.profiles.__getitem__, profile_codes),
+        )
+
+
+_STOP_COLUMNS = (
+    "source_import",
+    "row_number",
+    "occurred_at",
+    "london_date",
+    "latitude",
+    "longitude",
+    "location_status",
+    "borough",
+    "profile",
+)
+# Their PostgreSQL types, for the binary COPY.
+_COPY_TYPES = ("int8", "int4", "timestamptz", "date", "float8", "float8", "text", "int8", "int8")
+
+
+class Writer:
+    """Stores a month's searches part by part while the next part is read,
+    after deleting the rows of the imports it replaces (``replaced``).
+
+    The rows are plain published data with no history, no signals and no
+    per-row checks left to make, so this skips the ORM's per-object work.
+    PostgreSQL takes them by one binary ``COPY`` (the server then parses no
+    text), sent a part at a time: the server stores a part while this
+    process reads the next. SQLite stores them on a second thread, by
+    multi-row ``INSERT`` statements on the same connection, in the same
+    transaction; SQLite works without holding Python's interpreter lock, so
+    it stores a part while this thread reads the next. Its first statement
+    is the ``DELETE``, which runs while this thread reads the file; this
+    thread uses the connection only after ``wait()``.
+
+    Use as a context manager; leaving it waits for every part, and leaving
+    it by an exception stores nothing more.
+    """
+
+    def __init__(self, replacing: list[int]):
+        self.replacing, self.replaced = replacing, 0
+        self.table = connection.ops.quote_name(StopSearch._meta.db_table)
+        self.names = ", ".join(
+            connection.ops.quote_name(StopSearch._meta.get_field(name).column) for name in _STOP_COLUMNS
+        )
+        self.sqlite = connection.vendor == "sqlite"
+        self._copy = None
+        self._stack = ExitStack()
+        self._abandoned = self._raised = False
+
+    def __enter__(self):
+        if self.sqlite:
+            # The driver's connection, which Django opens for use on any
+            # thread; the two threads take turns (``wait``).
+            self._queue, self._error = queue.SimpleQueue(), None
+            if self.replacing:
+                column = connection.ops.quote_name(StopSearch._meta.get_field("source_import").column)
+                marks = ", ".join("?" * len(self.replacing))
+                self._queue.put((f"DELETE FROM {self.table} WHERE {column} IN ({marks})", self.replacing))
+            self._thread = threading.Thread(target=self._store, args=(connection.connection,), daemon=True)
+            self._thread.start()
+            self._stack.callback(self._finish)
+        elif self.replacing:
+            self.replaced, _ = StopSearch.objects.filter(source_import__in=self.replacing).delete()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._abandoned = exc_info[0] is not None  # the parts not stored yet are not stored
+        return self._stack.__exit__(*exc_info)
+
+    def wait(self) -> None:
+        """Wait until the second thread has done what it was given."""
+        if self.sqlite:
+            done = threading.Event()
+            self._queue.put(done)
+            done.wait()
+            self._raise()
+
+    def write(self, rows) -> None:
+        """Store a part's rows (``_Values.rows``)."""
+        if connection.vendor == "postgresql":
+            if self._copy is None:
+                self._stack.enter_context(connection.wrap_database_errors)  # the driver's errors as Django's
+                cursor = self._stack.enter_context(connection.cursor())
+                self._copy = self._stack.enter_context(
+                    cursor.copy(f"COPY {self.table} ({self.names}) FROM STDIN (FORMAT BINARY)")
+                )
+                self._copy.set_types(_COPY_TYPES)
+            write_row = self._copy.write_row
+            for row in rows:
+                write_row(row)
+            return
+        values = list(itertools.chain.from_iterable(rows))
+        statement = self._insert(len(values) // len(_STOP_COLUMNS))
+        if self.sqlite:
+            self._queue.put((statement, values))
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(statement, values)
+
+    def copy_csv(self, data) -> None:
+        """Store a part's rows given as CSV (``_STOP_COLUMNS``, no header), by
+        one ``COPY`` for all the parts (PostgreSQL)."""
+        if self._copy is None:
+            self._stack.enter_context(connection.wrap_database_errors)  # the driver's errors as Django's
+            cursor = self._stack.enter_context(connection.cursor())
+            self._copy = self._stack.enter_context(
+                cursor.copy(f"COPY {self.table} ({self.names}) FROM STDIN (FORMAT CSV)")
+            )
+        self._copy.write(data)
+
+    def _insert(self, count: int) -> str:
+        mark = "?" if self.sqlite else "%s"
+        one = "(" + ", ".join([mark] * len(_STOP_COLUMNS)) + ")"
+        return f"INSERT INTO {self.table} ({self.names}) VALUES " + ", ".join([one] * count)
+
+    def _store(self, driver_connection) -> None:
+        """The second thread (SQLite): the statements queued, in order; an
+        event queued is set when reached. After an error it only sets events."""
+        cursor = driver_connection.cursor()
+        while (item := self._queue.get()) is not None:
+            if isinstance(item, threading.Event):
+                item.set()
+            elif self._error is None and not self._abandoned:
+                try:
+                    cursor.execute(*item)
+                    if item[0].startswith("DELETE"):
+                        self.replaced = cursor.rowcount
+                except BaseException as error:  # raised again on the importing thread
+                    self._error = error
+
+    def _finish(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        self._raise()
+
+    def _raise(self) -> None:
+        if self._error is not None and not self._raised:
+            self._raised = True
+            with connection.wrap_database_errors:  # the driver's error as Django's
+                raise self._error
+
+
+def store_rows(record: StopSearchImport, data: bytes, month: MonthCheck, writer: Writer):
+    """Read and check the file row by row, storing it part by part; raises
+    ``NotSavedError`` at the first bad row, ``ImportRefusedError`` for a
+    file that is not one. Returns the searches stored, and how many are in a
+    borough, outside every borough and with no location."""
+    encoder = Encoder(read_file(record.file_name, data))
+    parsed = encoder.parsed
+    if not len(encoder.source) or parsed.error_count or encoder.profile_errors:
+        raise NotSavedError(encoder)
+    writer.wait()  # the connection is this thread's again
+    values = _Values(
+        parsed,
+        dict(Borough.objects.values_list("ons_code", "pk")),
+        _profile_ids(parsed.profiles),
+        connection.vendor != "postgresql",
+    )
+    for start in range(0, len(encoder.source), PART):
+        codes = encoder.encode(start, start + PART)
+        month.check(parsed, codes[0], codes[1])
+        if parsed.error_count or month.errors:
+            raise NotSavedError(encoder)
+        values.extend()
+        writer.write(values.rows(record.pk, *codes))
+    counts = Counter(map(values.statuses.__getitem__, parsed.point_codes))
+    return len(parsed), tuple(counts[status] for status in _COUNTED)
+
+
+_COUNTED = (LocationStatus.IN_BOROUGH, LocationStatus.OUTSIDE, LocationStatus.NONE)
+
+
+def store_columns(record: StopSearchImport, columns: Columns, writer: Writer):
+    """Store a file read by column (``read_published``: every value good, in
+    the month), as ``store_rows`` does, a part at a time: the database
+    stores a part (SQLite on the second thread, PostgreSQL in its server)
+    while the next is made. A part's columns are made at once, each
+    distinct point placed once."""
+    writer.wait()
+    profile_ids = np.asarray(_profile_ids(columns.profiles), dtype=np.int64)
+    borough_ids = dict(Borough.objects.values_list("ons_code", "pk"))
+    parts = _CsvParts if connection.vendor == "postgresql" else _Parts
+    store = parts(record.pk, columns, writer)
+    counts = np.zeros(len(_COUNTED), dtype=np.int64)
+    for start in range(0, len(columns), PART):
+        part = slice(start, start + PART)
+        located = columns.located[part]
+        borough = np.zeros(len(located), dtype=np.int64)  # 0: in none
+        borough[located] = _boroughs_of(columns.latitude[part][located], columns.longitude[part][located], borough_ids)
+        status = np.where(located, np.where(borough > 0, 0, 1), 2).astype(np.int8)  # its index in _COUNTED
+        counts += np.bincount(status, minlength=len(_COUNTED))
+        store.write(part, status, borough, profile_ids[columns.profile_codes[part]])
+    return len(columns), tuple(counts.tolist())
+
+
+class _Parts:
+    """A file read by column stored by SQLite, a part at a time: each column
+    as the values its driver binds."""
+
+    def __init__(self, pk: int, columns: Columns, writer: Writer):
+        self.pk, self.columns, self.writer = pk, columns, writer
+        self.times, self.days = (np.asarray(texts, dtype=object) for texts in (columns.time_texts, columns.day_texts))
+        self.statuses = np.asarray([status.value for status in _COUNTED], dtype=object)
+
+    def write(self, part: slice, status: np.ndarray, borough: np.ndarray, profiles: np.ndarray) -> None:
+        columns, located = self.columns, self.columns.located[part]
+        when_codes = columns.when_codes[part]
+        self.writer.write(
+            zip(
+                itertools.repeat(self.pk),
+                columns.numbers[part].tolist(),
+                self.times[when_codes].tolist(),
+                self.days[when_codes].tolist(),
+                _or_none(columns.latitude[part], located),
+                _or_none(columns.longitude[part], located),
+                self.statuses[status].tolist(),
+                _or_none(borough, borough > 0),
+                profiles.tolist(),
+            )
+        )
+
+
+class _CsvParts(_Parts):
+    """A file read by column stored by PostgreSQL, a part at a time: CSV
+    made by pyarrow, in text the server parses without ambiguity."""
+
+    def __init__(self, pk: int, columns: Columns, writer: Writer):
+        self.pk, self.columns, self.writer = pk, columns, writer
+        self.times = pa.array([f"{text}+00" for text in columns.time_texts], type=pa.string())
+        self.days, self.statuses = pa.array(columns.day_texts), pa.array([status.value for status in _COUNTED])
+        self.options = pa_csv.WriteOptions(include_header=False, quoting_style="none")
+
+    def write(self, part: slice, status: np.ndarray, borough: np.ndarray, profiles: np.ndarray) -> None:
+        columns, located = self.columns, self.columns.located[part]
+        when_codes = pa.array(columns.when_codes[part])
+        table = pa.table(
+            [
+                pa.array(np.full(len(when_codes), self.pk, dtype=np.int64)),
+                pa.array(columns.numbers[part]),
+                pa.DictionaryArray.from_arrays(when_codes, self.times),
+                pa.DictionaryArray.from_arrays(when_codes, self.days),
+                pa.array(columns.latitude[part], mask=~located),
+                pa.array(columns.longitude[part], mask=~located),
+                pa.DictionaryArray.from_arrays(pa.array(status), self.statuses),
+                pa.array(borough, mask=borough == 0),
+                pa.array(profiles),
+            ],
+            names=list(_STOP_COLUMNS),
+        )
+        sink = pa.BufferOutputStream()
+        pa_csv.write_csv(table, sink, self.options)
+        self.writer.copy_csv(memoryview(sink.getvalue()))
+
+
+def _or_none(values: np.ndarray, where: np.ndarray) -> list:
+    """The values as Python numbers, None where not ``where``."""
+    values = values.astype(object)
+    values[~where] = None
+    return values.tolist()
+
+
+def _boroughs_of(latitude: np.ndarray, longitude: np.ndarray, borough_ids: dict[str, int]) -> np.ndarray:
+    """Each point's borough id, 0 for none; each distinct point (as a
+    complex number, latitude + i longitude, for a quick sort) placed once."""
+    points, place = np.unique(latitude + 1j * longitude, return_inverse=True)
+    codes = ons_codes_for_points(points.imag, points.real)
+    return np.asarray([borough_ids.get(code, 0) for code in codes], dtype=np.int64)[place.reshape(-1)]
