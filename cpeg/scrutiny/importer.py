@@ -238,10 +238,11 @@ def _text(value) -> str:
 def _when_memo():
     """A function giving a published date and time as a ``When``.
 
-    London is UTC or one hour ahead, so only a time in the last hour of a
-    UTC day can fall on the next London day; for those, whether London is
-    ahead is looked up once per day (the clocks change at 01:00 UTC, so 23:00
-    has that day's offset). ``astimezone`` to London for every value was
+    Since 1972 London is UTC or one hour ahead, so only a time in the last
+    hour of a UTC day can fall on the next London day; for those, whether
+    London is ahead is looked up once per day (the clocks change at 01:00
+    UTC, so 23:00 has that day's offset). An earlier time (double summer
+    time, local mean time) is converted in full. ``astimezone`` to London for every value was
     most of the cost of a value. The texts of a time in the published form
     ("2018-10-01T12:30:00+00:00") are cut from it, not formatted again."""
     late: dict = {}
@@ -255,6 +256,12 @@ def _when_memo():
         if occurred.tzinfo is not dt.UTC:  # fromisoformat gives dt.UTC for "+00:00" and "Z"
             occurred = occurred.replace(tzinfo=dt.UTC) if occurred.tzinfo is None else occurred.astimezone(dt.UTC)
         day = occurred.date()
+        if occurred.year < 1972:
+            try:
+                london = occurred.astimezone(LONDON).date()
+            except OverflowError:
+                raise ValueError(f"Date {text!r} is not a date and time") from None
+            return occurred, london, occurred.isoformat(" ")[:-6], london.isoformat()
         if occurred.hour == 23:
             london = late.get(day)
             if london is None:
@@ -522,7 +529,10 @@ def read_csv(data: bytes) -> Source:
         raise ImportRefusedError("This is not a police.uk stop and search file (" + "; ".join(parts) + ")")
     parsed = Parsed()
     width = len(header)
-    records = list(reader)
+    try:
+        records = list(reader)
+    except csv.Error as error:  # a value over the csv module's limit of 131,072 characters, say
+        raise ImportRefusedError(f"The file could not be read as CSV ({error})") from None
     numbers = list(range(2, len(records) + 2))
     if set(map(len, records)) - {width}:
         numbers = [number for number, values in enumerate(records, start=2) if len(values) == width]

@@ -9,6 +9,7 @@ reads it row by row and says what is wrong where. See docs/scrutiny.md,
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import functools
 from dataclasses import dataclass
@@ -36,6 +37,12 @@ from cpeg.scrutiny.importer import (
 
 _HEADER = ",".join(COLUMNS).encode()
 _PUBLISHED_TIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$"  # as police.uk writes every time
+# The years whose London dates pyarrow gives as Python's zoneinfo does: the
+# system's time zone files list clock changes only to 2037 (pyarrow then
+# takes London as UTC all year), and before 1972 London was not always UTC
+# or an hour ahead. Any other year is read row by row.
+_YEARS = (1972, 2037)
+_LONGEST = csv.field_size_limit()  # the longest value the csv module reads
 _TEXT_COLUMNS = [name for name in COLUMNS if name not in ("Latitude", "Longitude")]
 # A blank line is an error (a row of one value): such a file is read row
 # by row, which skips it and keeps the row numbers right.
@@ -176,6 +183,11 @@ def _codes(table: pa.Table, name: str) -> tuple[np.ndarray, pa.Array]:
     return column.indices.to_numpy(), column.dictionary
 
 
+def _longest_value(table: pa.Table) -> int:
+    """The length of the longest text value (each column's distinct values)."""
+    return max(pc.max(pc.utf8_length(_codes(table, name)[1])).as_py() or 0 for name in _TEXT_COLUMNS)
+
+
 def _columns(table: pa.Table) -> Columns | None:
     count = table.num_rows
     latitude, longitude = (table.column(name).chunk(0) for name in ("Latitude", "Longitude"))
@@ -216,8 +228,12 @@ def _columns(table: pa.Table) -> Columns | None:
     except ValueError:
         return None
     profiles = list(zip(*(fields[name] for name in PROFILE_FIELDS), strict=True))
+    if _longest_value(table) > _LONGEST:
+        return None  # longer than the csv module reads: row by row refuses the file
     span = pc.min_max(days)  # OverflowError for a year Python's dates do not have (year 0)
     first_day, last_day = span["min"].as_py(), span["max"].as_py()
+    if first_day.year < _YEARS[0] or last_day.year > _YEARS[1]:
+        return None
     return Columns(
         numbers=np.arange(2, count + 2),
         when_codes=when_codes,

@@ -55,6 +55,9 @@ def _published(**changes) -> bytes:
         pytest.param(_published(date="2018-02-30T10:00:00+00:00"), id="a day that does not exist"),
         pytest.param(_published(date="0000-10-05T10:00:00+00:00"), id="the year 0"),
         pytest.param(_published(date="2018-10-05T23:59:60+00:00"), id="a leap second"),
+        pytest.param(_published(date="2038-07-01T23:30:00+00:00"), id="a year after 2037"),
+        pytest.param(_published(date="1971-07-01T23:30:00+00:00"), id="a year before 1972"),
+        pytest.param(_published(self_defined="White - " + "x" * 140_000), id="a value too long for the csv module"),
         pytest.param(_published(where=("95.5", "-0.1")), id="a latitude out of range"),
         pytest.param(_published(where=("NA", "-0.1")), id="a latitude that is not a number"),
         pytest.param(_published(where=("NaN", "-0.1")), id="a latitude that is NaN"),
@@ -195,3 +198,24 @@ def test_a_refused_file_leaves_the_month_as_it_was():
     assert refused.status == ImportStatus.FAILED
     assert "This is not a police.uk stop and search file" in refused.errors[0]["message"]
     assert list(StopSearch.objects.values_list("source_import", flat=True)) == [good.pk, good.pk]
+
+
+@pytest.mark.parametrize(
+    ("published", "london"),
+    [
+        ("2038-07-01T23:30:00+00:00", "2038-07-02"),  # summer time after 2037
+        ("1944-06-01T22:30:00+00:00", "1944-06-02"),  # double summer time, two hours ahead
+        ("1800-01-01T00:00:30+00:00", "1799-12-31"),  # local mean time, 1 minute 15 behind
+    ],
+)
+def test_a_time_outside_1972_to_2037_has_its_london_date(published, london):
+    """Read row by row, with the time zone database in full."""
+    parsed = parse_csv(police_csv([stop_row(date=published)]))
+    assert [row.london_date.isoformat() for row in parsed.rows] == [london]
+
+
+def test_a_value_too_long_to_read_fails_the_import_in_words():
+    """Not left running: the csv module refuses a value over 131,072 characters."""
+    refused = import_rows([stop_row(), stop_row(legislation='"' + "x" * 140_000 + '"')])
+    assert refused.status == ImportStatus.FAILED
+    assert refused.errors[0]["message"].startswith("The file could not be read as CSV (field larger than")
