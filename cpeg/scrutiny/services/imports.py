@@ -175,7 +175,7 @@ def _replace_month(record: StopSearchImport, data: bytes, month: MonthCheck, act
     )
     # SQLite deletes the month replaced on the second thread while this one
     # reads the file.
-    with Writer([old.pk for old in earlier]) as writer:
+    with Writer([old.pk for old in earlier], month) as writer:
         columns = read_published(data)
         if columns is not None and month.covers(columns):
             count, counts = store_columns(record, columns, writer)

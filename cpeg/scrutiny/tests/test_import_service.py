@@ -59,6 +59,32 @@ def test_importing_a_month_again_replaces_it():
     assert third.status == ImportStatus.DONE
 
 
+@pytest.mark.parametrize("quoted", [False, True], ids=["by-column", "row-by-row"])
+def test_replacing_a_month_deletes_every_row_of_it_and_no_other(quoted):
+    # The rows replaced are found by borough (or none) and London date: at
+    # both ends of the month, in a borough, outside every one and unlocated.
+    first_day, last_day = "2018-09-30T23:30:00+00:00", "2018-10-31T23:30:00+00:00"  # 1 and 31 October in London
+    rows = [
+        stop_row(date=first_day, where=TRAFALGAR_SQUARE),
+        stop_row(date=last_day, where=ANGEL),
+        stop_row(date=first_day, where=WESTMINSTER_BRIDGE),
+        stop_row(date=last_day, where=None),
+    ]
+    if quoted:  # a quoted value sends the file row by row
+        rows[0][0] = '"Person search"'
+    september = import_rows([stop_row(date="2018-09-30T22:30:00+00:00")], month="2018-09")
+    november = import_rows([stop_row(date="2018-11-01T00:30:00+00:00", where=None)], month="2018-11")
+    october = import_rows(rows)
+    assert (october.in_borough, october.outside_boroughs, october.no_location) == (2, 1, 1)
+    again = import_rows(rows)
+    assert again.replaced_rows == 4
+    assert dict(StopSearch.objects.values_list("source_import").annotate(n=Count("id")).order_by()) == {
+        september.pk: 1,
+        november.pk: 1,
+        again.pk: 4,
+    }
+
+
 def test_searches_share_their_profiles_and_a_new_import_adds_only_new_ones():
     import_rows([stop_row(), stop_row(), stop_row(outcome="Arrest", age="over 34")])
     assert StopSearchProfile.objects.count() == 2
