@@ -94,15 +94,17 @@ def _profile_ids(profiles: list[tuple]) -> list[int]:
 def _profile_ids_of(keys: list[str]) -> dict[str, int]:
     """The stored profiles' ids by key: the SQL of ``filter(key__in=...)
     .values_list("key", "pk")`` without the ORM's work per key (a third of
-    the time, for the 2,500 keys of a month). PostgreSQL takes the keys as
-    one array; SQLite a query per 2,000."""
+    the time, for the 2,500 keys of a month). PostgreSQL takes the keys in
+    one text; SQLite a query per 2,000."""
     table = connection.ops.quote_name(StopSearchProfile._meta.db_table)
     key, pk = (connection.ops.quote_name(StopSearchProfile._meta.get_field(name).column) for name in ("key", "id"))
     select = f"SELECT {key}, {pk} FROM {table} WHERE {key}"
     ids = {}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"{select} = ANY(%s)", [keys])
+            # One text (keys are hex digits): the driver's work per item of
+            # an array parameter was a third of this call's time.
+            cursor.execute(f"{select} = ANY(string_to_array(%s, ','))", [",".join(keys)])
             return dict(cursor.fetchall())
         for start in range(0, len(keys), 2000):
             chunk = keys[start : start + 2000]
