@@ -77,7 +77,9 @@ def stop_search_import_file(*, force: str, month: dt.date, file_name: str, data:
     if actor is not None:
         require_perm(actor, "scrutiny.import_stopsearch")
     _check_name(file_name, force, month)
-    record = StopSearchImport(force=force, month=month.replace(day=1), file_name=file_name[:255])
+    record = StopSearchImport(
+        force=force, month=month.replace(day=1), file_name=file_name[:255], status=ImportStatus.RUNNING
+    )
     record.full_clean(exclude=["source"])
     record.save()
     return stop_search_import_run(source_import=record, data=data, actor=actor)
@@ -109,8 +111,9 @@ def stop_search_import_run(*, source_import: StopSearchImport, data: bytes | Non
     if data is None:
         with record.source.open("rb") as handle:
             data = handle.read()
-    record.status = ImportStatus.RUNNING
-    record.save(update_fields=["status", "updated_at"])
+    if record.status != ImportStatus.RUNNING:  # the file path makes it running
+        record.status = ImportStatus.RUNNING
+        record.save(update_fields=["status", "updated_at"])
     try:
         with _gc_paused():
             return _check_and_save(record, data, actor)
