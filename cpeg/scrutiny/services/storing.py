@@ -184,9 +184,11 @@ class Writer:
     process reads the next. SQLite stores them on a second thread, by
     multi-row ``INSERT`` statements on the same connection, in the same
     transaction; SQLite works without holding Python's interpreter lock, so
-    it stores a part while this thread reads the next. Its first statement
-    is the ``DELETE``, which runs while this thread reads the file; this
-    thread uses the connection only after ``wait()``.
+    it stores a part while this thread reads the next.
+
+    On both, the ``DELETE`` runs while this thread reads the file (SQLite's
+    second thread; PostgreSQL in a pipeline, not waited for); this thread
+    uses the connection only after ``wait()``.
 
     Use as a context manager; leaving it waits for every part, and leaving
     it by an exception stores nothing more.
@@ -199,7 +201,7 @@ class Writer:
             connection.ops.quote_name(StopSearch._meta.get_field(name).column) for name in _STOP_COLUMNS
         )
         self.sqlite = connection.vendor == "sqlite"
-        self._copy = None
+        self._copy = self._pipeline = None
         self._stack = ExitStack()
         self._abandoned = self._raised = False
 
@@ -214,10 +216,22 @@ class Writer:
             self._thread.start()
             self._stack.callback(self._finish)
         elif self.replacing:
-            with connection.cursor() as cursor:
-                cursor.execute(*self._delete())
-                self.replaced = cursor.rowcount
+            # Sent in a pipeline, not waited for: the server deletes while
+            # this process reads the file, until ``wait()``.
+            delete = self._delete()
+            self._stack.enter_context(connection.wrap_database_errors)  # the driver's errors as Django's
+            self._cursor = self._stack.enter_context(connection.cursor())
+            self._pipeline = connection.connection.pipeline()
+            self._pipeline.__enter__()
+            self._stack.push(self._end_pipeline)
+            self._cursor.execute(*delete)
         return self
+
+    def _end_pipeline(self, *exc_info) -> None:
+        if self._pipeline is not None:
+            pipeline, self._pipeline = self._pipeline, None
+            pipeline.__exit__(*exc_info)  # waits for the DELETE (raising its error)
+            self.replaced = self._cursor.rowcount
 
     def _delete(self) -> tuple[str, list]:
         """The ``DELETE`` of the rows of the imports replaced, found by the
@@ -243,7 +257,10 @@ class Writer:
         return self._stack.__exit__(*exc_info)
 
     def wait(self) -> None:
-        """Wait until the second thread has done what it was given."""
+        """Wait until the database has done what it was given (SQLite's
+        second thread, PostgreSQL's pipeline)."""
+        if self._pipeline is not None:
+            self._end_pipeline(None, None, None)
         if self.sqlite:
             done = threading.Event()
             self._queue.put(done)
