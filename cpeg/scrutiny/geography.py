@@ -57,3 +57,12 @@ def ons_codes_for_points(longitudes, latitudes) -> list[str | None]:
     found[points[inside]] = candidates[inside]
     lookup = (*codes, None)  # index -1 is no borough
     return [lookup[index] for index in found.tolist()]
+
+
+def borough_ids_for_points(latitude: np.ndarray, longitude: np.ndarray, borough_ids: dict[str, int]) -> np.ndarray:
+    """Each point's borough id (``borough_ids`` by ONS code), 0 for none;
+    each distinct point (as a complex number, latitude + i longitude, for a
+    quick sort) placed once."""
+    points, place = np.unique(latitude + 1j * longitude, return_inverse=True)
+    codes = ons_codes_for_points(points.imag, points.real)
+    return np.asarray([borough_ids.get(code, 0) for code in codes], dtype=np.int64)[place.reshape(-1)]

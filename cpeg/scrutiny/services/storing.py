@@ -19,7 +19,7 @@ from django.db import connection
 
 from cpeg.groups.models import Borough
 from cpeg.scrutiny.choices import LocationStatus
-from cpeg.scrutiny.geography import ons_codes_for_points
+from cpeg.scrutiny.geography import borough_ids_for_points, ons_codes_for_points
 from cpeg.scrutiny.importer import PROFILE_FIELDS, Encoder, read_file
 from cpeg.scrutiny.models import StopSearch, StopSearchImport, StopSearchProfile, profile_key
 from cpeg.scrutiny.periods import Period
@@ -383,7 +383,7 @@ def store_columns(record: StopSearchImport, columns: Columns, writer: Writer):
     borough_ids = dict(Borough.objects.values_list("ons_code", "pk"))
     located = columns.located
     borough = np.zeros(len(columns), dtype=np.int64)  # 0: in none
-    borough[located] = _boroughs_of(columns.latitude[located], columns.longitude[located], borough_ids)
+    borough[located] = borough_ids_for_points(columns.latitude[located], columns.longitude[located], borough_ids)
     status = np.where(located, np.where(borough > 0, 0, 1), 2).astype(np.int8)  # its index in _COUNTED
     day = columns.days.cast(pa.int32()).to_numpy(zero_copy_only=False)[columns.when_codes]
     order = np.lexsort((day, borough))
@@ -494,11 +494,3 @@ def _or_none(values: np.ndarray, where: np.ndarray) -> list:
     values = values.astype(object)
     values[~where] = None
     return values.tolist()
-
-
-def _boroughs_of(latitude: np.ndarray, longitude: np.ndarray, borough_ids: dict[str, int]) -> np.ndarray:
-    """Each point's borough id, 0 for none; each distinct point (as a
-    complex number, latitude + i longitude, for a quick sort) placed once."""
-    points, place = np.unique(latitude + 1j * longitude, return_inverse=True)
-    codes = ons_codes_for_points(points.imag, points.real)
-    return np.asarray([borough_ids.get(code, 0) for code in codes], dtype=np.int64)[place.reshape(-1)]
