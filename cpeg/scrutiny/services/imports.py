@@ -176,8 +176,8 @@ def _replace_month(record: StopSearchImport, data: bytes, month: MonthCheck, act
         .filter(force=record.force, month=record.month, status=ImportStatus.DONE)
         .exclude(pk=record.pk)
     )
-    # SQLite deletes the month replaced on the second thread while this one
-    # reads the file.
+    # The database deletes the month replaced while this thread reads the
+    # file (``Writer``).
     with Writer([old.pk for old in earlier], month) as writer:
         columns = read_published(data)
         if columns is not None and month.covers(columns):

@@ -450,7 +450,7 @@ def _copy_layout(status: LocationStatus) -> tuple[np.dtype, dict]:
     return np.dtype([fields[0], *layout]), constants
 
 
-class _CopyParts(_Parts):
+class _CopyParts:
     """A file read by column stored by PostgreSQL, a part at a time: rows of
     ``COPY``'s binary format made by numpy, so neither this process nor the
     server handles a value as text. A part's rows go grouped by location
