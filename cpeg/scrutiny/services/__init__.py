@@ -16,7 +16,13 @@ from cpeg.scrutiny.services.custody import (
     issue_resolution_errors,
     visit_rule_errors,
 )
-from cpeg.scrutiny.services.imports import stop_search_import_file, stop_search_import_queue, stop_search_import_run
+from cpeg.scrutiny.services.imports import (
+    StopSearchFile,
+    stop_search_import_file,
+    stop_search_import_files,
+    stop_search_import_queue,
+    stop_search_import_run,
+)
 from cpeg.scrutiny.services.meetings import MEETING_FIELDS, meeting_record, meeting_update
 
 __all__ = [
@@ -24,6 +30,7 @@ __all__ = [
     "VISIT_COUNTS",
     "VISIT_FIELDS",
     "VISIT_TEXTS",
+    "StopSearchFile",
     "custody_issue_resolve",
     "custody_visit_change",
     "custody_visit_record",
@@ -31,6 +38,7 @@ __all__ = [
     "meeting_record",
     "meeting_update",
     "stop_search_import_file",
+    "stop_search_import_files",
     "stop_search_import_queue",
     "stop_search_import_run",
     "visit_rule_errors",

@@ -80,7 +80,10 @@ def _profile_ids(profiles: list[tuple]) -> list[int]:
     keys = [profile_key(values) for values in profiles]
     distinct = dict(zip(keys, profiles, strict=True))
     ids = _profile_ids_of(list(distinct))
-    missing = [key for key in distinct if key not in ids]
+    # Added in key order: two imports adding some of the same profiles at
+    # once (``stop_search_import_files``) then wait for each other, if at
+    # all, in one direction only, never in a circle (a deadlock).
+    missing = sorted(key for key in distinct if key not in ids)
     if missing:
         StopSearchProfile.objects.bulk_create(
             [StopSearchProfile(key=key, **dict(zip(PROFILE_FIELDS, distinct[key], strict=True))) for key in missing],

@@ -1,9 +1,13 @@
 """Importing a month: boroughs by location, all or nothing, replace on re-import."""
 
 import datetime as dt
+import threading
+from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
@@ -134,12 +138,12 @@ def test_the_shipped_met_quarter_reproduces_the_published_totals():
     """NOTES.md: 43,371 searches, Oct-Dec 2018; outcome and ethnicity totals."""
     borough("camden")
     folder = shared_data() / "police-uk" / "stop-and-search"
-    for month in (10, 11, 12):
-        path = folder / f"2018-{month}-metropolitan-stop-and-search.csv"
-        record = stop_search_import_file(
-            force="metropolitan", month=dt.date(2018, month, 1), file_name=path.name, data=path.read_bytes()
-        )
-        assert record.status == ImportStatus.DONE, record.errors[:3]
+    # By the command: each month read while the one before is stored.
+    paths = [folder / f"2018-{month}-metropolitan-stop-and-search.csv" for month in (10, 11, 12)]
+    call_command("import_stop_and_search", *map(str, paths), stdout=StringIO())
+    assert list(StopSearchImport.objects.order_by("month").values_list("month", "status")) == [
+        (dt.date(2018, month, 1), ImportStatus.DONE) for month in (10, 11, 12)
+    ]
 
     def totals(field):
         return dict(StopSearch.objects.values_list(field).annotate(n=Count("id")))
@@ -179,10 +183,6 @@ def test_the_shipped_met_quarter_reproduces_the_published_totals():
 
 
 def test_the_command_imports_files_and_reports_bad_rows(tmp_path):
-    from io import StringIO
-
-    from django.core.management import CommandError, call_command
-
     borough("camden")
     good = tmp_path / "2018-10-metropolitan-stop-and-search.csv"
     good.write_bytes(police_csv([stop_row(), stop_row(where=None)], newline="\r\n"))
@@ -197,3 +197,92 @@ def test_the_command_imports_files_and_reports_bad_rows(tmp_path):
         call_command("import_stop_and_search", str(bad), stdout=out)
     assert "row 2: Unknown outcome" in out.getvalue()
     assert StopSearch.objects.count() == 2
+
+
+def test_the_command_imports_each_month_of_several_files_on_its_own(tmp_path):
+    """Each file is read while the one before is stored: a bad month between
+    two good ones is not imported, and neither good one is held back."""
+    borough("camden")
+    files = []
+    for month, bad in ((10, {}), (11, {"outcome": "Unknown thing"}), (12, {})):
+        path = tmp_path / f"2018-{month}-metropolitan-stop-and-search.csv"
+        date = f"2018-{month}-03T10:00:00+00:00"
+        path.write_bytes(police_csv([stop_row(date=date, **bad), stop_row(date=date, where=None)]))
+        files.append(str(path))
+    out = StringIO()
+    with pytest.raises(CommandError, match="1 file not imported"):
+        call_command("import_stop_and_search", *files, stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("2018-10-metropolitan-stop-and-search.csv: 2 searches imported for ")
+    assert lines[1:3] == [
+        "2018-11-metropolitan-stop-and-search.csv: not imported.",
+        "  row 2: Unknown outcome 'Unknown thing'",
+    ]
+    assert lines[3].startswith("2018-12-metropolitan-stop-and-search.csv: 2 searches imported for ")
+    stored = StopSearch.objects.values_list("source_import__month").annotate(n=Count("id"))
+    assert dict(stored) == {dt.date(2018, 10, 1): 2, dt.date(2018, 12, 1): 2}
+    # A file named for another force stops the command there: the files
+    # before it are imported, none after.
+    other = tmp_path / "2019-01-city-of-london-stop-and-search.csv"
+    other.write_bytes(police_csv([stop_row(date="2019-01-03T10:00:00+00:00")]))
+    with pytest.raises(CommandError, match="is for another force"):
+        call_command("import_stop_and_search", files[0], str(other), files[2], "--force", "metropolitan", stdout=out)
+    imports = StopSearchImport.objects.values_list("month").annotate(n=Count("id"))
+    assert dict(imports) == {dt.date(2018, month, 1): n for month, n in ((10, 2), (11, 1), (12, 1))}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_months_imported_at_once_each_end_as_alone(tmp_path, monkeypatch):
+    """Outside a transaction, on PostgreSQL, the command imports months at
+    once, each on its own connection (SQLite: one after another). Each
+    month is all or nothing on its own; the profiles they all add are
+    stored once; the imports come back in the files' order; importing the
+    same files again replaces each month."""
+    from django.db import connection
+
+    from cpeg.scrutiny.services import imports
+
+    threads = []  # the thread each import ran on
+    import_file = imports._import_file
+
+    def spy(*args):
+        threads.append(threading.current_thread().name)
+        return import_file(*args)
+
+    monkeypatch.setattr(imports, "_import_file", spy)
+    borough("camden")
+    ages = ("18-24", "25-34", "over 34", "10-17")
+    files = []
+    for month in (10, 11, 12, 1):
+        year = 2019 if month == 1 else 2018
+        path = tmp_path / f"{year}-{month:02d}-metropolitan-stop-and-search.csv"
+        date = f"{year}-{month:02d}-03T10:00:00+00:00"
+        # The same new profiles, in another order in every other month.
+        order = ages[::-1] if month % 2 else ages
+        rows = [stop_row(date=date, age=age, where=where) for age in order for where in (TRAFALGAR_SQUARE, None)]
+        if month == 11:
+            rows.append(stop_row(date=date, outcome="Unknown thing"))
+        path.write_bytes(police_csv(rows))
+        files.append(str(path))
+    for attempt in range(2):
+        out = StringIO()
+        with pytest.raises(CommandError, match="1 file not imported"):
+            call_command("import_stop_and_search", *files, stdout=out)
+        names = [line.split(":")[0] for line in out.getvalue().splitlines() if not line.startswith(" ")]
+        assert names == [Path(name).name for name in files]
+        assert "  row 10: Unknown outcome 'Unknown thing'" in out.getvalue()
+        stored = StopSearch.objects.values_list("source_import__month").annotate(n=Count("id"))
+        assert dict(stored) == {dt.date(2018, 10, 1): 8, dt.date(2018, 12, 1): 8, dt.date(2019, 1, 1): 8}
+        assert StopSearchProfile.objects.count() == len(ages)
+        done = StopSearchImport.objects.filter(status=ImportStatus.DONE)
+        assert sorted(done.values_list("month", flat=True)) == [dt.date(y, m, 1) for y, m in MONTHS_DONE]
+        assert StopSearchImport.objects.filter(status=ImportStatus.REPLACED).count() == 3 * attempt
+    if connection.vendor == "postgresql":
+        assert len(threads) == 8
+        assert all(name.startswith("stop-search-import") for name in threads), threads
+        assert len(set(threads)) > 1
+    else:
+        assert set(threads) == {threading.current_thread().name}
+
+
+MONTHS_DONE = ((2018, 10), (2018, 12), (2019, 1))

@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from cpeg.scrutiny.choices import Force, ImportStatus
 from cpeg.scrutiny.importer import month_and_force_from_name
 from cpeg.scrutiny.police_api import FetchError, fetch_stops_force, stops_force_url
-from cpeg.scrutiny.services import stop_search_import_file
+from cpeg.scrutiny.services import StopSearchFile, stop_search_import_file, stop_search_import_files
 
 
 class Command(BaseCommand):
@@ -48,33 +48,39 @@ class Command(BaseCommand):
             return
         if not files:
             raise CommandError("Give one or more police.uk files, or --fetch with --force and --month.")
-        failed = 0
-        for name in files:
-            path = Path(name)
-            named = month_and_force_from_name(path.name)
-            file_month = dt.date.fromisoformat(f"{month}-01") if month else (named[0] if named else None)
-            file_force = force or (named[1] if named else None)
+        named = []  # every file's force and month, before any is imported
+        for path in map(Path, files):
+            from_name = month_and_force_from_name(path.name)
+            file_month = dt.date.fromisoformat(f"{month}-01") if month else (from_name[0] if from_name else None)
+            file_force = force or (from_name[1] if from_name else None)
             if file_month is None or file_force is None:
                 raise CommandError(f"{path.name}: give --force and --month (the file name does not say).")
-            try:
-                record = stop_search_import_file(
-                    force=file_force, month=file_month, file_name=path.name, data=path.read_bytes()
-                )
-            except ValidationError as error:
-                raise CommandError(f"{path.name}: {'; '.join(error.messages)}") from None
-            if record.status == ImportStatus.DONE:
-                self.stdout.write(
-                    f"{path.name}: {record.rows_total} searches imported for {record}: {record.in_borough} in a "
-                    f"borough, {record.outside_boroughs} outside every borough, {record.no_location} with no location"
-                )
-            else:
-                failed += 1
-                self.stdout.write(f"{path.name}: not imported.")
-                for error in record.errors:
-                    where = f"row {error['row']}: " if error["row"] else ""
-                    self.stdout.write(f"  {where}{error['message']}")
+            named.append((path, file_force, file_month))
+        # Each file is read while the one before is stored
+        # (``stop_search_import_files``); a file's bytes are read when reached.
+        to_import = (StopSearchFile(of, on, path.name, path.read_bytes()) for path, of, on in named)
+        failed = 0
+        try:
+            for record in stop_search_import_files(to_import):
+                failed += not self._report(record.file_name, record)
+        except ValidationError as error:  # a file named for another force or month
+            raise CommandError("; ".join(error.messages)) from None
         if failed:
             raise CommandError(f"{failed} file{'s' if failed != 1 else ''} not imported; nothing saved for them.")
+
+    def _report(self, name: str, record) -> bool:
+        """Say how the import went; whether it was done."""
+        if record.status == ImportStatus.DONE:
+            self.stdout.write(
+                f"{name}: {record.rows_total} searches imported for {record}: {record.in_borough} in a "
+                f"borough, {record.outside_boroughs} outside every borough, {record.no_location} with no location"
+            )
+            return True
+        self.stdout.write(f"{name}: not imported.")
+        for error in record.errors:
+            where = f"row {error['row']}: " if error["row"] else ""
+            self.stdout.write(f"  {where}{error['message']}")
+        return False
 
     def _fetch(self, force: str, month: dt.date) -> None:
         self.stdout.write(f"Fetching {stops_force_url(force, month)} …")
