@@ -65,7 +65,8 @@ class Columns:
     as SQLite stores them; its point is (``latitude[i]``, ``longitude[i]``)
     where ``located[i]`` (NaN where not); its profile is
     ``profiles[profile_codes[i]]`` (``PROFILE_FIELDS`` values, as in
-    ``Parsed``)."""
+    ``Parsed``); ``first_day`` and ``last_day`` are the London dates of the
+    first and the last search."""
 
     numbers: np.ndarray
     when_codes: np.ndarray
@@ -83,11 +84,6 @@ class Columns:
 
     def __len__(self) -> int:
         return len(self.numbers)
-
-    @property
-    def first_and_last_day(self) -> tuple[dt.date, dt.date]:
-        """The London dates of the first and the last search."""
-        return self.first_day, self.last_day
 
     @property
     def rows(self) -> list[Row]:

@@ -54,8 +54,7 @@ class MonthCheck:
 
     def covers(self, columns: Columns) -> bool:
         """Whether every search of a file read by column is in the month."""
-        first, last = columns.first_and_last_day
-        return self.first <= first and last <= self.last
+        return self.first <= columns.first_day and columns.last_day <= self.last
 
     def check(self, parsed, numbers: list[int], when_codes: list[int]) -> None:
         whens = parsed.whens

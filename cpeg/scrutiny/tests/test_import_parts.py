@@ -36,7 +36,7 @@ def test_the_published_form_read_by_column_gives_what_row_by_row_gives(change):
     assert by_row.error_count == 0
     assert len(by_column) == len(by_row) == 12654
     assert by_column.rows == by_row.rows
-    assert by_column.first_and_last_day == (dt.date(2018, 10, 1), dt.date(2018, 10, 31))
+    assert (by_column.first_day, by_column.last_day) == (dt.date(2018, 10, 1), dt.date(2018, 10, 31))
 
 
 def _published(**changes) -> bytes:
