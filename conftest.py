@@ -176,39 +176,7 @@ class _LaneTimes:
                     out.write(f"  {seconds:8.1f} {module}\n")
 
 
-def _flush_by_delete_on_postgresql() -> None:
-    """Empty the tables after a transactional test by ``DELETE``, not
-    ``TRUNCATE``, on PostgreSQL (tests only).
-
-    pytest-django empties every table after each transactional test (and
-    ``DemoCopies`` before copying a demo back). PostgreSQL's ``TRUNCATE`` of
-    the 168 tables takes 1.2 s however few rows they hold (it gives every
-    table and index new files); a ``DELETE`` from each takes 0.06-0.12 s
-    (measured 3 December 2026), so the browser lane ran a minute or two
-    longer on PostgreSQL than on SQLite. The foreign keys are checked at
-    commit (Django makes them deferred), so the order of the tables does not
-    matter. Sequences are left as they are, as pytest-django's own flush
-    leaves them (``reset_sequences=False``); a flush that resets them, or
-    that must cascade to tables not listed, is left to ``TRUNCATE``.
-    """
-    from django.conf import settings
-
-    if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
-        return
-    from django.db.backends.postgresql.operations import DatabaseOperations
-
-    truncate = DatabaseOperations.sql_flush
-
-    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-        if reset_sequences or allow_cascade:
-            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
-        return [f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};" for table in tables]
-
-    DatabaseOperations.sql_flush = sql_flush
-
-
 def pytest_configure(config):
-    _flush_by_delete_on_postgresql()
     config.pluginmanager.register(_Lanes(), "cpeg-test-lanes")
     if os.environ.get("CPEG_TEST_TIMES") and not hasattr(config, "workerinput"):
         config.pluginmanager.register(_LaneTimes(os.environ["CPEG_TEST_TIMES"]), "cpeg-lane-times")
