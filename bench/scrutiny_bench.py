@@ -1,5 +1,7 @@
 """Stop and search import: the shipped Met quarter (43,371 rows) imported and
-placed in boroughs, against a plain parse of the same files with the csv module.
+placed in boroughs, against a plain parse of the same files with the csv module:
+as the command imports several files (on PostgreSQL, months at once), and a
+month at a time (as an upload is imported).
 
 Run: .venv/bin/python bench/scrutiny_bench.py   (part of `make bench`)
 
