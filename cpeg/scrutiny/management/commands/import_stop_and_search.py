@@ -68,8 +68,9 @@ class Command(BaseCommand):
         if failed:
             raise CommandError(f"{failed} file{'s' if failed != 1 else ''} not imported; nothing saved for them.")
 
-    def _report(self, name: str, record) -> bool:
-        """Say how the import went; whether it was done."""
+    def _report(self, name: str, record, item: str = "row") -> bool:
+        """Say how the import went (each error at its ``item``: a file's row,
+        an API answer's record); whether it was done."""
         if record.status == ImportStatus.DONE:
             self.stdout.write(
                 f"{name}: {record.rows_total} searches imported for {record}: {record.in_borough} in a "
@@ -78,7 +79,7 @@ class Command(BaseCommand):
             return True
         self.stdout.write(f"{name}: not imported.")
         for error in record.errors:
-            where = f"row {error['row']}: " if error["row"] else ""
+            where = f"{item} {error['row']}: " if error["row"] else ""
             self.stdout.write(f"  {where}{error['message']}")
         return False
 
@@ -90,13 +91,5 @@ class Command(BaseCommand):
             raise CommandError(f"{error} Nothing was imported.") from None
         name = f"stops-force-{force}-{month:%Y-%m}.json"
         record = stop_search_import_file(force=force, month=month, file_name=name, data=data)
-        if record.status != ImportStatus.DONE:
-            self.stdout.write(f"{name}: not imported.")
-            for error in record.errors:
-                where = f"record {error['row']}: " if error["row"] else ""
-                self.stdout.write(f"  {where}{error['message']}")
+        if not self._report(name, record, item="record"):
             raise CommandError("The fetched month was not imported; nothing saved.")
-        self.stdout.write(
-            f"{name}: {record.rows_total} searches imported for {record}: {record.in_borough} in a "
-            f"borough, {record.outside_boroughs} outside every borough, {record.no_location} with no location"
-        )
